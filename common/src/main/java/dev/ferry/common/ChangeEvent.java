@@ -1,0 +1,131 @@
+package dev.ferry.common;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One row change read from a source binlog (or snapshot), in Ferry's own value types.
+ *
+ * <p>Values are {@code null}, {@link Long}, {@link java.math.BigDecimal}, {@link Float},
+ * {@link Double}, {@link String}, {@code byte[]}, {@link Boolean}, {@link java.time.LocalDate},
+ * {@link java.time.LocalDateTime} (DATETIME, zone-less), {@link java.time.Instant} (TIMESTAMP) or
+ * {@link MysqlTime}; {@link ValueCodec} is the authority on that list.
+ */
+public final class ChangeEvent implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Op op;
+    private final TableId table;
+    private final RowSchema schema;
+    private final Object[] before;
+    private final Object[] after;
+    private final String txId;
+    private final String position;
+    private final long sourceTsMs;
+
+    /**
+     * @param txId the source transaction: the binlog file and position of its BEGIN; every row
+     *     of one transaction has the same id. {@code null} for snapshot rows, which stand alone.
+     * @param position where exactly this row is in the binlog, for error messages
+     * @param sourceTsMs when the source committed the change (its clock), 0 if unknown
+     */
+    public ChangeEvent(Op op, TableId table, RowSchema schema, Object[] before, Object[] after,
+            String txId, String position, long sourceTsMs) {
+        this.op = Objects.requireNonNull(op, "op");
+        this.table = Objects.requireNonNull(table, "table");
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.before = before;
+        this.after = after;
+        this.txId = txId;
+        this.position = position;
+        this.sourceTsMs = sourceTsMs;
+        boolean needsBefore = op == Op.UPDATE || op == Op.DELETE;
+        boolean needsAfter = op != Op.DELETE;
+        if (needsBefore != (before != null) || needsAfter != (after != null)) {
+            throw new IllegalArgumentException(op + " on " + table + " with before=" + (before != null)
+                    + " after=" + (after != null));
+        }
+    }
+
+    public Op op() {
+        return op;
+    }
+
+    public TableId table() {
+        return table;
+    }
+
+    public RowSchema schema() {
+        return schema;
+    }
+
+    /** The row before the change (UPDATE, DELETE), else {@code null}. Do not modify. */
+    public Object[] before() {
+        return before;
+    }
+
+    /** The row after the change (READ, INSERT, UPDATE, HEARTBEAT), else {@code null}. Do not modify. */
+    public Object[] after() {
+        return after;
+    }
+
+    public String txId() {
+        return txId;
+    }
+
+    public String position() {
+        return position;
+    }
+
+    public long sourceTsMs() {
+        return sourceTsMs;
+    }
+
+    /** The row as it is now: the after image, or the before image of a delete. */
+    public Object[] image() {
+        return after != null ? after : before;
+    }
+
+    /** The values of the primary key columns of {@link #image()}. */
+    public Object[] key() {
+        return keyOf(image());
+    }
+
+    public Object[] keyOf(Object[] row) {
+        int[] keys = schema.keyIndexes();
+        Object[] out = new Object[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            out[i] = row[keys[i]];
+        }
+        return out;
+    }
+
+    /** True for an UPDATE that moves the row to another primary key. */
+    public boolean changesKey() {
+        return op == Op.UPDATE && !Arrays.deepEquals(keyOf(before), keyOf(after));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChangeEvent e
+                && op == e.op
+                && table.equals(e.table)
+                && schema.equals(e.schema)
+                && Arrays.deepEquals(before, e.before)
+                && Arrays.deepEquals(after, e.after)
+                && Objects.equals(txId, e.txId)
+                && Objects.equals(position, e.position)
+                && sourceTsMs == e.sourceTsMs;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(op, table, txId, position);
+    }
+
+    @Override
+    public String toString() {
+        return op + " " + table + " key=" + Arrays.deepToString(key()) + " tx=" + txId + " at " + position;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ferry.common;
+
+/** What a {@link ChangeEvent} does to its row. */
+public enum Op {
+    /** A row copied by the initial snapshot: applied as an upsert, it belongs to no transaction. */
+    READ,
+    INSERT,
+    UPDATE,
+    DELETE,
+    /**
+     * Ferry's own heartbeat row, written into the source every second. It is never applied; it
+     * closes the transaction before it and carries the time it was written, for lag.
+     */
+    HEARTBEAT
+}

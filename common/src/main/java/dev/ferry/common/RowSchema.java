@@ -1,0 +1,73 @@
+package dev.ferry.common;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/** Column names of a table in binlog order, and which of them form the primary key. */
+public final class RowSchema implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String[] columns;
+    private final int[] keyIndexes;
+
+    public RowSchema(String[] columns, int[] keyIndexes) {
+        this.columns = columns.clone();
+        this.keyIndexes = keyIndexes.clone();
+        for (int k : keyIndexes) {
+            if (k < 0 || k >= columns.length) {
+                throw new IllegalArgumentException("key index " + k + " outside " + Arrays.toString(columns));
+            }
+        }
+    }
+
+    public int size() {
+        return columns.length;
+    }
+
+    public String column(int i) {
+        return columns[i];
+    }
+
+    public String[] columns() {
+        return columns.clone();
+    }
+
+    public int[] keyIndexes() {
+        return keyIndexes.clone();
+    }
+
+    public boolean isKey(int column) {
+        for (int k : keyIndexes) {
+            if (k == column) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int indexOf(String column) {
+        for (int i = 0; i < columns.length; i++) {
+            if (columns[i].equals(column)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RowSchema other
+                && Arrays.equals(columns, other.columns)
+                && Arrays.equals(keyIndexes, other.keyIndexes);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(columns) + Arrays.hashCode(keyIndexes);
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(columns) + " key " + Arrays.toString(keyIndexes);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.ferry.dialect;
+
+import dev.ferry.common.MysqlTime;
+import dev.ferry.common.RowSchema;
+import dev.ferry.common.TableId;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * MySQL and MariaDB. Temporal values are bound as text in the session's UTC time zone, so neither
+ * the JVM's nor the server's time zone can shift them.
+ */
+public final class MySqlDialect implements Dialect {
+    private static final long serialVersionUID = 1L;
+    private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
+    private final boolean rowAlias;
+
+    /**
+     * @param rowAlias use {@code INSERT ... AS new ... UPDATE c = new.c} (MySQL 8.0.19+) instead
+     *     of the deprecated {@code VALUES(c)} that MariaDB still needs
+     */
+    public MySqlDialect(boolean rowAlias) {
+        this.rowAlias = rowAlias;
+    }
+
+    /** Picks the upsert form from the server's version string. */
+    public static MySqlDialect forServerVersion(String version) {
+        if (version.contains("MariaDB")) {
+            return new MySqlDialect(false);
+        }
+        String[] parts = version.split("[.-]");
+        int major = Integer.parseInt(parts[0]);
+        int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+        int patch = parts.length > 2 && parts[2].matches("\\d+") ? Integer.parseInt(parts[2]) : 0;
+        boolean alias = major > 8 || (major == 8 && (minor > 0 || patch >= 19));
+        return new MySqlDialect(alias);
+    }
+
+    @Override
+    public String name() {
+        return rowAlias ? "MySQL 8.0.19+" : "MySQL/MariaDB";
+    }
+
+    @Override
+    public String quoteIdentifier(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    @Override
+    public String upsert(TableId table, RowSchema schema) {
+        StringJoiner columns = new StringJoiner(", ");
+        StringJoiner marks = new StringJoiner(", ");
+        StringJoiner updates = new StringJoiner(", ");
+        for (int i = 0; i < schema.size(); i++) {
+            String c = quoteIdentifier(schema.column(i));
+            columns.add(c);
+            marks.add("?");
+            if (!schema.isKey(i)) {
+                updates.add(c + " = " + newValue(c));
+            }
+        }
+        if (updates.length() == 0) {
+            // every column is a key column: an existing row already is the wanted row
+            String first = quoteIdentifier(schema.column(schema.keyIndexes()[0]));
+            updates.add(first + " = " + first);
+        }
+        return "INSERT INTO " + quoteTable(table) + " (" + columns + ") VALUES (" + marks + ")"
+                + (rowAlias ? " AS `new`" : "") + " ON DUPLICATE KEY UPDATE " + updates;
+    }
+
+    private String newValue(String quotedColumn) {
+        return rowAlias ? "`new`." + quotedColumn : "VALUES(" + quotedColumn + ")";
+    }
+
+    @Override
+    public String deleteByKey(TableId table, RowSchema schema) {
+        StringJoiner where = new StringJoiner(" AND ");
+        for (int k : schema.keyIndexes()) {
+            where.add(quoteIdentifier(schema.column(k)) + " = ?");
+        }
+        return "DELETE FROM " + quoteTable(table) + " WHERE " + where;
+    }
+
+    @Override
+    public List<String> sessionSetup() {
+        return List.of(
+                "SET time_zone = '+00:00'",
+                // replicate id 0 as 0, refuse to truncate silently
+                "SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'",
+                // rows arrive in source commit order; the source already enforced its foreign keys
+                "SET foreign_key_checks = 0",
+                "SET NAMES utf8mb4");
+    }
+
+    @Override
+    public void bind(PreparedStatement ps, int index, Object v) throws SQLException {
+        if (v == null) {
+            ps.setNull(index, Types.NULL);
+        } else if (v instanceof Long l) {
+            ps.setLong(index, l);
+        } else if (v instanceof BigDecimal d) {
+            ps.setBigDecimal(index, d);
+        } else if (v instanceof Float f) {
+            ps.setFloat(index, f);
+        } else if (v instanceof Double d) {
+            ps.setDouble(index, d);
+        } else if (v instanceof String s) {
+            ps.setString(index, s);
+        } else if (v instanceof byte[] b) {
+            ps.setBytes(index, b);
+        } else if (v instanceof Boolean b) {
+            ps.setBoolean(index, b);
+        } else if (v instanceof LocalDate d) {
+            ps.setString(index, d.toString());
+        } else if (v instanceof LocalDateTime t) {
+            ps.setString(index, DATETIME.format(t));
+        } else if (v instanceof Instant i) {
+            ps.setString(index, DATETIME.format(i.atOffset(ZoneOffset.UTC)));
+        } else if (v instanceof MysqlTime t) {
+            ps.setString(index, t.toSqlLiteral());
+        } else {
+            throw new SQLException(name() + " dialect cannot bind a value of type " + v.getClass().getName());
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.job.DirectionJob;
+import dev.ferry.job.FailureMessages;
+import dev.ferry.job.FerryJob;
+import dev.ferry.job.Preflight;
+import dev.ferry.job.RestorePoint;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+/**
+ * Runs every direction of a channel in this JVM, on a local Flink cluster with its web dashboard.
+ * Each direction is its own Flink job, resumed from its newest savepoint or retained checkpoint.
+ */
+public final class LocalRunner implements AutoCloseable {
+    private final ChannelConfig config;
+    private final int restPort;
+    private final Map<DirectionConfig, JobID> jobs = new LinkedHashMap<>();
+    private final Map<JobID, String> reportedFailures = new LinkedHashMap<>();
+    private MiniCluster cluster;
+
+    public LocalRunner(ChannelConfig config, int restPort) {
+        this.config = config;
+        this.restPort = restPort;
+    }
+
+    /** Checks every direction, starts the cluster and submits the jobs. */
+    public void start() throws Exception {
+        for (DirectionConfig d : config.directions()) {
+            Preflight.check(config, d);
+        }
+        int slots = 0;
+        for (DirectionConfig d : config.directions()) {
+            slots += Math.max(1, config.apply().parallelism());
+        }
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(clusterConfiguration())
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        cluster.start();
+        for (DirectionConfig d : config.directions()) {
+            Optional<Path> restore = RestorePoint.latest(config.stateDir(), d.name());
+            JobGraph graph = jobGraph(d, restore);
+            jobs.put(d, cluster.submitJob(graph).get().getJobID());
+            System.out.println("ferry: " + d.name() + (restore.isPresent()
+                    ? " resumes from " + restore.get() : " starts (" + d.startup().yamlName() + ")"));
+        }
+        System.out.println("ferry: dashboard at " + dashboardUrl());
+        System.out.println("ferry: state in " + config.stateDir().toAbsolutePath());
+    }
+
+    public String dashboardUrl() throws Exception {
+        return cluster.getRestAddress().get().toString();
+    }
+
+    public Map<DirectionConfig, JobID> jobs() {
+        return jobs;
+    }
+
+    public MiniCluster cluster() {
+        return cluster;
+    }
+
+    private Configuration clusterConfiguration() {
+        Configuration c = new Configuration();
+        c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        c.set(RestOptions.ADDRESS, "127.0.0.1");
+        c.set(RestOptions.BIND_PORT, restPort == 0 ? "0" : restPort + "-" + (restPort + 20));
+        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        c.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(30));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+        c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.parse("256m"));
+        return c;
+    }
+
+    private JobGraph jobGraph(DirectionConfig d, Optional<Path> restore) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        DirectionJob.build(env, config, d);
+        env.getCheckpointConfig().setCheckpointStorage(
+                RestorePoint.checkpointDir(config.stateDir(), d.name()).toAbsolutePath().toUri().toString());
+        StreamGraph streamGraph = env.getStreamGraph();
+        streamGraph.setJobName(FerryJob.jobName(config, d));
+        restore.ifPresent(p -> streamGraph.setSavepointRestoreSettings(
+                SavepointRestoreSettings.forPath(p.toAbsolutePath().toString(), false)));
+        return streamGraph.getJobGraph();
+    }
+
+    /**
+     * Prints new failures in plain words; stops a direction whose failure restarting cannot fix.
+     * @return false once no direction is running any more
+     */
+    public boolean watch() throws Exception {
+        boolean anyRunning = false;
+        for (Map.Entry<DirectionConfig, JobID> job : jobs.entrySet()) {
+            JobStatus status = cluster.getJobStatus(job.getValue()).get();
+            if (!status.isGloballyTerminalState()) {
+                anyRunning = true;
+            }
+            String failure = cluster.getArchivedExecutionGraph(job.getValue()).get().getFailureInfo() == null
+                    ? null : cluster.getArchivedExecutionGraph(job.getValue()).get().getFailureInfo().getExceptionAsString();
+            if (failure != null && !failure.equals(reportedFailures.get(job.getValue()))) {
+                reportedFailures.put(job.getValue(), failure);
+                String name = job.getKey().name();
+                System.err.println("ferry: " + FailureMessages.explain(name, job.getKey().from(), failure)
+                        .orElse(name + " failed and restarts: " + firstLine(failure)));
+                if (FailureMessages.isFatal(failure) && !status.isGloballyTerminalState()) {
+                    System.err.println("ferry: stopping " + name + "; the other directions keep running.");
+                    cluster.cancelJob(job.getValue()).get();
+                }
+            }
+        }
+        return anyRunning;
+    }
+
+    /** Stops every direction with a savepoint, so the next start resumes exactly there. */
+    public void stopWithSavepoint() throws Exception {
+        for (Map.Entry<DirectionConfig, JobID> job : jobs.entrySet()) {
+            if (cluster.getJobStatus(job.getValue()).get() != JobStatus.RUNNING) {
+                continue;
+            }
+            String dir = RestorePoint.savepointDir(config.stateDir(), job.getKey().name()).toAbsolutePath().toString();
+            String savepoint = cluster.stopWithSavepoint(job.getValue(), dir, false, SavepointFormatType.CANONICAL)
+                    .get(5, TimeUnit.MINUTES);
+            System.out.println("ferry: " + job.getKey().name() + " stopped with savepoint " + savepoint);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

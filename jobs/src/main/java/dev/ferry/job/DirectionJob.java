@@ -1,0 +1,123 @@
+package dev.ferry.job;
+
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.config.ApplyConfig;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.config.SiteConfig;
+import dev.ferry.loop.FerryTables;
+import dev.ferry.loop.LoopFilter;
+import dev.ferry.operators.ChangeEventTypeInfo;
+import dev.ferry.operators.source.ChangeEventDeserializer;
+import dev.ferry.operators.sink.FerrySink;
+import dev.ferry.operators.sink.SinkSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
+import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The dataflow of one direction: binlog source -> loop filter -> exactly-once sink. Operator uids
+ * are fixed strings: savepoints map state by them, so never change one.
+ */
+public final class DirectionJob {
+    public static final String SOURCE_UID = "ferry-binlog-source";
+    public static final String LOOP_FILTER_UID = "ferry-loop-filter";
+    public static final String SINK_UID = "ferry-sink";
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    static final Duration COMMIT_RETRY_TIMEOUT = Duration.ofSeconds(30);
+
+    private DirectionJob() {}
+
+    /** Adds the direction's operators to {@code env} and sets its checkpointing. */
+    public static void build(StreamExecutionEnvironment env, ChannelConfig config, DirectionConfig direction) {
+        configureCheckpointing(env, config);
+        SiteConfig from = config.site(direction.from());
+        SiteConfig to = config.site(direction.to());
+
+        DataStream<ChangeEvent> changes = env
+                .fromSource(source(config, direction, from), WatermarkStrategy.noWatermarks(),
+                        "binlog of " + from.name())
+                .returns(ChangeEventTypeInfo.INSTANCE)
+                .uid(SOURCE_UID)
+                .setParallelism(1)
+                .process(new LoopFilter())
+                .returns(ChangeEventTypeInfo.INSTANCE)
+                .name("loop filter")
+                .uid(LOOP_FILTER_UID)
+                .setParallelism(1);
+
+        ApplyConfig apply = config.apply();
+        boolean transactional = apply.mode() == ApplyConfig.Mode.TRANSACTIONAL;
+        SinkSettings settings = new SinkSettings(config.channel(), direction.name(), Endpoints.of(from),
+                Endpoints.of(to), transactional, apply.batchSize(), COMMIT_RETRY_TIMEOUT, HEARTBEAT_INTERVAL);
+        if (!transactional) {
+            changes = changes.keyBy(new TableAndKey());
+        }
+        changes.sinkTo(new FerrySink(settings))
+                .name("apply to " + to.name())
+                .uid(SINK_UID)
+                .setParallelism(transactional ? 1 : apply.parallelism());
+    }
+
+    static void configureCheckpointing(StreamExecutionEnvironment env, ChannelConfig config) {
+        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        CheckpointConfig checkpoints = env.getCheckpointConfig();
+        checkpoints.setExternalizedCheckpointRetention(
+                org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        checkpoints.setMinPauseBetweenCheckpoints(Math.min(200, config.checkpointInterval().toMillis() / 2));
+        checkpoints.setTolerableCheckpointFailureNumber(3);
+    }
+
+    static MySqlSource<ChangeEvent> source(ChannelConfig config, DirectionConfig direction, SiteConfig from) {
+        List<String> tables = new ArrayList<>(config.tableFilter().includePatterns());
+        tables.add(FerryTables.COMMIT.toString().replace(".", "\\."));
+        tables.add(FerryTables.HEARTBEAT.toString().replace(".", "\\."));
+
+        Properties debezium = new Properties();
+        debezium.setProperty("decimal.handling.mode", "precise");
+        debezium.setProperty("bigint.unsigned.handling.mode", "precise");
+        debezium.setProperty("binary.handling.mode", "bytes");
+        debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        if (!config.tableFilter().excludePatterns().isEmpty()) {
+            debezium.setProperty("table.exclude.list", String.join(",", config.tableFilter().excludePatterns()));
+        }
+        debezium.putAll(Endpoints.binlogTlsProperties(from));
+
+        return MySqlSource.<ChangeEvent>builder()
+                .hostname(from.host())
+                .port(from.port())
+                .username(from.user())
+                .password(from.password().reveal())
+                .databaseList(".*")
+                .tableList(tables.toArray(String[]::new))
+                .serverId(direction.serverIdRange())
+                .serverTimeZone(from.timeZone() != null ? from.timeZone() : ServerTimeZone.detect(from))
+                .startupOptions(direction.startup() == DirectionConfig.Startup.LATEST
+                        ? StartupOptions.latest() : StartupOptions.initial())
+                .jdbcProperties(Endpoints.jdbcProperties(from))
+                .debeziumProperties(debezium)
+                .includeSchemaChanges(false)
+                .deserializer(new ChangeEventDeserializer())
+                .build();
+    }
+
+    /** Parallel mode: rows of one key go to one subtask, in order. */
+    static final class TableAndKey implements KeySelector<ChangeEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(ChangeEvent e) {
+            return e.table() + "\u0000" + Arrays.deepToString(e.key());
+        }
+    }
+}

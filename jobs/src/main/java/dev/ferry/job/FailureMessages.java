@@ -1,0 +1,48 @@
+package dev.ferry.job;
+
+import java.util.Optional;
+
+/**
+ * Turns the failures Flink reports for a direction job into messages that say what is wrong and
+ * how to fix it. Returns empty for failures it does not recognise.
+ */
+public final class FailureMessages {
+    private FailureMessages() {}
+
+    /** A failure that restarting cannot cure: the runner stops the direction instead of looping. */
+    public static boolean isFatal(String failure) {
+        return failure != null && (failure.contains("is no longer available on the server")
+                || failure.contains("Could not find first log file name in binary log index file")
+                || failure.contains("has no primary key"));
+    }
+
+    public static Optional<String> explain(String direction, String site, String failure) {
+        if (failure == null) {
+            return Optional.empty();
+        }
+        if (failure.contains("is no longer available on the server")
+                || failure.contains("Could not find first log file name in binary log index file")) {
+            return Optional.of(direction + ": the binlog position this direction stopped at has been purged at site '"
+                    + site + "', so it cannot resume without losing changes. Fix: raise binlog_expire_logs_seconds"
+                    + " (MariaDB: expire_logs_days) so binlogs outlive Ferry's downtime; to start over, move this"
+                    + " direction's state directory aside and run again with 'startup: initial' (a fresh snapshot).");
+        }
+        if (failure.contains("Access denied")) {
+            return Optional.of(direction + ": access denied: " + firstLine(failure)
+                    + ". Fix: check the user's password and grants (see README, 'Privileges').");
+        }
+        if (failure.contains("Communications link failure") || failure.contains("Connection refused")) {
+            return Optional.of(direction + ": a database is unreachable: " + firstLine(failure)
+                    + ". Ferry keeps retrying with backoff; no change is lost while it waits.");
+        }
+        if (failure.contains("has no primary key")) {
+            return Optional.of(firstLine(failure));
+        }
+        return Optional.empty();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

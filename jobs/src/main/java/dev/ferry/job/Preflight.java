@@ -1,0 +1,241 @@
+package dev.ferry.job;
+
+import dev.ferry.common.TableId;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.config.SiteConfig;
+import dev.ferry.loop.FerryTables;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks a direction's two sites before its job starts, so a misconfiguration is reported with
+ * its fix instead of failing later inside Flink. Also creates Ferry's system tables where they
+ * are missing, and target tables (from the source's definition) where they are missing.
+ */
+public final class Preflight {
+    private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+    private static final int ER_ACCESS_DENIED = 1045;
+    private static final int ER_DBACCESS_DENIED = 1044;
+    private static final int ER_TABLEACCESS_DENIED = 1142;
+    private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
+
+    private Preflight() {}
+
+    public static void check(ChannelConfig config, DirectionConfig direction) {
+        SiteConfig from = config.site(direction.from());
+        SiteConfig to = config.site(direction.to());
+        try (Connection source = connect(from); Connection target = connect(to)) {
+            checkBinlog(from, source);
+            ensureFerryTables(from, source);
+            ensureFerryTables(to, target);
+            List<TableId> tables = includedTables(config, from, source);
+            createMissingTargetTables(from, source, to, target, tables);
+        } catch (SQLException e) {
+            throw new FerryException(direction.name() + ": preflight failed: " + e.getMessage(), e);
+        }
+    }
+
+    static Connection connect(SiteConfig site) {
+        try {
+            return Endpoints.of(site).connect();
+        } catch (SQLException e) {
+            throw unreachable(site, e);
+        }
+    }
+
+    static FerryException unreachable(SiteConfig site, SQLException e) {
+        String where = "site '" + site.name() + "' (" + site.user() + "@" + site.host() + ":" + site.port() + ")";
+        if (e.getErrorCode() == ER_ACCESS_DENIED) {
+            return new FerryException("Cannot log in to " + where + ": access denied for user '" + site.user()
+                    + "'. Fix: check the password given by 'sites." + site.name() + ".password' or 'password-file',"
+                    + " and that the user exists for this host (CREATE USER '" + site.user() + "'@'%' ...).", e);
+        }
+        if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+            return new FerryException("Cannot reach " + where + ": " + firstLine(e.getMessage())
+                    + ". Fix: check 'sites." + site.name() + ".url', that the server is running and that this"
+                    + " machine may connect to that port.", e);
+        }
+        return new FerryException("Cannot use " + where + ": " + firstLine(e.getMessage()), e);
+    }
+
+    static void checkBinlog(SiteConfig site, Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT @@log_bin, @@binlog_format, @@binlog_row_image")) {
+            rs.next();
+            String where = "Site '" + site.name() + "'";
+            if (!rs.getBoolean(1)) {
+                throw new FerryException(where + " has no binary log (log_bin=OFF), so Ferry cannot read its changes."
+                        + " Fix: add 'log_bin=binlog' and 'server_id=<unique number>' to [mysqld] in my.cnf and restart.");
+            }
+            if (!"ROW".equalsIgnoreCase(rs.getString(2))) {
+                throw new FerryException(where + " writes its binlog with binlog_format=" + rs.getString(2)
+                        + "; Ferry needs ROW to see every row change. Fix: SET PERSIST binlog_format='ROW'"
+                        + " (MariaDB: SET GLOBAL) and 'binlog_format=ROW' in my.cnf.");
+            }
+            if (!"FULL".equalsIgnoreCase(rs.getString(3))) {
+                throw new FerryException(where + " has binlog_row_image=" + rs.getString(3)
+                        + "; Ferry needs FULL to apply updates exactly. Fix: SET PERSIST binlog_row_image='FULL'"
+                        + " (MariaDB: SET GLOBAL) and 'binlog_row_image=FULL' in my.cnf.");
+            }
+        }
+        checkReplicationGrants(site, c);
+    }
+
+    private static void checkReplicationGrants(SiteConfig site, Connection c) throws SQLException {
+        StringBuilder grants = new StringBuilder();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                String g = rs.getString(1).toUpperCase(Locale.ROOT);
+                if (g.contains(" ON *.* ")) {
+                    grants.append(g).append('\n');
+                }
+            }
+        }
+        String g = grants.toString();
+        boolean all = g.contains("ALL PRIVILEGES");
+        List<String> missing = new ArrayList<>();
+        if (!all && !g.contains("REPLICATION SLAVE") && !g.contains("REPLICATION REPLICA")) {
+            missing.add("REPLICATION SLAVE");
+        }
+        if (!all && !g.contains("REPLICATION CLIENT") && !g.contains("BINLOG MONITOR") && !g.contains("SUPER")) {
+            missing.add("REPLICATION CLIENT");
+        }
+        if (!all && !g.contains("SELECT")) {
+            missing.add("SELECT");
+        }
+        if (!missing.isEmpty()) {
+            throw new FerryException("User '" + site.user() + "' at site '" + site.name() + "' lacks "
+                    + String.join(", ", missing) + ", which reading the binlog needs. Fix, as an admin: GRANT "
+                    + String.join(", ", missing) + " ON *.* TO '" + site.user() + "'@'%';");
+        }
+    }
+
+    static void ensureFerryTables(SiteConfig site, Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String sql : ferrySchemaStatements()) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            int code = e.getErrorCode();
+            if (code == ER_DBACCESS_DENIED || code == ER_TABLEACCESS_DENIED || code == ER_SPECIFIC_ACCESS_DENIED) {
+                throw new FerryException("Cannot create Ferry's system tables at site '" + site.name() + "': "
+                        + e.getMessage() + ". Fix: run sql/ferry-schema.sql there as an admin, and GRANT SELECT,"
+                        + " INSERT, UPDATE, DELETE ON ferry.* TO '" + site.user() + "'@'%';", e);
+            }
+            throw e;
+        }
+    }
+
+    /** The statements of sql/ferry-schema.sql, which the build puts on the classpath. */
+    public static List<String> ferrySchemaStatements() {
+        try (InputStream in = Preflight.class.getResourceAsStream("/ferry-sql/ferry-schema.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("ferry-sql/ferry-schema.sql is missing from the Ferry jar");
+            }
+            StringBuilder sql = new StringBuilder();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.stripLeading().startsWith("--")) {
+                    sql.append(line).append('\n');
+                }
+            }
+            List<String> statements = new ArrayList<>();
+            for (String statement : sql.toString().split(";")) {
+                if (!statement.isBlank()) {
+                    statements.add(statement.strip());
+                }
+            }
+            return statements;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The source's tables that the channel includes; refuses tables without a primary key. */
+    static List<TableId> includedTables(ChannelConfig config, SiteConfig site, Connection c) throws SQLException {
+        List<TableId> tables = new ArrayList<>();
+        List<TableId> withoutKey = new ArrayList<>();
+        String sql = "SELECT t.TABLE_SCHEMA, t.TABLE_NAME, (SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS k"
+                + " WHERE k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME"
+                + " AND k.CONSTRAINT_TYPE = 'PRIMARY KEY') FROM information_schema.TABLES t"
+                + " WHERE t.TABLE_TYPE = 'BASE TABLE' AND t.TABLE_SCHEMA NOT IN"
+                + " ('mysql', 'sys', 'information_schema', 'performance_schema', '" + FerryTables.SCHEMA + "')";
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                TableId t = new TableId(rs.getString(1), rs.getString(2));
+                if (config.tableFilter().includes(t.database(), t.table())) {
+                    tables.add(t);
+                    if (rs.getInt(3) == 0) {
+                        withoutKey.add(t);
+                    }
+                }
+            }
+        }
+        if (!withoutKey.isEmpty()) {
+            throw new FerryException("Table(s) without a primary key at site '" + site.name() + "': " + withoutKey
+                    + ". Ferry needs a primary key to apply each change exactly once. Fix: add a primary key,"
+                    + " or leave the table out with 'tables.exclude'.");
+        }
+        if (tables.isEmpty()) {
+            LOG.warn("No table at site '{}' matches 'tables.include' {} yet", site.name(),
+                    config.tableFilter().includePatterns());
+        }
+        return tables;
+    }
+
+    private static void createMissingTargetTables(SiteConfig from, Connection source, SiteConfig to,
+            Connection target, List<TableId> tables) throws SQLException {
+        for (TableId t : tables) {
+            if (exists(target, t)) {
+                continue;
+            }
+            String ddl;
+            try (Statement s = source.createStatement();
+                    ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + quote(t))) {
+                rs.next();
+                ddl = rs.getString(2);
+            }
+            try (Statement s = target.createStatement()) {
+                s.execute("CREATE DATABASE IF NOT EXISTS " + quote(t.database()));
+                s.execute("USE " + quote(t.database()));
+                s.execute(ddl);
+            }
+            LOG.info("Created table {} at site '{}' from its definition at site '{}'", t, to.name(), from.name());
+        }
+    }
+
+    private static boolean exists(Connection c, TableId t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, t.database());
+            ps.setString(2, t.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static String quote(TableId t) {
+        return quote(t.database()) + "." + quote(t.table());
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s == null ? -1 : s.indexOf('\n');
+        return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,341 @@
+package dev.ferry.config;
+
+import static dev.ferry.config.ConfigFixtures.MINIMAL;
+import static dev.ferry.config.ConfigFixtures.SH_PASSWORD;
+import static dev.ferry.config.ConfigFixtures.US_PASSWORD;
+import static dev.ferry.config.ConfigFixtures.errors;
+import static dev.ferry.config.ConfigFixtures.parse;
+import static dev.ferry.config.ConfigFixtures.twoWay;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChannelConfigTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void minimalFileGetsDefaults() {
+        ChannelConfig config = parse(MINIMAL);
+
+        assertThat(config.channel()).isEqualTo("demo");
+        assertThat(config.source()).isEqualTo("demo.yaml");
+        assertThat(config.sites()).containsOnlyKeys("sh", "us");
+        assertThat(config.sites().keySet()).containsExactly("sh", "us");
+        assertThat(config.homeSite().name()).isEqualTo("sh");
+
+        SiteConfig sh = config.site("sh");
+        assertThat(sh.url()).isEqualTo("jdbc:mysql://127.0.0.1:3306");
+        assertThat(sh.host()).isEqualTo("127.0.0.1");
+        assertThat(sh.port()).isEqualTo(3306);
+        assertThat(sh.user()).isEqualTo("ferry");
+        assertThat(sh.password().reveal()).isEqualTo(SH_PASSWORD);
+        assertThat(sh.serverId()).isNull();
+        assertThat(sh.timeZone()).isNull();
+        assertThat(sh.zoneId()).isNull();
+        assertThat(sh.tls()).isEqualTo(TlsConfig.DEFAULT);
+        assertThat(sh.tls().mode()).isEqualTo(TlsConfig.Mode.PREFERRED);
+        assertThat(config.site("us").port()).isEqualTo(3307);
+        assertThat(config.site("us").password().reveal()).isEqualTo(US_PASSWORD);
+
+        assertThat(config.directions()).hasSize(1);
+        DirectionConfig d = config.directions().get(0);
+        assertThat(d.name()).isEqualTo("sh->us");
+        assertThat(d.from()).isEqualTo("sh");
+        assertThat(d.to()).isEqualTo("us");
+        assertThat(d.startup()).isEqualTo(DirectionConfig.Startup.INITIAL);
+        assertThat(d.serverIdRange()).matches("\\d+-\\d+");
+        assertThat(d.serverIdStart()).isEqualTo(d.serverIdEnd()).isBetween(5400L, 65000L);
+
+        assertThat(config.tableFilter().includePatterns()).containsExactly("shop\\..*");
+        assertThat(config.tableFilter().excludePatterns()).isEmpty();
+        assertThat(config.stateDir()).isEqualTo(Path.of("ferry-state", "demo").toAbsolutePath());
+        assertThat(config.stateDirUri()).startsWith("file:/").endsWith("ferry-state/demo");
+        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.apply()).isEqualTo(ApplyConfig.DEFAULT);
+        assertThat(config.apply().mode()).isEqualTo(ApplyConfig.Mode.TRANSACTIONAL);
+        assertThat(config.apply().parallelism()).isEqualTo(4);
+        assertThat(config.apply().batchSize()).isEqualTo(1000);
+    }
+
+    @Test
+    void theExampleFromTheBriefParses() throws IOException {
+        Path pw = tmp.resolve("us.pw");
+        Files.writeString(pw, US_PASSWORD + "\n");
+        String yaml = """
+                channel: demo
+                sites:
+                  sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
+                  us: { url: "jdbc:mysql://127.0.0.1:3307", user: ferry, password-file: %s }
+                directions:
+                  - { from: sh, to: us, startup: initial }   # initial = snapshot, then binlog; latest = binlog from now
+                tables:
+                  include: ['shop\\..*']
+                  exclude: ['shop\\.tmp_.*']
+                """.formatted(pw);
+        ChannelConfig config = parse(yaml);
+        assertThat(config.site("us").password().reveal()).isEqualTo(US_PASSWORD);
+        assertThat(config.tableFilter().includes("shop", "orders")).isTrue();
+        assertThat(config.tableFilter().includes("shop", "tmp_orders")).isFalse();
+    }
+
+    @Test
+    void fullExampleParses() throws IOException, URISyntaxException {
+        Path example = Path.of(ChannelConfigTest.class.getResource("/config/full-example.yaml").toURI());
+        // The example refers to files under /etc/ferry/; point them at a temp dir instead.
+        Files.writeString(tmp.resolve("ca.pw"), "ca-Secret-1\n");
+        Files.writeString(tmp.resolve("us.pw"), US_PASSWORD + "\r\n");
+        String yaml = Files.readString(example).replace("/etc/ferry/", tmp.toString() + "/");
+        ChannelConfig config = ChannelConfig.parse(yaml, "full-example.yaml", Map.of("FERRY_SH_PASSWORD", SH_PASSWORD)::get);
+
+        assertThat(config.channel()).isEqualTo("shop-sync");
+        assertThat(config.sites().keySet()).containsExactly("sh", "us");
+
+        SiteConfig sh = config.site("sh");
+        assertThat(sh.host()).isEqualTo("mysql-sh.example.com");
+        assertThat(sh.port()).isEqualTo(3306);
+        assertThat(sh.password().reveal()).isEqualTo(SH_PASSWORD);
+        assertThat(sh.serverId()).isEqualTo("5400-5403");
+        assertThat(sh.timeZone()).isEqualTo("Asia/Shanghai");
+        assertThat(sh.tls().mode()).isEqualTo(TlsConfig.Mode.VERIFY_IDENTITY);
+        assertThat(sh.tls().mode().connectorJSslMode()).isEqualTo("VERIFY_IDENTITY");
+        assertThat(sh.tls().trustStore()).isEqualTo(tmp.resolve("ca.p12").toString());
+        assertThat(sh.tls().trustStorePassword().reveal()).isEqualTo("ca-Secret-1");
+
+        SiteConfig us = config.site("us");
+        assertThat(us.port()).isEqualTo(3307);
+        assertThat(us.password().reveal()).isEqualTo(US_PASSWORD);
+        assertThat(us.serverId()).isNull();
+        assertThat(us.zoneId().getId()).isEqualTo("-05:00");
+        assertThat(us.tls()).isEqualTo(new TlsConfig(TlsConfig.Mode.REQUIRED, null, null));
+
+        assertThat(config.directions()).extracting(DirectionConfig::name).containsExactly("sh->us", "us-to-sh");
+        assertThat(config.direction("sh->us").serverIdRange()).isEqualTo("5400-5403");
+        assertThat(config.direction("sh->us").startup()).isEqualTo(DirectionConfig.Startup.INITIAL);
+        DirectionConfig usToSh = config.direction("us-to-sh");
+        assertThat(usToSh.startup()).isEqualTo(DirectionConfig.Startup.LATEST);
+        assertThat(usToSh.serverIdStart()).isEqualTo(usToSh.serverIdEnd()).isBetween(5400L, 65000L);
+        assertThat(config.direction("us->sh")).isSameAs(usToSh);
+
+        assertThat(config.tableFilter().includePatterns()).containsExactly("shop\\..*", "crm\\.customers");
+        assertThat(config.tableFilter().excludePatterns()).containsExactly("shop\\.tmp_.*", "shop\\..*_bak");
+        assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/ferry/shop-sync"));
+        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.apply()).isEqualTo(new ApplyConfig(ApplyConfig.Mode.PARALLEL, 8, 500));
+    }
+
+    @Test
+    void loadReadsAFile() throws IOException {
+        Path file = tmp.resolve("demo.yaml");
+        Files.writeString(file, MINIMAL.replace("${env:SH_PASSWORD}", "${file:" + tmp.resolve("sh.pw") + "}")
+                .replace("${env:US_PASSWORD}", "${file:" + tmp.resolve("us.pw") + "}"));
+        Files.writeString(tmp.resolve("sh.pw"), SH_PASSWORD);
+        Files.writeString(tmp.resolve("us.pw"), US_PASSWORD);
+
+        ChannelConfig config = ChannelConfig.load(file);
+        assertThat(config.source()).isEqualTo(file.toString());
+        assertThat(config.site("sh").password().reveal()).isEqualTo(SH_PASSWORD);
+    }
+
+    @Test
+    void loadReportsAMissingFile() {
+        Path file = tmp.resolve("nope.yaml");
+        assertThatThrownBy(() -> ChannelConfig.load(file))
+                .isInstanceOf(ChannelConfigException.class)
+                .hasMessage(file + ": (file): the file does not exist. Fix: check the path of the channel file.");
+        assertThatThrownBy(() -> ChannelConfig.load(tmp))
+                .hasMessageContaining("(file): this is a directory");
+    }
+
+    @Test
+    void loadReportsInvalidUtf8() throws IOException {
+        Path file = tmp.resolve("latin1.yaml");
+        Files.write(file, "channel: d\u00e9mo\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> ChannelConfig.load(file)).hasMessageContaining("not valid UTF-8");
+    }
+
+    @Test
+    void sitesKeepFileOrder() {
+        String yaml = """
+                channel: demo
+                sites:
+                  zz: { url: "jdbc:mysql://z", user: ferry, password: "${env:SH_PASSWORD}" }
+                  aa: { url: "jdbc:mysql://a", user: ferry, password: "${env:SH_PASSWORD}" }
+                  mm: { url: "jdbc:mariadb://m:3310", user: ferry, password: "${env:SH_PASSWORD}" }
+                directions:
+                  - { from: mm, to: zz }
+                tables: { include: ['.*'] }
+                """;
+        ChannelConfig config = parse(yaml);
+        assertThat(config.sites().keySet()).containsExactly("zz", "aa", "mm");
+        assertThat(config.homeSite().name()).isEqualTo("zz");
+        assertThat(config.site("mm").isMariaDb()).isTrue();
+        assertThat(config.site("mm").port()).isEqualTo(3310);
+        assertThat(config.site("zz").port()).isEqualTo(3306);
+        assertThatThrownBy(() -> config.sites().put("x", null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.directions().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void directionLookupListsValidNames() {
+        ChannelConfig config = parse(twoWay(""));
+        assertThat(config.direction("us->sh").from()).isEqualTo("us");
+        assertThatThrownBy(() -> config.direction("sh->eu"))
+                .isInstanceOf(ChannelConfigException.class)
+                .hasMessage("demo.yaml: directions: no direction named 'sh->eu' in channel 'demo' "
+                        + "(defined: sh->us, us->sh). Fix: use one of the defined direction names.");
+        assertThatThrownBy(() -> config.site("eu")).hasMessageContaining("no site named 'eu' (defined: sh, us)");
+    }
+
+    @Test
+    void optionalTopLevelKeys() {
+        ChannelConfig config = parse(twoWay("""
+                state-dir: relative/state
+                checkpoint-interval: 500ms
+                apply: { mode: parallel }
+                """));
+        assertThat(config.stateDir()).isEqualTo(Path.of("relative/state").toAbsolutePath());
+        assertThat(config.stateDir().isAbsolute()).isTrue();
+        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.apply()).isEqualTo(new ApplyConfig(ApplyConfig.Mode.PARALLEL, 4, 1000));
+
+        assertThat(parse(twoWay("checkpoint-interval: 2m\n")).checkpointInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(parse(twoWay("checkpoint-interval: 1h\n")).checkpointInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(parse(twoWay("checkpoint-interval: 100ms\n")).checkpointInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(parse(twoWay("state-dir: file:///srv/ferry\n")).stateDir()).isEqualTo(Path.of("/srv/ferry"));
+        assertThat(parse(twoWay("apply: { mode: TRANSACTIONAL, batch-size: 1 }\n")).apply())
+                .isEqualTo(new ApplyConfig(ApplyConfig.Mode.TRANSACTIONAL, 4, 1));
+    }
+
+    @Test
+    void directionOptions() {
+        String yaml = twoWay("").replace("- { from: us, to: sh }", "- { from: us, to: sh, startup: latest, name: back }");
+        ChannelConfig config = parse(yaml);
+        assertThat(config.directions()).extracting(DirectionConfig::name).containsExactly("sh->us", "back");
+        assertThat(config.direction("back").startup()).isEqualTo(DirectionConfig.Startup.LATEST);
+        assertThat(config.direction("sh->us").startup()).isEqualTo(DirectionConfig.Startup.INITIAL);
+    }
+
+    @Test
+    void siteUrlVariants() {
+        assertThat(parse(ConfigFixtures.withShSite("""
+                    url: "jdbc:mysql://[::1]:3310/shop?useSSL=true&connectTimeout=1000"
+                    user: ferry
+                    password: "${env:SH_PASSWORD}"
+                """)).site("sh")).satisfies(s -> {
+                    assertThat(s.host()).isEqualTo("::1");
+                    assertThat(s.port()).isEqualTo(3310);
+                    assertThat(s.url()).isEqualTo("jdbc:mysql://[::1]:3310/shop?useSSL=true&connectTimeout=1000");
+                });
+        assertThat(parse(ConfigFixtures.withShSite("""
+                    url: jdbc:mysql://db-1.example.com/shop
+                    user: ferry
+                    password: "${env:SH_PASSWORD}"
+                """)).site("sh")).satisfies(s -> {
+                    assertThat(s.host()).isEqualTo("db-1.example.com");
+                    assertThat(s.port()).isEqualTo(3306);
+                });
+    }
+
+    @Test
+    void siteOptions() {
+        ChannelConfig config = parse(ConfigFixtures.withShSite("""
+                    url: "jdbc:mysql://127.0.0.1"
+                    user: ferry
+                    password: "${env:SH_PASSWORD}"
+                    server-id: 6000
+                    time-zone: "+08:00"
+                    tls: { mode: verify-ca }
+                """));
+        SiteConfig sh = config.site("sh");
+        assertThat(sh.serverId()).isEqualTo("6000-6000");
+        assertThat(sh.timeZone()).isEqualTo("+08:00");
+        assertThat(sh.zoneId()).isEqualTo(java.time.ZoneOffset.ofHours(8));
+        assertThat(sh.tls().mode()).isEqualTo(TlsConfig.Mode.VERIFY_CA);
+        assertThat(sh.tls().mode().yamlName()).isEqualTo("verify-ca");
+        assertThat(config.direction("sh->us").serverIdRange()).isEqualTo("6000-6000");
+    }
+
+    @Test
+    void toStringNeverShowsSecrets() throws IOException {
+        Files.writeString(tmp.resolve("ca.pw"), "trust-Secret-9\n");
+        ChannelConfig config = parse(ConfigFixtures.withShSite("""
+                    url: "jdbc:mysql://127.0.0.1"
+                    user: ferry
+                    password: "${env:SH_PASSWORD}"
+                    tls: { mode: verify-ca, trust-store: /x/ca.p12, trust-store-password-file: %s }
+                """.formatted(tmp.resolve("ca.pw"))));
+
+        List<String> texts = List.of(config.toString(), config.site("sh").toString(), config.site("us").toString(),
+                config.site("sh").tls().toString(), config.site("sh").password().toString(),
+                config.sites().toString(), config.directions().toString());
+        for (String text : texts) {
+            assertThat(text).doesNotContain(SH_PASSWORD).doesNotContain(US_PASSWORD).doesNotContain("trust-Secret-9");
+        }
+        assertThat(config.toString()).contains("password=******").contains("channel=demo");
+        assertThat(config.site("sh").tls().toString()).contains("trustStorePassword=******");
+        assertThat(Secret.of("x").toString()).isEqualTo("******");
+        assertThat(config.site("sh").tls().trustStorePassword().reveal()).isEqualTo("trust-Secret-9");
+    }
+
+    @Test
+    void javaSerializationRoundTrip() throws Exception {
+        ChannelConfig config = parse(twoWay("apply: { mode: parallel, parallelism: 2 }\n"));
+
+        ChannelConfig copy = roundTrip(config);
+
+        assertThat(copy).isEqualTo(config).isNotSameAs(config);
+        assertThat(copy.hashCode()).isEqualTo(config.hashCode());
+        assertThat(copy.site("sh").password().reveal()).isEqualTo(SH_PASSWORD);
+        assertThat(copy.site("us").password().reveal()).isEqualTo(US_PASSWORD);
+        assertThat(copy.toString()).isEqualTo(config.toString()).doesNotContain(SH_PASSWORD).contains("******");
+        assertThat(copy.sites().keySet()).containsExactly("sh", "us");
+        assertThat(copy.directions()).isEqualTo(config.directions());
+        assertThat(copy.stateDir()).isEqualTo(config.stateDir());
+        // the table filter still works after deserialization (compiled patterns are transient)
+        assertThat(copy.tableFilter().includes("shop", "orders")).isTrue();
+        assertThat(copy.tableFilter().includes("other", "orders")).isFalse();
+        assertThatThrownBy(() -> copy.sites().remove("sh")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void exceptionIsSerializable() throws Exception {
+        ChannelConfigException e = errors("channel: 'bad name'\n");
+        ChannelConfigException copy = roundTrip(e);
+        assertThat(copy.getMessage()).isEqualTo(e.getMessage());
+        assertThat(copy.problems()).isEqualTo(e.problems());
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T roundTrip(T object) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(object);
+            }
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+                return (T) in.readObject();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.ferry.operators;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+
+/**
+ * How to reach one database: the operators' view of a configured site. The password is kept out
+ * of {@link #toString()}, so it cannot end up in a log line or the Flink web UI.
+ */
+public final class Endpoint implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String site;
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final Properties jdbcProperties;
+
+    /**
+     * @param jdbcProperties driver properties (TLS and the like) added to every connection; they
+     *     are also handed to the binlog reader's own connections
+     */
+    public Endpoint(String site, String host, int port, String user, String password, Properties jdbcProperties) {
+        this.site = Objects.requireNonNull(site);
+        this.host = Objects.requireNonNull(host);
+        this.port = port;
+        this.user = Objects.requireNonNull(user);
+        this.password = Objects.requireNonNull(password);
+        this.jdbcProperties = new Properties();
+        this.jdbcProperties.putAll(jdbcProperties);
+    }
+
+    public String site() {
+        return site;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** The password, for the JDBC and binlog layers only. */
+    public String revealPassword() {
+        return password;
+    }
+
+    public Properties jdbcProperties() {
+        Properties copy = new Properties();
+        copy.putAll(jdbcProperties);
+        return copy;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:mysql://" + host + ":" + port + "/";
+    }
+
+    /** Options for flink-connector-jdbc's connection provider; adds the apply-side driver settings. */
+    public JdbcConnectionOptions applyConnectionOptions() {
+        JdbcConnectionOptions.JdbcConnectionOptionsBuilder b = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                .withUrl(jdbcUrl())
+                .withDriverName("com.mysql.cj.jdbc.Driver")
+                .withUsername(user)
+                .withPassword(password)
+                .withConnectionCheckTimeoutSeconds(10);
+        applyProperties().forEach((k, v) -> b.withProperty((String) k, (String) v));
+        return b.build();
+    }
+
+    private Properties applyProperties() {
+        Properties p = jdbcProperties();
+        p.putIfAbsent("rewriteBatchedStatements", "true");
+        p.putIfAbsent("characterEncoding", "UTF-8");
+        p.putIfAbsent("tinyInt1isBit", "false");
+        p.putIfAbsent("connectTimeout", "10000");
+        p.putIfAbsent("socketTimeout", "600000");
+        return p;
+    }
+
+    /** A plain connection for one-off work such as checks and heartbeats. */
+    public Connection connect() throws SQLException {
+        Properties p = applyProperties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        return DriverManager.getConnection(jdbcUrl(), p);
+    }
+
+    @Override
+    public String toString() {
+        return "site '" + site + "' (" + user + "@" + host + ":" + port + ")";
+    }
+}

@@ -1,0 +1,111 @@
+package dev.ferry.operators.heartbeat;
+
+import dev.ferry.loop.FerryTables;
+import dev.ferry.operators.Endpoint;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes this direction's heartbeat row into its source every interval, stamped with this JVM's
+ * clock. Reading it back from the binlog ends the transaction before it (Flink CDC passes on no
+ * COMMIT) and, compared with the same clock at apply time, gives the lag without clock skew.
+ * Failures are logged and retried on the next beat: a missing heartbeat delays, never breaks.
+ */
+public final class HeartbeatWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HeartbeatWriter.class);
+    private static final String UPDATE = "UPDATE `" + FerryTables.SCHEMA + "`.`ferry_heartbeat`"
+            + " SET ts_ms = ? WHERE channel = ? AND direction = ?";
+    private static final String INSERT = "INSERT IGNORE INTO `" + FerryTables.SCHEMA + "`.`ferry_heartbeat`"
+            + " (channel, direction, ts_ms) VALUES (?, ?, ?)";
+
+    private final Endpoint source;
+    private final String channel;
+    private final String direction;
+    private final Duration interval;
+    private ScheduledExecutorService executor;
+    private Connection connection;
+    private boolean warned;
+
+    public HeartbeatWriter(Endpoint source, String channel, String direction, Duration interval) {
+        this.source = source;
+        this.channel = channel;
+        this.direction = direction;
+        this.interval = interval;
+    }
+
+    public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferry-heartbeat " + direction);
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Writes one heartbeat now. */
+    public void beat() {
+        try {
+            if (connection == null || !connection.isValid(2)) {
+                closeConnection();
+                connection = source.connect();
+            }
+            long now = System.currentTimeMillis();
+            try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
+                update.setLong(1, now);
+                update.setString(2, channel);
+                update.setString(3, direction);
+                if (update.executeUpdate() == 0) {
+                    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                        insert.setString(1, channel);
+                        insert.setString(2, direction);
+                        insert.setLong(3, now);
+                        insert.executeUpdate();
+                    }
+                }
+            }
+            if (warned) {
+                LOG.info("{}: heartbeats into {} work again", direction, source);
+                warned = false;
+            }
+        } catch (SQLException e) {
+            if (!warned) {
+                LOG.warn("{}: cannot write the heartbeat into {}: {}. Lag is not measured and the last source"
+                        + " transaction is applied only when the next one arrives. Fix: grant the Ferry user"
+                        + " INSERT, UPDATE on ferry.* at that site.", direction, source, e.getMessage());
+                warned = true;
+            }
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeConnection();
+    }
+}

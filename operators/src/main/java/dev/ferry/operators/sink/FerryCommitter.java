@@ -1,0 +1,147 @@
+package dev.ferry.operators.sink;
+
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.Op;
+import dev.ferry.dialect.Dialect;
+import dev.ferry.dialect.Dialects;
+import dev.ferry.operators.Endpoint;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
+import org.apache.flink.metrics.MetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies committables after their checkpoint completed, each as one local transaction in the
+ * target. Connection loss, deadlocks and lock timeouts are retried with backoff for a while;
+ * after that the commit fails the job, Flink restarts it from the checkpoint, and the marker rows
+ * make the repeated commit skip what was already applied.
+ */
+final class FerryCommitter implements Committer<FerryCommittable> {
+    private static final Logger LOG = LoggerFactory.getLogger(FerryCommitter.class);
+
+    private final SinkSettings settings;
+    private final SimpleJdbcConnectionProvider connections;
+    private final SinkMetrics metrics;
+    private final LongSupplier clock;
+    private ChangeApplier applier;
+
+    FerryCommitter(SinkSettings settings, MetricGroup metricGroup, LongSupplier clock) {
+        this.settings = settings;
+        this.connections = new SimpleJdbcConnectionProvider(settings.target().applyConnectionOptions());
+        this.metrics = new SinkMetrics(metricGroup);
+        this.clock = clock;
+    }
+
+    @Override
+    public void commit(Collection<CommitRequest<FerryCommittable>> requests) throws InterruptedException {
+        List<CommitRequest<FerryCommittable>> ordered = new ArrayList<>(requests);
+        ordered.sort(Comparator.comparingLong((CommitRequest<FerryCommittable> r) -> r.getCommittable().epoch())
+                .thenComparingLong(r -> r.getCommittable().sequence()));
+        for (CommitRequest<FerryCommittable> request : ordered) {
+            FerryCommittable c = request.getCommittable();
+            try {
+                ChangeApplier.Outcome outcome = applyWithRetries(c);
+                record(c, outcome);
+                if (outcome == ChangeApplier.Outcome.ALREADY_APPLIED) {
+                    request.signalAlreadyCommitted();
+                }
+            } catch (SQLException e) {
+                request.signalFailedWithKnownReason(new ApplyFailedException(settings, c, e));
+                return; // later committables must not overtake this one
+            }
+        }
+    }
+
+    private ChangeApplier.Outcome applyWithRetries(FerryCommittable c) throws SQLException, InterruptedException {
+        long deadline = clock.getAsLong() + settings.retryTimeout().toMillis();
+        long backoff = 100;
+        while (true) {
+            try {
+                return applier().apply(c);
+            } catch (SQLException e) {
+                if (!Retry.isRetriable(e) || clock.getAsLong() + backoff > deadline) {
+                    throw e;
+                }
+                LOG.warn("{}: applying {} to {} failed, retrying in {} ms: {}", settings.direction(), c,
+                        settings.target(), backoff, e.getMessage());
+                if (Retry.isConnectionLoss(e)) {
+                    resetConnection();
+                }
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+
+    private ChangeApplier applier() throws SQLException {
+        if (applier == null) {
+            try {
+                Connection connection = connections.getOrEstablishConnection();
+                String version = connection.getMetaData().getDatabaseProductVersion();
+                Dialect dialect = Dialects.forUrl(settings.target().jdbcUrl(), version);
+                applier = new ChangeApplier(connection, dialect, settings.channel(), settings.direction(),
+                        settings.batchSize());
+            } catch (ClassNotFoundException e) {
+                throw new SQLException("MySQL JDBC driver missing from the job jar", "08001", e);
+            }
+        }
+        return applier;
+    }
+
+    private void resetConnection() {
+        if (applier != null) {
+            applier.close();
+            applier = null;
+        }
+        connections.closeConnection();
+    }
+
+    private void record(FerryCommittable c, ChangeApplier.Outcome outcome) {
+        long now = clock.getAsLong();
+        Set<String> transactions = new HashSet<>();
+        long rows = 0;
+        for (ChangeEvent e : c.events()) {
+            if (e.op() == Op.HEARTBEAT) {
+                if (settings.isOwnHeartbeat(e)) {
+                    metrics.lag(now - settings.heartbeatTimestamp(e));
+                }
+            } else {
+                rows++;
+                if (e.txId() != null) {
+                    transactions.add(e.txId());
+                }
+            }
+        }
+        if (outcome == ChangeApplier.Outcome.APPLIED) {
+            metrics.applied(rows, transactions.size());
+        } else if (outcome == ChangeApplier.Outcome.ALREADY_APPLIED) {
+            metrics.skippedRepeat();
+            LOG.info("{}: {} was already applied to {}; skipped", settings.direction(), c, settings.target());
+        }
+    }
+
+    @Override
+    public void close() {
+        resetConnection();
+    }
+
+    /** A commit that cannot succeed by retrying: names the direction, target and the failing change. */
+    static final class ApplyFailedException extends RuntimeException {
+        ApplyFailedException(SinkSettings settings, FerryCommittable c, SQLException cause) {
+            super(settings.direction() + ": could not apply " + c + " to " + settings.target() + ": "
+                    + cause.getMessage() + (cause.getSQLState() == null ? "" : " [SQLState " + cause.getSQLState()
+                    + ", error " + cause.getErrorCode() + "]") + ". Nothing of this committable was applied;"
+                    + " Ferry will retry it after the job restarts.", cause);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.ferry.operators.sink;
+
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+
+/** Which target errors are worth retrying. */
+final class Retry {
+    private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
+    private static final int ER_LOCK_DEADLOCK = 1213;
+
+    private Retry() {}
+
+    static boolean isConnectionLoss(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+            if (t instanceof SQLRecoverableException || t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isRetriable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException) {
+                return true;
+            }
+            if (t instanceof SQLException s
+                    && (s.getErrorCode() == ER_LOCK_DEADLOCK || s.getErrorCode() == ER_LOCK_WAIT_TIMEOUT
+                            || "40001".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return isConnectionLoss(e);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.ferry.operators.source;
+
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.Op;
+import dev.ferry.common.RowSchema;
+import dev.ferry.common.TableId;
+import dev.ferry.operators.ChangeEventTypeInfo;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.source.SourceRecord;
+import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
+import org.apache.flink.util.Collector;
+
+/**
+ * Flink CDC record -> {@link ChangeEvent}. The transaction id is the binlog file and position
+ * in the record's source offset: every row of one transaction carries the position of its BEGIN
+ * there (the {@code source.pos} field is not used: MariaDB 11.4 reports it negative).
+ */
+public final class ChangeEventDeserializer implements DebeziumDeserializationSchema<ChangeEvent> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(SourceRecord record, Collector<ChangeEvent> out) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) {
+            return; // schema change, transaction metadata or watermark records: not row changes
+        }
+        Struct source = value.getStruct("source");
+        TableId table = new TableId(source.getString("db"), source.getString("table"));
+        Op op = switch (value.getString("op")) {
+            case "r" -> Op.READ;
+            case "c" -> Op.INSERT;
+            case "u" -> Op.UPDATE;
+            case "d" -> Op.DELETE;
+            default -> throw new IllegalStateException("unknown Debezium op '" + value.getString("op") + "' on " + table);
+        };
+        Schema rowSchema = value.schema().field("after").schema();
+        RowSchema schema = rowSchema(table, rowSchema, record.keySchema());
+        Object[] before = row(table, value.getStruct("before"));
+        Object[] after = row(table, value.getStruct("after"));
+        @SuppressWarnings("unchecked") Map<String, Object> offset = (Map<String, Object>) record.sourceOffset();
+        String txId = null;
+        String position;
+        if (op == Op.READ) {
+            position = "snapshot";
+        } else {
+            txId = offset.get("file") + ":" + offset.get("pos");
+            position = txId + ":" + offset.getOrDefault("event", 0) + ":" + offset.getOrDefault("row", 0);
+        }
+        Long ts = source.getInt64("ts_ms");
+        if (op == Op.UPDATE && before == null) {
+            throw new IllegalStateException("UPDATE on " + table + " at " + position
+                    + " has no before image: the source must run with binlog_row_image=FULL");
+        }
+        out.collect(new ChangeEvent(op, table, schema, before, after, txId, position, ts == null ? 0 : ts));
+    }
+
+    private static RowSchema rowSchema(TableId table, Schema row, Schema key) {
+        List<Field> fields = row.fields();
+        String[] columns = new String[fields.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = fields.get(i).name();
+        }
+        if (key == null || key.fields().isEmpty()) {
+            throw new IllegalStateException("Table " + table + " has no primary key. Ferry needs one to apply"
+                    + " changes exactly; add a primary key or exclude the table in 'tables.exclude'.");
+        }
+        int[] keys = new int[key.fields().size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = row.field(key.fields().get(i).name()).index();
+        }
+        return new RowSchema(columns, keys);
+    }
+
+    private static Object[] row(TableId table, Struct struct) {
+        if (struct == null) {
+            return null;
+        }
+        List<Field> fields = struct.schema().fields();
+        Object[] row = new Object[fields.size()];
+        for (int i = 0; i < row.length; i++) {
+            Field f = fields.get(i);
+            try {
+                row[i] = ConnectValueConverter.convert(f.schema(), struct.get(f));
+            } catch (ConnectValueConverter.UnsupportedTypeException e) {
+                throw new IllegalStateException("Column " + table + "." + f.name() + " has a type Ferry cannot"
+                        + " replicate exactly (" + e.getMessage() + "). Exclude the table in 'tables.exclude'.", e);
+            }
+        }
+        return row;
+    }
+
+    @Override
+    public TypeInformation<ChangeEvent> getProducedType() {
+        return ChangeEventTypeInfo.INSTANCE;
+    }
+}

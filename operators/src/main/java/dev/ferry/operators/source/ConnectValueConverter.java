@@ -1,0 +1,115 @@
+package dev.ferry.operators.source;
+
+import dev.ferry.common.MysqlTime;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+
+/**
+ * Turns one Debezium (Kafka Connect) column value into Ferry's value types, exactly. Debezium
+ * must run with {@code decimal.handling.mode=precise}, {@code bigint.unsigned.handling.mode=precise},
+ * {@code binary.handling.mode=bytes} and {@code time.precision.mode=adaptive_time_microseconds}.
+ */
+final class ConnectValueConverter {
+    private ConnectValueConverter() {}
+
+    /** @throws UnsupportedTypeException for a type Ferry cannot carry without loss */
+    static Object convert(Schema schema, Object value) {
+        if (value == null) {
+            return null;
+        }
+        String logical = schema.name();
+        if (logical != null) {
+            switch (logical) {
+                case "io.debezium.time.Date":
+                    return LocalDate.ofEpochDay(((Number) value).longValue());
+                case "io.debezium.time.MicroTimestamp":
+                    return microsToDateTime(((Number) value).longValue());
+                case "io.debezium.time.Timestamp":
+                    return microsToDateTime(((Number) value).longValue() * 1000L);
+                case "io.debezium.time.NanoTimestamp":
+                    long nanos = ((Number) value).longValue();
+                    return LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+                            (int) Math.floorMod(nanos, 1_000_000_000L), ZoneOffset.UTC);
+                case "io.debezium.time.ZonedTimestamp":
+                    return Instant.parse((String) value);
+                case "io.debezium.time.MicroTime":
+                    return new MysqlTime(((Number) value).longValue());
+                case "io.debezium.time.Time":
+                    return new MysqlTime(((Number) value).longValue() * 1000L);
+                case "io.debezium.time.NanoTime":
+                    return new MysqlTime(((Number) value).longValue() / 1000L);
+                case "io.debezium.time.Year":
+                    return ((Number) value).longValue();
+                case "io.debezium.data.Bits":
+                    return bitsToBigEndian(bytes(value), schema);
+                case "org.apache.kafka.connect.data.Decimal":
+                    return (BigDecimal) value;
+                case "io.debezium.data.Json":
+                case "io.debezium.data.Enum":
+                case "io.debezium.data.EnumSet":
+                    return value.toString();
+                default:
+                    if (logical.startsWith("io.debezium.data.geometry")) {
+                        throw new UnsupportedTypeException("spatial type " + logical);
+                    }
+            }
+        }
+        switch (schema.type()) {
+            case INT8:
+            case INT16:
+            case INT32:
+            case INT64:
+                return ((Number) value).longValue();
+            case FLOAT32:
+                return ((Number) value).floatValue();
+            case FLOAT64:
+                return ((Number) value).doubleValue();
+            case BOOLEAN:
+                return value;
+            case STRING:
+                return value.toString();
+            case BYTES:
+                return value instanceof BigDecimal ? value : bytes(value);
+            default:
+                throw new UnsupportedTypeException("Connect type " + schema.type()
+                        + (logical == null ? "" : " (" + logical + ")"));
+        }
+    }
+
+    private static LocalDateTime microsToDateTime(long micros) {
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+    }
+
+    private static byte[] bytes(Object value) {
+        if (value instanceof byte[] b) {
+            return b;
+        }
+        ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+        byte[] b = new byte[buffer.remaining()];
+        buffer.get(b);
+        return b;
+    }
+
+    /** Debezium gives BIT(n) little-endian; MySQL reads a binary string into BIT big-endian. */
+    private static byte[] bitsToBigEndian(byte[] littleEndian, Schema schema) {
+        int bits = Integer.parseInt(schema.parameters().getOrDefault("length", String.valueOf(littleEndian.length * 8)));
+        byte[] out = new byte[(bits + 7) / 8];
+        for (int i = 0; i < out.length; i++) {
+            out[out.length - 1 - i] = i < littleEndian.length ? littleEndian[i] : 0;
+        }
+        return out;
+    }
+
+    /** A column type Ferry refuses rather than carry inexactly. */
+    static final class UnsupportedTypeException extends RuntimeException {
+        UnsupportedTypeException(String what) {
+            super(what);
+        }
+    }
+}
