@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a Debian sid root filesystem holding Oracle MySQL (mysql-server-core, 9.x), so that
 # tests can run a real MySQL on a Debian 12 host without Docker. Needs root and Debian's mirror.
-# The tests (dev.ferry.testing.MySqlServer) start mysqld inside it with chroot; this script
+# The tests (dev.ferry.testing.DatabaseServer) start mysqld inside it with chroot; this script
 # only builds it, and does nothing if it is already there.
 #
 #   FERRY_MYSQL_ROOTFS  where to build it (default /var/tmp/ferry-mysql-rootfs)

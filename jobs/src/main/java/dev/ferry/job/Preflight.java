@@ -5,9 +5,6 @@ import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.loop.FerryTables;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -124,7 +121,7 @@ public final class Preflight {
 
     static void ensureFerryTables(SiteConfig site, Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            for (String sql : ferrySchemaStatements()) {
+            for (String sql : FerryTables.schemaStatements()) {
                 s.execute(sql);
             }
         } catch (SQLException e) {
@@ -135,30 +132,6 @@ public final class Preflight {
                         + " INSERT, UPDATE, DELETE ON ferry.* TO '" + site.user() + "'@'%';", e);
             }
             throw e;
-        }
-    }
-
-    /** The statements of sql/ferry-schema.sql, which the build puts on the classpath. */
-    public static List<String> ferrySchemaStatements() {
-        try (InputStream in = Preflight.class.getResourceAsStream("/ferry-sql/ferry-schema.sql")) {
-            if (in == null) {
-                throw new IllegalStateException("ferry-sql/ferry-schema.sql is missing from the Ferry jar");
-            }
-            StringBuilder sql = new StringBuilder();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.stripLeading().startsWith("--")) {
-                    sql.append(line).append('\n');
-                }
-            }
-            List<String> statements = new ArrayList<>();
-            for (String statement : sql.toString().split(";")) {
-                if (!statement.isBlank()) {
-                    statements.add(statement.strip());
-                }
-            }
-            return statements;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -210,6 +183,10 @@ public final class Preflight {
                 s.execute("CREATE DATABASE IF NOT EXISTS " + quote(t.database()));
                 s.execute("USE " + quote(t.database()));
                 s.execute(ddl);
+            } catch (SQLException e) {
+                throw new FerryException("Table " + t + " is missing at site '" + to.name() + "', and creating it from"
+                        + " its definition at site '" + from.name() + "' failed: " + e.getMessage() + ". Fix: create"
+                        + " the table at '" + to.name() + "' yourself, with the same columns and primary key.", e);
             }
             LOG.info("Created table {} at site '{}' from its definition at site '{}'", t, to.name(), from.name());
         }

@@ -1,6 +1,12 @@
 package dev.ferry.loop;
 
 import dev.ferry.common.TableId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Names of Ferry's system tables, which live in the {@value #SCHEMA} database of every site (see sql/). */
 public final class FerryTables {
@@ -14,5 +20,29 @@ public final class FerryTables {
 
     public static boolean isFerryTable(TableId table) {
         return SCHEMA.equals(table.database());
+    }
+
+    /** The statements of sql/ferry-schema.sql (on the classpath as ferry-sql/), which create these tables. */
+    public static List<String> schemaStatements() {
+        try (InputStream in = FerryTables.class.getResourceAsStream("/ferry-sql/ferry-schema.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("ferry-sql/ferry-schema.sql is missing from the Ferry jar");
+            }
+            StringBuilder sql = new StringBuilder();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.stripLeading().startsWith("--")) {
+                    sql.append(line).append('\n');
+                }
+            }
+            List<String> statements = new ArrayList<>();
+            for (String statement : sql.toString().split(";")) {
+                if (!statement.isBlank()) {
+                    statements.add(statement.strip());
+                }
+            }
+            return statements;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

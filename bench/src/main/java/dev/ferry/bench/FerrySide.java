@@ -1,0 +1,117 @@
+package dev.ferry.bench;
+
+import dev.ferry.cli.LocalRunner;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.testing.DatabaseServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+
+/** One Ferry direction source -> target, run in this JVM with {@link LocalRunner}. */
+final class FerrySide implements AutoCloseable {
+    static final String PASSWORD_VARIABLE = "BENCH_PW";
+
+    private final ChannelConfig config;
+    private final DirectionConfig direction;
+    private final DatabaseServer target;
+    private LocalRunner runner;
+    private Connection targetConn;
+    private PreparedStatement appliedQuery;
+
+    FerrySide(String channel, DatabaseServer source, DatabaseServer target, Path stateDir, String checkpointInterval,
+            int batchSize) {
+        this.target = target;
+        String yaml = "channel: " + channel + "\n"
+                + "sites:\n"
+                + "  sh: { url: \"" + source.jdbcUrl() + "\", user: " + source.adminUser()
+                + ", password: \"${env:" + PASSWORD_VARIABLE + "}\" }\n"
+                + "  us: { url: \"" + target.jdbcUrl() + "\", user: " + target.adminUser()
+                + ", password: \"${env:" + PASSWORD_VARIABLE + "}\" }\n"
+                + "directions:\n"
+                + "  - { from: sh, to: us, startup: latest }\n"
+                + "tables:\n"
+                + "  include: ['" + Workload.DATABASE + "\\..*']\n"
+                + "state-dir: " + stateDir.toAbsolutePath() + "\n"
+                + "checkpoint-interval: " + checkpointInterval + "\n"
+                + "apply: { mode: transactional, batch-size: " + batchSize + " }\n";
+        String password = source.adminPassword();
+        this.config = ChannelConfig.parse(yaml, "bench-" + channel + ".yaml",
+                name -> PASSWORD_VARIABLE.equals(name) ? password : System.getenv(name));
+        this.direction = config.directions().get(0);
+    }
+
+    ChannelConfig config() {
+        return config;
+    }
+
+    /** A new LocalRunner on the state dir: preflight, cluster start, submit (resumes from the newest savepoint). */
+    void start() throws Exception {
+        if (runner != null) {
+            throw new IllegalStateException("already running");
+        }
+        runner = new LocalRunner(config, 0);
+        try {
+            runner.start();
+        } catch (Exception | Error e) {
+            LocalRunner r = runner;
+            runner = null;
+            r.close();
+            throw e;
+        }
+    }
+
+    void stopWithSavepoint() throws Exception {
+        runner.stopWithSavepoint();
+    }
+
+    /** Closes the runner (cancels jobs still running). */
+    void stop() throws Exception {
+        if (runner != null) {
+            LocalRunner r = runner;
+            runner = null;
+            r.close();
+        }
+    }
+
+    /** Prints new job failures (LocalRunner's plain-words explanation) and says whether the job is running. */
+    JobStatus watch() throws Exception {
+        runner.watch();
+        JobStatus status = null;
+        for (Map.Entry<DirectionConfig, JobID> job : runner.jobs().entrySet()) {
+            status = runner.cluster().getJobStatus(job.getValue()).get();
+        }
+        return status;
+    }
+
+    /** Sum of row_count over this direction's commit markers at the target: every row Ferry applied. */
+    long appliedRows() throws SQLException {
+        if (appliedQuery == null) {
+            targetConn = target.connect();
+            appliedQuery = targetConn.prepareStatement("SELECT COALESCE(SUM(row_count), 0) FROM ferry.ferry_commit"
+                    + " WHERE channel = ? AND direction = ?");
+            appliedQuery.setString(1, config.channel());
+            appliedQuery.setString(2, direction.name());
+        }
+        try (ResultSet rs = appliedQuery.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            stop();
+        } finally {
+            if (targetConn != null) {
+                targetConn.close();
+            }
+        }
+    }
+}

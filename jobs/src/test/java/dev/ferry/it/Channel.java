@@ -1,0 +1,51 @@
+package dev.ferry.it;
+
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.testing.DatabaseServer;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A one-direction test channel {@code sh->us} over one test database name at two servers. The
+ * password comes from an environment variable, as a user would configure it.
+ */
+public final class Channel {
+    public static final String PASSWORD_VARIABLE = "FERRY_TEST_PASSWORD";
+
+    public final String name;
+    public final String database;
+    public final DatabaseServer sh;
+    public final DatabaseServer us;
+    public final Path stateDir;
+
+    public Channel(String name, String database, DatabaseServer sh, DatabaseServer us, Path stateDir) {
+        this.name = name;
+        this.database = database;
+        this.sh = sh;
+        this.us = us;
+        this.stateDir = stateDir;
+    }
+
+    public String yaml(String startup, String applyMode) {
+        return String.join("\n",
+                "channel: " + name,
+                "sites:",
+                "  sh: { url: \"" + sh.jdbcUrl() + "\", user: " + sh.adminUser() + ", password: \"${env:"
+                        + PASSWORD_VARIABLE + "}\" }",
+                "  us: { url: \"" + us.jdbcUrl() + "\", user: " + us.adminUser() + ", password: \"${env:"
+                        + PASSWORD_VARIABLE + "}\" }",
+                "directions:",
+                "  - { from: sh, to: us, startup: " + startup + " }",
+                "tables:",
+                "  include: ['" + database + "\\..*']",
+                "state-dir: " + stateDir,
+                "checkpoint-interval: 500ms",
+                "apply: { mode: " + applyMode + ", parallelism: 2, batch-size: 500 }",
+                "");
+    }
+
+    public ChannelConfig config(String startup, String applyMode) {
+        return ChannelConfig.parse(yaml(startup, applyMode), name + ".yaml",
+                Map.of(PASSWORD_VARIABLE, sh.adminPassword())::get);
+    }
+}

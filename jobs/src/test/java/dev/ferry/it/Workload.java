@@ -1,0 +1,87 @@
+package dev.ferry.it;
+
+import dev.ferry.testing.DatabaseServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Source load for failover tests. Each transaction inserts one row into {@code events} and adds
+ * one to a counter in {@code counters}: two row changes per transaction, so the number of rows
+ * the target must apply is known exactly.
+ */
+public final class Workload implements AutoCloseable {
+    public static final int COUNTERS = 20;
+
+    private final DatabaseServer server;
+    private final String database;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong transactions = new AtomicLong();
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    public static void createTables(DatabaseServer server, String database) {
+        server.execute(
+                "CREATE TABLE " + Sites.q(database) + ".counters (id INT PRIMARY KEY, n BIGINT NOT NULL)",
+                "CREATE TABLE " + Sites.q(database) + ".events (id BIGINT PRIMARY KEY, counter INT NOT NULL,"
+                        + " note VARCHAR(64) NOT NULL)");
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < COUNTERS; i++) {
+            rows.append(i == 0 ? "" : ", ").append("(").append(i).append(", 0)");
+        }
+        server.execute("INSERT INTO " + Sites.q(database) + ".counters VALUES " + rows);
+    }
+
+    public Workload(DatabaseServer server, String database, long firstEventId) {
+        this.server = server;
+        this.database = database;
+        this.thread = new Thread(() -> run(firstEventId), "workload " + database);
+        thread.start();
+    }
+
+    private void run(long firstEventId) {
+        try (Connection c = server.connect(database)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO events VALUES (?, ?, ?)");
+                    PreparedStatement bump = c.prepareStatement("UPDATE counters SET n = n + 1 WHERE id = ?")) {
+                long id = firstEventId;
+                while (running.get()) {
+                    int counter = ThreadLocalRandom.current().nextInt(COUNTERS);
+                    insert.setLong(1, id++);
+                    insert.setInt(2, counter);
+                    insert.setString(3, "tx " + id);
+                    insert.executeUpdate();
+                    bump.setInt(1, counter);
+                    bump.executeUpdate();
+                    c.commit();
+                    transactions.incrementAndGet();
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    public long transactions() {
+        return transactions.get();
+    }
+
+    /** Stops the load and returns how many transactions it committed. */
+    public long stop() throws InterruptedException {
+        running.set(false);
+        thread.join();
+        if (failure != null) {
+            throw new AssertionError("the workload failed", failure);
+        }
+        return transactions.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join();
+    }
+}

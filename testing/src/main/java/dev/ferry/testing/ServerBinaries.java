@@ -1,0 +1,109 @@
+package dev.ferry.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Finds the server programs and says why a kind of server cannot be started here. */
+final class ServerBinaries {
+
+    /** Root filesystem holding Oracle MySQL; same variable and default as deploy/test-servers/mysql-rootfs.sh. */
+    static final String ROOTFS_VARIABLE = "FERRY_MYSQL_ROOTFS";
+    static final String DEFAULT_ROOTFS = "/var/tmp/ferry-mysql-rootfs";
+    /** mysqld's path inside the root filesystem. */
+    static final String MYSQLD_IN_ROOTFS = "/usr/sbin/mysqld";
+
+    private ServerBinaries() {
+    }
+
+    static Path mysqlRootfs() {
+        String configured = System.getProperty("ferry.mysql.rootfs", System.getenv(ROOTFS_VARIABLE));
+        return Path.of(configured == null || configured.isBlank() ? DEFAULT_ROOTFS : configured);
+    }
+
+    static Optional<Path> mariadbd() {
+        return find("FERRY_MARIADBD", "mariadbd", "/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin");
+    }
+
+    static Optional<Path> mariadbInstallDb() {
+        return find("FERRY_MARIADB_INSTALL_DB", "mariadb-install-db", "/usr/bin", "/usr/local/bin", "/usr/scripts");
+    }
+
+    static Optional<Path> chroot() {
+        return find("FERRY_CHROOT", "chroot", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
+    }
+
+    /** Empty if servers of this kind can be started, else a sentence saying what is missing and how to fix it. */
+    static Optional<String> unavailableReason(ServerKind kind) {
+        switch (kind) {
+            case MARIADB:
+                if (mariadbd().isEmpty() || mariadbInstallDb().isEmpty()) {
+                    return Optional.of("MariaDB is not installed: mariadbd or mariadb-install-db not found in"
+                            + " /usr/sbin, /usr/bin or PATH (install it with: apt-get install mariadb-server)");
+                }
+                return Optional.empty();
+            case MYSQL:
+                Path mysqld = Path.of(mysqlRootfs() + MYSQLD_IN_ROOTFS);
+                if (!Files.isExecutable(mysqld)) {
+                    return Optional.of("Oracle MySQL is not installed: " + mysqld + " does not exist; build the root"
+                            + " filesystem with deploy/test-servers/mysql-rootfs.sh (as root) or point "
+                            + ROOTFS_VARIABLE + " at one");
+                }
+                if (chroot().isEmpty()) {
+                    return Optional.of("Oracle MySQL runs with chroot, and no chroot program was found");
+                }
+                if (!isRoot()) {
+                    return Optional.of("Oracle MySQL runs with chroot, which needs root, and this JVM runs as uid "
+                            + effectiveUid());
+                }
+                return Optional.empty();
+            default:
+                throw new IllegalArgumentException("unknown server kind " + kind);
+        }
+    }
+
+    static boolean isRoot() {
+        return effectiveUid() == 0;
+    }
+
+    /** The effective uid, read from /proc/self/status; -1 if unknown. */
+    static long effectiveUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    String[] ids = line.substring(4).trim().split("\\s+");
+                    return Long.parseLong(ids[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return -1;
+    }
+
+    private static Optional<Path> find(String variable, String program, String... directories) {
+        String configured = System.getenv(variable);
+        if (configured != null && !configured.isBlank()) {
+            Path p = Path.of(configured);
+            return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
+        List<String> candidates = new ArrayList<>(List.of(directories));
+        String path = System.getenv("PATH");
+        if (path != null) {
+            candidates.addAll(List.of(path.split(":")));
+        }
+        for (String dir : candidates) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, program);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+}
