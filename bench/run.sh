@@ -41,6 +41,22 @@ if [[ ! -s "$CLASSPATH_FILE" ]]; then
   "${MVN[@]}" -pl bench dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2
 fi
 
+# Run from a private copy of Ferry's own jars and the benchmark classes: other builds (`mvn install` in this
+# tree) overwrite ~/.m2 and target/ while the benchmark runs, and a JVM whose jars change under it fails with
+# NoClassDefFoundError.
+RUN_LIB=bench/target/run-lib
+rm -rf "$RUN_LIB"
+mkdir -p "$RUN_LIB"
+cp -r bench/target/classes "$RUN_LIB/bench-classes"
+CP="$RUN_LIB/bench-classes"
+IFS=':' read -r -a DEPS < "$CLASSPATH_FILE" || true
+for jar in "${DEPS[@]}"; do
+  case "$jar" in
+    */dev/ferry/*) cp "$jar" "$RUN_LIB/"; CP+=":$RUN_LIB/$(basename "$jar")" ;;
+    *) CP+=":$jar" ;;
+  esac
+done
+
 # Java 17 needs these for Flink: the root pom's flink.add-opens property
 ADD_OPENS="$(sed -n 's:.*<flink.add-opens>\(.*\)</flink.add-opens>.*:\1:p' pom.xml)"
 [[ -n "$ADD_OPENS" ]] || { echo "run.sh: cannot read flink.add-opens from pom.xml" >&2; exit 1; }
@@ -51,5 +67,5 @@ read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:--Xmx3g}"
 # shellcheck disable=SC2086 # ADD_OPENS is a list of flags
 exec java "${JAVA_OPTS[@]}" $ADD_OPENS \
   -Dferry.bench.log="$ROOT/$LOG" -Dlog4j2.configurationFile=log4j2-bench.properties \
-  -cp "bench/target/classes:$(cat "$CLASSPATH_FILE")" \
+  -cp "$CP" \
   dev.ferry.bench.ReplicationBenchmark "$@"

@@ -38,6 +38,9 @@ public final class Preflight {
             ensureFerryTables(from, source);
             ensureFerryTables(to, target);
             List<TableId> tables = includedTables(config, from, source);
+            if (direction.startup() == DirectionConfig.Startup.INITIAL) {
+                refuseBacktickColumns(direction, from, source, tables);
+            }
             createMissingTargetTables(from, source, to, target, tables);
         } catch (SQLException e) {
             throw new FerryException(direction.name() + ": preflight failed: " + e.getMessage(), e);
@@ -165,6 +168,32 @@ public final class Preflight {
                     config.tableFilter().includePatterns());
         }
         return tables;
+    }
+
+    /**
+     * Flink CDC 3.5.0's snapshot reader cannot read a column whose name contains a backtick (it
+     * fails with "Column ... not found in result set"); the binlog reader can.
+     */
+    private static void refuseBacktickColumns(DirectionConfig direction, SiteConfig site, Connection c,
+            List<TableId> tables) throws SQLException {
+        List<String> bad = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME FROM"
+                + " information_schema.COLUMNS WHERE COLUMN_NAME LIKE '%`%'")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TableId t = new TableId(rs.getString(1), rs.getString(2));
+                    if (tables.contains(t)) {
+                        bad.add(t + "." + rs.getString(3));
+                    }
+                }
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new FerryException(direction.name() + ": column(s) " + bad + " at site '" + site.name() + "' have a"
+                    + " backtick in their name, which the initial snapshot (Flink CDC 3.5.0) cannot read. Fix: rename"
+                    + " the column, or copy those tables to the target yourself and use 'startup: latest' for this"
+                    + " direction (the binlog reader handles such names).");
+        }
     }
 
     private static void createMissingTargetTables(SiteConfig from, Connection source, SiteConfig to,

@@ -41,9 +41,14 @@ abstract class FerryRunITBase {
         Workload.createTables(sh, database);
 
         long transactions;
+        try (FerryProcess ferry = FerryProcess.run(config, env, dir.resolve("ferry-0.log"))) {
+            ferry.awaitOutput("dashboard at http://127.0.0.1:", TIMEOUT);
+            Workload.awaitSnapshotDone(sh, us, database, TIMEOUT);
+            assertThat(ferry.terminate(TIMEOUT)).isZero();
+        }
         try (Workload load = new Workload(sh, database, 1)) {
             try (FerryProcess ferry = FerryProcess.run(config, env, dir.resolve("ferry-1.log"))) {
-                ferry.awaitOutput("dashboard at http://127.0.0.1:", TIMEOUT);
+                ferry.awaitOutput("resumes from", TIMEOUT);
                 await(() -> count(us, database, "events") > 300, TIMEOUT, "the load to reach the target");
                 ferry.kill9();
             }
@@ -55,7 +60,7 @@ abstract class FerryRunITBase {
                 long after = load.transactions();
                 await(() -> load.transactions() > after + 300, TIMEOUT, "load after the restart");
                 transactions = load.stop();
-                await(() -> appliedRows(us, channel.name) >= Workload.COUNTERS + 2 * transactions, TIMEOUT,
+                await(() -> appliedRows(us, channel.name) >= Workload.expectedAppliedRows(transactions), TIMEOUT,
                         "every change to arrive");
                 assertThat(ferry.terminate(TIMEOUT)).as("exit code after SIGTERM").isZero();
                 assertThat(ferry.output()).anyMatch(l -> l.contains("stopped with savepoint"));
@@ -68,11 +73,11 @@ abstract class FerryRunITBase {
         try (FerryProcess ferry = FerryProcess.run(config, env, dir.resolve("ferry-3.log"))) {
             ferry.awaitOutput("resumes from", TIMEOUT);
             assertThat(ferry.output()).anyMatch(l -> l.contains("resumes from") && l.contains("savepoint"));
-            await(() -> appliedRows(us, channel.name) >= Workload.COUNTERS + 2 * transactions + 1, TIMEOUT,
+            await(() -> appliedRows(us, channel.name) >= Workload.expectedAppliedRows(transactions) + 1, TIMEOUT,
                     "the change made while ferry was stopped");
             assertThat(ferry.terminate(TIMEOUT)).isZero();
         }
-        assertThat(appliedRows(us, channel.name)).isEqualTo(Workload.COUNTERS + 2 * transactions + 1);
+        assertThat(appliedRows(us, channel.name)).isEqualTo(Workload.expectedAppliedRows(transactions) + 1);
         awaitSameRows(sh, us, database, "counters", TIMEOUT);
         awaitSameRows(sh, us, database, "events", TIMEOUT);
     }
@@ -81,6 +86,6 @@ abstract class FerryRunITBase {
         awaitSameRows(channel.sh, channel.us, channel.database, "events", TIMEOUT);
         awaitSameRows(channel.sh, channel.us, channel.database, "counters", TIMEOUT);
         assertThat(appliedRows(channel.us, channel.name)).as("rows applied (no loss, no duplicates)")
-                .isEqualTo(Workload.COUNTERS + 2 * transactions);
+                .isEqualTo(Workload.expectedAppliedRows(transactions));
     }
 }

@@ -2,12 +2,14 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.Await;
 import dev.ferry.testing.DatabaseServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -33,9 +35,12 @@ public final class Sites {
                 while (rs.next()) {
                     List<String> row = new ArrayList<>();
                     for (int i = 1; i <= md.getColumnCount(); i++) {
-                        Object v = rs.getObject(i);
-                        row.add(v == null ? null : v instanceof byte[] b ? "0x" + HexFormat.of().formatHex(b)
-                                : rs.getString(i));
+                        if (isBinary(md.getColumnType(i))) {
+                            byte[] b = rs.getBytes(i);
+                            row.add(b == null ? null : "0x" + HexFormat.of().formatHex(b));
+                        } else {
+                            row.add(rs.getString(i));
+                        }
                     }
                     rows.add(row);
                 }
@@ -44,6 +49,11 @@ public final class Sites {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean isBinary(int sqlType) {
+        return sqlType == Types.BINARY || sqlType == Types.VARBINARY || sqlType == Types.LONGVARBINARY
+                || sqlType == Types.BLOB || sqlType == Types.BIT;
     }
 
     private static List<String> primaryKey(Connection c, String database, String table) throws SQLException {
@@ -59,16 +69,42 @@ public final class Sites {
 
     /** Both sites hold exactly the same rows in this table. */
     public static void assertSameRows(DatabaseServer a, DatabaseServer b, String database, String table) {
-        assertThat(rows(b, database, table)).as("%s.%s at %s vs %s", database, table, b.name(), a.name())
-                .containsExactlyElementsOf(rows(a, database, table));
+        List<List<String>> expected = rows(a, database, table);
+        List<List<String>> actual = rows(b, database, table);
+        List<String> differences = new ArrayList<>();
+        for (int r = 0; r < Math.max(expected.size(), actual.size()) && differences.size() < 10; r++) {
+            List<String> e = r < expected.size() ? expected.get(r) : null;
+            List<String> x = r < actual.size() ? actual.get(r) : null;
+            if (e == null || x == null) {
+                differences.add("row " + r + ": " + shorten(String.valueOf(e)) + " at " + a.name() + " vs "
+                        + shorten(String.valueOf(x)) + " at " + b.name());
+                continue;
+            }
+            for (int c = 0; c < e.size(); c++) {
+                if (!java.util.Objects.equals(e.get(c), x.get(c))) {
+                    differences.add("row " + r + " (key " + e.get(0) + ") column " + (c + 1) + ": "
+                            + shorten(e.get(c)) + " at " + a.name() + " vs " + shorten(x.get(c)) + " at " + b.name());
+                }
+            }
+        }
+        assertThat(differences).as("%s.%s: %d rows at %s, %d at %s", database, table, expected.size(), a.name(),
+                actual.size(), b.name()).isEmpty();
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static String shorten(String s) {
+        return s == null || s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     /** Polls until both sites hold the same rows, then asserts it. */
     public static void awaitSameRows(DatabaseServer a, DatabaseServer b, String database, String table,
             Duration timeout) {
-        await(() -> rows(a, database, table).equals(rows(b, database, table)), timeout,
-                database + "." + table + " to converge");
-        assertSameRows(a, b, database, table);
+        try {
+            await(() -> rows(a, database, table).equals(rows(b, database, table)), timeout,
+                    database + "." + table + " to converge");
+        } finally {
+            assertSameRows(a, b, database, table); // on a time-out this shows the difference
+        }
     }
 
     /** Sum of row_count over the commit markers of a channel: every applied row, counted once per commit. */
@@ -84,18 +120,7 @@ public final class Sites {
     }
 
     public static void await(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(100); // polling interval, not a wait for an outcome
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        Await.until(condition, timeout, what);
     }
 
     public static String q(String identifier) {

@@ -4,6 +4,7 @@ import dev.ferry.testing.DatabaseServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +34,21 @@ public final class Workload implements AutoCloseable {
             rows.append(i == 0 ? "" : ", ").append("(").append(i).append(", 0)");
         }
         server.execute("INSERT INTO " + Sites.q(database) + ".counters VALUES " + rows);
+    }
+
+    /**
+     * Waits until the initial snapshot is over: a probe row (events id 0) written after the job
+     * started has arrived, so from now on every change comes from the binlog, exactly once each.
+     */
+    public static void awaitSnapshotDone(DatabaseServer sh, DatabaseServer us, String database, Duration timeout) {
+        sh.execute("INSERT INTO " + Sites.q(database) + ".events VALUES (0, 0, 'probe')");
+        Sites.await(() -> Sites.count(us, database, "events") == 1 && Sites.count(us, database, "counters") == COUNTERS,
+                timeout, "the snapshot and a probe row to arrive");
+    }
+
+    /** Rows the target applies: the counters' snapshot, the probe, and two per transaction. */
+    public static long expectedAppliedRows(long transactions) {
+        return COUNTERS + 1 + 2 * transactions;
     }
 
     public Workload(DatabaseServer server, String database, long firstEventId) {

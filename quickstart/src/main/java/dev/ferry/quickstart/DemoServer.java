@@ -188,6 +188,41 @@ final class DemoServer implements AutoCloseable {
         return s.replace("\\", "\\\\").replace("'", "''");
     }
 
+    /**
+     * Stops a server that an earlier quickstart left running on this data directory (its JVM was killed with
+     * -9, so it could not stop it). Such a server is found by the pid file in its data directory, and only
+     * stopped if that process really is a mariadbd of this data directory.
+     */
+    static void stopLeftover(Path dataDir) throws IOException {
+        if (!Files.isDirectory(dataDir)) {
+            return;
+        }
+        List<Path> pidFiles;
+        try (var files = Files.list(dataDir)) {
+            pidFiles = files.filter(p -> p.getFileName().toString().endsWith(".pid")).toList();
+        }
+        String datadirArg = "--datadir=" + dataDir.toAbsolutePath();
+        for (Path pidFile : pidFiles) {
+            long pid;
+            try {
+                pid = Long.parseLong(Files.readString(pidFile).trim());
+            } catch (NumberFormatException | IOException e) {
+                continue;
+            }
+            ProcessHandle.of(pid).filter(p -> p.info().arguments()
+                    .map(args -> List.of(args).contains(datadirArg)).orElse(false)).ifPresent(p -> {
+                        System.out.println("Stopping the MariaDB server (pid " + pid + ") left running on "
+                                + dataDir + ".");
+                        p.destroy();
+                        try {
+                            p.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            p.destroyForcibly();
+                        }
+                    });
+        }
+    }
+
     static boolean runningAsRoot() {
         try {
             Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");

@@ -36,7 +36,6 @@ import sun.misc.SignalHandler;
  */
 public final class Quickstart {
     static final String CHANNEL = "quickstart";
-    static final String DIRECTION = "sh->us";
     static final int DEFAULT_REST_PORT = 8081;
     /** How long a stop waits for us to apply sh's last changes before it reports them as different. */
     static final long CATCH_UP_SECONDS = 60;
@@ -178,7 +177,7 @@ public final class Quickstart {
             runner = new LocalRunner(config, options.restPort);
             runner.start();
             out.println();
-            out.println("Flink dashboard: " + runner.dashboardUrl() + "  (job '" + CHANNEL + ": " + DIRECTION + "')");
+            out.println("Flink dashboard (the job's graph, checkpoints, metrics): " + runner.dashboardUrl());
             out.println("Every second: one insert and one update at sh, then both sites compared"
                     + (options.seconds > 0 ? " (for " + options.seconds + " s):" : " (Ctrl-C to stop):"));
 
@@ -382,6 +381,9 @@ public final class Quickstart {
         }
         if (Files.exists(dir.resolve(MARKER))) {
             System.out.println("Replacing the previous quickstart in " + display(dir) + ".");
+            for (String site : List.of("sh", "us")) {
+                DemoServer.stopLeftover(dir.resolve(site).resolve("data"));
+            }
             try (Stream<Path> entries = Files.list(dir)) {
                 for (Path p : entries.toList()) {
                     if (!p.getFileName().toString().equals(MARKER)) {
@@ -468,7 +470,16 @@ public final class Quickstart {
     private void forceStop() {
         err.println();
         err.println("ferry quickstart: second signal; stopping the servers now, without a savepoint.");
+        // the job is about to lose its databases; its complaints would only bury the message above
+        try {
+            org.apache.logging.log4j.core.config.Configurator.setAllLevels(
+                    org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, org.apache.logging.log4j.Level.OFF);
+        } catch (RuntimeException | LinkageError e) {
+            // another logging backend: live with the noise
+        }
         stopServersQuietly();
+        err.println("ferry quickstart: stopped; the servers' data stays in " + display(dir)
+                + " until the next quickstart there.");
         Runtime.getRuntime().halt(130);
     }
 

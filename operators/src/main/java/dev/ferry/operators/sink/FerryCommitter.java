@@ -56,8 +56,9 @@ final class FerryCommitter implements Committer<FerryCommittable> {
                     request.signalAlreadyCommitted();
                 }
             } catch (SQLException e) {
-                request.signalFailedWithKnownReason(new ApplyFailedException(settings, c, e));
-                return; // later committables must not overtake this one
+                // Flink 1.20 drops a committable whose request signals failure, which would lose it:
+                // fail the job instead, so it restarts from the checkpoint that still holds it
+                throw new ApplyFailedException(settings, c, e);
             }
         }
     }

@@ -50,12 +50,38 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
             txId = offset.get("file") + ":" + offset.get("pos");
             position = txId + ":" + offset.getOrDefault("event", 0) + ":" + offset.getOrDefault("row", 0);
         }
+        if (op != Op.READ) {
+            refuseNegativeTime(table, value.getStruct("after"), position);
+            refuseNegativeTime(table, value.getStruct("before"), position);
+        }
         Long ts = source.getInt64("ts_ms");
         if (op == Op.UPDATE && before == null) {
             throw new IllegalStateException("UPDATE on " + table + " at " + position
                     + " has no before image: the source must run with binlog_row_image=FULL");
         }
         out.collect(new ChangeEvent(op, table, schema, before, after, txId, position, ts == null ? 0 : ts));
+    }
+
+    /**
+     * The binlog decoder bundled with Flink CDC 3.5.0 misreads some negative TIME values (for
+     * example -01:00:00 arrives as -01:04:03); the snapshot reads them correctly. Ferry stops rather
+     * than apply a wrong value.
+     */
+    private static void refuseNegativeTime(TableId table, Struct row, String position) {
+        if (row == null) {
+            return;
+        }
+        for (Field f : row.schema().fields()) {
+            String logical = f.schema().name();
+            Object v = row.get(f);
+            if (v instanceof Number n && n.longValue() < 0 && logical != null
+                    && (logical.equals("io.debezium.time.MicroTime") || logical.equals("io.debezium.time.Time"))) {
+                throw new IllegalStateException("Column " + table + "." + f.name() + " holds a negative TIME value at"
+                        + " binlog position " + position + ". Flink CDC 3.5.0's binlog decoder misreads negative TIME"
+                        + " values, so Ferry stops instead of applying a wrong one. Fix: keep TIME values"
+                        + " non-negative in replicated tables, or exclude the table in 'tables.exclude'.");
+            }
+        }
     }
 
     private static RowSchema rowSchema(TableId table, Schema row, Schema key) {

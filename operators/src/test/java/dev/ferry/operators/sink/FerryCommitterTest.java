@@ -121,7 +121,11 @@ class FerryCommitterTest {
             }
             writer.prepareSnapshotPreBarrier(1);
             writer.snapshot(1, 1);
-            return new ArrayList<>(writer.extractOutputStreamRecords());
+            List<StreamRecord<CommittableMessage<FerryCommittable>>> out = new ArrayList<>();
+            for (StreamRecord<? extends CommittableMessage<FerryCommittable>> r : writer.extractOutputStreamRecords()) {
+                out.add(new StreamRecord<>(r.getValue(), r.getTimestamp()));
+            }
+            return out;
         }
     }
 
