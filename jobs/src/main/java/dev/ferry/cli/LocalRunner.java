@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -38,11 +39,18 @@ public final class LocalRunner implements AutoCloseable {
     private final int restPort;
     private final Map<DirectionConfig, JobID> jobs = new LinkedHashMap<>();
     private final Map<JobID, String> reportedFailures = new LinkedHashMap<>();
+    private final Consumer<String> problems;
     private MiniCluster cluster;
 
     public LocalRunner(ChannelConfig config, int restPort) {
+        this(config, restPort, message -> System.err.println("ferry: " + message));
+    }
+
+    /** @param problems receives each failure of a direction, explained for a person */
+    public LocalRunner(ChannelConfig config, int restPort, Consumer<String> problems) {
         this.config = config;
         this.restPort = restPort;
+        this.problems = problems;
     }
 
     /** Checks every direction, starts the cluster and submits the jobs. */
@@ -127,10 +135,10 @@ public final class LocalRunner implements AutoCloseable {
             if (failure != null && !failure.equals(reportedFailures.get(job.getValue()))) {
                 reportedFailures.put(job.getValue(), failure);
                 String name = job.getKey().name();
-                System.err.println("ferry: " + FailureMessages.explain(name, job.getKey().from(), failure)
+                problems.accept(FailureMessages.explain(name, job.getKey().from(), failure)
                         .orElse(name + " failed and restarts: " + firstLine(failure)));
                 if (FailureMessages.isFatal(failure) && !status.isGloballyTerminalState()) {
-                    System.err.println("ferry: stopping " + name + "; the other directions keep running.");
+                    problems.accept("stopping " + name + "; the other directions keep running.");
                     cluster.cancelJob(job.getValue()).get();
                 }
             }

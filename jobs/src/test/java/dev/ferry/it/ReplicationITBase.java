@@ -190,6 +190,25 @@ abstract class ReplicationITBase {
 
     @Test
     void cancelThenRestoreFromTheRetainedCheckpoint() throws Exception {
+        stopUnderLoadThenResume(config -> {
+            job.cancel().get();
+            await(() -> status(job).isGloballyTerminalState(), TIMEOUT, "the job to be cancelled");
+            Optional<Path> checkpoint = RestorePoint.latest(stateDir, direction(config).name());
+            assertThat(checkpoint).as("a retained checkpoint").isPresent();
+            assertThat(checkpoint.get().getFileName().toString()).startsWith("chk-");
+            return checkpoint.get();
+        });
+    }
+
+    @Test
+    void stopWithSavepointThenResume() throws Exception {
+        stopUnderLoadThenResume(config -> Path.of(java.net.URI.create(job.stopWithSavepoint(false,
+                RestorePoint.savepointDir(stateDir, direction(config).name()).toUri().toString(),
+                SavepointFormatType.CANONICAL).get())));
+    }
+
+    /** Stops the running job under load, lets the load go on, resumes from what {@code stop} returns. */
+    private void stopUnderLoadThenResume(Stop stop) throws Exception {
         Workload.createTables(channel.sh, channel.database);
         ChannelConfig config = channel.config("initial", "transactional");
         job = start(config, Optional.empty());
@@ -197,37 +216,17 @@ abstract class ReplicationITBase {
         long transactions;
         try (Workload load = new Workload(channel.sh, channel.database, 1)) {
             await(() -> count(channel.us, channel.database, "events") > 200, TIMEOUT, "the load to reach the target");
-            job.cancel().get();
-            await(() -> status(job).isGloballyTerminalState(), TIMEOUT, "the job to be cancelled");
+            Path restoreFrom = stop.stop(config);
             long before = load.transactions();
             await(() -> load.transactions() > before + 200, TIMEOUT, "load while the job is down");
-            Optional<Path> checkpoint = RestorePoint.latest(stateDir, direction(config).name());
-            assertThat(checkpoint).as("a retained checkpoint").isPresent();
-            assertThat(checkpoint.get().getFileName().toString()).startsWith("chk-");
-            job = start(config, checkpoint);
+            job = start(config, Optional.of(restoreFrom));
             transactions = load.stop();
         }
         assertConverged(transactions);
     }
 
-    @Test
-    void stopWithSavepointThenResume() throws Exception {
-        Workload.createTables(channel.sh, channel.database);
-        ChannelConfig config = channel.config("initial", "transactional");
-        job = start(config, Optional.empty());
-        Workload.awaitSnapshotDone(channel.sh, channel.us, channel.database, TIMEOUT);
-        long transactions;
-        try (Workload load = new Workload(channel.sh, channel.database, 1)) {
-            await(() -> count(channel.us, channel.database, "events") > 200, TIMEOUT, "the load to reach the target");
-            String savepoint = job.stopWithSavepoint(false,
-                    RestorePoint.savepointDir(stateDir, direction(config).name()).toUri().toString(),
-                    SavepointFormatType.CANONICAL).get();
-            long before = load.transactions();
-            await(() -> load.transactions() > before + 200, TIMEOUT, "load while the job is down");
-            job = start(config, Optional.of(Path.of(java.net.URI.create(savepoint))));
-            transactions = load.stop();
-        }
-        assertConverged(transactions);
+    private interface Stop {
+        Path stop(ChannelConfig config) throws Exception;
     }
 
     @Test

@@ -88,7 +88,8 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
         List<Field> fields = row.fields();
         String[] columns = new String[fields.size()];
         for (int i = 0; i < columns.length; i++) {
-            columns[i] = fields.get(i).name();
+            // Debezium's DDL parser keeps the doubled backtick of a quoted name (`a``b` -> a``b)
+            columns[i] = fields.get(i).name().replace("``", "`");
         }
         if (key == null || key.fields().isEmpty()) {
             throw new IllegalStateException("Table " + table + " has no primary key. Ferry needs one to apply"

@@ -1,0 +1,161 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.cli.LocalRunner;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.job.FerryException;
+import dev.ferry.job.Preflight;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.ServerKind;
+import dev.ferry.testing.TestServers;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each kind of bad input is refused with a message that names the thing, the reason and the fix,
+ * before anything is applied.
+ */
+class BadInputITCase {
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    @TempDir
+    Path dir;
+
+    DatabaseServer sh;
+    DatabaseServer us;
+    String database;
+
+    @BeforeEach
+    void servers() {
+        sh = TestServers.site(ServerKind.MARIADB, "sh");
+        us = TestServers.site(ServerKind.MARIADB, "us");
+        database = sh.createDatabase("bad");
+    }
+
+    @Test
+    void aTableWithoutPrimaryKeyIsNamed() {
+        sh.execute("CREATE TABLE `" + database + "`.no_key (a INT, b INT)");
+        assertThatThrownBy(() -> check(channel(sh, us)))
+                .isInstanceOf(FerryException.class)
+                .hasMessageContaining(database + ".no_key")
+                .hasMessageContaining("without a primary key")
+                .hasMessageContaining("tables.exclude");
+        assertThat(us.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", database)
+                .get(0).get(0)).as("nothing created at the target").isEqualTo(0L);
+    }
+
+    @Test
+    void binlogNotRowOrNotFullIsRefusedWithTheSetting() {
+        try (DatabaseServer statement = DatabaseServer.start(ServerKind.MARIADB, "statement",
+                Map.of("binlog_format", "STATEMENT"));
+                DatabaseServer minimal = DatabaseServer.start(ServerKind.MARIADB, "minimal",
+                        Map.of("binlog_row_image", "MINIMAL"))) {
+            statement.createDatabase("bad");
+            assertThatThrownBy(() -> check(channel(statement, us)))
+                    .hasMessageContaining("binlog_format=STATEMENT")
+                    .hasMessageContaining("binlog_format=ROW");
+            assertThatThrownBy(() -> check(channel(minimal, us)))
+                    .hasMessageContaining("binlog_row_image=MINIMAL")
+                    .hasMessageContaining("binlog_row_image=FULL");
+        }
+    }
+
+    @Test
+    void anUnreachableServerIsNamedWithItsAddress() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        String yaml = channelYaml("jdbc:mysql://127.0.0.1:" + closedPort, sh.adminUser(), us);
+        assertThatThrownBy(() -> check(parse(yaml, sh.adminPassword())))
+                .isInstanceOf(FerryException.class)
+                .hasMessageContaining("Cannot reach site 'sh'")
+                .hasMessageContaining("127.0.0.1:" + closedPort)
+                .hasMessageContaining("sites.sh.url");
+    }
+
+    @Test
+    void aWrongPasswordSaysWhichSettingToCheck() {
+        assertThatThrownBy(() -> check(parse(channelYaml(sh.jdbcUrl(), sh.adminUser(), us), "not-the-password")))
+                .isInstanceOf(FerryException.class)
+                .hasMessageContaining("access denied")
+                .hasMessageContaining("sites.sh.password")
+                .hasMessageNotContaining("not-the-password");
+    }
+
+    @Test
+    void missingReplicationPrivilegesPrintTheGrant() {
+        sh.execute("CREATE USER IF NOT EXISTS 'reader'@'%' IDENTIFIED BY 'reader-pw'",
+                "GRANT SELECT ON *.* TO 'reader'@'%'");
+        assertThatThrownBy(() -> check(parse(channelYaml(sh.jdbcUrl(), "reader", us), "reader-pw")))
+                .isInstanceOf(FerryException.class)
+                .hasMessageContaining("REPLICATION SLAVE, REPLICATION CLIENT")
+                .hasMessageContaining("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'reader'@'%'");
+    }
+
+    @Test
+    void aPurgedBinlogOnRestoreIsExplainedAndStopsOnlyThatDirection() throws Exception {
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY)");
+        ChannelConfig config = parse(channelYaml(sh.jdbcUrl(), sh.adminUser(), us) + "state-dir: " + dir + "\n",
+                sh.adminPassword());
+        try (LocalRunner runner = new LocalRunner(config, 0, message -> { })) {
+            runner.start();
+            sh.execute("INSERT INTO `" + database + "`.t VALUES (1)");
+            Await.until(() -> Sites.count(us, database, "t") == 1, TIMEOUT, "the first row");
+            runner.stopWithSavepoint();
+        }
+        sh.execute("INSERT INTO `" + database + "`.t VALUES (2)", "FLUSH BINARY LOGS", "FLUSH BINARY LOGS");
+        String current = (String) sh.query("SHOW MASTER STATUS").get(0).get(0);
+        sh.execute("PURGE BINARY LOGS TO '" + current + "'");
+
+        List<String> problems = new CopyOnWriteArrayList<>();
+        try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {
+            runner.start();
+            Await.until(() -> {
+                try {
+                    return !runner.watch();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, TIMEOUT, "the direction to stop");
+        }
+        assertThat(problems).anyMatch(p -> p.contains("has been purged at site 'sh'")
+                && p.contains("binlog_expire_logs_seconds") && p.contains("startup: initial"));
+        assertThat(Sites.count(us, database, "t")).as("nothing half applied").isEqualTo(1);
+    }
+
+    private void check(ChannelConfig config) {
+        Preflight.check(config, config.directions().get(0));
+    }
+
+    private ChannelConfig channel(DatabaseServer from, DatabaseServer to) {
+        return parse(channelYaml(from.jdbcUrl(), from.adminUser(), to), from.adminPassword());
+    }
+
+    private String channelYaml(String fromUrl, String fromUser, DatabaseServer to) {
+        return String.join("\n",
+                "channel: bad",
+                "sites:",
+                "  sh: { url: \"" + fromUrl + "\", user: " + fromUser + ", password: \"${env:SH_PW}\" }",
+                "  us: { url: \"" + to.jdbcUrl() + "\", user: " + to.adminUser() + ", password: \"${env:US_PW}\" }",
+                "directions:",
+                "  - { from: sh, to: us, startup: latest }",
+                "tables:",
+                "  include: ['" + database + "\\..*']",
+                "");
+    }
+
+    private ChannelConfig parse(String yaml, String shPassword) {
+        return ChannelConfig.parse(yaml, "bad.yaml", Map.of("SH_PW", shPassword, "US_PW", us.adminPassword())::get);
+    }
+}

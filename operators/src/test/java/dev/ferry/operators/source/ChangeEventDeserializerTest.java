@@ -1,0 +1,108 @@
+package dev.ferry.operators.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.MysqlTime;
+import dev.ferry.common.Op;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Decimal;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.source.SourceRecord;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+
+/** Debezium records as Flink CDC 3.5.0 emits them -> Ferry's change events. */
+class ChangeEventDeserializerTest {
+    private static final Schema KEY = SchemaBuilder.struct().field("back``tick", Schema.INT32_SCHEMA).build();
+    private static final Schema ROW = SchemaBuilder.struct().optional()
+            .field("back``tick", Schema.INT32_SCHEMA)
+            .field("amount", Decimal.builder(30).optional().build())
+            .field("at", SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").optional().build())
+            .field("ts", SchemaBuilder.string().name("io.debezium.time.ZonedTimestamp").optional().build())
+            .field("t", SchemaBuilder.int64().name("io.debezium.time.MicroTime").optional().build())
+            .field("bits", SchemaBuilder.bytes().name("io.debezium.data.Bits").parameter("length", "10").optional()
+                    .build())
+            .build();
+    private static final Schema SOURCE = SchemaBuilder.struct()
+            .field("db", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA).build();
+    private static final Schema VALUE = SchemaBuilder.struct()
+            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA)
+            .build();
+
+    @Test
+    void rowsOfOneTransactionShareTheTransactionIdOfItsBegin() {
+        ChangeEvent first = deserialize("c", null, row(1, 0L), Map.of("file", "binlog.000002", "pos", 4242L,
+                "event", 2, "row", 0));
+        ChangeEvent second = deserialize("u", row(1, 0L), row(1, 0L), Map.of("file", "binlog.000002", "pos", 4242L,
+                "event", 3, "row", 0));
+        assertThat(first.txId()).isEqualTo("binlog.000002:4242").isEqualTo(second.txId());
+        assertThat(first.position()).isNotEqualTo(second.position());
+        assertThat(second.op()).isEqualTo(Op.UPDATE);
+    }
+
+    @Test
+    void convertsValuesExactlyAndUnescapesColumnNames() {
+        ChangeEvent e = deserialize("c", null, row(7, 5_000_000L), Map.of("file", "f", "pos", 1L));
+        assertThat(e.schema().columns()).containsExactly("back`tick", "amount", "at", "ts", "t", "bits");
+        assertThat(e.key()).containsExactly(7L);
+        assertThat(e.after()[1]).isEqualTo(new BigDecimal("1.000000000000000000000000000001"));
+        assertThat(e.after()[2]).isEqualTo(LocalDateTime.of(2024, 2, 29, 12, 34, 56, 789_012_000));
+        assertThat(e.after()[3]).isEqualTo(Instant.parse("2038-01-19T03:14:07.999999Z"));
+        assertThat(e.after()[4]).isEqualTo(new MysqlTime(5_000_000L));
+        assertThat((byte[]) e.after()[5]).containsExactly(0x02, 0x01); // b'1000000001', big-endian
+    }
+
+    @Test
+    void snapshotRowsBelongToNoTransaction() {
+        ChangeEvent e = deserialize("r", null, row(1, -3_600_000_000L), Map.of("file", "f", "pos", 1L));
+        assertThat(e.op()).isEqualTo(Op.READ);
+        assertThat(e.txId()).isNull();
+        assertThat(e.after()[4]).isEqualTo(new MysqlTime(-3_600_000_000L)); // the snapshot reads it exactly
+    }
+
+    @Test
+    void refusesANegativeTimeFromTheBinlog() {
+        assertThatThrownBy(() -> deserialize("c", null, row(1, -3_600_000_000L), Map.of("file", "f", "pos", 9L)))
+                .hasMessageContaining("shop.orders.t").hasMessageContaining("negative TIME")
+                .hasMessageContaining("f:9");
+    }
+
+    private static Struct row(int id, long timeMicros) {
+        return new Struct(ROW).put("back``tick", id)
+                .put("amount", new BigDecimal("1.000000000000000000000000000001"))
+                .put("at", LocalDateTime.of(2024, 2, 29, 12, 34, 56, 789_012_000).toEpochSecond(java.time.ZoneOffset.UTC)
+                        * 1_000_000L + 789_012L)
+                .put("ts", "2038-01-19T03:14:07.999999Z")
+                .put("t", timeMicros)
+                .put("bits", new byte[] {0x01, 0x02});
+    }
+
+    private static ChangeEvent deserialize(String op, Struct before, Struct after, Map<String, ?> offset) {
+        Struct source = new Struct(SOURCE).put("db", "shop").put("table", "orders").put("ts_ms", 1L);
+        Struct value = new Struct(VALUE).put("before", before).put("after", after).put("source", source).put("op", op);
+        SourceRecord record = new SourceRecord(Map.of("server", "x"), offset, "topic", null, KEY,
+                new Struct(KEY).put("back``tick", 1), VALUE, value);
+        List<ChangeEvent> out = new ArrayList<>();
+        new ChangeEventDeserializer().deserialize(record, new Collector<>() {
+            @Override
+            public void collect(ChangeEvent e) {
+                out.add(e);
+            }
+
+            @Override
+            public void close() {}
+        });
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+}
