@@ -3,34 +3,22 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ferry.cli.LocalRunner;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.job.FerryException;
 import dev.ferry.job.Preflight;
-import dev.ferry.testing.Await;
 import dev.ferry.testing.DatabaseServer;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each kind of bad input is refused with a message that names the thing, the reason and the fix,
  * before anything is applied.
  */
 class BadInputITCase {
-    private static final Duration TIMEOUT = Duration.ofMinutes(2);
-
-    @TempDir
-    Path dir;
-
     DatabaseServer sh;
     DatabaseServer us;
     String database;
@@ -101,37 +89,6 @@ class BadInputITCase {
                 .isInstanceOf(FerryException.class)
                 .hasMessageContaining("REPLICATION SLAVE, REPLICATION CLIENT")
                 .hasMessageContaining("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'reader'@'%'");
-    }
-
-    @Test
-    void aPurgedBinlogOnRestoreIsExplainedAndStopsOnlyThatDirection() throws Exception {
-        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY)");
-        ChannelConfig config = parse(channelYaml(sh.jdbcUrl(), sh.adminUser(), us) + "state-dir: " + dir + "\n",
-                sh.adminPassword());
-        try (LocalRunner runner = new LocalRunner(config, 0, message -> { })) {
-            runner.start();
-            sh.execute("INSERT INTO `" + database + "`.t VALUES (1)");
-            Await.until(() -> Sites.count(us, database, "t") == 1, TIMEOUT, "the first row");
-            runner.stopWithSavepoint();
-        }
-        sh.execute("INSERT INTO `" + database + "`.t VALUES (2)", "FLUSH BINARY LOGS", "FLUSH BINARY LOGS");
-        String current = (String) sh.query("SHOW MASTER STATUS").get(0).get(0);
-        sh.execute("PURGE BINARY LOGS TO '" + current + "'");
-
-        List<String> problems = new CopyOnWriteArrayList<>();
-        try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {
-            runner.start();
-            Await.until(() -> {
-                try {
-                    return !runner.watch();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, TIMEOUT, "the direction to stop");
-        }
-        assertThat(problems).anyMatch(p -> p.contains("has been purged at site 'sh'")
-                && p.contains("binlog_expire_logs_seconds") && p.contains("startup: initial"));
-        assertThat(Sites.count(us, database, "t")).as("nothing half applied").isEqualTo(1);
     }
 
     private void check(ChannelConfig config) {

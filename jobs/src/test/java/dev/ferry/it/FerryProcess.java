@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 final class FerryProcess implements AutoCloseable {
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
+    private final Thread reader;
 
     private FerryProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -68,10 +69,12 @@ final class FerryProcess implements AutoCloseable {
 
     /** SIGTERM, as a service manager sends; returns the exit code. */
     int terminate(Duration timeout) throws InterruptedException {
-        process.destroy();
+        // through the handle: Process.destroy() would also close our end of its output pipe
+        process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("ferry did not stop within " + timeout + ":\n" + String.join("\n", output));
         }
+        reader.join(TimeUnit.SECONDS.toMillis(30)); // the last lines may still be in the pipe
         return process.exitValue();
     }
 

@@ -1,0 +1,43 @@
+package dev.ferry.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The failure texts below are the ones Flink CDC 3.5.0 / Debezium and MariaDB produce. */
+class FailureMessagesTest {
+
+    @Test
+    void aPurgedBinlogIsExplainedAndStopsTheDirection() {
+        String failure = "java.lang.IllegalStateException: The connector is trying to read binlog starting at"
+                + " Struct{version=1.9.8.Final,file=binlog.000003,pos=1234}, but this is no longer available on the"
+                + " server. Reconfigure the connector to use a snapshot when needed.\n\tat ...";
+        assertThat(FailureMessages.isFatal(failure)).isTrue();
+        assertThat(FailureMessages.explain("sh->us", "sh", failure)).hasValueSatisfying(m -> assertThat(m)
+                .contains("sh->us").contains("purged at site 'sh'").contains("binlog_expire_logs_seconds")
+                .contains("startup: initial"));
+    }
+
+    @Test
+    void mariaDbsMissingLogFileMeansTheSame() {
+        String failure = "com.github.shyiko.mysql.binlog.network.ServerException: Could not find first log file name"
+                + " in binary log index file";
+        assertThat(FailureMessages.isFatal(failure)).isTrue();
+        assertThat(FailureMessages.explain("us->sh", "us", failure)).hasValueSatisfying(m ->
+                assertThat(m).contains("purged at site 'us'"));
+    }
+
+    @Test
+    void anUnreachableTargetIsRetriedNotStopped() {
+        String failure = "com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure";
+        assertThat(FailureMessages.isFatal(failure)).isFalse();
+        assertThat(FailureMessages.explain("sh->us", "sh", failure)).hasValueSatisfying(m ->
+                assertThat(m).contains("unreachable").contains("retrying"));
+    }
+
+    @Test
+    void unknownFailuresAreLeftToTheCaller() {
+        assertThat(FailureMessages.explain("sh->us", "sh", "java.lang.OutOfMemoryError")).isEmpty();
+        assertThat(FailureMessages.isFatal(null)).isFalse();
+    }
+}
