@@ -172,20 +172,12 @@ abstract class ReplicationITBase {
 
     @Test
     void taskManagerKilledUnderLoadLosesAndDuplicatesNothing(@InjectMiniCluster MiniCluster flink) throws Exception {
-        Workload.createTables(channel.sh, channel.database);
-        job = start(channel.config("initial", "transactional"), Optional.empty());
-        Workload.awaitSnapshotDone(channel.sh, channel.us, channel.database, TIMEOUT);
-
-        long transactions;
-        try (Workload load = new Workload(channel.sh, channel.database, 1)) {
-            await(() -> count(channel.us, channel.database, "events") > 200, TIMEOUT, "the load to reach the target");
+        underLoad("transactional", 200, load -> {
             flink.terminateTaskManager(0).get();
             flink.startTaskManager();
             long before = load.transactions();
             await(() -> load.transactions() > before + 500, TIMEOUT, "more load after the restart");
-            transactions = load.stop();
-        }
-        assertConverged(transactions);
+        });
     }
 
     @Test
@@ -231,15 +223,29 @@ abstract class ReplicationITBase {
 
     @Test
     void parallelApplyConverges() throws Exception {
+        underLoad("parallel", 500, load -> { });
+    }
+
+    /**
+     * Runs the workload against a fresh job, does {@code duringLoad} once {@code arrived} events
+     * reached the target, then stops the load and checks convergence.
+     */
+    private void underLoad(String applyMode, long arrived, DuringLoad duringLoad) throws Exception {
         Workload.createTables(channel.sh, channel.database);
-        job = start(channel.config("initial", "parallel"), Optional.empty());
+        job = start(channel.config("initial", applyMode), Optional.empty());
         Workload.awaitSnapshotDone(channel.sh, channel.us, channel.database, TIMEOUT);
         long transactions;
         try (Workload load = new Workload(channel.sh, channel.database, 1)) {
-            await(() -> count(channel.us, channel.database, "events") > 500, TIMEOUT, "the load to reach the target");
+            await(() -> count(channel.us, channel.database, "events") > arrived, TIMEOUT,
+                    "the load to reach the target");
+            duringLoad.run(load);
             transactions = load.stop();
         }
         assertConverged(transactions);
+    }
+
+    private interface DuringLoad {
+        void run(Workload load) throws Exception;
     }
 
     /** Target equals source, and the markers prove each source row change was applied exactly once. */

@@ -49,9 +49,7 @@ class FerryCommitterTest {
                 update(table, "f:2", 1, "a", 10, "a2"), delete(table, "f:3", 2, "b"), insert(table, "f:4", 3, "c"));
         try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
                 committer = committer(sink)) {
-            committer.open();
-            committer.processElements(messages);
-            committer.snapshot(1, 1);
+            checkpoint(committer, messages);
             assertThat(rows()).as("nothing applied before the checkpoint completes").isEmpty();
             committer.notifyOfCompletedCheckpoint(1);
         }
@@ -68,9 +66,7 @@ class FerryCommitterTest {
         OperatorSubtaskState checkpoint;
         try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
                 committer = committer(sink)) {
-            committer.open();
-            committer.processElements(messages);
-            checkpoint = committer.snapshot(1, 1);
+            checkpoint = checkpoint(committer, messages);
             committer.notifyOfCompletedCheckpoint(1);
         }
         assertThat(rows()).containsExactly("1=a", "2=b");
@@ -99,9 +95,7 @@ class FerryCommitterTest {
                 insert(table, "f:4", 4, "open"));
         try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
                 committer = committer(sink)) {
-            committer.open();
-            committer.processElements(messages);
-            committer.snapshot(1, 1);
+            checkpoint(committer, messages);
             assertThatThrownBy(() -> committer.notifyOfCompletedCheckpoint(1))
                     .hasStackTraceContaining("no_such_table")
                     .hasStackTraceContaining("Nothing of this committable was applied");
@@ -109,6 +103,15 @@ class FerryCommitterTest {
         assertThat(rows()).isEmpty();
         assertThat(target.query("SELECT COUNT(*) FROM ferry.ferry_commit WHERE channel = ?", channel()).get(0).get(0))
                 .isEqualTo(0L);
+    }
+
+    /** Opens the committer, hands it the writer's messages and takes checkpoint 1. */
+    private static OperatorSubtaskState checkpoint(
+            OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
+                    committer, List<StreamRecord<CommittableMessage<FerryCommittable>>> messages) throws Exception {
+        committer.open();
+        committer.processElements(messages);
+        return committer.snapshot(1, 1);
     }
 
     private List<StreamRecord<CommittableMessage<FerryCommittable>>> write(FerrySink sink, ChangeEvent... events)
