@@ -26,3 +26,39 @@ CREATE TABLE IF NOT EXISTS `ferry`.`ferry_heartbeat` (
   ts_ms     BIGINT       NOT NULL,
   PRIMARY KEY (channel, direction)
 ) ENGINE=InnoDB;
+
+
+-- One row per DDL statement a Ferry sink executed at this site: 'pending' just before the statement
+-- runs (binlog readers then drop that table's next DDL, whose tag the server may have rewritten
+-- away), then its outcome, with the commit marker, right after it. 'already-satisfied' means the target refused it because its effect was
+-- already there (the column existed, the table was gone, ...); replication went on.
+CREATE TABLE IF NOT EXISTS `ferry`.`ferry_ddl` (
+  channel         VARCHAR(64)   NOT NULL,
+  direction       VARCHAR(140)  NOT NULL,
+  subtask         INT           NOT NULL,
+  epoch           BIGINT        NOT NULL,
+  seq             BIGINT        NOT NULL,
+  table_schema    VARCHAR(64)   NOT NULL,
+  table_name      VARCHAR(64)   NOT NULL,
+  statement       MEDIUMTEXT    NOT NULL COMMENT 'as executed here, with the ferry tag',
+  source_position VARCHAR(200)  NOT NULL COMMENT 'binlog file:position at the source',
+  outcome         VARCHAR(20)   NOT NULL COMMENT 'pending (about to run), applied or already-satisfied',
+  detail          VARCHAR(1000) NULL     COMMENT 'the error that showed it was already satisfied',
+  index_set_after TEXT          NULL     COMMENT 'the table''s secondary indexes after the statement',
+  applied_at      DATETIME(6)   NOT NULL COMMENT 'UTC',
+  PRIMARY KEY (channel, direction, subtask, epoch, seq),
+  KEY applied_at (applied_at)
+) ENGINE=InnoDB;
+
+-- The latest change to a replicated table's secondary indexes, written by a direction job at its
+-- source when they changed there, e.g. by a standalone CREATE INDEX or DROP INDEX (which Flink CDC
+-- does not deliver). The row travels through the binlog; the target adds and drops the same indexes.
+CREATE TABLE IF NOT EXISTS `ferry`.`ferry_index_sync` (
+  channel      VARCHAR(64)  NOT NULL,
+  direction    VARCHAR(140) NOT NULL,
+  table_schema VARCHAR(64)  NOT NULL,
+  table_name   VARCHAR(64)  NOT NULL,
+  index_change TEXT         NOT NULL COMMENT 'one line per index: DROP `name` or ADD <definition>',
+  detected_at  DATETIME(6)  NOT NULL,
+  PRIMARY KEY (channel, direction, table_schema, table_name)
+) ENGINE=InnoDB;

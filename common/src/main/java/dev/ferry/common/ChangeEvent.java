@@ -46,6 +46,24 @@ public final class ChangeEvent implements Serializable {
             throw new IllegalArgumentException(op + " on " + table + " with before=" + (before != null)
                     + " after=" + (after != null));
         }
+        if (op == Op.DDL && (after.length != 1 || !(after[0] instanceof String))) {
+            throw new IllegalArgumentException("DDL on " + table + " must carry exactly its statement");
+        }
+    }
+
+    /** A schema change of {@code table}; it is a transaction of its own at {@code txId}. */
+    public static ChangeEvent ddl(TableId table, String statement, String txId, String position, long sourceTsMs) {
+        return new ChangeEvent(Op.DDL, table, NO_COLUMNS, null, new Object[] {statement}, txId, position, sourceTsMs);
+    }
+
+    private static final RowSchema NO_COLUMNS = new RowSchema(new String[0], new int[0]);
+
+    /** The statement of a {@link Op#DDL} event. */
+    public String ddl() {
+        if (op != Op.DDL) {
+            throw new IllegalStateException(op + " is not a DDL event");
+        }
+        return (String) after[0];
     }
 
     public Op op() {
@@ -126,6 +144,9 @@ public final class ChangeEvent implements Serializable {
 
     @Override
     public String toString() {
+        if (op == Op.DDL) {
+            return "DDL on " + table + " at " + position + ": " + ddl();
+        }
         return op + " " + table + " key=" + Arrays.deepToString(key()) + " tx=" + txId + " at " + position;
     }
 }

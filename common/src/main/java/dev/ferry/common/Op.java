@@ -11,5 +11,10 @@ public enum Op {
      * Ferry's own heartbeat row, written into the source every second. It is never applied; it
      * closes the transaction before it and carries the time it was written, for lag.
      */
-    HEARTBEAT
+    HEARTBEAT,
+    /**
+     * A schema change (CREATE/ALTER/RENAME/TRUNCATE/DROP TABLE, CREATE/DROP INDEX) of a table in the
+     * channel. Its after image holds one value: the statement, as the source's binlog has it.
+     */
+    DDL
 }

@@ -678,6 +678,7 @@ final class ChannelConfigParser {
         }
         Map<String, String> pairs = new HashMap<>();
         Map<String, String> directionNames = new HashMap<>();
+        String seedSite = null; // the only site whose directions may take an initial snapshot
         for (int i = 0; i < node.size(); i++) {
             String path = "directions[" + i + "]";
             ObjectNode d = asMap(node.get(i), path, "write each direction as a map, e.g. '" + example + "'");
@@ -698,8 +699,20 @@ final class ChannelConfigParser {
                 problem(path + ".to", "'from' and 'to' are both '" + from
                         + "'; a direction must connect two different sites", "set 'to' to another site");
             }
+            if (seedSite == null) {
+                seedSite = from;
+            }
+            boolean fromSeed = from == null || from.equals(seedSite);
             DirectionConfig.Startup startup = enumValue(d, path, "startup", DirectionConfig.Startup.values(),
-                    DirectionConfig.Startup::yamlName, DirectionConfig.Startup.INITIAL);
+                    DirectionConfig.Startup::yamlName,
+                    fromSeed ? DirectionConfig.Startup.INITIAL : DirectionConfig.Startup.LATEST);
+            if (!fromSeed && startup == DirectionConfig.Startup.INITIAL) {
+                problem(path + ".startup", "only directions from one site may take an initial snapshot, and that is '"
+                        + seedSite + "' (the source of the first direction). A snapshot from '" + from + "' as well"
+                        + " would copy rows that are not stamped, so they could overwrite newer changes that arrived"
+                        + " from '" + seedSite + "' in the meantime", "use 'startup: latest' here (the default for"
+                        + " directions not from '" + seedSite + "'), or list a direction from '" + from + "' first");
+            }
             String name = text(d, path, "name", false, "sh-to-us");
             if (name != null && !DIRECTION_NAME.matcher(name).matches()) {
                 problem(path + ".name", "invalid direction name '" + name

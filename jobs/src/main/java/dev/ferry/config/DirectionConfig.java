@@ -12,10 +12,13 @@ import java.util.Objects;
  *   <li>{@code from} (required) &mdash; the source site, a key of {@code sites}; its binlog is read.</li>
  *   <li>{@code to} (required) &mdash; the target site, a key of {@code sites}; must differ from
  *       {@code from}.</li>
- *   <li>{@code startup} (optional, default {@code initial}) &mdash; where a new job starts when there is
- *       no checkpoint/savepoint to resume from: {@code initial} takes a consistent snapshot of the
- *       included tables and then continues with the binlog; {@code latest} reads only changes made from
- *       now on (use it when the target already holds the data).</li>
+ *   <li>{@code startup} (optional) &mdash; where a new job starts when there is no checkpoint/savepoint
+ *       to resume from: {@code initial} takes a consistent snapshot of the included tables and then
+ *       continues with the binlog; {@code latest} reads only changes made from now on (use it when the
+ *       target already holds the data). Only directions from one site, the source of the first
+ *       direction listed (the seeding site), may use {@code initial}, and for them it is the default;
+ *       every other direction defaults to, and must use, {@code latest}. Snapshot rows carry no stamp, so
+ *       a second snapshot source could overwrite changes that arrived from the seeding site meanwhile.</li>
  *   <li>{@code name} (optional, default {@code <from>-><to>}, e.g. {@code sh->us}) &mdash; the name of the
  *       direction, used for job names and on the command line. Letters, digits, {@code _ - . >}, at
  *       most 80 characters.</li>

@@ -1,6 +1,8 @@
 package dev.ferry.config;
 
 import java.io.ObjectStreamException;
+import dev.ferry.common.TableId;
+import dev.ferry.common.TableScope;
 import java.io.Serializable;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -28,7 +30,7 @@ import java.util.regex.Pattern;
  *   exclude: ['shop\.tmp_.*']
  * }</pre>
  */
-public final class TableFilter implements Serializable {
+public final class TableFilter implements Serializable, TableScope {
     private static final long serialVersionUID = 1L;
 
     private final List<String> include;
@@ -50,6 +52,11 @@ public final class TableFilter implements Serializable {
      */
     public static TableFilter of(List<String> include, List<String> exclude) {
         return new TableFilter(include, exclude);
+    }
+
+    @Override
+    public boolean includes(TableId table) {
+        return includes(table.database(), table.table());
     }
 
     /** True if {@code db.table} matches some include expression and no exclude expression. */

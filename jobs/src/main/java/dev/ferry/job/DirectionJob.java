@@ -50,7 +50,7 @@ public final class DirectionJob {
                 .returns(ChangeEventTypeInfo.INSTANCE)
                 .uid(SOURCE_UID)
                 .setParallelism(1)
-                .process(new LoopFilter())
+                .process(new LoopFilter(direction.name()))
                 .returns(ChangeEventTypeInfo.INSTANCE)
                 .name("loop filter")
                 .uid(LOOP_FILTER_UID)
@@ -63,7 +63,7 @@ public final class DirectionJob {
         if (!transactional) {
             changes = changes.keyBy(new TableAndKey());
         }
-        changes.sinkTo(new FerrySink(settings))
+        changes.sinkTo(new FerrySink(settings, config.tableFilter()))
                 .name("apply to " + to.name())
                 .uid(SINK_UID)
                 .setParallelism(transactional ? 1 : apply.parallelism());
@@ -82,6 +82,8 @@ public final class DirectionJob {
         List<String> tables = new ArrayList<>(config.tableFilter().includePatterns());
         tables.add(FerryTables.COMMIT.toString().replace(".", "\\."));
         tables.add(FerryTables.HEARTBEAT.toString().replace(".", "\\."));
+        tables.add(FerryTables.INDEX_SYNC.toString().replace(".", "\\."));
+        tables.add(FerryTables.DDL.toString().replace(".", "\\."));
 
         Properties debezium = new Properties();
         debezium.setProperty("decimal.handling.mode", "precise");
@@ -106,8 +108,8 @@ public final class DirectionJob {
                         ? StartupOptions.latest() : StartupOptions.initial())
                 .jdbcProperties(Endpoints.jdbcProperties(from))
                 .debeziumProperties(debezium)
-                .includeSchemaChanges(false)
-                .deserializer(new ChangeEventDeserializer())
+                .includeSchemaChanges(true)
+                .deserializer(new ChangeEventDeserializer(config.tableFilter()))
                 .build();
     }
 

@@ -368,8 +368,22 @@ class ChannelConfigErrorsTest {
                 "demo.yaml: directions[3].name: direction name 'sh->us' is already used by directions[1]. "
                         + "Fix: give each direction a unique 'name'.",
                 "demo.yaml: directions[4].startup: unknown value 'sometimes'. Fix: use one of: initial, latest "
-                        + "(default: initial).",
+                        + "(default: latest).",
                 "demo.yaml: directions[5].name: invalid direction name 'a b'");
+    }
+
+    @Test
+    void onlyTheFirstDirectionsSourceMayTakeAnInitialSnapshot() {
+        ChannelConfigException e = errors("channel: demo\n" + SITES_AND_TABLES + """
+                directions:
+                  - { from: sh, to: us }
+                  - { from: us, to: sh, startup: initial }
+                """);
+        assertThat(e.getMessage()).isEqualTo("demo.yaml: directions[1].startup: only directions from one site may take"
+                + " an initial snapshot, and that is 'sh' (the source of the first direction). A snapshot from 'us' as"
+                + " well would copy rows that are not stamped, so they could overwrite newer changes that arrived from"
+                + " 'sh' in the meantime. Fix: use 'startup: latest' here (the default for directions not from 'sh'),"
+                + " or list a direction from 'us' first.");
     }
 
     // ------------------------------------------------------------------ tables

@@ -229,6 +229,8 @@ class ChannelConfigTest {
         ChannelConfig config = parse(yaml);
         assertThat(config.directions()).extracting(DirectionConfig::name).containsExactly("sh->us", "back");
         assertThat(config.direction("back").startup()).isEqualTo(DirectionConfig.Startup.LATEST);
+        assertThat(parse(twoWay("")).direction("us->sh").startup())
+                .as("the reverse of the seeding direction defaults to latest").isEqualTo(DirectionConfig.Startup.LATEST);
         assertThat(config.direction("sh->us").startup()).isEqualTo(DirectionConfig.Startup.INITIAL);
     }
 

@@ -15,6 +15,10 @@ public final class FerryTables {
     public static final TableId COMMIT = new TableId(SCHEMA, "ferry_commit");
     /** One row per direction job reading this site, updated every second: closes open transactions, measures lag. */
     public static final TableId HEARTBEAT = new TableId(SCHEMA, "ferry_heartbeat");
+    /** DDL a Ferry sink executed at this site: 'pending' just before it runs, then its outcome. */
+    public static final TableId DDL = new TableId(SCHEMA, "ferry_ddl");
+    /** A table's index change, sent by the direction job reading this site (see IndexWatcher). */
+    public static final TableId INDEX_SYNC = new TableId(SCHEMA, "ferry_index_sync");
 
     private FerryTables() {}
 

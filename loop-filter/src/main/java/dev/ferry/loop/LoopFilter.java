@@ -1,8 +1,13 @@
 package dev.ferry.loop;
 
 import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.IndexDelta;
 import dev.ferry.common.Op;
+import dev.ferry.common.TableId;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -17,7 +22,10 @@ import org.apache.flink.util.Collector;
 /**
  * Drops every transaction that a Ferry sink wrote, so nothing Ferry applied is replicated again.
  * A Ferry transaction is recognised by its first row: an insert into {@code ferry.ferry_commit}.
- * Heartbeat rows pass on as {@link Op#HEARTBEAT} events; other Ferry tables are dropped.
+ * Heartbeat rows pass on as {@link Op#HEARTBEAT} events; other Ferry tables are dropped. DDL that
+ * a Ferry sink executed carries a {@link DdlTag} and is dropped too; so is DDL on a table for which
+ * a Ferry sink has just announced DDL in {@code ferry.ferry_ddl}, because the server rewrites some
+ * statements in its binlog without their comments (DROP TABLE).
  *
  * <p>Runs at parallelism 1, right after the source, in binlog order. The transaction being read
  * and whether it is stamped are kept in state, because a restore can resume inside a stamped
@@ -26,20 +34,55 @@ import org.apache.flink.util.Collector;
 public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
+    private final String direction;
     private transient ListState<String> stampedTxState;
+    private transient ListState<String> announcedDdlState;
+    /** Tables on which a Ferry sink announced DDL that the binlog has not shown yet. */
+    private transient Set<String> announcedDdl;
     private transient String currentTx;
     private transient boolean currentTxStamped;
     private transient Counter stampedTransactions;
     private transient Counter stampedRows;
+    private transient Counter stampedDdl;
+
+    /** A filter that passes on no index-change rows. */
+    public LoopFilter() {
+        this(null);
+    }
+
+    /** @param direction this job's direction: index-change rows its own job wrote become DDL events */
+    public LoopFilter(String direction) {
+        this.direction = direction;
+    }
 
     @Override
     public void open(Configuration parameters) {
         stampedTransactions = getRuntimeContext().getMetricGroup().counter("stampedTransactionsFiltered");
         stampedRows = getRuntimeContext().getMetricGroup().counter("stampedRowsFiltered");
+        stampedDdl = getRuntimeContext().getMetricGroup().counter("stampedDdlFiltered");
     }
 
     @Override
     public void processElement(ChangeEvent event, Context ctx, Collector<ChangeEvent> out) {
+        if (event.table().equals(FerryTables.DDL) && event.after() != null && event.op() != Op.READ) {
+            String table = value(event, "table_schema") + "." + value(event, "table_name");
+            if ("pending".equals(value(event, "outcome"))) {
+                announcedDdl.add(table);
+            } else {
+                announcedDdl.remove(table);
+            }
+        }
+        if (event.op() == Op.DDL) {
+            // a DDL commits on its own: it ends whatever transaction was being read
+            currentTx = null;
+            currentTxStamped = false;
+            if (DdlTag.isTagged(event.ddl()) || announcedDdl.remove(event.table().toString())) {
+                stampedDdl.inc();
+            } else if (!FerryTables.isFerryTable(event.table())) {
+                out.collect(event);
+            }
+            return;
+        }
         if (event.txId() != null && !event.txId().equals(currentTx)) {
             currentTx = event.txId();
             currentTxStamped = event.table().equals(FerryTables.COMMIT) && event.op() == Op.INSERT;
@@ -53,21 +96,39 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         }
         if (!FerryTables.isFerryTable(event.table())) {
             out.collect(event);
-        } else if (event.table().equals(FerryTables.HEARTBEAT) && event.after() != null && event.op() != Op.READ) {
+        } else if (event.after() == null || event.op() == Op.READ) {
+            return;
+        } else if (event.table().equals(FerryTables.HEARTBEAT)) {
             out.collect(new ChangeEvent(Op.HEARTBEAT, event.table(), event.schema(), null, event.after(),
                     event.txId(), event.position(), event.sourceTsMs()));
+        } else if (event.table().equals(FerryTables.INDEX_SYNC)
+                && value(event, "direction").equals(direction)) {
+            TableId table = new TableId(value(event, "table_schema"), value(event, "table_name"));
+            out.collect(ChangeEvent.ddl(table, IndexDelta.statement(value(event, "index_change")), event.txId(),
+                    event.position(), event.sourceTsMs()));
         }
+    }
+
+    private static String value(ChangeEvent event, String column) {
+        return String.valueOf(event.after()[event.schema().indexOf(column)]);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         stampedTxState.update(currentTx != null && currentTxStamped ? List.of(currentTx) : List.of());
+        announcedDdlState.update(new ArrayList<>(announcedDdl));
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         stampedTxState = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("stamped-transaction", Types.STRING));
+        announcedDdlState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("announced-ddl", Types.STRING));
+        announcedDdl = new HashSet<>();
+        for (String table : announcedDdlState.get()) {
+            announcedDdl.add(table);
+        }
         for (String tx : stampedTxState.get()) {
             currentTx = tx;
             currentTxStamped = true;

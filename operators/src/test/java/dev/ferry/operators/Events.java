@@ -27,4 +27,8 @@ public final class Events {
     public static ChangeEvent read(TableId table, long id, String v) {
         return new ChangeEvent(Op.READ, table, SCHEMA, null, new Object[] {id, v}, null, "snapshot", 0);
     }
+
+    public static ChangeEvent ddl(TableId table, String tx, String statement) {
+        return ChangeEvent.ddl(table, statement, tx, tx, 0);
+    }
 }

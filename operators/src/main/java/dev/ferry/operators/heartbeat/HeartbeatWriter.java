@@ -2,6 +2,7 @@ package dev.ferry.operators.heartbeat;
 
 import dev.ferry.loop.FerryTables;
 import dev.ferry.operators.Endpoint;
+import dev.ferry.operators.indexes.IndexWatcher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -29,15 +30,20 @@ public final class HeartbeatWriter implements AutoCloseable {
     private final String channel;
     private final String direction;
     private final Duration interval;
+    private final IndexWatcher indexes;
+    private long beats;
     private ScheduledExecutorService executor;
     private Connection connection;
     private boolean warned;
 
-    public HeartbeatWriter(Endpoint source, String channel, String direction, Duration interval) {
+    /** @param indexes watches the source's index definitions every other beat, if not null */
+    public HeartbeatWriter(Endpoint source, String channel, String direction, Duration interval,
+            IndexWatcher indexes) {
         this.source = source;
         this.channel = channel;
         this.direction = direction;
         this.interval = interval;
+        this.indexes = indexes;
     }
 
     public void start() {
@@ -70,6 +76,9 @@ public final class HeartbeatWriter implements AutoCloseable {
                     }
                 }
             }
+            if (indexes != null && beats++ % 2 == 0) {
+                indexes.poll(connection);
+            }
             if (warned) {
                 LOG.info("{}: heartbeats into {} work again", direction, source);
                 warned = false;
@@ -81,6 +90,10 @@ public final class HeartbeatWriter implements AutoCloseable {
                         + " INSERT, UPDATE on ferry.* at that site.", direction, source, e.getMessage());
                 warned = true;
             }
+            closeConnection();
+        } catch (RuntimeException e) {
+            // a scheduled task that throws is never run again: log it and beat on
+            LOG.error("{}: heartbeat or index watch at {} failed", direction, source, e);
             closeConnection();
         }
     }

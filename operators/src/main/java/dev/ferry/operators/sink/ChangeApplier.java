@@ -5,11 +5,9 @@ import dev.ferry.common.Op;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.Dialect;
-import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,19 +19,15 @@ import java.util.Objects;
  * rows in order, batched while consecutive rows go to the same statement.
  */
 final class ChangeApplier implements AutoCloseable {
-    private static final String INSERT_MARKER = "INSERT INTO `" + FerryTables.SCHEMA + "`.`ferry_commit`"
-            + " (channel, direction, subtask, epoch, seq, row_count, committed_at) VALUES (?, ?, ?, ?, ?, ?, NOW(6))";
-    private static final String PRUNE_MARKERS = "DELETE FROM `" + FerryTables.SCHEMA + "`.`ferry_commit`"
-            + " WHERE channel = ? AND direction = ? AND subtask = ? AND committed_at < NOW(6) - INTERVAL 7 DAY LIMIT 1000";
     private static final int PRUNE_EVERY = 1000;
 
     /** What happened to one committable. */
-    enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY }
+    enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED }
 
     private final Connection connection;
     private final Dialect dialect;
-    private final String channel;
-    private final String direction;
+    private final CommitMarkers markers;
+    private final DdlApplier ddl;
     private final int batchSize;
     private final Map<StatementKey, PreparedStatement> statements = new HashMap<>();
     private long commits;
@@ -42,8 +36,8 @@ final class ChangeApplier implements AutoCloseable {
             throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
-        this.channel = channel;
-        this.direction = direction;
+        this.markers = new CommitMarkers(connection, channel, direction);
+        this.ddl = new DdlApplier(connection, markers, channel, direction);
         this.batchSize = batchSize;
         try (Statement s = connection.createStatement()) {
             for (String sql : dialect.sessionSetup()) {
@@ -54,12 +48,22 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     Outcome apply(FerryCommittable committable) throws SQLException {
+        if (committable.events().size() == 1 && committable.events().get(0).op() == Op.DDL) {
+            try {
+                return ddl.apply(committable, committable.events().get(0));
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(e);
+                throw e;
+            } finally {
+                close(); // statements prepared for the old table definition
+            }
+        }
         long rows = committable.events().stream().filter(e -> e.op() != Op.HEARTBEAT).count();
         if (rows == 0) {
             return Outcome.EMPTY;
         }
         try {
-            if (!insertMarker(committable, rows)) {
+            if (!markers.insert(committable, rows)) {
                 connection.rollback();
                 return Outcome.ALREADY_APPLIED;
             }
@@ -68,6 +72,8 @@ final class ChangeApplier implements AutoCloseable {
                 switch (e.op()) {
                     case HEARTBEAT:
                         break;
+                    case DDL:
+                        throw new IllegalStateException("DDL inside a row committable: " + e);
                     case DELETE:
                         batch = add(batch, Kind.DELETE, e, e.before());
                         break;
@@ -85,37 +91,13 @@ final class ChangeApplier implements AutoCloseable {
                 batch.execute();
             }
             if (++commits % PRUNE_EVERY == 0) {
-                pruneMarkers(committable.subtask());
+                markers.prune(committable.subtask());
             }
             connection.commit();
             return Outcome.APPLIED;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
-        }
-    }
-
-    private boolean insertMarker(FerryCommittable c, long rows) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(INSERT_MARKER)) {
-            ps.setString(1, channel);
-            ps.setString(2, direction);
-            ps.setInt(3, c.subtask());
-            ps.setLong(4, c.epoch());
-            ps.setLong(5, c.sequence());
-            ps.setLong(6, rows);
-            ps.executeUpdate();
-            return true;
-        } catch (SQLIntegrityConstraintViolationException duplicate) {
-            return false;
-        }
-    }
-
-    private void pruneMarkers(int subtask) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(PRUNE_MARKERS)) {
-            ps.setString(1, channel);
-            ps.setString(2, direction);
-            ps.setInt(3, subtask);
-            ps.executeUpdate();
         }
     }
 

@@ -116,7 +116,7 @@ final class FerryCommitter implements Committer<FerryCommittable> {
                 if (settings.isOwnHeartbeat(e)) {
                     metrics.lag(now - settings.heartbeatTimestamp(e));
                 }
-            } else {
+            } else if (e.op() != Op.DDL) {
                 rows++;
                 if (e.txId() != null) {
                     transactions.add(e.txId());
@@ -125,6 +125,9 @@ final class FerryCommitter implements Committer<FerryCommittable> {
         }
         if (outcome == ChangeApplier.Outcome.APPLIED) {
             metrics.applied(rows, transactions.size());
+        } else if (outcome == ChangeApplier.Outcome.DDL_APPLIED
+                || outcome == ChangeApplier.Outcome.DDL_ALREADY_SATISFIED) {
+            metrics.ddl(outcome == ChangeApplier.Outcome.DDL_APPLIED);
         } else if (outcome == ChangeApplier.Outcome.ALREADY_APPLIED) {
             metrics.skippedRepeat();
             LOG.info("{}: {} was already applied to {}; skipped", settings.direction(), c, settings.target());

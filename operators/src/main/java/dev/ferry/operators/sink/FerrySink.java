@@ -1,7 +1,9 @@
 package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.TableScope;
 import dev.ferry.operators.heartbeat.HeartbeatWriter;
+import dev.ferry.operators.indexes.IndexWatcher;
 import java.util.Collection;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -22,9 +24,17 @@ public final class FerrySink implements Sink<ChangeEvent>, SupportsWriterState<C
     private static final long serialVersionUID = 1L;
 
     private final SinkSettings settings;
+    private final TableScope indexScope;
 
+    /** A sink that does not watch its source's indexes. */
     public FerrySink(SinkSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param indexScope the tables whose standalone CREATE/DROP INDEX are sent from the source (see IndexWatcher) */
+    public FerrySink(SinkSettings settings, TableScope indexScope) {
         this.settings = settings;
+        this.indexScope = indexScope;
     }
 
     @Override
@@ -43,8 +53,10 @@ public final class FerrySink implements Sink<ChangeEvent>, SupportsWriterState<C
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         FerryWriter writer = new FerryWriter(subtask, settings.transactional(), restored, System.currentTimeMillis());
         if (subtask == 0 && settings.heartbeatInterval() != null) {
+            IndexWatcher indexes = indexScope == null ? null
+                    : new IndexWatcher(indexScope, settings.channel(), settings.direction());
             return writer.withHeartbeat(new HeartbeatWriter(settings.source(), settings.channel(),
-                    settings.direction(), settings.heartbeatInterval()));
+                    settings.direction(), settings.heartbeatInterval(), indexes));
         }
         return writer;
     }

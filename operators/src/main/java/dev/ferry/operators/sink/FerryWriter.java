@@ -1,6 +1,7 @@
 package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.Op;
 import dev.ferry.operators.heartbeat.HeartbeatWriter;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +15,8 @@ import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
  * <p>In transactional mode a source transaction is complete only when a row of the next one
  * arrives (Flink CDC passes on no COMMIT markers; heartbeat rows make sure a next one comes). The
  * rows of the transaction still being read are held back in writer state, never half committed.
- * In parallel mode every row stands alone.
+ * In parallel mode every row stands alone. A DDL event gets a committable of its own, between the
+ * rows before and after it, because DDL commits implicitly and cannot share a target transaction.
  */
 final class FerryWriter implements CommittingSinkWriter<ChangeEvent, FerryCommittable>,
         StatefulSinkWriter<ChangeEvent, FerryWriterState> {
@@ -24,6 +26,8 @@ final class FerryWriter implements CommittingSinkWriter<ChangeEvent, FerryCommit
     private final boolean holdOpenTransactions;
     private long sequence;
     private List<ChangeEvent> ready = new ArrayList<>();
+    /** Finished groups that must be committed apart, in order: rows before a DDL, the DDL itself. */
+    private final List<List<ChangeEvent>> sealed = new ArrayList<>();
     private final List<ChangeEvent> open = new ArrayList<>();
     private String openTxId;
     private HeartbeatWriter heartbeat;
@@ -43,6 +47,12 @@ final class FerryWriter implements CommittingSinkWriter<ChangeEvent, FerryCommit
 
     @Override
     public void write(ChangeEvent event, Context context) {
+        if (event.op() == Op.DDL) {
+            closeOpenTransaction();
+            seal();
+            sealed.add(List.of(event));
+            return;
+        }
         if (!holdOpenTransactions || event.txId() == null) {
             closeOpenTransaction();
             ready.add(event);
@@ -68,14 +78,22 @@ final class FerryWriter implements CommittingSinkWriter<ChangeEvent, FerryCommit
         }
     }
 
+    private void seal() {
+        if (!ready.isEmpty()) {
+            sealed.add(ready);
+            ready = new ArrayList<>();
+        }
+    }
+
     @Override
     public Collection<FerryCommittable> prepareCommit() {
-        if (ready.isEmpty()) {
-            return List.of();
+        seal();
+        List<FerryCommittable> committables = new ArrayList<>(sealed.size());
+        for (List<ChangeEvent> events : sealed) {
+            committables.add(new FerryCommittable(subtask, epoch, sequence++, events));
         }
-        FerryCommittable committable = new FerryCommittable(subtask, epoch, sequence++, ready);
-        ready = new ArrayList<>();
-        return List.of(committable);
+        sealed.clear();
+        return committables;
     }
 
     @Override

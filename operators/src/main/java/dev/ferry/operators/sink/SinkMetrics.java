@@ -11,6 +11,8 @@ final class SinkMetrics {
     private final Counter rows;
     private final Counter transactions;
     private final Counter repeatedCommits;
+    private final Counter ddlApplied;
+    private final Counter ddlAlreadySatisfied;
     private final Histogram lagHistogram;
     private volatile long lagMs = -1;
 
@@ -18,6 +20,8 @@ final class SinkMetrics {
         rows = group.counter("appliedRows");
         transactions = group.counter("appliedTransactions");
         repeatedCommits = group.counter("repeatedCommitsSkipped");
+        ddlApplied = group.counter("ddlApplied");
+        ddlAlreadySatisfied = group.counter("ddlAlreadySatisfied");
         group.meter("appliedRowsPerSecond", new MeterView(rows));
         group.meter("appliedTransactionsPerSecond", new MeterView(transactions));
         group.gauge("lagMs", () -> lagMs);
@@ -27,6 +31,10 @@ final class SinkMetrics {
     void applied(long rowCount, long transactionCount) {
         rows.inc(rowCount);
         transactions.inc(transactionCount);
+    }
+
+    void ddl(boolean executed) {
+        (executed ? ddlApplied : ddlAlreadySatisfied).inc();
     }
 
     void skippedRepeat() {

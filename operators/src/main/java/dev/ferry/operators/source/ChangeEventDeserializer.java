@@ -4,6 +4,7 @@ import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.Op;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
+import dev.ferry.common.TableScope;
 import dev.ferry.operators.ChangeEventTypeInfo;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,24 @@ import org.apache.flink.util.Collector;
 public final class ChangeEventDeserializer implements DebeziumDeserializationSchema<ChangeEvent> {
     private static final long serialVersionUID = 1L;
 
+    private final DdlRecords ddl;
+
+    /** @param scope the channel's tables: DDL of other tables is dropped here */
+    public ChangeEventDeserializer(TableScope scope) {
+        this.ddl = new DdlRecords(scope);
+    }
+
     @Override
     public void deserialize(SourceRecord record, Collector<ChangeEvent> out) {
-        if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) {
-            return; // schema change, transaction metadata or watermark records: not row changes
+        if (!(record.value() instanceof Struct value)) {
+            return;
+        }
+        if (value.schema().field(DdlRecords.HISTORY_RECORD) != null) {
+            ddl.toEvent(value, offset(record)).ifPresent(out::collect);
+            return;
+        }
+        if (value.schema().field("op") == null) {
+            return; // transaction metadata or watermark records: not row changes
         }
         Struct source = value.getStruct("source");
         TableId table = new TableId(source.getString("db"), source.getString("table"));
@@ -41,14 +56,16 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
         RowSchema schema = rowSchema(table, rowSchema, record.keySchema());
         Object[] before = row(table, value.getStruct("before"));
         Object[] after = row(table, value.getStruct("after"));
-        @SuppressWarnings("unchecked") Map<String, Object> offset = (Map<String, Object>) record.sourceOffset();
+        Map<String, ?> offset = offset(record);
+        Object event = offset.get("event");
+        Object row = offset.get("row");
         String txId = null;
         String position;
         if (op == Op.READ) {
             position = "snapshot";
         } else {
-            txId = offset.get("file") + ":" + offset.get("pos");
-            position = txId + ":" + offset.getOrDefault("event", 0) + ":" + offset.getOrDefault("row", 0);
+            txId = DdlRecords.transactionId(offset);
+            position = txId + ":" + (event == null ? 0 : event) + ":" + (row == null ? 0 : row);
         }
         if (op != Op.READ) {
             refuseNegativeTime(table, value.getStruct("after"), position);
@@ -60,6 +77,10 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
                     + " has no before image: the source must run with binlog_row_image=FULL");
         }
         out.collect(new ChangeEvent(op, table, schema, before, after, txId, position, ts == null ? 0 : ts));
+    }
+
+    private static Map<String, ?> offset(SourceRecord record) {
+        return record.sourceOffset();
     }
 
     /**

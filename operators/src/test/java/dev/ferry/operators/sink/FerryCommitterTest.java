@@ -1,5 +1,6 @@
 package dev.ferry.operators.sink;
 
+import static dev.ferry.operators.Events.ddl;
 import static dev.ferry.operators.Events.delete;
 import static dev.ferry.operators.Events.insert;
 import static dev.ferry.operators.Events.update;
@@ -103,6 +104,55 @@ class FerryCommitterTest {
         assertThat(rows()).isEmpty();
         assertThat(target.query("SELECT COUNT(*) FROM ferry.ferry_commit WHERE channel = ?", channel()).get(0).get(0))
                 .isEqualTo(0L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aDdlRunsTaggedBetweenItsRowsAndARepeatIsSkippedOrFoundSatisfied(ServerKind kind) throws Exception {
+        setUp(kind);
+        FerrySink sink = sink();
+        List<StreamRecord<CommittableMessage<FerryCommittable>>> messages = write(sink,
+                insert(table, "f:1", 1, "a"), ddl(table, "f:2", "alter table t add c int default 5"),
+                new ChangeEvent(dev.ferry.common.Op.INSERT, table, new dev.ferry.common.RowSchema(
+                        new String[] {"id", "v", "c"}, new int[] {0}), null, new Object[] {2L, "b", 6L}, "f:3", "f:3", 0),
+                insert(table, "f:4", 4, "open"));
+        OperatorSubtaskState checkpoint;
+        try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
+                committer = committer(sink)) {
+            checkpoint = checkpoint(committer, messages);
+            committer.notifyOfCompletedCheckpoint(1);
+        }
+        assertThat(target.query("SELECT id, v, c FROM `" + table.database() + "`.t ORDER BY id").stream()
+                .map(Object::toString).toList()).containsExactly("[1, a, 5]", "[2, b, 6]");
+        assertThat(target.query("SELECT statement, outcome FROM ferry.ferry_ddl WHERE channel = ?", channel()))
+                .containsExactly(List.of("alter /* ferry:" + channel() + ":src->dst */ table t add c int default 5",
+                        "applied"));
+
+        // repeated after a restore: the marker says it ran, so nothing runs again
+        try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
+                committer = committer(sink)) {
+            committer.initializeState(checkpoint);
+            committer.open();
+            committer.notifyOfCompletedCheckpoint(1);
+        }
+        assertThat(target.query("SELECT COUNT(*) FROM ferry.ferry_ddl WHERE channel = ?", channel()).get(0).get(0))
+                .isEqualTo(1L);
+
+        // a crash between the DDL and its marker: the DDL runs again, the target says it is already done
+        target.execute("DELETE FROM ferry.ferry_commit WHERE channel = '" + channel() + "' AND row_count = 0",
+                "DELETE FROM ferry.ferry_ddl WHERE channel = '" + channel() + "'");
+        try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
+                committer = committer(sink)) {
+            committer.initializeState(checkpoint);
+            committer.open();
+            committer.notifyOfCompletedCheckpoint(1);
+        }
+        assertThat(target.query("SELECT outcome, detail FROM ferry.ferry_ddl WHERE channel = ?", channel()))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.get(0)).isEqualTo("already-satisfied");
+                    assertThat((String) r.get(1)).startsWith("error 1060");
+                });
+        assertThat(rows()).containsExactly("1=a", "2=b");
     }
 
     /** Opens the committer, hands it the writer's messages and takes checkpoint 1. */

@@ -1,5 +1,6 @@
 package dev.ferry.operators.sink;
 
+import static dev.ferry.operators.Events.ddl;
 import static dev.ferry.operators.Events.insert;
 import static dev.ferry.operators.Events.read;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,8 +99,28 @@ class FerryWriterTest {
     }
 
     @Test
+    void aDdlGetsACommittableOfItsOwnBetweenTheRowsAroundIt() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, CommittableMessage<FerryCommittable>> h =
+                harness(new FerrySink(settings(true, null)))) {
+            h.open();
+            h.processElement(insert(T, "f:10", 1, "a"), 0);
+            h.processElement(ddl(T, "f:20", "alter table t add c int"), 0); // also ends f:10
+            h.processElement(insert(T, "f:30", 2, "b"), 0);
+            h.processElement(insert(T, "f:40", 3, "c"), 0);
+            h.prepareSnapshotPreBarrier(1);
+            List<FerryCommittable> out = committables(h);
+            assertThat(out).hasSize(3);
+            assertThat(ids(out.get(0))).containsExactly(1L);
+            assertThat(out.get(1).events()).extracting(ChangeEvent::ddl).containsExactly("alter table t add c int");
+            assertThat(ids(out.get(2))).containsExactly(2L);
+            assertThat(out).extracting(FerryCommittable::sequence).containsExactly(0L, 1L, 2L);
+        }
+    }
+
+    @Test
     void committablesSurviveTheirSerializer() throws Exception {
-        FerryCommittable c = new FerryCommittable(3, 17, 5, List.of(insert(T, "f:1", 1, "观澜湖新城-B1")));
+        FerryCommittable c = new FerryCommittable(3, 17, 5, List.of(insert(T, "f:1", 1, "观澜湖新城-B1"),
+                ddl(T, "f:2", "alter table t add c int")));
         FerrySerializers.CommittableSerializer s = new FerrySerializers.CommittableSerializer();
         assertThat(s.deserialize(s.getVersion(), s.serialize(c))).isEqualTo(c);
     }

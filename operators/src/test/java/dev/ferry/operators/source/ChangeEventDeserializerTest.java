@@ -93,7 +93,7 @@ class ChangeEventDeserializerTest {
         SourceRecord record = new SourceRecord(Map.of("server", "x"), offset, "topic", null, KEY,
                 new Struct(KEY).put("back``tick", 1), VALUE, value);
         List<ChangeEvent> out = new ArrayList<>();
-        new ChangeEventDeserializer().deserialize(record, new Collector<>() {
+        new ChangeEventDeserializer(t -> true).deserialize(record, new Collector<>() {
             @Override
             public void collect(ChangeEvent e) {
                 out.add(e);

@@ -1,0 +1,67 @@
+package dev.ferry.operators.indexes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.loop.FerryTables;
+import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.ServerKind;
+import dev.ferry.testing.TestServers;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The watcher against a real source: what it sends to ferry.ferry_index_sync, and what it does not. */
+class IndexWatcherTest {
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void sendsALocalIndexChangeOnceItIsSeenTwice(ServerKind kind) throws Exception {
+        DatabaseServer server = TestServers.site(kind, "us"); // behind UTC: applied_at and the poll time must agree
+        server.execute(FerryTables.schemaStatements().toArray(String[]::new));
+        String db = server.createDatabase("watch");
+        server.execute("CREATE TABLE `" + db + "`.t (id INT PRIMARY KEY, a INT)");
+        IndexWatcher watcher = new IndexWatcher(t -> t.database().equals(db), db, "sh->us");
+        try (Connection c = server.connect()) {
+            watcher.poll(c); // baseline
+            server.execute("CREATE INDEX ia ON `" + db + "`.t (a)");
+            watcher.poll(c);
+            assertThat(sent(server, db)).as("not before a second poll has seen it").isEmpty();
+            watcher.poll(c);
+            assertThat(sent(server, db)).containsExactly("t: ADD INDEX `ia` (`a`)");
+
+            server.execute("DROP INDEX ia ON `" + db + "`.t");
+            watcher.poll(c);
+            watcher.poll(c);
+            assertThat(sent(server, db)).containsExactly("t: DROP `ia`");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void doesNotSendAChangeThatAFerrySinkMadeButSendsTheNextLocalOne(ServerKind kind) throws Exception {
+        DatabaseServer server = TestServers.site(kind, "us"); // behind UTC: applied_at and the poll time must agree
+        server.execute(FerryTables.schemaStatements().toArray(String[]::new));
+        String db = server.createDatabase("watch");
+        server.execute("CREATE TABLE `" + db + "`.t (id INT PRIMARY KEY, a INT)");
+        IndexWatcher watcher = new IndexWatcher(t -> t.database().equals(db), db, "sh->us");
+        try (Connection c = server.connect()) {
+            watcher.poll(c);
+            server.execute("ALTER /* ferry:x:us->sh */ TABLE `" + db + "`.t ADD INDEX ia (a)",
+                    "INSERT INTO ferry.ferry_ddl VALUES ('x', 'us->sh', 0, 1, 1, '" + db + "', 't', 'ALTER ...',"
+                            + " 'f:1', 'applied', NULL, 'INDEX `ia` (`a`)', UTC_TIMESTAMP(6))");
+            watcher.poll(c);
+            assertThat(sent(server, db)).isEmpty();
+
+            // a local change right after it (one poll later) is still sent: it leaves another index set
+            server.execute("DROP INDEX ia ON `" + db + "`.t");
+            watcher.poll(c);
+            watcher.poll(c);
+            assertThat(sent(server, db)).containsExactly("t: DROP `ia`");
+        }
+    }
+
+    private static List<String> sent(DatabaseServer server, String channel) {
+        return server.query("SELECT table_name, index_change FROM ferry.ferry_index_sync WHERE channel = ?", channel)
+                .stream().map(r -> r.get(0) + ": " + r.get(1)).toList();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.ferry.operators.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.Op;
+import dev.ferry.common.TableId;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+import org.junit.jupiter.api.Test;
+
+/** Schema-change records as Flink CDC 3.5.0 emits them (value: source + historyRecord JSON). */
+class DdlRecordsTest {
+    private static final Schema SOURCE = SchemaBuilder.struct()
+            .field("db", Schema.OPTIONAL_STRING_SCHEMA).field("table", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA).build();
+    private static final Schema VALUE = SchemaBuilder.struct()
+            .field("source", SOURCE).field("historyRecord", Schema.STRING_SCHEMA).build();
+    private static final DdlRecords IN_SHOP = new DdlRecords(t -> t.database().equals("shop"));
+
+    @Test
+    void anAlterBecomesADdlEventAtItsBinlogPosition() {
+        Optional<ChangeEvent> e = IN_SHOP.toEvent(record("shop", "orders", """
+                {"databaseName":"shop","ddl":"alter table orders add c int",
+                 "tableChanges":[{"type":"ALTER","id":"\\"shop\\".\\"orders\\""}]}"""),
+                Map.of("file", "binlog.000003", "pos", 991L));
+        assertThat(e).get().satisfies(ddl -> {
+            assertThat(ddl.op()).isEqualTo(Op.DDL);
+            assertThat(ddl.table()).isEqualTo(new TableId("shop", "orders"));
+            assertThat(ddl.ddl()).isEqualTo("alter table orders add c int");
+            assertThat(ddl.txId()).isEqualTo("binlog.000003:991");
+            assertThat(ddl.sourceTsMs()).isEqualTo(1234L);
+        });
+    }
+
+    @Test
+    void tablesComeFromTheSourceBlockWhenThereAreNoTableChanges() {
+        Optional<ChangeEvent> e = IN_SHOP.toEvent(record("shop", "orders", """
+                {"databaseName":"shop","ddl":"DROP TABLE `shop`.`orders`","tableChanges":[]}"""),
+                Map.of("file", "f", "pos", 1L));
+        assertThat(e).get().extracting(ChangeEvent::table).isEqualTo(new TableId("shop", "orders"));
+    }
+
+    @Test
+    void aRenameIsKeptIfEitherNameIsInTheChannel() {
+        DdlRecords onlyNewName = new DdlRecords(t -> t.table().equals("new_orders"));
+        Optional<ChangeEvent> e = onlyNewName.toEvent(record("shop", "orders,new_orders", """
+                {"databaseName":"shop","ddl":"RENAME TABLE orders TO new_orders","tableChanges":[]}"""),
+                Map.of("file", "f", "pos", 1L));
+        assertThat(e).get().extracting(ChangeEvent::table).isEqualTo(new TableId("shop", "new_orders"));
+    }
+
+    @Test
+    void ddlOutsideTheChannelOrWithoutATableIsDropped() {
+        assertThat(IN_SHOP.toEvent(record("crm", "people", """
+                {"databaseName":"crm","ddl":"alter table people add c int","tableChanges":[]}"""),
+                Map.of("file", "f", "pos", 1L))).isEmpty();
+        assertThat(IN_SHOP.toEvent(record("shop", null, """
+                {"databaseName":"shop","ddl":"CREATE DATABASE shop2","tableChanges":[]}"""),
+                Map.of("file", "f", "pos", 1L))).isEmpty();
+    }
+
+    @Test
+    void quotesInsideDebeziumTableIdsAreUndoubled() {
+        Optional<ChangeEvent> e = IN_SHOP.toEvent(record("shop", null, """
+                {"databaseName":"shop","ddl":"create table `a\\"b` (id int primary key)",
+                 "tableChanges":[{"type":"CREATE","id":"\\"shop\\".\\"a\\"\\"b\\""}]}"""),
+                Map.of("file", "f", "pos", 1L));
+        assertThat(e).get().extracting(ChangeEvent::table).isEqualTo(new TableId("shop", "a\"b"));
+    }
+
+    private static Struct record(String db, String table, String historyJson) {
+        Struct source = new Struct(SOURCE).put("db", db).put("table", table).put("ts_ms", 1234L);
+        return new Struct(VALUE).put("source", source).put("historyRecord", historyJson);
+    }
+}
