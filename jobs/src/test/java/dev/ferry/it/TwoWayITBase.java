@@ -120,15 +120,11 @@ abstract class TwoWayITBase {
 
     @Test
     void everyKindOfDdlReplicatesBothWaysAndNothingEchoes() throws Exception {
-        DatabaseServer sh = TestServers.site(kind(), "sh");
-        DatabaseServer us = TestServers.site(kind(), "us");
-        String db = sh.createDatabase("ddl");
-        us.execute("CREATE DATABASE " + q(db));
+        Mesh mesh = mesh2("ddl", "CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(20), b INT)", true);
+        DatabaseServer sh = mesh.site("sh");
+        DatabaseServer us = mesh.site("us");
+        String db = mesh.database;
         String outside = sh.createDatabase("outside");
-        for (DatabaseServer site : List.of(sh, us)) {
-            exec(site, db, "CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(20), b INT)");
-        }
-        Mesh mesh = new Mesh(channelName(), db, twoSites(sh, us), stateDir, true);
         start(mesh);
         awaitReaders(mesh, "t", "(id, a, b) VALUES (%d, 'probe', 0)");
 
@@ -166,12 +162,17 @@ abstract class TwoWayITBase {
                 .satisfies(r -> assertThat(r.get(0)).isEqualTo("already-satisfied"))
                 .satisfies(r -> assertThat((String) r.get(1)).contains("1060"));
 
-        // DDL of a table outside the channel is not replicated and breaks nothing
-        exec(sh, outside, "CREATE TABLE x (id INT PRIMARY KEY)", "ALTER TABLE x ADD COLUMN c INT");
+        // DDL of a table outside the channel, and DCL, are not replicated and break nothing
+        String user = "dcl_" + db;
+        exec(sh, outside, "CREATE TABLE x (id INT PRIMARY KEY)", "ALTER TABLE x ADD COLUMN c INT",
+                "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'not-replicated'",
+                "GRANT SELECT ON " + q(db) + ".* TO '" + user + "'@'%'");
         exec(sh, db, "INSERT INTO t (id, a, b2) VALUES (9, 'nine', 9)");
         awaitSameRows(sh, us, db, "t", TIMEOUT);
         assertThat(us.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", outside)
                 .get(0).get(0)).isEqualTo(0L);
+        assertThat(us.query("SELECT COUNT(*) FROM mysql.user WHERE user = ?", user).get(0).get(0)).isEqualTo(0L);
+        exec(sh, outside, "DROP USER '" + user + "'@'%'");
 
         // each statement ran once at the other site and never came back
         assertThat(ddlRecords(us, mesh.name)).hasSize(7).allMatch(r -> r.startsWith("sh->us "));
@@ -208,14 +209,9 @@ abstract class TwoWayITBase {
     /** Both directions restore from their checkpoints in the middle of dual writes with big transactions. */
     @Test
     void taskManagerKilledDuringDualWritesStillAppliesEverythingOnce() throws Exception {
-        DatabaseServer sh = TestServers.site(kind(), "sh");
-        DatabaseServer us = TestServers.site(kind(), "us");
-        String db = sh.createDatabase("kill");
-        us.execute("CREATE DATABASE " + q(db));
-        for (DatabaseServer site : List.of(sh, us)) {
-            exec(site, db, SiteLoad.TABLE_DDL);
-        }
-        Mesh mesh = new Mesh(channelName(), db, twoSites(sh, us), stateDir, false);
+        Mesh mesh = mesh2("kill", SiteLoad.TABLE_DDL, false);
+        DatabaseServer sh = mesh.site("sh");
+        DatabaseServer us = mesh.site("us");
         start(mesh);
         List<SiteLoad> loads = probedLoads(mesh);
         CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> inParallel(loads, load -> {
@@ -247,6 +243,18 @@ abstract class TwoWayITBase {
             exec(site, db, SiteLoad.TABLE_DDL);
         }
         return new Mesh(channelName(), db, sites, stateDir, false);
+    }
+
+    /** Sites sh and us, each with a new database holding the table {@code tableDdl} creates. */
+    private Mesh mesh2(String prefix, String tableDdl, boolean snapshotFromSh) {
+        DatabaseServer sh = TestServers.site(kind(), "sh");
+        DatabaseServer us = TestServers.site(kind(), "us");
+        String db = sh.createDatabase(prefix);
+        us.execute("CREATE DATABASE " + q(db));
+        for (DatabaseServer site : List.of(sh, us)) {
+            exec(site, db, tableDdl);
+        }
+        return new Mesh(channelName(), db, twoSites(sh, us), stateDir, snapshotFromSh);
     }
 
     private static Map<String, DatabaseServer> twoSites(DatabaseServer sh, DatabaseServer us) {
@@ -329,6 +337,29 @@ abstract class TwoWayITBase {
             }
         }
         assertThat(count(mesh.site(names.get(0)), mesh.database, "events")).isPositive();
+        assertBinlogsQuiet(mesh);
+    }
+
+    /**
+     * No echo, seen in the binlogs: once the sites are equal, every site's binlog grows only by
+     * heartbeat rows. Waits until each site has logged a few row events, then checks that all of
+     * them were heartbeats (an echo or a ping-pong would log rows of the user's tables).
+     */
+    private void assertBinlogsQuiet(Mesh mesh) {
+        for (DatabaseServer site : mesh.sites.values()) {
+            List<Object> start = site.query(kind() == ServerKind.MYSQL ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS")
+                    .get(0);
+            String events = "SHOW BINLOG EVENTS IN '" + start.get(0) + "' FROM " + start.get(1);
+            await(() -> tableMaps(site, events).size() >= 4, TIMEOUT, "heartbeats in the binlog of " + site.name());
+            assertThat(tableMaps(site, events)).as("tables written at %s after the sites converged", site.name())
+                    .allMatch(info -> info.endsWith("(ferry.ferry_heartbeat)"));
+        }
+    }
+
+    /** The Info column of the binlog's Table_map events: which table each row event writes. */
+    private static List<String> tableMaps(DatabaseServer site, String showEvents) {
+        return site.query(showEvents).stream().filter(r -> "Table_map".equals(r.get(2)))
+                .map(r -> String.valueOf(r.get(5))).toList();
     }
 
     private static void inParallel(List<SiteLoad> loads, java.util.function.Consumer<SiteLoad> work) {

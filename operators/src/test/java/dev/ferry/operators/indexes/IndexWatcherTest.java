@@ -17,9 +17,7 @@ class IndexWatcherTest {
     @EnumSource(ServerKind.class)
     void sendsALocalIndexChangeOnceItIsSeenTwice(ServerKind kind) throws Exception {
         DatabaseServer server = TestServers.site(kind, "us"); // behind UTC: applied_at and the poll time must agree
-        server.execute(FerryTables.schemaStatements().toArray(String[]::new));
-        String db = server.createDatabase("watch");
-        server.execute("CREATE TABLE `" + db + "`.t (id INT PRIMARY KEY, a INT)");
+        String db = tableT(server);
         IndexWatcher watcher = new IndexWatcher(t -> t.database().equals(db), db, "sh->us");
         try (Connection c = server.connect()) {
             watcher.poll(c); // baseline
@@ -40,9 +38,7 @@ class IndexWatcherTest {
     @EnumSource(ServerKind.class)
     void doesNotSendAChangeThatAFerrySinkMadeButSendsTheNextLocalOne(ServerKind kind) throws Exception {
         DatabaseServer server = TestServers.site(kind, "us"); // behind UTC: applied_at and the poll time must agree
-        server.execute(FerryTables.schemaStatements().toArray(String[]::new));
-        String db = server.createDatabase("watch");
-        server.execute("CREATE TABLE `" + db + "`.t (id INT PRIMARY KEY, a INT)");
+        String db = tableT(server);
         IndexWatcher watcher = new IndexWatcher(t -> t.database().equals(db), db, "sh->us");
         try (Connection c = server.connect()) {
             watcher.poll(c);
@@ -58,6 +54,14 @@ class IndexWatcherTest {
             watcher.poll(c);
             assertThat(sent(server, db)).containsExactly("t: DROP `ia`");
         }
+    }
+
+    /** A new database with table t (id, a) and no secondary index; Ferry's tables exist. */
+    private static String tableT(DatabaseServer server) {
+        server.execute(FerryTables.schemaStatements().toArray(String[]::new));
+        String db = server.createDatabase("watch");
+        server.execute("CREATE TABLE `" + db + "`.t (id INT PRIMARY KEY, a INT)");
+        return db;
     }
 
     private static List<String> sent(DatabaseServer server, String channel) {

@@ -74,12 +74,7 @@ class FerryCommitterTest {
         // a later change at the target that a re-applied committable would overwrite
         target.execute("UPDATE `" + table.database() + "`.t SET v = 'later' WHERE id = 1");
 
-        try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
-                committer = committer(sink)) {
-            committer.initializeState(checkpoint); // as after a failure: checkpoint 1 is committed again
-            committer.open();
-            committer.notifyOfCompletedCheckpoint(1);
-        }
+        commitAgainAfterRestore(sink, checkpoint);
         assertThat(rows()).containsExactly("1=later", "2=b");
         assertThat(target.query("SELECT COUNT(*) FROM ferry.ferry_commit WHERE channel = ?", channel()).get(0).get(0))
                 .isEqualTo(1L);
@@ -129,30 +124,30 @@ class FerryCommitterTest {
                         "applied"));
 
         // repeated after a restore: the marker says it ran, so nothing runs again
-        try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
-                committer = committer(sink)) {
-            committer.initializeState(checkpoint);
-            committer.open();
-            committer.notifyOfCompletedCheckpoint(1);
-        }
+        commitAgainAfterRestore(sink, checkpoint);
         assertThat(target.query("SELECT COUNT(*) FROM ferry.ferry_ddl WHERE channel = ?", channel()).get(0).get(0))
                 .isEqualTo(1L);
 
         // a crash between the DDL and its marker: the DDL runs again, the target says it is already done
         target.execute("DELETE FROM ferry.ferry_commit WHERE channel = '" + channel() + "' AND row_count = 0",
                 "DELETE FROM ferry.ferry_ddl WHERE channel = '" + channel() + "'");
-        try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
-                committer = committer(sink)) {
-            committer.initializeState(checkpoint);
-            committer.open();
-            committer.notifyOfCompletedCheckpoint(1);
-        }
+        commitAgainAfterRestore(sink, checkpoint);
         assertThat(target.query("SELECT outcome, detail FROM ferry.ferry_ddl WHERE channel = ?", channel()))
                 .singleElement().satisfies(r -> {
                     assertThat(r.get(0)).isEqualTo("already-satisfied");
                     assertThat((String) r.get(1)).startsWith("error 1060");
                 });
         assertThat(rows()).containsExactly("1=a", "2=b");
+    }
+
+    /** As after a failure: a new committer restores checkpoint 1 and commits it again. */
+    private void commitAgainAfterRestore(FerrySink sink, OperatorSubtaskState checkpoint) throws Exception {
+        try (OneInputStreamOperatorTestHarness<CommittableMessage<FerryCommittable>, CommittableMessage<FerryCommittable>>
+                committer = committer(sink)) {
+            committer.initializeState(checkpoint);
+            committer.open();
+            committer.notifyOfCompletedCheckpoint(1);
+        }
     }
 
     /** Opens the committer, hands it the writer's messages and takes checkpoint 1. */
