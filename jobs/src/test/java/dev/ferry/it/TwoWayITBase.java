@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -206,7 +207,12 @@ abstract class TwoWayITBase {
         awaitAllEqual(mesh, loads);
     }
 
-    /** Both directions restore from their checkpoints in the middle of dual writes with big transactions. */
+    /**
+     * Both directions restore from their checkpoints in the middle of dual writes with big
+     * transactions. The TaskManager is killed again until a restore has landed inside a stamped
+     * transaction (a checkpoint falls between two fetch batches of the transaction Ferry applied at
+     * the other site), which the loop filter reports in a metric.
+     */
     @Test
     void taskManagerKilledDuringDualWritesStillAppliesEverythingOnce() throws Exception {
         Mesh mesh = mesh2("kill", SiteLoad.TABLE_DDL, false);
@@ -214,17 +220,27 @@ abstract class TwoWayITBase {
         DatabaseServer us = mesh.site("us");
         start(mesh);
         List<SiteLoad> loads = probedLoads(mesh);
-        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> inParallel(loads, load -> {
-            for (int round = 0; round < 4; round++) {
-                load.bulk(1, 5000);
-                load.transactions(100);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> inParallel(loads, l -> {
+            while (writing.get()) {
+                l.bulk(1, 5000);
+                l.transactions(20);
             }
         }));
-        await(() -> appliedRows(us, mesh.name, "sh->us") > 6000 && appliedRows(sh, mesh.name, "us->sh") > 6000,
-                TIMEOUT, "both directions to apply part of the load");
-        runner.cluster().terminateTaskManager(0).get();
-        runner.cluster().startTaskManager();
-        writing.get();
+        boolean landedInsideStampedTransaction = false;
+        for (int kill = 0; kill < 10 && !landedInsideStampedTransaction; kill++) {
+            long sh2us = appliedRows(us, mesh.name, "sh->us");
+            long us2sh = appliedRows(sh, mesh.name, "us->sh");
+            await(() -> appliedRows(us, mesh.name, "sh->us") > sh2us + 6000
+                    && appliedRows(sh, mesh.name, "us->sh") > us2sh + 6000, TIMEOUT, "both directions to apply more");
+            runner.cluster().terminateTaskManager(0).get();
+            runner.cluster().startTaskManager();
+            landedInsideStampedTransaction = FlinkRest.anyVertexMetricEquals(runner, "restoredInsideStampedTransaction",
+                    "1", TIMEOUT);
+        }
+        writing.set(false);
+        load.get();
+        assertThat(landedInsideStampedTransaction).as("a restore landed inside a stamped transaction").isTrue();
         awaitAllEqual(mesh, loads);
     }
 

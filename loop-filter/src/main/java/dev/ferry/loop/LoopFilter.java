@@ -18,6 +18,8 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drops every transaction that a Ferry sink wrote, so nothing Ferry applied is replicated again.
@@ -33,6 +35,7 @@ import org.apache.flink.util.Collector;
  */
 public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(LoopFilter.class);
 
     private final String direction;
     private transient ListState<String> stampedTxState;
@@ -44,6 +47,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     private transient Counter stampedTransactions;
     private transient Counter stampedRows;
     private transient Counter stampedDdl;
+    private transient boolean restoredInsideStampedTransaction;
 
     /** A filter that passes on no index-change rows. */
     public LoopFilter() {
@@ -60,6 +64,9 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         stampedTransactions = getRuntimeContext().getMetricGroup().counter("stampedTransactionsFiltered");
         stampedRows = getRuntimeContext().getMetricGroup().counter("stampedRowsFiltered");
         stampedDdl = getRuntimeContext().getMetricGroup().counter("stampedDdlFiltered");
+        // 1 if this run resumed in the middle of a stamped transaction (whose rest it then drops)
+        getRuntimeContext().getMetricGroup().gauge("restoredInsideStampedTransaction",
+                () -> restoredInsideStampedTransaction ? 1 : 0);
     }
 
     @Override
@@ -132,6 +139,8 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         for (String tx : stampedTxState.get()) {
             currentTx = tx;
             currentTxStamped = true;
+            restoredInsideStampedTransaction = true;
+            LOG.info("resumed inside stamped transaction {}: its remaining rows are dropped", tx);
         }
     }
 }
