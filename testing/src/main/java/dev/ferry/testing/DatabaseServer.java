@@ -474,6 +474,29 @@ public final class DatabaseServer implements AutoCloseable {
 
     /** Creates the data directory and the admin account. */
     private void initialize() {
+        try {
+            runInitialize();
+        } catch (IllegalStateException first) {
+            if (kind != ServerKind.MARIADB) {
+                throw first;
+            }
+            // rarely, mariadb-install-db fails when several run at once; a second run on a clean directory works
+            LOG.log(Level.WARNING, "{0}: creating the data directory failed, trying once more: {1}", this,
+                    first.getMessage());
+            deleteQuietly(serverDir.resolve("data"));
+            runInitialize();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(Level.DEBUG, "cannot delete {0}: {1}", dir, e.getMessage());
+        }
+    }
+
+    private void runInitialize() {
         List<String> command = new ArrayList<>();
         if (kind == ServerKind.MARIADB) {
             command.add(ServerBinaries.mariadbInstallDb().orElseThrow().toString());
@@ -483,6 +506,7 @@ public final class DatabaseServer implements AutoCloseable {
                 command.add("--user=root");
             }
             command.add("--datadir=" + serverDirInside + "/data");
+            command.add("--tmpdir=" + serverDirInside + "/tmp");
             command.add("--extra-file=" + serverDirInside + "/init.sql");
             command.addAll(optionArguments(true));
         } else {
