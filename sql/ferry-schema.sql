@@ -62,3 +62,31 @@ CREATE TABLE IF NOT EXISTS `ferry`.`ferry_index_sync` (
   detected_at  DATETIME(6)  NOT NULL,
   PRIMARY KEY (channel, direction, table_schema, table_name)
 ) ENGINE=InnoDB;
+
+-- One row per conflict met while applying at this site, written in the same transaction as its
+-- resolution (so a replay after a restore never records one twice). A conflict never stops
+-- replication; policy 'manual' keeps the target row and leaves the decision to an operator here.
+-- A change that continues a change already lost on the same row is counted on that row (follow_ups).
+-- Times are UTC.
+CREATE TABLE IF NOT EXISTS `ferry`.`ferry_conflict` (
+  id                  BIGINT        NOT NULL AUTO_INCREMENT,
+  channel             VARCHAR(64)   NOT NULL,
+  direction           VARCHAR(140)  NOT NULL COMMENT 'the direction whose incoming change conflicted',
+  table_schema        VARCHAR(64)   NOT NULL,
+  table_name          VARCHAR(64)   NOT NULL,
+  row_key             VARCHAR(1000) NOT NULL COMMENT 'primary key values as a JSON array',
+  conflict_type       VARCHAR(30)   NOT NULL COMMENT 'insert-exists, insert-unique-key, update-mismatch, update-missing, update-unique-key, delete-mismatch, delete-missing',
+  resolution          VARCHAR(30)   NOT NULL COMMENT 'incoming-applied, target-kept, kept-for-operator, nothing-to-do',
+  policy              VARCHAR(200)  NOT NULL,
+  incoming_before     MEDIUMTEXT    NULL     COMMENT 'JSON object',
+  incoming_after      MEDIUMTEXT    NULL     COMMENT 'JSON object',
+  target_row          MEDIUMTEXT    NULL     COMMENT 'the row found here before the resolution, JSON object',
+  source_position     VARCHAR(200)  NULL     COMMENT 'binlog file:position of the change at its source',
+  source_committed_at DATETIME(3)   NULL     COMMENT 'when the source committed the change (its clock)',
+  detected_at         DATETIME(6)   NOT NULL,
+  follow_ups          INT           NOT NULL DEFAULT 0 COMMENT 'later changes of the same row from the same direction that continued the lost change and lost too (incoming_after is the latest)',
+  last_seen_at        DATETIME(6)   NULL     COMMENT 'when the latest follow-up was met',
+  PRIMARY KEY (id),
+  KEY by_row (channel, direction, table_schema, table_name, row_key(200)),
+  KEY detected_at (detected_at)
+) ENGINE=InnoDB;

@@ -23,6 +23,7 @@ public final class ChangeEvent implements Serializable {
     private final String txId;
     private final String position;
     private final long sourceTsMs;
+    private final boolean echo;
 
     /**
      * @param txId the source transaction: the binlog file and position of its BEGIN; every row
@@ -32,6 +33,12 @@ public final class ChangeEvent implements Serializable {
      */
     public ChangeEvent(Op op, TableId table, RowSchema schema, Object[] before, Object[] after,
             String txId, String position, long sourceTsMs) {
+        this(op, table, schema, before, after, txId, position, sourceTsMs, false);
+    }
+
+    private ChangeEvent(Op op, TableId table, RowSchema schema, Object[] before, Object[] after,
+            String txId, String position, long sourceTsMs, boolean echo) {
+        this.echo = echo;
         this.op = Objects.requireNonNull(op, "op");
         this.table = Objects.requireNonNull(table, "table");
         this.schema = Objects.requireNonNull(schema, "schema");
@@ -57,6 +64,19 @@ public final class ChangeEvent implements Serializable {
     }
 
     private static final RowSchema NO_COLUMNS = new RowSchema(new String[0], new int[0]);
+
+    /**
+     * The same change, marked as an echo: a change that originated at this event's target, was
+     * applied by Ferry at the home site and is read back from the home site's binlog. The target
+     * applies an echo only where it still shows the home site's earlier version (see ChangeApplier).
+     */
+    public ChangeEvent asEcho() {
+        return new ChangeEvent(op, table, schema, before, after, txId, position, sourceTsMs, true);
+    }
+
+    public boolean isEcho() {
+        return echo;
+    }
 
     /** The statement of a {@link Op#DDL} event. */
     public String ddl() {
@@ -134,7 +154,8 @@ public final class ChangeEvent implements Serializable {
                 && Arrays.deepEquals(after, e.after)
                 && Objects.equals(txId, e.txId)
                 && Objects.equals(position, e.position)
-                && sourceTsMs == e.sourceTsMs;
+                && sourceTsMs == e.sourceTsMs
+                && echo == e.echo;
     }
 
     @Override
@@ -147,6 +168,6 @@ public final class ChangeEvent implements Serializable {
         if (op == Op.DDL) {
             return "DDL on " + table + " at " + position + ": " + ddl();
         }
-        return op + " " + table + " key=" + Arrays.deepToString(key()) + " tx=" + txId + " at " + position;
+        return (echo ? "echo " : "") + op + " " + table + " key=" + Arrays.deepToString(key()) + " tx=" + txId + " at " + position;
     }
 }

@@ -116,8 +116,11 @@ public final class ValueCodec {
         return row;
     }
 
+    private static final int ECHO_FLAG = 0x40;
+
     public static void writeEvent(DataOutput out, ChangeEvent e) throws IOException {
-        out.writeByte(e.op().ordinal());
+        // bit 6 of the op byte marks an echo; events written before echoes existed read as non-echo
+        out.writeByte(e.op().ordinal() | (e.isEcho() ? ECHO_FLAG : 0));
         writeString(out, e.table().database());
         writeString(out, e.table().table());
         String[] columns = e.schema().columns();
@@ -138,7 +141,8 @@ public final class ValueCodec {
     }
 
     public static ChangeEvent readEvent(DataInput in) throws IOException {
-        Op op = Op.values()[in.readByte()];
+        int opByte = in.readByte();
+        Op op = Op.values()[opByte & ~ECHO_FLAG];
         TableId table = new TableId(readString(in), readString(in));
         String[] columns = new String[in.readInt()];
         for (int i = 0; i < columns.length; i++) {
@@ -153,7 +157,8 @@ public final class ValueCodec {
         String txId = readNullableString(in);
         String position = readNullableString(in);
         long ts = in.readLong();
-        return new ChangeEvent(op, table, new RowSchema(columns, keys), before, after, txId, position, ts);
+        ChangeEvent e = new ChangeEvent(op, table, new RowSchema(columns, keys), before, after, txId, position, ts);
+        return (opByte & ECHO_FLAG) != 0 ? e.asEcho() : e;
     }
 
     /** UTF-8 with an int length: {@link DataOutput#writeUTF} stops at 64 KB, TEXT does not. */

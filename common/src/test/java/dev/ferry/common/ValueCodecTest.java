@@ -47,6 +47,16 @@ class ValueCodecTest {
     }
 
     @Test
+    void theEchoMarkSurvivesSerialisation() throws IOException {
+        ChangeEvent e = new ChangeEvent(Op.DELETE, new TableId("shop", "t"), SCHEMA, new Object[] {1L, "x"}, null,
+                "binlog.000002:4", "binlog.000002:4:1:0", 5L);
+
+        assertThat(roundTrip(e).isEcho()).isFalse();
+        assertThat(roundTrip(e.asEcho()).isEcho()).isTrue();
+        assertThat(roundTrip(e.asEcho())).isEqualTo(e.asEcho()).isNotEqualTo(e);
+    }
+
+    @Test
     void timeLiteralCoversTheWholeMysqlRange() {
         assertThat(new MysqlTime(-(838L * 3600 + 59 * 60 + 59) * 1_000_000L).toSqlLiteral())
                 .isEqualTo("-838:59:59.000000");

@@ -30,9 +30,86 @@ public interface Dialect extends Serializable {
     /** Deletes the row with the given primary key. Binds the key columns in key order. */
     String deleteByKey(TableId table, RowSchema schema);
 
+    /** Inserts a whole row; fails with a duplicate-key error if the key (or a unique key) exists. Binds every column. */
+    String insert(TableId table, RowSchema schema);
+
+    /**
+     * A null-safe, exact comparison of one stored column with one parameter, e.g.
+     * {@code `c` <=> ?}. Exact means byte for byte for text (no collation folding), bit for bit for
+     * FLOAT, and by value for JSON.
+     */
+    String nullSafeEquals(String quotedColumn, ColumnInfo column);
+
+    /**
+     * Updates the row found by the before image's key, only if its {@code guards} columns still hold
+     * the before image's values: no row updated means a conflict. Binds every column of the after
+     * image, then the key and the guard columns of the before image (see {@link #bindForCompare}).
+     */
+    default String guardedUpdate(TableId table, RowSchema schema, ColumnInfo[] guards) {
+        StringBuilder set = new StringBuilder();
+        for (int i = 0; i < schema.size(); i++) {
+            set.append(i == 0 ? "" : ", ").append(quoteIdentifier(schema.column(i))).append(" = ?");
+        }
+        return "UPDATE " + quoteTable(table) + " SET " + set + " WHERE " + keyAndGuards(schema, guards);
+    }
+
+    /** Deletes the row found by the key, only if its guard columns still hold the before image's values. */
+    default String guardedDelete(TableId table, RowSchema schema, ColumnInfo[] guards) {
+        return "DELETE FROM " + quoteTable(table) + " WHERE " + keyAndGuards(schema, guards);
+    }
+
+    /**
+     * Touches nothing but counts 1 if the row with the image's key holds exactly the image's guard
+     * column values: a batched "is the target already this row?". Binds as {@link #guardedDelete}.
+     */
+    default String matchesRow(TableId table, RowSchema schema, ColumnInfo[] guards) {
+        String firstKey = quoteIdentifier(schema.column(schema.keyIndexes()[0]));
+        return "UPDATE " + quoteTable(table) + " SET " + firstKey + " = " + firstKey + " WHERE "
+                + keyAndGuards(schema, guards);
+    }
+
+    /** {@code k1 = ? AND k2 = ? AND <exact compare of each guard column>}. */
+    default String keyAndGuards(RowSchema schema, ColumnInfo[] guards) {
+        StringBuilder where = new StringBuilder();
+        for (int k : schema.keyIndexes()) {
+            where.append(where.length() == 0 ? "" : " AND ").append(quoteIdentifier(schema.column(k))).append(" = ?");
+        }
+        for (ColumnInfo g : guards) {
+            where.append(" AND ").append(nullSafeEquals(quoteIdentifier(g.name()), g));
+        }
+        return where.toString();
+    }
+
+    /**
+     * Locks and reads the target row with a given key, for a conflict: the row as JSON text (for the
+     * record), whether its compared columns equal an image, and how a version value orders against
+     * its version column (1 newer, 0 equal, -1 older; NULL is older than any value). Binds the
+     * image's compared columns, then the version value three times (if any), then the key.
+     */
+    String lockConflictRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version);
+
+    /** Locks the rows whose unique key {@code uniqueColumns} holds the given values; selects their primary key. */
+    default String lockByUniqueKey(TableId table, RowSchema schema, List<ColumnInfo> uniqueColumns) {
+        StringBuilder keys = new StringBuilder();
+        for (int k : schema.keyIndexes()) {
+            keys.append(keys.length() == 0 ? "" : ", ").append(quoteIdentifier(schema.column(k)));
+        }
+        StringBuilder where = new StringBuilder();
+        for (ColumnInfo u : uniqueColumns) {
+            where.append(where.length() == 0 ? "" : " AND ").append(nullSafeEquals(quoteIdentifier(u.name()), u));
+        }
+        return "SELECT " + keys + " FROM " + quoteTable(table) + " WHERE " + where + " FOR UPDATE";
+    }
+
     /** Statements to run once on every new apply connection, before any change. */
     List<String> sessionSetup();
 
     /** Binds one of Ferry's values (see {@link dev.ferry.common.ChangeEvent}) to a parameter. */
     void bind(PreparedStatement statement, int index, Object value) throws SQLException;
+
+    /** Binds a value for {@link #nullSafeEquals} of {@code column}. */
+    default void bindForCompare(PreparedStatement statement, int index, Object value, ColumnInfo column)
+            throws SQLException {
+        bind(statement, index, value);
+    }
 }

@@ -92,6 +92,69 @@ public final class MySqlDialect implements Dialect {
     }
 
     @Override
+    public String insert(TableId table, RowSchema schema) {
+        StringJoiner columns = new StringJoiner(", ");
+        StringJoiner marks = new StringJoiner(", ");
+        for (int i = 0; i < schema.size(); i++) {
+            columns.add(quoteIdentifier(schema.column(i)));
+            marks.add("?");
+        }
+        return "INSERT INTO " + quoteTable(table) + " (" + columns + ") VALUES (" + marks + ")";
+    }
+
+    @Override
+    public String nullSafeEquals(String quotedColumn, ColumnInfo column) {
+        if (column.isText()) {
+            // byte for byte in the column's own character set: a case-insensitive collation must not hide a change
+            return "CAST(" + quotedColumn + " AS BINARY) <=> CAST(CONVERT(? USING " + column.charset() + ") AS BINARY)";
+        }
+        return switch (column.dataType()) {
+            // MySQL's JSON compares by value; MariaDB's JSON is LONGTEXT and takes the text branch above
+            case "json" -> quotedColumn + " <=> CAST(? AS JSON)";
+            // the binlog may strip BINARY(n)'s trailing zero bytes; the cast pads them back
+            case "binary" -> quotedColumn + " <=> CAST(? AS BINARY(" + column.length() + "))";
+            // BIT(1) arrives as a boolean, wider BIT as big-endian bytes
+            case "bit" -> column.length() == 1 ? quotedColumn + " <=> ?" : "CAST(" + quotedColumn + " AS BINARY) <=> ?";
+            default -> quotedColumn + " <=> ?";
+        };
+    }
+
+    @Override
+    public void bindForCompare(PreparedStatement ps, int index, Object value, ColumnInfo column) throws SQLException {
+        if (value instanceof Float f) {
+            // the float's exact value as a double: a FLOAT column compares as double, and "1.1" is not 1.1f
+            ps.setDouble(index, f.doubleValue());
+        } else {
+            bind(ps, index, value);
+        }
+    }
+
+    @Override
+    public String lockConflictRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version) {
+        StringJoiner json = new StringJoiner(", ");
+        for (int i = 0; i < schema.size(); i++) {
+            String c = quoteIdentifier(schema.column(i));
+            json.add("'" + schema.column(i).replace("\\", "\\\\").replace("'", "''") + "', " + c);
+        }
+        StringJoiner same = new StringJoiner(" AND ");
+        for (ColumnInfo c : compared) {
+            same.add(nullSafeEquals(quoteIdentifier(c.name()), c));
+        }
+        String order = "NULL";
+        if (version != null) {
+            String v = quoteIdentifier(version.name());
+            order = "CASE WHEN ? IS NULL THEN IF(" + v + " IS NULL, 0, -1) WHEN " + v + " IS NULL OR ? > " + v
+                    + " THEN 1 WHEN ? = " + v + " THEN 0 ELSE -1 END";
+        }
+        StringJoiner where = new StringJoiner(" AND ");
+        for (int k : schema.keyIndexes()) {
+            where.add(quoteIdentifier(schema.column(k)) + " = ?");
+        }
+        return "SELECT JSON_OBJECT(" + json + "), " + (compared.length == 0 ? "TRUE" : same.toString()) + ", "
+                + order + " FROM " + quoteTable(table) + " WHERE " + where + " FOR UPDATE";
+    }
+
+    @Override
     public List<String> sessionSetup() {
         return List.of(
                 "SET time_zone = '+00:00'",

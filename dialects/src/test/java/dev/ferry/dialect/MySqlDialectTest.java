@@ -43,6 +43,58 @@ class MySqlDialectTest {
                 .isEqualTo("DELETE FROM `shop``s`.`order items` WHERE `b` = ? AND `a` = ?");
     }
 
+    private static final ColumnInfo TEXT = new ColumnInfo("select", "VARCHAR", "utf8mb4", 20);
+    private static final ColumnInfo JSON = new ColumnInfo("na`me", "json", null, 0);
+
+    @Test
+    void insertFailsOnAnExistingKeyInsteadOfOverwriting() {
+        assertThat(new MySqlDialect(true).insert(TABLE, SCHEMA))
+                .isEqualTo("INSERT INTO `shop``s`.`order items` (`id`, `select`, `na``me`) VALUES (?, ?, ?)");
+    }
+
+    @Test
+    void guardedUpdateAndDeleteCarryTheBeforeImageNullSafeAndExact() {
+        MySqlDialect d = new MySqlDialect(true);
+        ColumnInfo[] guards = {TEXT, JSON};
+        assertThat(d.guardedUpdate(TABLE, SCHEMA, guards)).isEqualTo(
+                "UPDATE `shop``s`.`order items` SET `id` = ?, `select` = ?, `na``me` = ? WHERE `id` = ?"
+                        + " AND CAST(`select` AS BINARY) <=> CAST(CONVERT(? USING utf8mb4) AS BINARY)"
+                        + " AND `na``me` <=> CAST(? AS JSON)");
+        assertThat(d.guardedDelete(TABLE, SCHEMA, guards)).isEqualTo(
+                "DELETE FROM `shop``s`.`order items` WHERE `id` = ?"
+                        + " AND CAST(`select` AS BINARY) <=> CAST(CONVERT(? USING utf8mb4) AS BINARY)"
+                        + " AND `na``me` <=> CAST(? AS JSON)");
+        assertThat(d.matchesRow(TABLE, SCHEMA, new ColumnInfo[0]))
+                .isEqualTo("UPDATE `shop``s`.`order items` SET `id` = `id` WHERE `id` = ?");
+    }
+
+    @Test
+    void comparisonsAreExactPerType() {
+        MySqlDialect d = new MySqlDialect(false);
+        assertThat(d.nullSafeEquals("`c`", new ColumnInfo("c", "binary", null, 4)))
+                .isEqualTo("`c` <=> CAST(? AS BINARY(4))");
+        assertThat(d.nullSafeEquals("`c`", new ColumnInfo("c", "bit", null, 1))).isEqualTo("`c` <=> ?");
+        assertThat(d.nullSafeEquals("`c`", new ColumnInfo("c", "bit", null, 10)))
+                .isEqualTo("CAST(`c` AS BINARY) <=> ?");
+        assertThat(d.nullSafeEquals("`c`", new ColumnInfo("c", "enum", "latin1", 1)))
+                .isEqualTo("CAST(`c` AS BINARY) <=> CAST(CONVERT(? USING latin1) AS BINARY)");
+        assertThat(d.nullSafeEquals("`c`", new ColumnInfo("c", "datetime", null, 0))).isEqualTo("`c` <=> ?");
+    }
+
+    @Test
+    void theConflictProbeLocksTheRowAndOrdersVersions() {
+        assertThat(new MySqlDialect(true).lockConflictRow(TABLE, SCHEMA, new ColumnInfo[] {TEXT},
+                new ColumnInfo("na`me", "bigint", null, 19))).isEqualTo(
+                "SELECT JSON_OBJECT('id', `id`, 'select', `select`, 'na`me', `na``me`),"
+                        + " CAST(`select` AS BINARY) <=> CAST(CONVERT(? USING utf8mb4) AS BINARY),"
+                        + " CASE WHEN ? IS NULL THEN IF(`na``me` IS NULL, 0, -1) WHEN `na``me` IS NULL OR ? > `na``me`"
+                        + " THEN 1 WHEN ? = `na``me` THEN 0 ELSE -1 END"
+                        + " FROM `shop``s`.`order items` WHERE `id` = ? FOR UPDATE");
+        assertThat(new MySqlDialect(true).lockByUniqueKey(TABLE, SCHEMA, java.util.List.of(TEXT))).isEqualTo(
+                "SELECT `id` FROM `shop``s`.`order items`"
+                        + " WHERE CAST(`select` AS BINARY) <=> CAST(CONVERT(? USING utf8mb4) AS BINARY) FOR UPDATE");
+    }
+
     @Test
     void versionDecidesTheUpsertForm() {
         assertThat(MySqlDialect.forServerVersion("9.7.4").name()).isEqualTo("MySQL 8.0.19+");

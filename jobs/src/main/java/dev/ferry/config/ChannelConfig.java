@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import dev.ferry.operators.conflict.ConflictRules;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -55,6 +56,8 @@ import java.util.stream.Collectors;
  *       (e.g. {@code 500ms}, {@code 2m}).</li>
  *   <li>{@code apply} (optional block) &mdash; how changes are written to the target, see
  *       {@link ApplyConfig}.</li>
+ *   <li>{@code conflicts} (optional block, default: the home site's version wins) &mdash; how conflicting
+ *       changes are resolved, see {@link ConflictConfig}.</li>
  * </ul>
  *
  * <p>Unknown keys are rejected at every level (with a suggestion for likely typos), as are wrong value
@@ -76,6 +79,7 @@ public final class ChannelConfig implements Serializable {
     private final String stateDir;
     private final Duration checkpointInterval;
     private final ApplyConfig apply;
+    private final ConflictConfig conflicts;
 
     ChannelConfig(
             String source,
@@ -85,7 +89,8 @@ public final class ChannelConfig implements Serializable {
             TableFilter tableFilter,
             Path stateDir,
             Duration checkpointInterval,
-            ApplyConfig apply) {
+            ApplyConfig apply,
+            ConflictConfig conflicts) {
         this.source = Objects.requireNonNull(source);
         this.channel = Objects.requireNonNull(channel);
         this.sites = Collections.unmodifiableMap(new LinkedHashMap<>(sites));
@@ -94,6 +99,7 @@ public final class ChannelConfig implements Serializable {
         this.stateDir = stateDir.toString();
         this.checkpointInterval = Objects.requireNonNull(checkpointInterval);
         this.apply = Objects.requireNonNull(apply);
+        this.conflicts = Objects.requireNonNull(conflicts);
     }
 
     /**
@@ -243,6 +249,33 @@ public final class ChannelConfig implements Serializable {
         return apply;
     }
 
+    /** How conflicts are resolved, as written in the file (or the default). */
+    public ConflictConfig conflicts() {
+        return conflicts;
+    }
+
+    /** The conflict rules of {@code direction}'s sink: its source site, and the home site for ties. */
+    public ConflictRules conflictRules(DirectionConfig direction) {
+        return conflicts.rules(direction.from(), homeSite().name());
+    }
+
+    /**
+     * The name of the direction back from {@code direction}'s target to its source, if {@code direction}
+     * starts at the home site and the channel has that reverse direction; otherwise {@code null}. The rows
+     * that reverse direction applied at the home site are sent back to its source as echoes, so that the
+     * home site's conflict decisions reach it.
+     */
+    public String echoDirection(DirectionConfig direction) {
+        if (!direction.from().equals(homeSite().name())) {
+            return null;
+        }
+        return directions.stream()
+                .filter(d -> d.from().equals(direction.to()) && d.to().equals(direction.from()))
+                .map(DirectionConfig::name)
+                .findFirst()
+                .orElse(null);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ChannelConfig c
@@ -254,12 +287,14 @@ public final class ChannelConfig implements Serializable {
                 && tableFilter.equals(c.tableFilter)
                 && stateDir.equals(c.stateDir)
                 && checkpointInterval.equals(c.checkpointInterval)
-                && apply.equals(c.apply);
+                && apply.equals(c.apply)
+                && conflicts.equals(c.conflicts);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, channel, sites, directions, tableFilter, stateDir, checkpointInterval, apply);
+        return Objects.hash(
+                source, channel, sites, directions, tableFilter, stateDir, checkpointInterval, apply, conflicts);
     }
 
     /** A readable summary; secrets are masked. */
@@ -273,6 +308,7 @@ public final class ChannelConfig implements Serializable {
                 + ", stateDir=" + stateDir
                 + ", checkpointInterval=" + checkpointInterval
                 + ", apply=" + apply
+                + ", conflicts=" + conflicts
                 + "]";
     }
 }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.ferry.config.ChannelConfigException.Problem;
+import dev.ferry.operators.conflict.ConflictPolicy;
+import dev.ferry.operators.conflict.TableConflictRule;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -59,8 +61,8 @@ final class ChannelConfigParser {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
 
-    private static final List<String> TOP_KEYS =
-            List.of("channel", "sites", "directions", "tables", "state-dir", "checkpoint-interval", "apply");
+    private static final List<String> TOP_KEYS = List.of(
+            "channel", "sites", "directions", "tables", "state-dir", "checkpoint-interval", "apply", "conflicts");
     private static final List<String> SITE_KEYS =
             List.of("url", "user", "password", "password-file", "server-id", "time-zone", "tls");
     private static final List<String> TLS_KEYS =
@@ -68,6 +70,11 @@ final class ChannelConfigParser {
     private static final List<String> DIRECTION_KEYS = List.of("name", "from", "to", "startup");
     private static final List<String> TABLES_KEYS = List.of("include", "exclude");
     private static final List<String> APPLY_KEYS = List.of("mode", "parallelism", "batch-size");
+    private static final List<String> CONFLICTS_KEYS = List.of("default", "tables");
+    private static final List<String> CONFLICT_POLICY_KEYS = List.of("priority", "newer-wins", "policy");
+    private static final List<String> CONFLICT_RULE_KEYS = List.of("priority", "newer-wins", "policy", "compare");
+    private static final List<String> CONFLICT_TABLE_KEYS =
+            List.of("match", "priority", "newer-wins", "policy", "compare");
 
     private static final ObjectMapper MAPPER =
             YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -100,13 +107,15 @@ final class ChannelConfigParser {
         Path stateDir = stateDir(top, channel);
         Duration checkpointInterval = checkpointInterval(top);
         ApplyConfig apply = apply(top);
+        ConflictConfig conflicts = conflicts(top, sites);
         List<DirectionConfig> directions = resolveServerIds(channel, sites, rawDirections);
 
         if (!problems.isEmpty()) {
             throw fail();
         }
         return new ChannelConfig(
-                source, channel, sites.valid, directions, tableFilter, stateDir, checkpointInterval, apply);
+                source, channel, sites.valid, directions, tableFilter, stateDir, checkpointInterval, apply,
+                conflicts);
     }
 
     private ChannelConfigException fail() {
@@ -896,17 +905,150 @@ final class ChannelConfigParser {
                 ok = false;
                 continue;
             }
-            try {
-                Pattern.compile(item.textValue());
+            if (validRegex(item.textValue(), itemPath)) {
                 result.add(item.textValue());
-            } catch (PatternSyntaxException e) {
-                problem(itemPath, "invalid regular expression '" + item.textValue() + "': " + e.getDescription()
-                                + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""),
-                        "fix the regular expression (Java syntax; escape dots as '\\.' and use single quotes in YAML)");
+            } else {
                 ok = false;
             }
         }
         return ok ? result : null;
+    }
+
+    /** Whether {@code regex} compiles; records a problem at {@code path} if it does not. */
+    private boolean validRegex(String regex, String path) {
+        try {
+            Pattern.compile(regex);
+            return true;
+        } catch (PatternSyntaxException e) {
+            problem(path, "invalid regular expression '" + regex + "': " + e.getDescription()
+                            + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""),
+                    "fix the regular expression (Java syntax; escape dots as '\\.' and use single quotes in YAML)");
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ conflicts
+
+    /** Values of {@code compare} in a conflict rule. */
+    private enum Compare { ALL, VERSION }
+
+    private ConflictConfig conflicts(ObjectNode top, Sites sites) {
+        String first = sites.names.isEmpty() ? null : sites.names.iterator().next();
+        TableConflictRule defaultRule =
+                first == null ? null : new TableConflictRule(ConflictPolicy.priority(first), true);
+        JsonNode node = top.get("conflicts");
+        if (node == null) {
+            return defaultRule == null ? null : new ConflictConfig(defaultRule, List.of());
+        }
+        String home = first == null ? "sh" : first; // for examples in messages
+        ObjectNode c = asMap(node, "conflicts",
+                "write it as a map, e.g. 'conflicts: { default: { priority: " + home + " } }'");
+        if (c == null) {
+            return null;
+        }
+        int before = problems.size();
+        rejectUnknownKeys(c, "conflicts", CONFLICTS_KEYS);
+        if (c.has("default")) {
+            ObjectNode d = asMap(c.get("default"), "conflicts.default",
+                    "write it as a map, e.g. 'default: { priority: " + home + " }'");
+            defaultRule = d == null ? null : conflictRule(d, "conflicts.default", CONFLICT_RULE_KEYS, sites, home);
+        }
+        List<ConflictConfig.TableRule> tables = new ArrayList<>();
+        JsonNode list = c.get("tables");
+        String entryExample = "- { match: 'shop\\.orders', newer-wins: updated_at }";
+        if (list != null && !list.isArray()) {
+            wrongType("conflicts.tables", list, "a list",
+                    "write a list with one entry per table pattern, e.g. '" + entryExample + "'");
+        }
+        for (int i = 0; list != null && list.isArray() && i < list.size(); i++) {
+            String path = "conflicts.tables[" + i + "]";
+            ObjectNode t = asMap(list.get(i), path, "write each entry as a map, e.g. '" + entryExample + "'");
+            if (t == null) {
+                continue;
+            }
+            String match = text(t, path, "match", true, "shop\\.orders");
+            boolean matchOk = match != null && validRegex(match, path + ".match");
+            TableConflictRule rule = conflictRule(t, path, CONFLICT_TABLE_KEYS, sites, home);
+            if (matchOk && rule != null) {
+                tables.add(new ConflictConfig.TableRule(match, rule));
+            }
+        }
+        if (problems.size() != before || defaultRule == null) {
+            return null;
+        }
+        return new ConflictConfig(defaultRule, tables);
+    }
+
+    /** {@code conflicts.default} or an entry of {@code conflicts.tables}; {@code null} if it has problems. */
+    private TableConflictRule conflictRule(ObjectNode m, String path, List<String> keys, Sites sites, String home) {
+        int before = problems.size();
+        rejectUnknownKeys(m, path, keys);
+        List<String> policies = CONFLICT_POLICY_KEYS.stream().filter(m::has).toList();
+        ConflictPolicy policy = null;
+        if (policies.isEmpty()) {
+            problem(path, "no conflict policy is set", "add exactly one of 'priority: " + home
+                    + "', 'newer-wins: <column>' or 'policy: source-wins|target-wins|manual'");
+        } else if (policies.size() > 1) {
+            problem(path, "more than one policy is set (" + String.join(", ", policies) + "); a rule takes exactly one",
+                    "keep only one of " + String.join(", ", policies));
+        } else {
+            policy = conflictPolicy(m, path, policies.get(0), sites, home);
+        }
+        Compare compare = enumValue(m, path, "compare", Compare.values(),
+                v -> v.name().toLowerCase(Locale.ROOT), Compare.ALL);
+        if (compare == Compare.VERSION && !m.has("newer-wins")) {
+            problem(path + ".compare", "'compare: version' compares only the key and the 'newer-wins' column, "
+                            + "but this rule has no 'newer-wins'",
+                    "set 'newer-wins: <column>', or remove 'compare' to compare all columns");
+        }
+        if (problems.size() != before || policy == null) {
+            return null;
+        }
+        return new TableConflictRule(policy, compare == Compare.ALL);
+    }
+
+    private ConflictPolicy conflictPolicy(ObjectNode m, String path, String key, Sites sites, String home) {
+        switch (key) {
+            case "priority" -> {
+                String site = text(m, path, key, true, home);
+                if (site != null) {
+                    checkSiteReference(site, path + "." + key, sites);
+                }
+                return site == null ? null : ConflictPolicy.priority(site);
+            }
+            case "newer-wins" -> {
+                String column = text(m, path, key, true, "updated_at");
+                return column == null ? null : ConflictPolicy.newerWins(column);
+            }
+            default -> {
+                String value = text(m, path, key, true, "target-wins");
+                if (value == null) {
+                    return null;
+                }
+                for (ConflictPolicy.Kind kind : ConflictPolicy.Kind.values()) {
+                    if (!kind.configName().equalsIgnoreCase(value)) {
+                        continue;
+                    }
+                    if (CONFLICT_POLICY_KEYS.contains(kind.configName())) { // priority, newer-wins
+                        boolean priority = kind == ConflictPolicy.Kind.PRIORITY;
+                        problem(path + "." + key, "'" + value + "' is not a value of 'policy': it needs "
+                                        + (priority ? "the site that wins" : "the column to compare"),
+                                "write '" + kind.configName() + ": " + (priority ? home : "<column>")
+                                        + "' instead of 'policy: " + value + "'");
+                        return null;
+                    }
+                    return ConflictPolicy.of(kind);
+                }
+                List<String> allowed = Stream.of(ConflictPolicy.Kind.values()).map(ConflictPolicy.Kind::configName)
+                        .filter(name -> !CONFLICT_POLICY_KEYS.contains(name)).toList();
+                String suggestion = closest(value, allowed);
+                problem(path + "." + key, "unknown value '" + value + "'"
+                                + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"),
+                        "use one of: " + String.join(", ", allowed)
+                                + ", or write 'priority: <site>' or 'newer-wins: <column>' instead of 'policy'");
+                return null;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ generic helpers

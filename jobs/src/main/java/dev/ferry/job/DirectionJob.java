@@ -43,6 +43,10 @@ public final class DirectionJob {
         configureCheckpointing(env, config);
         SiteConfig from = config.site(direction.from());
         SiteConfig to = config.site(direction.to());
+        String echoDirection = config.echoDirection(direction);
+        LoopFilter loopFilter = echoDirection == null
+                ? new LoopFilter(direction.name())
+                : new LoopFilter(direction.name(), config.channel(), echoDirection);
 
         DataStream<ChangeEvent> changes = env
                 .fromSource(source(config, direction, from), WatermarkStrategy.noWatermarks(),
@@ -50,7 +54,7 @@ public final class DirectionJob {
                 .returns(ChangeEventTypeInfo.INSTANCE)
                 .uid(SOURCE_UID)
                 .setParallelism(1)
-                .process(new LoopFilter(direction.name()))
+                .process(loopFilter)
                 .returns(ChangeEventTypeInfo.INSTANCE)
                 .name("loop filter")
                 .uid(LOOP_FILTER_UID)
@@ -59,7 +63,8 @@ public final class DirectionJob {
         ApplyConfig apply = config.apply();
         boolean transactional = apply.mode() == ApplyConfig.Mode.TRANSACTIONAL;
         SinkSettings settings = new SinkSettings(config.channel(), direction.name(), Endpoints.of(from),
-                Endpoints.of(to), transactional, apply.batchSize(), COMMIT_RETRY_TIMEOUT, HEARTBEAT_INTERVAL);
+                Endpoints.of(to), transactional, apply.batchSize(), COMMIT_RETRY_TIMEOUT, HEARTBEAT_INTERVAL,
+                config.conflictRules(direction));
         if (!transactional) {
             changes = changes.keyBy(new TableAndKey());
         }

@@ -127,7 +127,7 @@ class ChannelConfigErrorsTest {
                 "demo.yaml: apply.batchsize: unknown key; did you mean 'batch-size'?",
                 "demo.yaml: state_dir: unknown key; did you mean 'state-dir'?",
                 "demo.yaml: frobnicate: unknown key. Fix: remove it; valid keys at the top level are: channel, sites, "
-                        + "directions, tables, state-dir, checkpoint-interval, apply.");
+                        + "directions, tables, state-dir, checkpoint-interval, apply, conflicts.");
         assertThat(e.problems()).hasSize(10);
     }
 
@@ -437,5 +437,129 @@ class ChannelConfigErrorsTest {
                 "demo.yaml: apply.batch-size: expected an integer, got text.");
         assertThat(errors(twoWay("apply: { batch-size: 3000000000 }\n")).getMessage())
                 .contains("apply.batch-size: must be an integer between 1 and 2147483647 (got 3000000000)");
+    }
+
+    // ------------------------------------------------------------------ conflicts
+
+    @Test
+    void conflictsUnknownKeysAndTypes() {
+        ChannelConfigException e = errors(twoWay("""
+                conflicts:
+                  defualt: { priority: sh }
+                  tables:
+                    - { match: 'a', policy: manual, colour: red }
+                    - 'shop\\.x'
+                  extra: 1
+                """));
+        assertThat(e.getMessage()).contains(
+                "demo.yaml: conflicts.defualt: unknown key; did you mean 'default'? Fix: rename 'defualt' to 'default'.",
+                "demo.yaml: conflicts.extra: unknown key. Fix: remove it; valid keys in 'conflicts' are: default, tables.",
+                "demo.yaml: conflicts.tables[0].colour: unknown key. Fix: remove it; valid keys in 'conflicts.tables[0]'"
+                        + " are: match, priority, newer-wins, policy, compare.",
+                "demo.yaml: conflicts.tables[1]: expected a map, got text.");
+        assertThat(e.problems()).hasSize(4);
+        assertThat(errors(twoWay("conflicts: { default: { priority: sh, newerwins: x } }\n")).getMessage())
+                .isEqualTo("demo.yaml: conflicts.default.newerwins: unknown key; did you mean 'newer-wins'? "
+                        + "Fix: rename 'newerwins' to 'newer-wins'.");
+        assertThat(errors(twoWay("conflicts: [priority]\n")).getMessage())
+                .isEqualTo("demo.yaml: conflicts: expected a map, got a list. "
+                        + "Fix: write it as a map, e.g. 'conflicts: { default: { priority: sh } }'.");
+        assertThat(errors(twoWay("conflicts: { default: sh }\n")).getMessage())
+                .startsWith("demo.yaml: conflicts.default: expected a map, got text.");
+        assertThat(errors(twoWay("conflicts: { tables: { match: x } }\n")).getMessage())
+                .startsWith("demo.yaml: conflicts.tables: expected a list, got a map.");
+    }
+
+    @Test
+    void conflictRuleNeedsExactlyOnePolicy() {
+        ChannelConfigException e = errors(twoWay("""
+                conflicts:
+                  default: { compare: all }
+                  tables:
+                    - { match: 'a', priority: sh, policy: manual }
+                    - { match: 'b', priority: sh, newer-wins: ts, policy: manual }
+                """));
+        assertThat(e.getMessage()).contains(
+                "demo.yaml: conflicts.default: no conflict policy is set. Fix: add exactly one of 'priority: sh', "
+                        + "'newer-wins: <column>' or 'policy: source-wins|target-wins|manual'.",
+                "demo.yaml: conflicts.tables[0]: more than one policy is set (priority, policy); a rule takes exactly "
+                        + "one. Fix: keep only one of priority, policy.",
+                "demo.yaml: conflicts.tables[1]: more than one policy is set (priority, newer-wins, policy)");
+        assertThat(e.problems()).hasSize(3);
+    }
+
+    @Test
+    void conflictPriorityMustNameASite() {
+        assertThat(errors(twoWay("conflicts: { tables: [{ match: 'a', priority: uss }] }\n")).getMessage())
+                .isEqualTo("demo.yaml: conflicts.tables[0].priority: site 'uss' is not defined in 'sites' "
+                        + "(defined: sh, us). Fix: use one of the defined sites (did you mean 'us'?), or add 'uss' under 'sites'.");
+        assertThat(errors(twoWay("conflicts: { default: { priority: } }\n")).getMessage())
+                .isEqualTo("demo.yaml: conflicts.default.priority: has no value. Fix: write e.g. 'priority: sh'.");
+    }
+
+    @Test
+    void conflictPolicyValues() {
+        assertThat(errors(twoWay("conflicts: { default: { policy: target_wins } }\n")).getMessage())
+                .isEqualTo("demo.yaml: conflicts.default.policy: unknown value 'target_wins'; did you mean 'target-wins'? "
+                        + "Fix: use one of: source-wins, target-wins, manual, or write 'priority: <site>' or "
+                        + "'newer-wins: <column>' instead of 'policy'.");
+        assertThat(errors(twoWay("conflicts: { default: { policy: newest } }\n")).getMessage())
+                .startsWith("demo.yaml: conflicts.default.policy: unknown value 'newest'. Fix: use one of: ");
+        assertThat(errors(twoWay("conflicts: { tables: [{ match: 'a' }, { match: 'b', policy: priority }] }\n"))
+                .getMessage())
+                .contains("demo.yaml: conflicts.tables[0]: no conflict policy is set.")
+                .contains("demo.yaml: conflicts.tables[1].policy: 'priority' is not a value of 'policy': it needs the "
+                        + "site that wins. Fix: write 'priority: sh' instead of 'policy: priority'.");
+        assertThat(errors(twoWay("conflicts: { default: { policy: newer-wins } }\n")).getMessage())
+                .isEqualTo("demo.yaml: conflicts.default.policy: 'newer-wins' is not a value of 'policy': it needs the "
+                        + "column to compare. Fix: write 'newer-wins: <column>' instead of 'policy: newer-wins'.");
+        assertThat(errors(twoWay("conflicts: { default: { policy: [manual] } }\n")).getMessage())
+                .startsWith("demo.yaml: conflicts.default.policy: expected text, got a list.");
+    }
+
+    @Test
+    void conflictCompare() {
+        ChannelConfigException e = errors(twoWay("""
+                conflicts:
+                  default: { newer-wins: ts, compare: versions }
+                  tables:
+                    - { match: 'a', newer-wins: ts, compare: version }
+                    - { match: 'b', priority: us, compare: version }
+                """));
+        assertThat(e.getMessage())
+                .isEqualTo("demo.yaml: conflicts.default.compare: unknown value 'versions'; did you mean 'version'? "
+                        + "Fix: use one of: all, version (default: all).\n"
+                        + "demo.yaml: conflicts.tables[1].compare: 'compare: version' compares only the key and the "
+                        + "'newer-wins' column, but this rule has no 'newer-wins'. Fix: set 'newer-wins: <column>', or "
+                        + "remove 'compare' to compare all columns.");
+        assertThat(errors(twoWay("conflicts: { default: { policy: manual, compare: version } }\n")).problems())
+                .extracting(Problem::path).containsExactly("conflicts.default.compare");
+    }
+
+    @Test
+    void conflictNewerWinsNeedsAColumn() {
+        assertThat(errors(twoWay("conflicts: { default: { newer-wins: '  ' } }\n")).getMessage())
+                .isEqualTo("demo.yaml: conflicts.default.newer-wins: is empty. Fix: write e.g. 'newer-wins: updated_at'.");
+        assertThat(errors(twoWay("conflicts: { tables: [{ match: 'a', newer-wins: }] }\n")).getMessage())
+                .isEqualTo("demo.yaml: conflicts.tables[0].newer-wins: has no value. Fix: write e.g. 'newer-wins: updated_at'.");
+        assertThat(errors(twoWay("conflicts: { default: { newer-wins: 5 } }\n")).getMessage())
+                .startsWith("demo.yaml: conflicts.default.newer-wins: expected text, got an integer. Fix: quote the value");
+    }
+
+    @Test
+    void conflictMatchMustBeAValidRegex() {
+        ChannelConfigException e = errors(twoWay("""
+                conflicts:
+                  tables:
+                    - { policy: manual }
+                    - { match: 'shop\\.(x', policy: manual }
+                    - { match: '', policy: manual }
+                """));
+        assertThat(e.getMessage()).isEqualTo(
+                "demo.yaml: conflicts.tables[0].match: required key is missing. Fix: add 'match: shop\\.orders'.\n"
+                        + "demo.yaml: conflicts.tables[1].match: invalid regular expression 'shop\\.(x': Unclosed group"
+                        + " near index 8. Fix: fix the regular expression (Java syntax; escape dots as '\\.' and use"
+                        + " single quotes in YAML).\n"
+                        + "demo.yaml: conflicts.tables[2].match: is empty. Fix: write e.g. 'match: shop\\.orders'.");
     }
 }

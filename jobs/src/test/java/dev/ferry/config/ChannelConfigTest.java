@@ -9,6 +9,10 @@ import static dev.ferry.config.ConfigFixtures.twoWay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.common.TableId;
+import dev.ferry.operators.conflict.ConflictPolicy;
+import dev.ferry.operators.conflict.ConflictRules;
+import dev.ferry.operators.conflict.TableConflictRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,6 +76,7 @@ class ChannelConfigTest {
         assertThat(config.apply().mode()).isEqualTo(ApplyConfig.Mode.TRANSACTIONAL);
         assertThat(config.apply().parallelism()).isEqualTo(4);
         assertThat(config.apply().batchSize()).isEqualTo(1000);
+        assertThat(config.conflicts()).isEqualTo(new ConflictConfig(rule(ConflictPolicy.priority("sh"), true), List.of()));
     }
 
     @Test
@@ -138,6 +143,9 @@ class ChannelConfigTest {
         assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/ferry/shop-sync"));
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.apply()).isEqualTo(new ApplyConfig(ApplyConfig.Mode.PARALLEL, 8, 500));
+        assertThat(config.conflicts()).isEqualTo(new ConflictConfig(rule(ConflictPolicy.priority("sh"), true), List.of(
+                new ConflictConfig.TableRule("shop\\.orders", rule(ConflictPolicy.newerWins("updated_at"), false)),
+                new ConflictConfig.TableRule("shop\\.audit_.*", rule(ConflictPolicy.of(ConflictPolicy.Kind.TARGET_WINS), true)))));
     }
 
     @Test
@@ -272,6 +280,135 @@ class ChannelConfigTest {
         assertThat(sh.tls().mode()).isEqualTo(TlsConfig.Mode.VERIFY_CA);
         assertThat(sh.tls().mode().yamlName()).isEqualTo("verify-ca");
         assertThat(config.direction("sh->us").serverIdRange()).isEqualTo("6000-6000");
+    }
+
+    // ------------------------------------------------------------------ conflicts
+
+    private static TableConflictRule rule(ConflictPolicy policy, boolean compareAll) {
+        return new TableConflictRule(policy, compareAll);
+    }
+
+    private static TableConflictRule ruleFor(ChannelConfig config, String direction, String database, String table) {
+        return config.conflictRules(config.direction(direction)).ruleFor(new TableId(database, table));
+    }
+
+    @Test
+    void conflictsDefaultToTheHomeSitesPriority() {
+        ChannelConfig config = parse(twoWay(""));
+        ConflictRules rules = config.conflictRules(config.direction("us->sh"));
+        assertThat(rules.sourceSite()).isEqualTo("us");
+        assertThat(rules.homeSite()).isEqualTo("sh");
+        assertThat(rules.ruleFor(new TableId("shop", "orders"))).isEqualTo(rule(ConflictPolicy.priority("sh"), true));
+        assertThat(config.conflictRules(config.direction("sh->us")).sourceSite()).isEqualTo("sh");
+        assertThat(parse(twoWay("conflicts: { tables: [] }\n")).conflicts()).isEqualTo(config.conflicts());
+    }
+
+    @Test
+    void conflictDefaultTakesEachPolicyKind() {
+        assertThat(parse(twoWay("conflicts: { default: { priority: us } }\n")).conflicts().defaultRule())
+                .isEqualTo(rule(ConflictPolicy.priority("us"), true));
+        assertThat(parse(twoWay("conflicts: { default: { newer-wins: updated_at } }\n")).conflicts().defaultRule())
+                .isEqualTo(rule(ConflictPolicy.newerWins("updated_at"), true));
+        assertThat(parse(twoWay("conflicts: { default: { newer-wins: version, compare: version } }\n"))
+                .conflicts().defaultRule()).isEqualTo(rule(ConflictPolicy.newerWins("version"), false));
+        assertThat(parse(twoWay("conflicts: { default: { priority: us, compare: all } }\n")).conflicts().defaultRule())
+                .isEqualTo(rule(ConflictPolicy.priority("us"), true));
+        for (ConflictPolicy.Kind kind : List.of(ConflictPolicy.Kind.SOURCE_WINS, ConflictPolicy.Kind.TARGET_WINS,
+                ConflictPolicy.Kind.MANUAL)) {
+            assertThat(parse(twoWay("conflicts: { default: { policy: " + kind.configName() + " } }\n"))
+                    .conflicts().defaultRule()).isEqualTo(rule(ConflictPolicy.of(kind), true));
+        }
+    }
+
+    @Test
+    void conflictTablesFirstMatchWins() {
+        ChannelConfig config = parse(twoWay("""
+                conflicts:
+                  default: { priority: us }
+                  tables:
+                    - match: 'shop\\.orders'
+                      newer-wins: updated_at
+                      compare: version
+                    - { match: 'shop\\.audit_.*', policy: target-wins }
+                    - { match: 'shop\\..*', policy: manual }
+                    - { match: 'shop\\.audit_log', policy: source-wins }
+                """));
+        assertThat(ruleFor(config, "sh->us", "shop", "orders")).isEqualTo(rule(ConflictPolicy.newerWins("updated_at"), false));
+        assertThat(ruleFor(config, "sh->us", "shop", "audit_log"))
+                .as("the first matching entry wins").isEqualTo(rule(ConflictPolicy.of(ConflictPolicy.Kind.TARGET_WINS), true));
+        assertThat(ruleFor(config, "us->sh", "shop", "items")).isEqualTo(rule(ConflictPolicy.of(ConflictPolicy.Kind.MANUAL), true));
+        assertThat(ruleFor(config, "sh->us", "shop", "orders_old"))
+                .as("a full match on db.table").isEqualTo(rule(ConflictPolicy.of(ConflictPolicy.Kind.MANUAL), true));
+        assertThat(ruleFor(config, "sh->us", "crm", "orders")).isEqualTo(rule(ConflictPolicy.priority("us"), true));
+        assertThat(config.conflicts().tables()).extracting(ConflictConfig.TableRule::match)
+                .containsExactly("shop\\.orders", "shop\\.audit_.*", "shop\\..*", "shop\\.audit_log");
+
+        ChannelConfig copy = roundTrip(config);
+        assertThat(copy).isEqualTo(config);
+        assertThat(copy.hashCode()).isEqualTo(config.hashCode());
+        assertThat(ruleFor(copy, "sh->us", "shop", "audit_x")).isEqualTo(ruleFor(config, "sh->us", "shop", "audit_x"));
+        assertThat(config.toString()).contains("conflicts=ConflictConfig[defaultRule=TableConflictRule[policy=priority: us");
+        assertThat(config).isNotEqualTo(parse(twoWay("conflicts: { default: { priority: us } }\n")));
+    }
+
+    @Test
+    void conflictsWithoutDefaultUseTheHomeSite() {
+        ChannelConfig config = parse(twoWay("conflicts: { tables: [{ match: 'shop\\.orders', policy: manual }] }\n"));
+        assertThat(config.conflicts().defaultRule()).isEqualTo(rule(ConflictPolicy.priority("sh"), true));
+        assertThat(ruleFor(config, "us->sh", "shop", "orders")).isEqualTo(rule(ConflictPolicy.of(ConflictPolicy.Kind.MANUAL), true));
+    }
+
+    @Test
+    void echoDirectionIsTheReverseOfAHomeSiteDirection() {
+        ChannelConfig twoWay = parse(twoWay(""));
+        assertThat(twoWay.echoDirection(twoWay.direction("sh->us"))).isEqualTo("us->sh");
+        assertThat(twoWay.echoDirection(twoWay.direction("us->sh"))).as("us is not the home site").isNull();
+
+        ChannelConfig named = parse(twoWay("").replace("- { from: us, to: sh }", "- { from: us, to: sh, name: back }"));
+        assertThat(named.echoDirection(named.direction("sh->us"))).as("the reverse direction's own name").isEqualTo("back");
+
+        ChannelConfig oneWay = parse(MINIMAL);
+        assertThat(oneWay.echoDirection(oneWay.direction("sh->us"))).as("no reverse direction").isNull();
+
+        ChannelConfig homeNotSeeding = parse("""
+                channel: demo
+                sites:
+                  us: { url: "jdbc:mysql://127.0.0.1:3307", user: ferry, password: "${env:US_PASSWORD}" }
+                  sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
+                directions:
+                  - { from: sh, to: us }
+                  - { from: us, to: sh }
+                tables: { include: ['shop\\..*'] }
+                """);
+        assertThat(homeNotSeeding.echoDirection(homeNotSeeding.direction("us->sh"))).isEqualTo("sh->us");
+        assertThat(homeNotSeeding.echoDirection(homeNotSeeding.direction("sh->us"))).isNull();
+        assertThat(homeNotSeeding.conflictRules(homeNotSeeding.direction("sh->us")).homeSite()).isEqualTo("us");
+    }
+
+    @Test
+    void echoDirectionInAThreeSiteMesh() {
+        ChannelConfig mesh = parse("""
+                channel: demo
+                sites:
+                  sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
+                  us: { url: "jdbc:mysql://127.0.0.1:3307", user: ferry, password: "${env:US_PASSWORD}" }
+                  eu: { url: "jdbc:mysql://127.0.0.1:3308", user: ferry, password: "${env:US_PASSWORD}" }
+                directions:
+                  - { from: sh, to: us }
+                  - { from: sh, to: eu }
+                  - { from: us, to: sh }
+                  - { from: us, to: eu }
+                  - { from: eu, to: sh }
+                  - { from: eu, to: us }
+                tables: { include: ['shop\\..*'] }
+                """);
+        assertThat(mesh.echoDirection(mesh.direction("sh->us"))).isEqualTo("us->sh");
+        assertThat(mesh.echoDirection(mesh.direction("sh->eu"))).isEqualTo("eu->sh");
+        for (String direction : List.of("us->sh", "us->eu", "eu->sh", "eu->us")) {
+            assertThat(mesh.echoDirection(mesh.direction(direction))).as(direction).isNull();
+        }
+        assertThat(mesh.conflictRules(mesh.direction("eu->us")).sourceSite()).isEqualTo("eu");
+        assertThat(mesh.conflictRules(mesh.direction("eu->us")).homeSite()).isEqualTo("sh");
     }
 
     @Test

@@ -39,6 +39,43 @@ final class FlinkRest {
         return false;
     }
 
+    /** The sum over all operators of the runner's jobs of the metrics whose id passes {@code id}. */
+    static long metricSum(LocalRunner runner, java.util.function.Predicate<String> id) {
+        long sum = 0;
+        for (JobID job : runner.jobs().values()) {
+            for (JsonNode vertex : get(runner, "/jobs/" + job + "/").path("vertices")) {
+                String metrics = "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/metrics";
+                for (JsonNode m : get(runner, metrics)) {
+                    if (id.test(m.path("id").asText())) {
+                        JsonNode v = get(runner, metrics + "?get="
+                                + URLEncoder.encode(m.path("id").asText(), StandardCharsets.UTF_8).replace("+", "%20"));
+                        sum += v.size() > 0 ? (long) Double.parseDouble(v.get(0).path("value").asText("0")) : 0;
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Restarts of all the runner's jobs so far (a restart is a pause in replication). */
+    static long restarts(LocalRunner runner) {
+        long sum = 0;
+        for (JobID job : runner.jobs().values()) {
+            JsonNode v = get(runner, "/jobs/" + job + "/metrics?get=numRestarts");
+            sum += v.size() > 0 ? Long.parseLong(v.get(0).path("value").asText("0")) : 0;
+        }
+        return sum;
+    }
+
+    /** Failed checkpoints of all the runner's jobs so far. */
+    static long failedCheckpoints(LocalRunner runner) {
+        long sum = 0;
+        for (JobID job : runner.jobs().values()) {
+            sum += get(runner, "/jobs/" + job + "/checkpoints").path("counts").path("failed").asLong();
+        }
+        return sum;
+    }
+
     private static JsonNode get(LocalRunner runner, String path) {
         try {
             String base = runner.dashboardUrl().replaceAll("/$", "");

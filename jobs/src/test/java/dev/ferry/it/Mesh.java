@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+
 /**
  * A channel in which every site replicates to every other one: two sites give sh->us and us->sh,
  * three give all six directions. Passwords come from an environment variable.
@@ -18,6 +19,8 @@ final class Mesh {
     final Map<String, DatabaseServer> sites;
     final Path stateDir;
     private final boolean snapshotFromFirstSite;
+    /** Extra top-level YAML, such as a {@code conflicts:} section. */
+    String extraYaml = "";
 
     /**
      * @param snapshotFromFirstSite directions from the first site start with {@code initial} (the
@@ -62,7 +65,7 @@ final class Mesh {
                     .append(startup).append(" }\n");
         }
         y.append("tables:\n  include: ['").append(database).append("\\..*']\n");
-        y.append("state-dir: ").append(stateDir).append("\ncheckpoint-interval: 500ms\n");
+        y.append("state-dir: ").append(stateDir).append("\ncheckpoint-interval: 500ms\n").append(extraYaml);
         return y.toString();
     }
 
@@ -70,4 +73,42 @@ final class Mesh {
         String password = sites.values().iterator().next().adminPassword();
         return ChannelConfig.parse(yaml(), name + ".yaml", Map.of(Channel.PASSWORD_VARIABLE, password)::get);
     }
+
+    /**
+     * Waits until every direction's binlog reader runs: each site writes probe rows (negative keys)
+     * into {@code table}, a new one every two seconds, until its latest has reached every other site.
+     * (With 'latest' a row written before the reader started never arrives; and DDL issued before
+     * it started can break it, see DESIGN.md.) The probes are then deleted everywhere.
+     *
+     * @return per direction, the row changes applied so far (the baseline for exact counts later)
+     */
+    Map<String, Long> awaitReaders(String table, String valuesFormat) {
+        String qualified = Sites.q(database) + "." + Sites.q(table);
+        long siteBase = 0;
+        for (DatabaseServer from : sites.values()) {
+            long[] probe = {siteBase, 0}; // last probe key, when it was written
+            siteBase -= 1_000_000;
+            Sites.await(() -> {
+                if (probe[1] == 0 || System.nanoTime() - probe[1] > 2_000_000_000L) {
+                    probe[0]--;
+                    probe[1] = System.nanoTime();
+                    TwoWayITBase.exec(from, database, "INSERT INTO " + Sites.q(table) + " " + String.format(valuesFormat, probe[0]));
+                }
+                return sites.values().stream().allMatch(to -> !to.query("SELECT 1 FROM " + qualified
+                        + " WHERE id = ?", probe[0]).isEmpty());
+            }, TwoWayITBase.TIMEOUT, "a probe row from " + from.name() + " to reach every site");
+        }
+        DatabaseServer first = sites.values().iterator().next();
+        TwoWayITBase.exec(first, database, "DELETE FROM " + Sites.q(table) + " WHERE id < 0");
+        for (DatabaseServer to : sites.values()) {
+            Sites.await(() -> to.query("SELECT 1 FROM " + qualified + " WHERE id < 0").isEmpty(), TwoWayITBase.TIMEOUT,
+                    "the probes to be deleted at " + to.name());
+        }
+        Map<String, Long> applied = new LinkedHashMap<>();
+        for (String direction : directions()) {
+            applied.put(direction, TwoWayITBase.appliedRows(site(direction.split("->")[1]), name, direction));
+        }
+        return applied;
+    }
+
 }

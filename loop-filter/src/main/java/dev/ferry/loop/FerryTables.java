@@ -19,6 +19,8 @@ public final class FerryTables {
     public static final TableId DDL = new TableId(SCHEMA, "ferry_ddl");
     /** A table's index change, sent by the direction job reading this site (see IndexWatcher). */
     public static final TableId INDEX_SYNC = new TableId(SCHEMA, "ferry_index_sync");
+    /** Conflicts met while applying at a site; never replicated. */
+    public static final TableId CONFLICT = new TableId(SCHEMA, "ferry_conflict");
 
     private FerryTables() {}
 

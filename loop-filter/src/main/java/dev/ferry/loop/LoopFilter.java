@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * a Ferry sink has just announced DDL in {@code ferry.ferry_ddl}, because the server rewrites some
  * statements in its binlog without their comments (DROP TABLE).
  *
+ * <p>On the home site's outgoing direction of a two-way channel, the rows a Ferry sink applied here
+ * from the target site come back to it as echoes, so that the home site's decisions reach it.
+ *
  * <p>Runs at parallelism 1, right after the source, in binlog order. The transaction being read
  * and whether it is stamped are kept in state, because a restore can resume inside a stamped
  * transaction, after its stamp.
@@ -38,12 +41,18 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     private static final Logger LOG = LoggerFactory.getLogger(LoopFilter.class);
 
     private final String direction;
+    private final String echoChannel;
+    private final String echoDirection;
     private transient ListState<String> stampedTxState;
+    private transient ListState<String> echoTxState;
     private transient ListState<String> announcedDdlState;
     /** Tables on which a Ferry sink announced DDL that the binlog has not shown yet. */
     private transient Set<String> announcedDdl;
     private transient String currentTx;
     private transient boolean currentTxStamped;
+    /** The stamped transaction being read was written by {@link #echoDirection}: its rows pass on as echoes. */
+    private transient boolean currentTxEcho;
+    private transient Counter echoRows;
     private transient Counter stampedTransactions;
     private transient Counter stampedRows;
     private transient Counter stampedDdl;
@@ -56,7 +65,19 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
 
     /** @param direction this job's direction: index-change rows its own job wrote become DDL events */
     public LoopFilter(String direction) {
+        this(direction, null, null);
+    }
+
+    /**
+     * @param echoChannel, echoDirection the direction coming into this job's source site from its
+     *     target site, in this channel: the rows it applied here are passed on as echoes (see
+     *     {@link ChangeEvent#asEcho()}). Set only on the home site's outgoing directions of a
+     *     two-way channel, where the home site arbitrates conflicts; {@code null} for none.
+     */
+    public LoopFilter(String direction, String echoChannel, String echoDirection) {
         this.direction = direction;
+        this.echoChannel = echoChannel;
+        this.echoDirection = echoDirection;
     }
 
     @Override
@@ -64,6 +85,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         stampedTransactions = getRuntimeContext().getMetricGroup().counter("stampedTransactionsFiltered");
         stampedRows = getRuntimeContext().getMetricGroup().counter("stampedRowsFiltered");
         stampedDdl = getRuntimeContext().getMetricGroup().counter("stampedDdlFiltered");
+        echoRows = getRuntimeContext().getMetricGroup().counter("echoRowsPassed");
         // 1 if this run resumed in the middle of a stamped transaction (whose rest it then drops)
         getRuntimeContext().getMetricGroup().gauge("restoredInsideStampedTransaction",
                 () -> restoredInsideStampedTransaction ? 1 : 0);
@@ -83,6 +105,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             // a DDL commits on its own: it ends whatever transaction was being read
             currentTx = null;
             currentTxStamped = false;
+            currentTxEcho = false;
             if (DdlTag.isTagged(event.ddl()) || announcedDdl.remove(event.table().toString())) {
                 stampedDdl.inc();
             } else if (!FerryTables.isFerryTable(event.table())) {
@@ -93,12 +116,19 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         if (event.txId() != null && !event.txId().equals(currentTx)) {
             currentTx = event.txId();
             currentTxStamped = event.table().equals(FerryTables.COMMIT) && event.op() == Op.INSERT;
+            currentTxEcho = currentTxStamped && echoDirection != null
+                    && echoChannel.equals(value(event, "channel")) && echoDirection.equals(value(event, "direction"));
             if (currentTxStamped) {
                 stampedTransactions.inc();
             }
         }
         if (event.txId() != null && currentTxStamped) {
-            stampedRows.inc();
+            if (currentTxEcho && !FerryTables.isFerryTable(event.table())) {
+                echoRows.inc();
+                out.collect(event.asEcho());
+            } else {
+                stampedRows.inc();
+            }
             return;
         }
         if (!FerryTables.isFerryTable(event.table())) {
@@ -123,6 +153,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         stampedTxState.update(currentTx != null && currentTxStamped ? List.of(currentTx) : List.of());
+        echoTxState.update(currentTx != null && currentTxEcho ? List.of(currentTx) : List.of());
         announcedDdlState.update(new ArrayList<>(announcedDdl));
     }
 
@@ -130,6 +161,8 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     public void initializeState(FunctionInitializationContext context) throws Exception {
         stampedTxState = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("stamped-transaction", Types.STRING));
+        echoTxState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("echo-transaction", Types.STRING));
         announcedDdlState = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("announced-ddl", Types.STRING));
         announcedDdl = new HashSet<>();
@@ -141,6 +174,10 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             currentTxStamped = true;
             restoredInsideStampedTransaction = true;
             LOG.info("resumed inside stamped transaction {}: its remaining rows are dropped", tx);
+        }
+        for (String tx : echoTxState.get()) {
+            currentTxEcho = tx.equals(currentTx);
+            LOG.info("resumed inside echo transaction {}: its remaining rows pass on as echoes", tx);
         }
     }
 }

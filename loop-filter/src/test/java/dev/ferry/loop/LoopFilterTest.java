@@ -127,6 +127,53 @@ class LoopFilterTest {
         }
     }
 
+    @Test
+    void onTheHomeSitesWayOutRowsAppliedFromTheTargetComeBackAsEchoes() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
+            h.open();
+            h.processElement(marker("f:1", "c", "b->a"), 0); // applied here from b: echo it to b
+            h.processElement(user("f:1", 1), 0);
+            h.processElement(marker("f:2", "c", "x->a"), 0); // applied here from a third site: drop
+            h.processElement(user("f:2", 2), 0);
+            h.processElement(marker("f:3", "other", "b->a"), 0); // another channel's direction: drop
+            h.processElement(user("f:3", 3), 0);
+            h.processElement(user("f:4", 4), 0); // a's own change
+            List<ChangeEvent> out = h.extractOutputValues();
+            assertThat(ids(out)).containsExactly(1L, 4L);
+            assertThat(out.get(0).isEcho()).isTrue();
+            assertThat(out.get(1).isEcho()).isFalse();
+        }
+    }
+
+    @Test
+    void aRestoreInsideAnEchoTransactionKeepsEchoingItsRest() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
+            h.open();
+            h.processElement(marker("f:1", "c", "b->a"), 0);
+            h.processElement(user("f:1", 1), 0);
+            snapshot = h.snapshot(1, 1);
+        }
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(user("f:1", 2), 0);
+            h.processElement(user("f:5", 3), 0);
+            List<ChangeEvent> out = h.extractOutputValues();
+            assertThat(ids(out)).containsExactly(2L, 3L);
+            assertThat(out.stream().map(ChangeEvent::isEcho)).containsExactly(true, false);
+        }
+    }
+
+    private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> echoHarness() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new LoopFilter("a->b", "c", "b->a")));
+    }
+
+    private static ChangeEvent marker(String tx, String channel, String direction) {
+        return new ChangeEvent(Op.INSERT, FerryTables.COMMIT, MARKER, null,
+                new Object[] {channel, direction, 0L, 1L, 2L, 3L, null}, tx, tx + ":m", 0);
+    }
+
     private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness() throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new LoopFilter()));
     }

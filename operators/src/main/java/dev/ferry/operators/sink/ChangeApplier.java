@@ -5,18 +5,27 @@ import dev.ferry.common.Op;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.Dialect;
+import dev.ferry.operators.conflict.ConflictRules;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Objects;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Applies one committable to the target as one local transaction: first the commit-marker row
  * (which makes a repeated commit a no-op and stamps the transaction for the loop filter), then the
- * rows in order, batched while consecutive rows go to the same statement.
+ * rows in order, batched while consecutive rows go to the same statement and touch different keys.
+ *
+ * <p>Conflicts are detected by the statements themselves, at no extra round trip: an INSERT fails
+ * on an existing key, and UPDATE and DELETE carry the before image in their WHERE clause (null-safe,
+ * exact), so a row count of 0 means the target row is gone or differs. Only those rows go to the
+ * {@link ConflictResolver}, one at a time, before the next batch runs.
  */
 final class ChangeApplier implements AutoCloseable {
     private static final int PRUNE_EVERY = 1000;
@@ -24,21 +33,42 @@ final class ChangeApplier implements AutoCloseable {
     /** What happened to one committable. */
     enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED }
 
+    /**
+     * What one apply did: its outcome, the conflicts it recorded, how many more only continued an
+     * earlier record (follow-ups), and how many echoes found the
+     * home site's version here already (confirmed) or had to write it (applied).
+     */
+    record Result(Outcome outcome, List<ConflictRecord> conflicts, long followUps, long echoesConfirmed,
+            long echoesApplied) {
+        static Result of(Outcome outcome) {
+            return new Result(outcome, List.of(), 0, 0, 0);
+        }
+    }
+
     private final Connection connection;
     private final Dialect dialect;
     private final CommitMarkers markers;
     private final DdlApplier ddl;
     private final int batchSize;
-    private final Map<StatementKey, PreparedStatement> statements = new HashMap<>();
+    private final ConflictRules rules;
+    private final TargetTables tables;
+    private final Statements statements;
+    private final ConflictResolver resolver;
+    private final ConflictLog conflictLog;
     private long commits;
 
-    ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize)
-            throws SQLException {
+    ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
+            ConflictRules rules) throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
         this.markers = new CommitMarkers(connection, channel, direction);
         this.ddl = new DdlApplier(connection, markers, channel, direction);
         this.batchSize = batchSize;
+        this.rules = rules;
+        this.tables = new TargetTables(connection);
+        this.statements = new Statements(connection, dialect);
+        this.conflictLog = new ConflictLog(connection, channel, direction);
+        this.resolver = new ConflictResolver(dialect, rules, statements);
         try (Statement s = connection.createStatement()) {
             for (String sql : dialect.sessionSetup()) {
                 s.execute(sql);
@@ -47,82 +77,53 @@ final class ChangeApplier implements AutoCloseable {
         connection.setAutoCommit(false);
     }
 
-    Outcome apply(FerryCommittable committable) throws SQLException {
+    Result apply(FerryCommittable committable) throws SQLException {
         if (committable.events().size() == 1 && committable.events().get(0).op() == Op.DDL) {
             try {
-                return ddl.apply(committable, committable.events().get(0));
+                return Result.of(ddl.apply(committable, committable.events().get(0)));
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(e);
                 throw e;
             } finally {
-                close(); // statements prepared for the old table definition
+                close(); // statements and column types of the old table definition
             }
         }
-        long rows = committable.events().stream().filter(e -> e.op() != Op.HEARTBEAT).count();
-        if (rows == 0) {
-            return Outcome.EMPTY;
+        if (committable.events().stream().allMatch(e -> e.op() == Op.HEARTBEAT)) {
+            return Result.of(Outcome.EMPTY);
         }
+        long rows = committable.events().stream().filter(e -> e.op() != Op.HEARTBEAT && !e.isEcho()).count();
         try {
             if (!markers.insert(committable, rows)) {
                 connection.rollback();
-                return Outcome.ALREADY_APPLIED;
+                return Result.of(Outcome.ALREADY_APPLIED);
             }
-            Batch batch = null;
+            Pass pass = new Pass(committable);
             for (ChangeEvent e : committable.events()) {
-                switch (e.op()) {
-                    case HEARTBEAT:
-                        break;
-                    case DDL:
-                        throw new IllegalStateException("DDL inside a row committable: " + e);
-                    case DELETE:
-                        batch = add(batch, Kind.DELETE, e, e.before());
-                        break;
-                    case UPDATE:
-                        if (e.changesKey()) {
-                            batch = add(batch, Kind.DELETE, e, e.before());
-                        }
-                        batch = add(batch, Kind.UPSERT, e, e.after());
-                        break;
-                    default:
-                        batch = add(batch, Kind.UPSERT, e, e.after());
+                if (e.op() == Op.DDL) {
+                    throw new IllegalStateException("DDL inside a row committable: " + e);
+                }
+                if (e.op() != Op.HEARTBEAT) {
+                    pass.add(e);
                 }
             }
-            if (batch != null) {
-                batch.execute();
+            pass.flush();
+            if (rows == 0 && pass.echoesApplied == 0) {
+                // only echoes, all confirmed: leave no trace, not even a marker (a replay would only
+                // check them again)
+                connection.rollback();
+                return new Result(Outcome.EMPTY, List.of(), 0, pass.echoesConfirmed, 0);
             }
+            List<ConflictRecord> recorded = conflictLog.write(pass.conflicts);
             if (++commits % PRUNE_EVERY == 0) {
                 markers.prune(committable.subtask());
             }
             connection.commit();
-            return Outcome.APPLIED;
+            return new Result(Outcome.APPLIED, recorded, pass.conflicts.size() - recorded.size(),
+                    pass.echoesConfirmed, pass.echoesApplied);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
         }
-    }
-
-    private Batch add(Batch batch, Kind kind, ChangeEvent e, Object[] row) throws SQLException {
-        StatementKey key = new StatementKey(kind, e.table(), e.schema());
-        if (batch == null || !batch.key.equals(key) || batch.size >= batchSize) {
-            if (batch != null) {
-                batch.execute();
-            }
-            batch = new Batch(key, statement(key));
-        }
-        batch.add(kind == Kind.DELETE ? e.keyOf(row) : row, e);
-        return batch;
-    }
-
-    private PreparedStatement statement(StatementKey key) throws SQLException {
-        PreparedStatement ps = statements.get(key);
-        if (ps == null) {
-            String sql = key.kind == Kind.DELETE
-                    ? dialect.deleteByKey(key.table, key.schema)
-                    : dialect.upsert(key.table, key.schema);
-            ps = connection.prepareStatement(sql);
-            statements.put(key, ps);
-        }
-        return ps;
     }
 
     private void rollbackQuietly(Exception cause) {
@@ -135,49 +136,172 @@ final class ChangeApplier implements AutoCloseable {
 
     @Override
     public void close() {
-        for (PreparedStatement ps : statements.values()) {
-            try {
-                ps.close();
-            } catch (SQLException ignored) {
-                // the connection is going away too
-            }
-        }
-        statements.clear();
+        statements.close();
+        tables.forget();
     }
 
-    private enum Kind { UPSERT, DELETE }
+    /** How a row goes to the target. */
+    private enum Kind {
+        /** A snapshot row: the source's copy is the truth, written over whatever is there. */
+        UPSERT,
+        INSERT,
+        UPDATE,
+        DELETE,
+        /** An echo insert or update: does the target already hold exactly this row? */
+        ECHO_MATCH,
+        /** An echo delete: the row goes, as it went at the home site (usually it is gone already). */
+        ECHO_DELETE;
 
-    private record StatementKey(Kind kind, TableId table, RowSchema schema) {}
+        static Kind of(ChangeEvent e) {
+            if (e.isEcho()) {
+                return e.op() == Op.DELETE ? ECHO_DELETE : ECHO_MATCH;
+            }
+            return switch (e.op()) {
+                case READ -> UPSERT;
+                case INSERT -> INSERT;
+                case UPDATE -> UPDATE;
+                case DELETE -> DELETE;
+                default -> throw new IllegalArgumentException("not a row change: " + e);
+            };
+        }
+    }
 
-    /** Consecutive rows for one prepared statement. */
-    private final class Batch {
-        final StatementKey key;
-        final PreparedStatement statement;
-        int size;
-        ChangeEvent first;
+    /** One committable's walk through its rows: the batch being filled, and what it found so far. */
+    private final class Pass {
+        final FerryCommittable committable;
+        final List<ConflictRecord> conflicts = new ArrayList<>();
+        long echoesConfirmed;
+        long echoesApplied;
+        Kind kind;
+        TableId table;
+        RowSchema schema;
+        final List<ChangeEvent> batch = new ArrayList<>();
+        final Set<String> keys = new HashSet<>();
 
-        Batch(StatementKey key, PreparedStatement statement) {
-            this.key = Objects.requireNonNull(key);
-            this.statement = statement;
+        Pass(FerryCommittable committable) {
+            this.committable = committable;
         }
 
-        void add(Object[] values, ChangeEvent e) throws SQLException {
-            for (int i = 0; i < values.length; i++) {
-                dialect.bind(statement, i + 1, values[i]);
+        void add(ChangeEvent e) throws SQLException {
+            Kind k = Kind.of(e);
+            String key = Arrays.deepToString(e.key());
+            String oldKey = e.changesKey() ? Arrays.deepToString(e.keyOf(e.before())) : key;
+            if (k != kind || !e.table().equals(table) || !e.schema().equals(schema) || batch.size() >= batchSize
+                    || keys.contains(key) || keys.contains(oldKey)) {
+                flush();
+                kind = k;
+                table = e.table();
+                schema = e.schema();
             }
-            statement.addBatch();
-            if (first == null) {
-                first = e;
-            }
-            size++;
+            batch.add(e);
+            keys.add(key);
+            keys.add(oldKey);
         }
 
-        void execute() throws SQLException {
+        void flush() throws SQLException {
+            if (batch.isEmpty()) {
+                return;
+            }
+            TableGuards guards = kind == Kind.UPSERT ? null
+                    : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
+            PreparedStatement ps = statements.get(sql(guards));
+            for (ChangeEvent e : batch) {
+                bind(ps, e, guards);
+                ps.addBatch();
+            }
+            int[] counts;
             try {
-                statement.executeBatch();
-            } catch (SQLException e) {
-                throw new ApplyException(key.kind + " of " + size + " row(s) into " + key.table
-                        + " failed (first row: " + first + "): " + e.getMessage(), e);
+                counts = ps.executeBatch();
+            } catch (BatchUpdateException failed) {
+                counts = afterFailedBatch(failed);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                int count = i < counts.length ? counts[i] : Statement.EXECUTE_FAILED;
+                settle(batch.get(i), count, guards);
+            }
+            batch.clear();
+            keys.clear();
+        }
+
+        private String sql(TableGuards g) {
+            return switch (kind) {
+                case UPSERT -> dialect.upsert(table, schema);
+                case INSERT -> dialect.insert(table, schema);
+                case UPDATE -> dialect.guardedUpdate(table, schema, g.columns());
+                case DELETE -> dialect.guardedDelete(table, schema, g.columns());
+                case ECHO_MATCH -> dialect.matchesRow(table, schema, g.columns());
+                case ECHO_DELETE -> dialect.deleteByKey(table, schema);
+            };
+        }
+
+        private void bind(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
+            switch (kind) {
+                case UPSERT, INSERT -> statements.bindValues(ps, 1, e.after());
+                case UPDATE -> resolver.bindGuarded(ps, e, g);
+                case DELETE -> resolver.bindKeyAndGuards(ps, 1, e.before(), e, g);
+                case ECHO_DELETE -> statements.bindValues(ps, 1, e.keyOf(e.before()));
+                case ECHO_MATCH -> resolver.bindKeyAndGuards(ps, 1, e.after(), e, g);
+            }
+        }
+
+        /**
+         * Statements of a failed batch that the driver marks as failed were not applied (a multi-row
+         * INSERT fails as a whole); they are run again one by one. A deadlock or lock timeout is
+         * thrown by the driver itself and retried by the committer; this checks once more that
+         * the transaction is still the one holding the commit marker.
+         */
+        private int[] afterFailedBatch(BatchUpdateException failed) throws SQLException {
+            if (!markers.exists(committable)) {
+                throw new SQLException("the apply transaction was rolled back by the target while applying "
+                        + batch.size() + " row(s) of " + table + ": " + failed.getMessage(), "40001", failed);
+            }
+            return failed.getUpdateCounts();
+        }
+
+        private void settle(ChangeEvent e, int count, TableGuards g) throws SQLException {
+            boolean failed = count == Statement.EXECUTE_FAILED;
+            if (failed && kind != Kind.INSERT && kind != Kind.UPDATE) {
+                count = applyAlone(e, g); // these cannot fail on a duplicate key: the error is real
+            }
+            ConflictRecord conflict = null;
+            switch (kind) {
+                case UPSERT -> { }
+                case INSERT -> conflict = failed ? resolver.insertFailed(e, g) : null;
+                case UPDATE -> conflict = failed ? resolver.updateFailed(e, g)
+                        : count == 0 ? resolver.updateMissed(e, g) : null;
+                case DELETE -> conflict = count == 0 ? resolver.deleteMissed(e, g) : null;
+                case ECHO_MATCH -> {
+                    if (count == 1) {
+                        echoesConfirmed++;
+                    } else {
+                        resolver.forceEcho(e);
+                        echoesApplied++;
+                    }
+                }
+                case ECHO_DELETE -> {
+                    if (count == 1) {
+                        echoesApplied++;
+                    } else {
+                        echoesConfirmed++;
+                    }
+                }
+            }
+            if (conflict != null) {
+                conflicts.add(conflict);
+                conflicts.addAll(resolver.drainReplaced());
+            }
+        }
+
+        /** Runs one statement of a failed batch alone: it works now, or its own error names the row. */
+        private int applyAlone(ChangeEvent e, TableGuards g) throws SQLException {
+            PreparedStatement ps = statements.get(sql(g));
+            ps.clearParameters();
+            bind(ps, e, g);
+            try {
+                return ps.executeUpdate();
+            } catch (SQLException refused) {
+                throw new ApplyException(kind + " into " + table + " failed (row: " + e + "): "
+                        + refused.getMessage(), refused);
             }
         }
     }

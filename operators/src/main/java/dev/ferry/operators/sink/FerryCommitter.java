@@ -4,7 +4,7 @@ import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.Op;
 import dev.ferry.dialect.Dialect;
 import dev.ferry.dialect.Dialects;
-import dev.ferry.operators.Endpoint;
+import dev.ferry.operators.conflict.Resolution;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -50,9 +50,9 @@ final class FerryCommitter implements Committer<FerryCommittable> {
         for (CommitRequest<FerryCommittable> request : ordered) {
             FerryCommittable c = request.getCommittable();
             try {
-                ChangeApplier.Outcome outcome = applyWithRetries(c);
-                record(c, outcome);
-                if (outcome == ChangeApplier.Outcome.ALREADY_APPLIED) {
+                ChangeApplier.Result result = applyWithRetries(c);
+                record(c, result);
+                if (result.outcome() == ChangeApplier.Outcome.ALREADY_APPLIED) {
                     request.signalAlreadyCommitted();
                 }
             } catch (SQLException e) {
@@ -63,7 +63,7 @@ final class FerryCommitter implements Committer<FerryCommittable> {
         }
     }
 
-    private ChangeApplier.Outcome applyWithRetries(FerryCommittable c) throws SQLException, InterruptedException {
+    private ChangeApplier.Result applyWithRetries(FerryCommittable c) throws SQLException, InterruptedException {
         long deadline = clock.getAsLong() + settings.retryTimeout().toMillis();
         long backoff = 100;
         while (true) {
@@ -91,7 +91,7 @@ final class FerryCommitter implements Committer<FerryCommittable> {
                 String version = connection.getMetaData().getDatabaseProductVersion();
                 Dialect dialect = Dialects.forUrl(settings.target().jdbcUrl(), version);
                 applier = new ChangeApplier(connection, dialect, settings.channel(), settings.direction(),
-                        settings.batchSize());
+                        settings.batchSize(), settings.conflicts());
             } catch (ClassNotFoundException e) {
                 throw new SQLException("MySQL JDBC driver missing from the job jar", "08001", e);
             }
@@ -107,7 +107,9 @@ final class FerryCommitter implements Committer<FerryCommittable> {
         connections.closeConnection();
     }
 
-    private void record(FerryCommittable c, ChangeApplier.Outcome outcome) {
+    private void record(FerryCommittable c, ChangeApplier.Result result) {
+        ChangeApplier.Outcome outcome = result.outcome();
+        metrics.echoes(result.echoesConfirmed(), result.echoesApplied());
         long now = clock.getAsLong();
         Set<String> transactions = new HashSet<>();
         long rows = 0;
@@ -116,7 +118,7 @@ final class FerryCommitter implements Committer<FerryCommittable> {
                 if (settings.isOwnHeartbeat(e)) {
                     metrics.lag(now - settings.heartbeatTimestamp(e));
                 }
-            } else if (e.op() != Op.DDL) {
+            } else if (e.op() != Op.DDL && !e.isEcho()) {
                 rows++;
                 if (e.txId() != null) {
                     transactions.add(e.txId());
@@ -125,6 +127,15 @@ final class FerryCommitter implements Committer<FerryCommittable> {
         }
         if (outcome == ChangeApplier.Outcome.APPLIED) {
             metrics.applied(rows, transactions.size());
+            metrics.conflictFollowUps(result.followUps());
+            for (ConflictRecord conflict : result.conflicts()) {
+                metrics.conflict(conflict.type(), conflict.resolution());
+                if (conflict.resolution() == Resolution.KEPT_FOR_OPERATOR) {
+                    LOG.warn("{}: conflict on {} key {} ({}) kept for an operator: see ferry.ferry_conflict at {}",
+                            settings.direction(), conflict.event().table(), conflict.key(), conflict.type().label(),
+                            settings.target());
+                }
+            }
         } else if (outcome == ChangeApplier.Outcome.DDL_APPLIED
                 || outcome == ChangeApplier.Outcome.DDL_ALREADY_SATISFIED) {
             metrics.ddl(outcome == ChangeApplier.Outcome.DDL_APPLIED);

@@ -1,5 +1,9 @@
 package dev.ferry.operators.sink;
 
+import dev.ferry.operators.conflict.ConflictType;
+import dev.ferry.operators.conflict.Resolution;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
@@ -14,10 +18,21 @@ final class SinkMetrics {
     private final Counter ddlApplied;
     private final Counter ddlAlreadySatisfied;
     private final Histogram lagHistogram;
+    private final MetricGroup group;
+    private final Counter conflicts;
+    private final Counter echoesConfirmed;
+    private final Counter echoesApplied;
+    private final Counter conflictFollowUps;
+    private final Map<String, Counter> byLabel = new HashMap<>();
     private volatile long lagMs = -1;
 
     SinkMetrics(MetricGroup group) {
+        this.group = group;
         rows = group.counter("appliedRows");
+        conflicts = group.counter("conflicts");
+        echoesConfirmed = group.counter("echoesConfirmed");
+        echoesApplied = group.counter("echoesApplied");
+        conflictFollowUps = group.counter("conflictFollowUps");
         transactions = group.counter("appliedTransactions");
         repeatedCommits = group.counter("repeatedCommitsSkipped");
         ddlApplied = group.counter("ddlApplied");
@@ -35,6 +50,25 @@ final class SinkMetrics {
 
     void ddl(boolean executed) {
         (executed ? ddlApplied : ddlAlreadySatisfied).inc();
+    }
+
+    /** Counts a conflict in total, by type and by resolution (groups conflictType / conflictResolution). */
+    void conflict(ConflictType type, Resolution resolution) {
+        conflicts.inc();
+        byLabel.computeIfAbsent("type:" + type.label(),
+                k -> group.addGroup("conflictType", type.label()).counter("conflicts")).inc();
+        byLabel.computeIfAbsent("resolution:" + resolution.label(),
+                k -> group.addGroup("conflictResolution", resolution.label()).counter("conflicts")).inc();
+    }
+
+    /** Changes that only continued a recorded conflict on the same row (see ConflictLog). */
+    void conflictFollowUps(long n) {
+        conflictFollowUps.inc(n);
+    }
+
+    void echoes(long confirmed, long applied) {
+        echoesConfirmed.inc(confirmed);
+        echoesApplied.inc(applied);
     }
 
     void skippedRepeat() {

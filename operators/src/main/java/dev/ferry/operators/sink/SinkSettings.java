@@ -2,6 +2,7 @@ package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.operators.Endpoint;
+import dev.ferry.operators.conflict.ConflictRules;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,9 +19,18 @@ public record SinkSettings(
         boolean transactional,
         int batchSize,
         Duration retryTimeout,
-        Duration heartbeatInterval) implements Serializable {
+        Duration heartbeatInterval,
+        ConflictRules conflicts) implements Serializable {
+
+    /** Settings whose conflicts go the source's way (one-way channels, tests). */
+    public SinkSettings(String channel, String direction, Endpoint source, Endpoint target, boolean transactional,
+            int batchSize, Duration retryTimeout, Duration heartbeatInterval) {
+        this(channel, direction, source, target, transactional, batchSize, retryTimeout, heartbeatInterval,
+                ConflictRules.homeWins(source.site(), source.site()));
+    }
 
     public SinkSettings {
+        Objects.requireNonNull(conflicts);
         Objects.requireNonNull(channel);
         Objects.requireNonNull(direction);
         Objects.requireNonNull(source);

@@ -1,0 +1,336 @@
+package dev.ferry.it;
+
+import static dev.ferry.it.Sites.await;
+import static dev.ferry.it.Sites.awaitSameRows;
+import static dev.ferry.it.Sites.q;
+import static dev.ferry.it.TwoWayITBase.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.cli.LocalRunner;
+import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.ServerKind;
+import dev.ferry.testing.TestServers;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLTransactionRollbackException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Both sites write the same rows while both directions run. Under priority, newer-wins and
+ * source-wins the sites must end identical; under target-wins and manual every remaining
+ * difference must be explained by a recorded conflict. Replication never pauses.
+ */
+abstract class ConflictITBase {
+    private static final Duration TIMEOUT = TwoWayITBase.TIMEOUT;
+    private static final AtomicInteger CHANNELS = new AtomicInteger();
+    private static final String ORDER_DDL = " (id BIGINT PRIMARY KEY, order_no VARCHAR(32) NOT NULL,"
+            + " amount DECIMAL(12,2), updated DATETIME(6), UNIQUE KEY order_no (order_no))";
+
+    @TempDir
+    Path stateDir;
+
+    LocalRunner runner;
+    long failedAtStart;
+    final List<String> problems = new CopyOnWriteArrayList<>();
+
+    abstract ServerKind kind();
+
+    @AfterEach
+    void stopRunner() throws Exception {
+        if (runner != null) {
+            runner.close();
+        }
+    }
+
+    /**
+     * The seed's dual write: the same order updated at both sites at once, one table per policy,
+     * plus an insert at each site that collides on a unique key. Then later changes to the same rows
+     * replicate without new conflicts.
+     */
+    @Test
+    void theSeedsDualWriteResolvesTheSameWayAtBothSitesUnderEveryPolicy() throws Exception {
+        Mesh mesh = twoSites("dual");
+        String db = mesh.database;
+        List<String> tables = List.of("prio_sh", "prio_us", "newer", "source", "target", "manual");
+        for (DatabaseServer site : mesh.sites.values()) {
+            for (String t : tables) {
+                exec(site, db, "CREATE TABLE vgp_order_" + t + ORDER_DDL,
+                        "INSERT INTO vgp_order_" + t + " VALUES (1, 'SO-1', 100.00, '2026-11-24 09:00:00.000000')");
+            }
+        }
+        String p = db.replace(".", "\\\\.");
+        mesh.extraYaml = "conflicts:\n"
+                + "  default: { priority: sh }\n"
+                + "  tables:\n"
+                + "    - { match: '" + p + "\\.vgp_order_prio_us', priority: us }\n"
+                + "    - { match: '" + p + "\\.vgp_order_newer', newer-wins: updated }\n"
+                + "    - { match: '" + p + "\\.vgp_order_source', policy: source-wins }\n"
+                + "    - { match: '" + p + "\\.vgp_order_target', policy: target-wins }\n"
+                + "    - { match: '" + p + "\\.vgp_order_manual', policy: manual }\n";
+        start(mesh);
+        mesh.awaitReaders("vgp_order_prio_sh", "VALUES (%1$d, 'probe%1$d', 0, NULL)");
+        failedAtStart = FlinkRest.failedCheckpoints(runner);
+        DatabaseServer sh = mesh.site("sh");
+        DatabaseServer us = mesh.site("us");
+
+        // both sites update order 1 in every table in one transaction each, at the same time; us's
+        // version is the newer one; and each inserts an order whose number the other one also uses
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> dualWrite(sh, db, tables, "111.00", "2026-11-24 10:00:00.000001", 10)),
+                CompletableFuture.runAsync(() -> dualWrite(us, db, tables, "222.00", "2026-11-24 10:00:00.000002", 20)))
+                .join();
+
+        for (String t : List.of("prio_sh", "prio_us", "newer", "source")) {
+            awaitSameRows(sh, us, db, "vgp_order_" + t, TIMEOUT);
+        }
+        assertThat(amount(us, db, "prio_sh")).isEqualTo("111.00");
+        assertThat(amount(sh, db, "prio_us")).isEqualTo("222.00");
+        assertThat(amount(sh, db, "newer")).isEqualTo("222.00");
+        assertThat(amount(sh, db, "source")).isEqualTo("222.00"); // the home site's decision reaches us through the echo
+        // the colliding inserts: sh's order survives at both sites (priority sh, the default)
+        assertThat(ids(sh, db, "prio_sh")).containsExactly(1L, 10L);
+
+        // target-wins and manual keep each site's own version; the conflict records explain it
+        await(() -> conflicts(sh, mesh, "target").size() == 2 && conflicts(us, mesh, "target").size() == 2
+                && conflicts(sh, mesh, "manual").size() == 2 && conflicts(us, mesh, "manual").size() == 2,
+                TIMEOUT, "the target-wins and manual conflicts to be recorded at both sites");
+        assertThat(amount(sh, db, "target")).isEqualTo("111.00");
+        assertThat(amount(us, db, "target")).isEqualTo("222.00");
+        assertThat(conflicts(sh, mesh, "manual")).containsExactlyInAnyOrder(
+                "us->sh [1] update-mismatch kept-for-operator", "us->sh [20] insert-unique-key kept-for-operator");
+        assertThat(conflicts(us, mesh, "target")).containsExactlyInAnyOrder(
+                "sh->us [1] update-mismatch target-kept", "sh->us [10] insert-unique-key target-kept");
+
+        // every conflict is recorded where it was met, with the resolution both sites agree on
+        assertThat(conflicts(us, mesh, "prio_sh")).containsExactlyInAnyOrder(
+                "sh->us [1] update-mismatch incoming-applied", "sh->us [10] insert-unique-key incoming-applied",
+                "sh->us [20] insert-unique-key incoming-applied"); // us's order 20 gave way to sh's order 10
+        assertThat(conflicts(sh, mesh, "prio_sh")).containsExactlyInAnyOrder(
+                "us->sh [1] update-mismatch target-kept", "us->sh [20] insert-unique-key target-kept");
+        assertThat(conflicts(sh, mesh, "newer")).contains("us->sh [1] update-mismatch incoming-applied");
+        assertThat(conflicts(us, mesh, "newer")).contains("sh->us [1] update-mismatch target-kept");
+        assertThat(conflicts(us, mesh, "source")).contains("sh->us [1] update-mismatch incoming-applied");
+        assertThat(ids(us, db, "source")).containsExactly(1L, 20L);
+
+        // later changes to the same key, one site after the other, replicate as usual with no new conflicts
+        long recorded = allConflicts(sh, mesh) + allConflicts(us, mesh);
+        for (String t : List.of("prio_sh", "prio_us", "newer", "source")) {
+            exec(us, db, "UPDATE vgp_order_" + t + " SET amount = 333.00, updated = '2026-11-24 11:00:00' WHERE id = 1");
+            await(() -> "333.00".equals(amount(sh, db, t)), TIMEOUT, "a later change of " + t + " at us to reach sh");
+            exec(sh, db, "UPDATE vgp_order_" + t + " SET order_no = 'SO-1b' WHERE id = 1");
+            await(() -> "SO-1b".equals(orderNo(us, db, t)), TIMEOUT, "a later change of " + t + " at sh to reach us");
+            awaitSameRows(sh, us, db, "vgp_order_" + t, TIMEOUT);
+        }
+        assertThat(allConflicts(sh, mesh) + allConflicts(us, mesh)).isEqualTo(recorded);
+        assertNeverPaused();
+    }
+
+    /**
+     * Randomized dual writes: both sites insert, update and delete on the same 300 keys of two
+     * tables (priority of sh, and newer-wins on a version column), in single statements and small
+     * transactions. Then the load stops and both sites must end identical, with every conflict
+     * counted in the metrics also recorded in the table, and replication never paused.
+     */
+    @Test
+    void randomizedDualWritesOnOverlappingKeysConverge() throws Exception {
+        Mesh mesh = twoSites("random");
+        String db = mesh.database;
+        for (DatabaseServer site : mesh.sites.values()) {
+            exec(site, db, "CREATE TABLE r_priority (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)",
+                    "CREATE TABLE r_newer (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)");
+        }
+        mesh.extraYaml = "conflicts:\n  tables:\n    - { match: '.*\\.r_newer', newer-wins: ver }\n";
+        start(mesh);
+        mesh.awaitReaders("r_priority", "VALUES (%d, 'probe', 0)");
+        failedAtStart = FlinkRest.failedCheckpoints(runner);
+
+        int operations = Integer.getInteger("ferry.it.conflictOps", 20_000);
+        AtomicLong version = new AtomicLong();
+        CompletableFuture.allOf(mesh.sites.entrySet().stream().map(site -> CompletableFuture.runAsync(
+                () -> randomLoad(site.getValue(), db, operations, version, site.getKey().hashCode())))
+                .toArray(CompletableFuture[]::new)).join();
+
+        DatabaseServer sh = mesh.site("sh");
+        DatabaseServer us = mesh.site("us");
+        for (String table : List.of("r_priority", "r_newer")) {
+            try {
+                awaitSameRows(sh, us, db, table, TIMEOUT);
+            } catch (AssertionError e) {
+                debugDump(sh, us, db, table, mesh);
+                throw e;
+            }
+        }
+        long recorded = allConflicts(sh, mesh) + allConflicts(us, mesh);
+        assertThat(recorded).as("conflicts met under overlapping writes").isPositive();
+        long followUps = followUps(sh, mesh) + followUps(us, mesh);
+        await(() -> FlinkRest.metricSum(runner, ConflictITBase::isConflictTotal) == recorded
+                && FlinkRest.metricSum(runner, id -> id.endsWith(".conflictFollowUps")) == followUps, TIMEOUT,
+                "the conflict metrics to match the conflict tables");
+        assertNeverPaused();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static void dualWrite(DatabaseServer site, String db, List<String> tables, String amount, String updated,
+            long newId) {
+        List<String> sql = new ArrayList<>();
+        sql.add("START TRANSACTION");
+        for (String t : tables) {
+            sql.add("UPDATE vgp_order_" + t + " SET amount = " + amount + ", updated = '" + updated + "' WHERE id = 1");
+            sql.add("INSERT INTO vgp_order_" + t + " VALUES (" + newId + ", 'SO-X', " + amount + ", '" + updated + "')");
+        }
+        sql.add("COMMIT");
+        exec(site, db, sql.toArray(String[]::new));
+    }
+
+    private static void randomLoad(DatabaseServer site, String db, int operations, AtomicLong version, long seed) {
+        Random random = new Random(seed);
+        try (Connection c = site.connect(db)) {
+            for (int done = 0; done < operations; ) {
+                int inTransaction = random.nextInt(10) == 0 ? 3 : 1;
+                c.setAutoCommit(inTransaction == 1);
+                try {
+                    for (int i = 0; i < inTransaction; i++, done++) {
+                        randomChange(c, random, version);
+                    }
+                    if (inTransaction > 1) {
+                        c.commit();
+                    }
+                } catch (SQLTransactionRollbackException deadlock) {
+                    // Ferry's apply transaction holds the same rows: as a user would, give up this one
+                    if (!c.getAutoCommit()) {
+                        c.rollback();
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(site.name() + ": random load failed", e);
+        }
+    }
+
+    private static void randomChange(Connection c, Random random, AtomicLong version) throws SQLException {
+        String table = random.nextBoolean() ? "r_priority" : "r_newer";
+        long key = 1 + random.nextInt(300);
+        int action = random.nextInt(10);
+        String sql = action < 4 ? "UPDATE " + table + " SET v = ?, ver = ? WHERE id = ?"
+                : action < 7 ? "INSERT INTO " + table + " (v, ver, id) VALUES (?, ?, ?)"
+                : "DELETE FROM " + table + " WHERE id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (action < 7) {
+                ps.setString(1, Long.toHexString(random.nextLong()));
+                ps.setLong(2, version.incrementAndGet());
+                ps.setLong(3, key);
+            } else {
+                ps.setLong(1, key);
+            }
+            ps.executeUpdate();
+        } catch (SQLIntegrityConstraintViolationException exists) {
+            // an insert of a key this site has: as a user would, move on
+        }
+    }
+
+    /** On divergence: the first differing keys, with every conflict both sites recorded for them. */
+    private static void debugDump(DatabaseServer sh, DatabaseServer us, String db, String table, Mesh mesh) {
+        java.util.Set<Object> keys = new java.util.TreeSet<>();
+        Map<Object, String> a = new java.util.HashMap<>();
+        Map<Object, String> b = new java.util.HashMap<>();
+        for (List<Object> r : sh.query("SELECT id, v, ver FROM " + q(db) + "." + table)) {
+            a.put(((Number) r.get(0)).longValue(), r.get(1) + "/" + r.get(2));
+        }
+        for (List<Object> r : us.query("SELECT id, v, ver FROM " + q(db) + "." + table)) {
+            b.put(((Number) r.get(0)).longValue(), r.get(1) + "/" + r.get(2));
+        }
+        keys.addAll(a.keySet());
+        keys.addAll(b.keySet());
+        int shown = 0;
+        for (Object k : keys) {
+            if (!java.util.Objects.equals(a.get(k), b.get(k)) && shown++ < 6) {
+                System.out.println("DIFF key " + k + " sh=" + a.get(k) + " us=" + b.get(k));
+                for (DatabaseServer site : List.of(sh, us)) {
+                    for (List<Object> r : site.query("SELECT direction, conflict_type, resolution, incoming_before,"
+                            + " incoming_after, target_row, detected_at FROM ferry.ferry_conflict WHERE channel = ?"
+                            + " AND table_name = ? AND row_key = ? ORDER BY id", mesh.name, table, "[" + k + "]")) {
+                        System.out.println("  at " + site.name() + ": " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isConflictTotal(String metricId) {
+        return metricId.endsWith(".conflicts") && !metricId.contains("conflictType")
+                && !metricId.contains("conflictResolution");
+    }
+
+    /** No job restarted, and no checkpoint failed once the jobs were running (before that, triggers are refused). */
+    private void assertNeverPaused() {
+        assertThat(FlinkRest.restarts(runner)).as("job restarts").isZero();
+        assertThat(FlinkRest.failedCheckpoints(runner) - failedAtStart).as("failed checkpoints").isZero();
+        assertThat(problems).isEmpty();
+    }
+
+    private Mesh twoSites(String prefix) {
+        DatabaseServer sh = TestServers.site(kind(), "sh");
+        DatabaseServer us = TestServers.site(kind(), "us");
+        String db = sh.createDatabase(prefix);
+        us.execute("CREATE DATABASE " + q(db));
+        Map<String, DatabaseServer> sites = new LinkedHashMap<>();
+        sites.put("sh", sh);
+        sites.put("us", us);
+        return new Mesh("cf" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), db, sites, stateDir,
+                false);
+    }
+
+    private void start(Mesh mesh) throws Exception {
+        runner = new LocalRunner(mesh.config(), 0, problems::add);
+        runner.start();
+    }
+
+    private static String amount(DatabaseServer site, String db, String table) {
+        return String.valueOf(site.query("SELECT amount FROM " + q(db) + ".vgp_order_" + table + " WHERE id = 1")
+                .get(0).get(0));
+    }
+
+    private static String orderNo(DatabaseServer site, String db, String table) {
+        return String.valueOf(site.query("SELECT order_no FROM " + q(db) + ".vgp_order_" + table + " WHERE id = 1")
+                .get(0).get(0));
+    }
+
+    private static List<Long> ids(DatabaseServer site, String db, String table) {
+        return site.query("SELECT id FROM " + q(db) + ".vgp_order_" + table + " WHERE id > 0 ORDER BY id").stream()
+                .map(r -> ((Number) r.get(0)).longValue()).toList();
+    }
+
+    /** "direction key type resolution" of each conflict recorded at {@code site} on one table. */
+    private static List<String> conflicts(DatabaseServer site, Mesh mesh, String table) {
+        return site.query("SELECT direction, row_key, conflict_type, resolution FROM ferry.ferry_conflict"
+                + " WHERE channel = ? AND table_name = ? AND row_key NOT LIKE '[-%' ORDER BY id", // not the probes
+                mesh.name, "vgp_order_" + table).stream()
+                .map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2) + " " + r.get(3)).toList();
+    }
+
+    private static long followUps(DatabaseServer site, Mesh mesh) {
+        return ((Number) site.query("SELECT COALESCE(SUM(follow_ups), 0) FROM ferry.ferry_conflict WHERE channel = ?",
+                mesh.name).get(0).get(0)).longValue();
+    }
+
+    private static long allConflicts(DatabaseServer site, Mesh mesh) {
+        return ((Number) site.query("SELECT COUNT(*) FROM ferry.ferry_conflict WHERE channel = ?", mesh.name)
+                .get(0).get(0)).longValue();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ferry.operators.conflict;
+
+import dev.ferry.common.TableId;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The conflict rules of one direction: a rule per table pattern (first match wins) and a default.
+ * {@code sourceSite} is where this direction's changes come from; {@code homeSite}, the channel's
+ * first site, breaks newer-wins ties.
+ */
+public final class ConflictRules implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** One {@code tables:} entry: a regular expression on {@code db.table} and its rule. */
+    public record TableMatch(Pattern pattern, TableConflictRule rule) implements Serializable {}
+
+    private final TableConflictRule defaultRule;
+    private final List<TableMatch> tables;
+    private final String sourceSite;
+    private final String homeSite;
+
+    public ConflictRules(TableConflictRule defaultRule, List<TableMatch> tables, String sourceSite, String homeSite) {
+        this.defaultRule = Objects.requireNonNull(defaultRule);
+        this.tables = List.copyOf(tables);
+        this.sourceSite = Objects.requireNonNull(sourceSite);
+        this.homeSite = Objects.requireNonNull(homeSite);
+    }
+
+    /** The channel default when a channel file says nothing: the home site wins, every column compared. */
+    public static ConflictRules homeWins(String sourceSite, String homeSite) {
+        return new ConflictRules(new TableConflictRule(ConflictPolicy.priority(homeSite), true), List.of(),
+                sourceSite, homeSite);
+    }
+
+    public TableConflictRule ruleFor(TableId table) {
+        String name = table.database() + "." + table.table();
+        for (TableMatch m : tables) {
+            if (m.pattern().matcher(name).matches()) {
+                return m.rule();
+            }
+        }
+        return defaultRule;
+    }
+
+    public String sourceSite() {
+        return sourceSite;
+    }
+
+    public String homeSite() {
+        return homeSite;
+    }
+
+    /**
+     * Whether the incoming change wins over the target row.
+     *
+     * @param versionOrder for newer-wins: the incoming version compared with the target's (negative,
+     *     zero or positive; a missing value is older than any value), ignored by the other policies
+     */
+    public boolean incomingWins(ConflictPolicy policy, int versionOrder) {
+        return switch (policy.kind()) {
+            case PRIORITY -> sourceSite.equals(policy.site());
+            case NEWER_WINS -> versionOrder != 0 ? versionOrder > 0 : sourceSite.equals(homeSite);
+            case SOURCE_WINS -> true;
+            case TARGET_WINS, MANUAL -> false;
+        };
+    }
+}

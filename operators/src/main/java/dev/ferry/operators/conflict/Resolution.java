@@ -1,0 +1,23 @@
+package dev.ferry.operators.conflict;
+
+/** What Ferry did about a conflict. Names are as stored in ferry_conflict. */
+public enum Resolution {
+    /** The incoming change was applied over the target row. */
+    INCOMING_APPLIED("incoming-applied"),
+    /** The target row was kept and the incoming change dropped. */
+    TARGET_KEPT("target-kept"),
+    /** The target row was kept; an operator decides (policy manual). */
+    KEPT_FOR_OPERATOR("kept-for-operator"),
+    /** Both sides already agree (a delete of a row that is gone). */
+    NOTHING_TO_DO("nothing-to-do");
+
+    private final String label;
+
+    Resolution(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.ferry.operators.sink;
+
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.RowSchema;
+import dev.ferry.common.TableId;
+import dev.ferry.dialect.ColumnInfo;
+import dev.ferry.dialect.Dialect;
+import dev.ferry.operators.conflict.ConflictPolicy;
+import dev.ferry.operators.conflict.ConflictRules;
+import dev.ferry.operators.conflict.ConflictType;
+import dev.ferry.operators.conflict.Resolution;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Handles, one by one, the changes whose batched guarded statement did not fit the target row. It
+ * locks and reads that row, decides by the table's policy, applies the winner, and returns what to
+ * record. Everything happens inside the apply transaction, so the resolution and its record commit
+ * together with the rest of the committable, or not at all.
+ */
+final class ConflictResolver {
+    private static final ColumnInfo[] NO_GUARDS = new ColumnInfo[0];
+
+    private final Dialect dialect;
+    private final ConflictRules rules;
+    private final Statements statements;
+    private final List<ConflictRecord> replaced = new ArrayList<>();
+
+    ConflictResolver(Dialect dialect, ConflictRules rules, Statements statements) {
+        this.dialect = dialect;
+        this.rules = rules;
+        this.statements = statements;
+    }
+
+    /** A plain INSERT failed: its key exists, or a unique key of another row holds its values. */
+    ConflictRecord insertFailed(ChangeEvent e, TableGuards g) throws SQLException {
+        Probe p = probe(e, g, e.after(), e.keyOf(e.after()), e.after());
+        if (p.found) {
+            return p.sameAsImage ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e));
+        }
+        try {
+            executeAlone(dialect.insert(e.table(), e.schema()), ps -> statements.bindValues(ps, 1, e.after()));
+            return null;
+        } catch (SQLIntegrityConstraintViolationException duplicate) {
+            return uniqueCollision(e, g, ConflictType.INSERT_UNIQUE, duplicate,
+                    () -> executeAlone(dialect.insert(e.table(), e.schema()),
+                            ps -> statements.bindValues(ps, 1, e.after())));
+        }
+    }
+
+    /** A guarded UPDATE changed no row: the row is gone or differs from the before image. */
+    ConflictRecord updateMissed(ChangeEvent e, TableGuards g) throws SQLException {
+        Probe p = probe(e, g, e.after(), e.keyOf(e.before()), e.after());
+        if (!p.found) {
+            return decide(e, g, ConflictType.UPDATE_MISSING, p, () -> upsert(e));
+        }
+        return p.sameAsImage ? null : decide(e, g, ConflictType.UPDATE_MISMATCH, p, () -> forceUpdate(e));
+    }
+
+    /** A guarded UPDATE raised an error: run it alone to see which, and resolve a duplicate key. */
+    ConflictRecord updateFailed(ChangeEvent e, TableGuards g) throws SQLException {
+        try {
+            int updated = executeAlone(dialect.guardedUpdate(e.table(), e.schema(), g.columns()),
+                    ps -> bindGuarded(ps, e, g));
+            return updated == 1 ? null : updateMissed(e, g);
+        } catch (SQLIntegrityConstraintViolationException duplicate) {
+            return uniqueCollision(e, g, ConflictType.UPDATE_UNIQUE, duplicate, () -> forceUpdate(e));
+        }
+    }
+
+    /** A guarded DELETE deleted nothing: the row is gone already, or differs from the before image. */
+    ConflictRecord deleteMissed(ChangeEvent e, TableGuards g) throws SQLException {
+        Probe p = probe(e, g, e.before(), e.keyOf(e.before()), e.before());
+        if (!p.found) {
+            return new ConflictRecord(e, ConflictType.DELETE_MISSING, Resolution.NOTHING_TO_DO, g.rule().policy(),
+                    null);
+        }
+        return decide(e, g, ConflictType.DELETE_MISMATCH, p, () -> deleteByKey(e.table(), e.schema(),
+                e.keyOf(e.before())));
+    }
+
+    /**
+     * An echo whose row is not the echoed version here: the home site's row is the truth, so it is
+     * written over whatever this site has. If this site changed the row again meanwhile, that change
+     * reaches the home site after this echo and comes back as a later echo (or the home site's own
+     * newer change overwrites it), so the row settles on the home site's version either way.
+     */
+    void forceEcho(ChangeEvent e) throws SQLException {
+        if (e.changesKey()) {
+            deleteByKey(e.table(), e.schema(), e.keyOf(e.before()));
+        }
+        upsert(e);
+    }
+
+    /** Binds a guarded UPDATE: the after image, then the before image's key and guard columns. */
+    int bindGuarded(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
+        int next = statements.bindValues(ps, 1, e.after());
+        return bindKeyAndGuards(ps, next, e.before(), e, g);
+    }
+
+    int bindKeyAndGuards(PreparedStatement ps, int index, Object[] row, ChangeEvent e, TableGuards g)
+            throws SQLException {
+        int next = statements.bindValues(ps, index, e.keyOf(row));
+        return statements.bindGuards(ps, next, row, g.indexes(), g.columns());
+    }
+
+    private ConflictRecord uniqueCollision(ChangeEvent e, TableGuards g, ConflictType type,
+            SQLIntegrityConstraintViolationException duplicate, Action applyIncoming) throws SQLException {
+        List<Object[]> colliders = collidingKeys(e, g);
+        if (colliders.isEmpty()) {
+            throw duplicate; // not a key Ferry can see (a functional index?): fail loudly rather than guess
+        }
+        Probe p = probe(e, g, e.after(), colliders.get(0), e.after());
+        ConflictRecord decided = decide(e, g, type, p, () -> {
+            for (Object[] key : colliders) {
+                deleteByKey(e.table(), e.schema(), key);
+            }
+            applyIncoming.run();
+        });
+        if (decided.resolution() == Resolution.INCOMING_APPLIED) {
+            for (Object[] key : colliders) {
+                replaced.add(new ConflictRecord(e, type, Resolution.INCOMING_APPLIED, decided.policy(), p.targetRow,
+                        key));
+            }
+        }
+        return decided;
+    }
+
+    /** Records for rows that lost a unique-key collision since the last call; cleared by it. */
+    List<ConflictRecord> drainReplaced() {
+        List<ConflictRecord> out = List.copyOf(replaced);
+        replaced.clear();
+        return out;
+    }
+
+    /** Primary keys of other rows that hold one of the incoming row's unique-key values. */
+    private List<Object[]> collidingKeys(ChangeEvent e, TableGuards g) throws SQLException {
+        List<Object[]> keys = new ArrayList<>();
+        Object[] own = e.keyOf(e.after());
+        for (List<ColumnInfo> unique : g.target().uniqueKeys()) {
+            if (unique.contains(null)) {
+                continue;
+            }
+            PreparedStatement ps = statements.get(dialect.lockByUniqueKey(e.table(), e.schema(), unique));
+            int i = 1;
+            for (ColumnInfo c : unique) {
+                int column = e.schema().indexOf(c.name());
+                dialect.bindForCompare(ps, i++, column < 0 ? null : e.after()[column], c);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object[] key = new Object[own.length];
+                    for (int k = 0; k < key.length; k++) {
+                        key[k] = rs.getObject(k + 1);
+                    }
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
+    }
+
+    private ConflictRecord decide(ChangeEvent e, TableGuards g, ConflictType type, Probe p, Action applyIncoming)
+            throws SQLException {
+        ConflictPolicy policy = g.rule().policy();
+        if (rules.incomingWins(policy, p.versionOrder)) {
+            applyIncoming.run();
+            return new ConflictRecord(e, type, Resolution.INCOMING_APPLIED, policy, p.targetRow);
+        }
+        Resolution kept = policy.kind() == ConflictPolicy.Kind.MANUAL ? Resolution.KEPT_FOR_OPERATOR
+                : Resolution.TARGET_KEPT;
+        return new ConflictRecord(e, type, kept, policy, p.targetRow);
+    }
+
+    /** Locks and reads the target row with {@code key}. */
+    private Probe probe(ChangeEvent e, TableGuards g, Object[] image, Object[] key, Object[] versionSource)
+            throws SQLException {
+        PreparedStatement ps = statements.get(dialect.lockConflictRow(e.table(), e.schema(), g.columns(), g.version()));
+        int i = statements.bindGuards(ps, 1, image, g.indexes(), g.columns());
+        if (g.version() != null) {
+            Object v = versionSource[g.versionIndex()];
+            for (int n = 0; n < 3; n++) {
+                dialect.bindForCompare(ps, i++, v, g.version());
+            }
+        }
+        statements.bindValues(ps, i, key);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return new Probe(false, false, 1, null); // incoming is newer than nothing
+            }
+            int order = rs.getObject(3) == null ? 0 : rs.getInt(3);
+            return new Probe(true, rs.getBoolean(2), order, rs.getString(1));
+        }
+    }
+
+    private void upsert(ChangeEvent e) throws SQLException {
+        executeAlone(dialect.upsert(e.table(), e.schema()), ps -> statements.bindValues(ps, 1, e.after()));
+    }
+
+    private void forceUpdate(ChangeEvent e) throws SQLException {
+        int updated = executeAlone(dialect.guardedUpdate(e.table(), e.schema(), NO_GUARDS), ps -> {
+            int next = statements.bindValues(ps, 1, e.after());
+            return statements.bindValues(ps, next, e.keyOf(e.before()));
+        });
+        if (updated == 0) {
+            upsert(e);
+        }
+    }
+
+    private void deleteByKey(TableId table, RowSchema schema, Object[] key) throws SQLException {
+        executeAlone(dialect.deleteByKey(table, schema), ps -> statements.bindValues(ps, 1, key));
+    }
+
+    private int executeAlone(String sql, Binder binder) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        ps.clearParameters();
+        binder.bind(ps);
+        return ps.executeUpdate();
+    }
+
+    private record Probe(boolean found, boolean sameAsImage, int versionOrder, String targetRow) {}
+
+    @FunctionalInterface
+    interface Binder {
+        int bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws SQLException;
+    }
+}

@@ -1,0 +1,303 @@
+package dev.ferry.operators.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.Op;
+import dev.ferry.common.RowSchema;
+import dev.ferry.common.TableId;
+import dev.ferry.dialect.Dialects;
+import dev.ferry.loop.FerryTables;
+import dev.ferry.operators.Endpoint;
+import dev.ferry.operators.conflict.ConflictPolicy;
+import dev.ferry.operators.conflict.ConflictRules;
+import dev.ferry.operators.conflict.TableConflictRule;
+import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.ServerKind;
+import dev.ferry.testing.TestServers;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Conflict detection and resolution in {@link ChangeApplier}, against real MariaDB and MySQL
+ * targets. Table {@code t (id PK, v, ver, u UNIQUE)}; the incoming changes come from site "sh"
+ * unless a test says otherwise, and "sh" is the home site.
+ */
+class ConflictApplyTest {
+    private static final RowSchema SCHEMA = new RowSchema(new String[] {"id", "v", "ver", "u"}, new int[] {0});
+
+    private DatabaseServer target;
+    private TableId table;
+    private Connection connection;
+    private String channel;
+    private long sequence;
+
+    void setUp(ServerKind kind) throws Exception {
+        target = TestServers.site(kind, "us");
+        target.execute(FerryTables.schemaStatements().toArray(String[]::new));
+        String db = target.createDatabase("conflict");
+        table = new TableId(db, "t");
+        channel = "conflict-" + db;
+        target.execute("CREATE TABLE `" + db + "`.t (id BIGINT PRIMARY KEY, v VARCHAR(20), ver BIGINT,"
+                + " u VARCHAR(20), UNIQUE KEY u (u))");
+        Properties p = new Properties();
+        p.setProperty("allowPublicKeyRetrieval", "true");
+        connection = new Endpoint("us", "127.0.0.1", target.port(), target.adminUser(), target.adminPassword(), p)
+                .connect();
+    }
+
+    @AfterEach
+    void closeConnection() throws Exception {
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void changesThatFitTheTargetAreAppliedWithoutConflicts(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'a', 1, 'u1'), (2, 'b', 1, 'u2')");
+        ChangeApplier.Result r = apply(priority("sh"), "sh",
+                insert(3, "c", 1, "u3"), insert(4, "d", 1, "u4"),
+                update(1, "a", 1, "u1", 1, "a2", 2, "u1"), update(1, "a2", 2, "u1", 1, "a3", 3, "u1"),
+                update(2, "b", 1, "u2", 20, "b", 1, "u2"), // a key change
+                delete(3, "c", 1, "u3"));
+        assertThat(r.conflicts()).isEmpty();
+        assertThat(rows()).containsExactly("1|a3|3|u1", "4|d|1|u4", "20|b|1|u2");
+        assertThat(conflictRows()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void everyKindOfConflictIsFoundAndResolvedForTheSiteWithPriority(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'target', 1, 'u1'), (2, 'target', 1, 'u2'), (4, 'target', 1, 'u4'), (7, 'x', 1, 'taken')");
+        ChangeApplier.Result r = apply(priority("sh"), "sh",
+                insert(1, "incoming", 2, "u1"),                               // key exists
+                update(2, "old", 1, "u2", 2, "incoming", 2, "u2"),            // before image differs
+                update(3, "old", 1, "u3", 3, "incoming", 2, "u3"),            // row missing
+                delete(4, "old", 1, "u4"),                                    // before image differs
+                delete(5, "gone", 1, "u5"),                                   // row missing
+                insert(6, "incoming", 1, "taken"));                           // unique key of row 7
+        assertThat(types(r)).containsExactly("insert-exists", "update-mismatch", "update-missing",
+                "delete-mismatch", "delete-missing", "insert-unique-key", "insert-unique-key");
+        assertThat(rows()).containsExactly("1|incoming|2|u1", "2|incoming|2|u2", "3|incoming|2|u3",
+                "6|incoming|1|taken");
+        assertThat(conflictRows()).containsExactly(
+                "[1]|insert-exists|incoming-applied",
+                "[2]|update-mismatch|incoming-applied",
+                "[3]|update-missing|incoming-applied",
+                "[4]|delete-mismatch|incoming-applied",
+                "[5]|delete-missing|nothing-to-do",
+                "[6]|insert-unique-key|incoming-applied",
+                "[7]|insert-unique-key|incoming-applied"); // row 7 gave way to row 6
+        assertThat(target.query("SELECT target_row FROM ferry.ferry_conflict WHERE channel = ? AND row_key = '[2]'",
+                channel).get(0).get(0).toString()).contains("\"target\"");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void theTargetIsKeptWhenTheOtherSiteHasPriority(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'target', 1, 'u1'), (2, 'target', 1, 'u2'), (4, 'target', 1, 'u4'), (7, 'x', 1, 'taken')");
+        ChangeApplier.Result r = apply(priority("us"), "sh",
+                insert(1, "incoming", 2, "u1"),
+                update(2, "old", 1, "u2", 2, "incoming", 2, "u2"),
+                update(3, "old", 1, "u3", 3, "incoming", 2, "u3"),
+                delete(4, "old", 1, "u4"),
+                insert(6, "incoming", 1, "taken"));
+        assertThat(r.conflicts()).hasSize(5);
+        assertThat(rows()).containsExactly("1|target|1|u1", "2|target|1|u2", "4|target|1|u4", "7|x|1|taken");
+        assertThat(conflictRows()).allSatisfy(row -> assertThat(row).endsWith("|target-kept"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void newerWinsComparesTheVersionColumnAndTiesGoToTheHomeSite(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'target', 5, 'u1'), (2, 'target', 5, 'u2'), (3, 'target', 5, 'u3')");
+        TableConflictRule newer = new TableConflictRule(ConflictPolicy.newerWins("ver"), true);
+        apply(newer, "us",
+                update(1, "old", 4, "u1", 1, "newer", 6, "u1"),
+                update(2, "old", 4, "u2", 2, "older", 4, "u2"),
+                update(3, "old", 4, "u3", 3, "tie", 5, "u3")); // "us" is not home: the target keeps it
+        assertThat(rows()).containsExactly("1|newer|6|u1", "2|target|5|u2", "3|target|5|u3");
+        apply(newer, "sh", update(3, "old", 4, "u3", 3, "tie from home", 5, "u3"));
+        assertThat(rows()).contains("3|tie from home|5|u3");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void comparingOnlyTheVersionColumnIgnoresOtherDifferences(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'changed here', 5, 'u1')");
+        ChangeApplier.Result r = apply(new TableConflictRule(ConflictPolicy.newerWins("ver"), false), "us",
+                update(1, "old", 5, "u1", 1, "incoming", 6, "u1"));
+        assertThat(r.conflicts()).isEmpty();
+        assertThat(rows()).containsExactly("1|incoming|6|u1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void manualKeepsTheTargetAndRecordsTheConflictForAnOperator(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'target', 1, 'u1')");
+        apply(new TableConflictRule(ConflictPolicy.of(ConflictPolicy.Kind.MANUAL), true), "sh",
+                update(1, "old", 1, "u1", 1, "incoming", 2, "u1"));
+        assertThat(rows()).containsExactly("1|target|1|u1");
+        assertThat(conflictRows()).containsExactly("[1]|update-mismatch|kept-for-operator");
+        List<Object> recorded = target.query("SELECT policy, incoming_before, incoming_after, source_position"
+                + " FROM ferry.ferry_conflict WHERE channel = ?", channel).get(0);
+        assertThat(recorded.get(0)).isEqualTo("manual");
+        assertThat(recorded.get(1).toString()).contains("\"v\": \"old\"");
+        assertThat(recorded.get(2).toString()).contains("\"v\": \"incoming\"");
+        assertThat(recorded.get(3)).isEqualTo("f:1:1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aTargetThatAlreadyHoldsTheIncomingRowIsNoConflict(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'same', 2, 'u1'), (2, 'same', 1, 'u2')");
+        ChangeApplier.Result r = apply(priority("us"), "sh",
+                update(1, "old", 1, "u1", 1, "same", 2, "u1"), insert(2, "same", 1, "u2"));
+        assertThat(r.conflicts()).isEmpty();
+        assertThat(conflictRows()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aCaseOnlyChangeAtTheTargetIsAConflictDespiteTheCollation(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'ABC', 1, 'u1')");
+        ChangeApplier.Result r = apply(priority("us"), "sh", update(1, "abc", 1, "u1", 1, "x", 1, "u1"));
+        assertThat(types(r)).containsExactly("update-mismatch");
+        assertThat(rows()).containsExactly("1|ABC|1|u1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void echoesAreConfirmedOrWrittenOverThisSitesRow(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'mine', 1, 'u1'), (2, 'other', 3, 'u2'), (4, 'gone at home', 1, 'u4')");
+        // echoes of this site's own changes, as the home site applied them
+        ChangeApplier.Result confirmed = apply(priority("sh"), "sh",
+                update(1, "x", 0, "u1", 1, "mine", 1, "u1").asEcho(), delete(5, "x", 1, "u5").asEcho());
+        assertThat(confirmed.echoesConfirmed()).isEqualTo(2);
+        assertThat(confirmed.echoesApplied()).isZero();
+        assertThat(target.query("SELECT 1 FROM ferry.ferry_commit WHERE channel = ?", channel))
+                .as("echoes that changed nothing leave no commit marker, so nothing in the binlog").isEmpty();
+
+        // where this site's row is not the home site's version, the home site's version is written
+        ChangeApplier.Result applied = apply(priority("sh"), "sh",
+                update(2, "x", 1, "u2", 2, "home", 2, "u2").asEcho(), insert(3, "home", 1, "u3").asEcho(),
+                delete(4, "x", 1, "u4").asEcho());
+        assertThat(applied.echoesApplied()).isEqualTo(3);
+        assertThat(applied.conflicts()).isEmpty();
+        assertThat(rows()).containsExactly("1|mine|1|u1", "2|home|2|u2", "3|home|1|u3");
+        assertThat(conflictRows()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void laterChangesThatContinueALostChangeAreRecordedOnceAsFollowUps(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'target', 1, 'u1')");
+        ChangeApplier.Result first = apply(priority("us"), "sh", update(1, "old", 1, "u1", 1, "a", 2, "u1"));
+        ChangeApplier.Result more = apply(priority("us"), "sh", update(1, "a", 2, "u1", 1, "b", 3, "u1"),
+                update(1, "b", 3, "u1", 1, "c", 4, "u1"));
+        ChangeApplier.Result gone = apply(priority("us"), "sh", delete(1, "c", 4, "u1"));
+        assertThat(first.conflicts()).hasSize(1);
+        assertThat(more.conflicts()).isEmpty();
+        assertThat(more.followUps()).isEqualTo(2);
+        assertThat(gone.followUps()).isEqualTo(1);
+        assertThat(rows()).containsExactly("1|target|1|u1");
+        List<Object> record = target.query("SELECT follow_ups, incoming_after, conflict_type FROM ferry.ferry_conflict"
+                + " WHERE channel = ?", channel).get(0);
+        assertThat(record).containsExactly(3, null, "update-mismatch");
+        // a change that does not continue the lost ones is a new conflict
+        apply(priority("us"), "sh", update(1, "other", 1, "u1", 1, "d", 5, "u1"));
+        assertThat(conflictRows()).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aReplayedCommittableRecordsItsConflictsOnce(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'target', 1, 'u1')");
+        FerryCommittable c = committable(update(1, "old", 1, "u1", 1, "incoming", 2, "u1"));
+        try (ChangeApplier applier = applier(priority("sh"), "sh")) {
+            assertThat(applier.apply(c).conflicts()).hasSize(1);
+            assertThat(applier.apply(c).outcome()).isEqualTo(ChangeApplier.Outcome.ALREADY_APPLIED);
+        }
+        assertThat(conflictRows()).hasSize(1);
+    }
+
+    private static TableConflictRule priority(String site) {
+        return new TableConflictRule(ConflictPolicy.priority(site), true);
+    }
+
+    private ChangeApplier.Result apply(TableConflictRule rule, String sourceSite, ChangeEvent... events)
+            throws Exception {
+        try (ChangeApplier applier = applier(rule, sourceSite)) {
+            return applier.apply(committable(events));
+        }
+    }
+
+    private ChangeApplier applier(TableConflictRule rule, String sourceSite) throws Exception {
+        // the rule is set for this table by pattern; the default would make a wrong test pass silently
+        ConflictRules rules = new ConflictRules(priority("nobody"),
+                List.of(new ConflictRules.TableMatch(Pattern.compile(Pattern.quote(table.toString())), rule)),
+                sourceSite, "sh");
+        return new ChangeApplier(connection, Dialects.forUrl(target.jdbcUrl(),
+                connection.getMetaData().getDatabaseProductVersion()), channel, sourceSite + "->us", 100, rules);
+    }
+
+    private FerryCommittable committable(ChangeEvent... events) {
+        return new FerryCommittable(0, 1, sequence++, Arrays.asList(events));
+    }
+
+    private void seed(String values) {
+        target.execute("INSERT INTO `" + table.database() + "`.t VALUES " + values);
+    }
+
+    private ChangeEvent insert(long id, String v, long ver, String u) {
+        return new ChangeEvent(Op.INSERT, table, SCHEMA, null, new Object[] {id, v, ver, u}, "f:1", "f:1:" + id, 0);
+    }
+
+    private ChangeEvent update(long id, String v, long ver, String u, long newId, String newV, long newVer,
+            String newU) {
+        return new ChangeEvent(Op.UPDATE, table, SCHEMA, new Object[] {id, v, ver, u},
+                new Object[] {newId, newV, newVer, newU}, "f:1", "f:1:" + id, 0);
+    }
+
+    private ChangeEvent delete(long id, String v, long ver, String u) {
+        return new ChangeEvent(Op.DELETE, table, SCHEMA, new Object[] {id, v, ver, u}, null, "f:1", "f:1:" + id, 0);
+    }
+
+    private static List<String> types(ChangeApplier.Result r) {
+        List<String> out = new ArrayList<>();
+        for (ConflictRecord c : r.conflicts()) {
+            out.add(c.type().label());
+        }
+        return out;
+    }
+
+    private List<String> rows() {
+        return target.query("SELECT id, v, ver, u FROM `" + table.database() + "`.t ORDER BY id").stream()
+                .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|" + r.get(3)).toList();
+    }
+
+    private List<String> conflictRows() {
+        return target.query("SELECT row_key, conflict_type, resolution FROM ferry.ferry_conflict WHERE channel = ?"
+                + " ORDER BY id", channel).stream().map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2)).toList();
+    }
+}
