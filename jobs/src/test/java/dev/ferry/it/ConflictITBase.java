@@ -6,11 +6,8 @@ import static dev.ferry.it.Sites.q;
 import static dev.ferry.it.TwoWayITBase.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.cli.LocalRunner;
 import dev.ferry.testing.DatabaseServer;
-import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,39 +20,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Both sites write the same rows while both directions run. Under priority, newer-wins and
  * source-wins the sites must end identical; under target-wins and manual every remaining
  * difference must be explained by a recorded conflict. Replication never pauses.
  */
-abstract class ConflictITBase {
+abstract class ConflictITBase extends MeshITBase {
     private static final Duration TIMEOUT = TwoWayITBase.TIMEOUT;
     private static final AtomicInteger CHANNELS = new AtomicInteger();
     private static final String ORDER_DDL = " (id BIGINT PRIMARY KEY, order_no VARCHAR(32) NOT NULL,"
             + " amount DECIMAL(12,2), updated DATETIME(6), UNIQUE KEY order_no (order_no))";
 
-    @TempDir
-    Path stateDir;
-
-    LocalRunner runner;
     long failedAtStart;
-    final List<String> problems = new CopyOnWriteArrayList<>();
-
-    abstract ServerKind kind();
-
-    @AfterEach
-    void stopRunner() throws Exception {
-        if (runner != null) {
-            runner.close();
-        }
-    }
 
     /**
      * The seed's dual write: the same order updated at both sites at once, one table per policy,
@@ -294,11 +274,6 @@ abstract class ConflictITBase {
         sites.put("us", us);
         return new Mesh("cf" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), db, sites, stateDir,
                 false);
-    }
-
-    private void start(Mesh mesh) throws Exception {
-        runner = new LocalRunner(mesh.config(), 0, problems::add);
-        runner.start();
     }
 
     private static String amount(DatabaseServer site, String db, String table) {

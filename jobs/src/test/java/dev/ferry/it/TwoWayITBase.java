@@ -6,49 +6,30 @@ import static dev.ferry.it.Sites.count;
 import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.cli.LocalRunner;
 import dev.ferry.testing.DatabaseServer;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every direction of a channel at once, through {@code ferry run}'s in-process runner, on real
  * servers of one kind. Each test ends with all sites equal row by row, and proves from the commit
  * markers that every site applied each other site's changes exactly once and nothing came back.
  */
-abstract class TwoWayITBase {
+abstract class TwoWayITBase extends MeshITBase {
     static final Duration TIMEOUT = ReplicationITBase.TIMEOUT;
     private static final AtomicInteger CHANNELS = new AtomicInteger();
 
-    @TempDir
-    Path stateDir;
-
-    LocalRunner runner;
     /** Row changes each direction had applied when the load started. */
     Map<String, Long> baseline;
-    final List<String> problems = new CopyOnWriteArrayList<>();
-
-    abstract ServerKind kind();
-
-    @AfterEach
-    void stopRunner() throws Exception {
-        if (runner != null) {
-            runner.close();
-        }
-    }
 
     /** The seed scenario of issue 3, on the seed's own schema and tables. */
     @Test
@@ -278,11 +259,6 @@ abstract class TwoWayITBase {
         sites.put("sh", sh);
         sites.put("us", us);
         return sites;
-    }
-
-    private void start(Mesh mesh) throws Exception {
-        runner = new LocalRunner(mesh.config(), 0, problems::add);
-        runner.start();
     }
 
     /** One load per site, each on its own keys, started once every reader runs. */
