@@ -38,7 +38,44 @@ public interface Dialect extends Serializable {
      * {@code `c` <=> ?}. Exact means byte for byte for text (no collation folding), bit for bit for
      * FLOAT, and by value for JSON.
      */
-    String nullSafeEquals(String quotedColumn, ColumnInfo column);
+    default String nullSafeEquals(String quotedColumn, ColumnInfo column) {
+        return nullSafeEquals(quotedColumn, column, "?");
+    }
+
+    /** As {@link #nullSafeEquals(String, ColumnInfo)}, comparing with the SQL expression {@code value}. */
+    String nullSafeEquals(String quotedColumn, ColumnInfo column, String value);
+
+    /**
+     * Locks and checks many rows in one statement: for row {@code i} of {@code rows}, whether the
+     * target has its key and whether the guard columns hold its values. Selects {@code i}, found,
+     * matches. Binds per row: {@code i}, the key columns, the guard columns (as {@link #bindForCompare}).
+     */
+    default String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows) {
+        StringBuilder one = new StringBuilder("SELECT ? AS `i`");
+        StringBuilder more = new StringBuilder("SELECT ?");
+        StringBuilder join = new StringBuilder();
+        int[] keys = schema.keyIndexes();
+        for (int k = 0; k < keys.length; k++) {
+            one.append(", ? AS `k").append(k).append('`');
+            more.append(", ?");
+            join.append(k == 0 ? "" : " AND ").append("t.").append(quoteIdentifier(schema.column(keys[k])))
+                    .append(" = v.`k").append(k).append('`');
+        }
+        StringBuilder matches = new StringBuilder("TRUE");
+        for (int g = 0; g < guards.length; g++) {
+            one.append(", ? AS `g").append(g).append('`');
+            more.append(", ?");
+            matches.append(" AND ").append(nullSafeEquals("t." + quoteIdentifier(guards[g].name()), guards[g],
+                    "v.`g" + g + "`"));
+        }
+        StringBuilder values = new StringBuilder(one);
+        for (int r = 1; r < rows; r++) {
+            values.append(" UNION ALL ").append(more);
+        }
+        String firstKey = "t." + quoteIdentifier(schema.column(keys[0]));
+        return "SELECT v.`i`, " + firstKey + " IS NOT NULL, " + matches + " FROM (" + values + ") AS v LEFT JOIN "
+                + quoteTable(table) + " AS t ON " + join + " FOR UPDATE";
+    }
 
     /**
      * Updates the row found by the before image's key, only if its {@code guards} columns still hold

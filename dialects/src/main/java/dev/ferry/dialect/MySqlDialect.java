@@ -103,19 +103,21 @@ public final class MySqlDialect implements Dialect {
     }
 
     @Override
-    public String nullSafeEquals(String quotedColumn, ColumnInfo column) {
+    public String nullSafeEquals(String quotedColumn, ColumnInfo column, String value) {
         if (column.isText()) {
             // byte for byte in the column's own character set: a case-insensitive collation must not hide a change
-            return "CAST(" + quotedColumn + " AS BINARY) <=> CAST(CONVERT(? USING " + column.charset() + ") AS BINARY)";
+            return "CAST(" + quotedColumn + " AS BINARY) <=> CAST(CONVERT(" + value + " USING " + column.charset()
+                    + ") AS BINARY)";
         }
         return switch (column.dataType()) {
             // MySQL's JSON compares by value; MariaDB's JSON is LONGTEXT and takes the text branch above
-            case "json" -> quotedColumn + " <=> CAST(? AS JSON)";
+            case "json" -> quotedColumn + " <=> CAST(" + value + " AS JSON)";
             // the binlog may strip BINARY(n)'s trailing zero bytes; the cast pads them back
-            case "binary" -> quotedColumn + " <=> CAST(? AS BINARY(" + column.length() + "))";
+            case "binary" -> quotedColumn + " <=> CAST(" + value + " AS BINARY(" + column.length() + "))";
             // BIT(1) arrives as a boolean, wider BIT as big-endian bytes
-            case "bit" -> column.length() == 1 ? quotedColumn + " <=> ?" : "CAST(" + quotedColumn + " AS BINARY) <=> ?";
-            default -> quotedColumn + " <=> ?";
+            case "bit" -> column.length() == 1 ? quotedColumn + " <=> " + value
+                    : "CAST(" + quotedColumn + " AS BINARY) <=> " + value;
+            default -> quotedColumn + " <=> " + value;
         };
     }
 

@@ -9,6 +9,7 @@ import dev.ferry.operators.conflict.ConflictRules;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import java.util.Set;
  */
 final class ChangeApplier implements AutoCloseable {
     private static final int PRUNE_EVERY = 1000;
+    /** Runs of at least this many updates, deletes or echoes are checked by one probe statement. */
+    private static final int PROBE_FROM_ROWS = 4;
 
     /** What happened to one committable. */
     enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED }
@@ -146,6 +149,8 @@ final class ChangeApplier implements AutoCloseable {
         UPSERT,
         INSERT,
         UPDATE,
+        /** An update that moves the row to another key: one guarded UPDATE statement each. */
+        UPDATE_KEY,
         DELETE,
         /** An echo insert or update: does the target already hold exactly this row? */
         ECHO_MATCH,
@@ -159,7 +164,7 @@ final class ChangeApplier implements AutoCloseable {
             return switch (e.op()) {
                 case READ -> UPSERT;
                 case INSERT -> INSERT;
-                case UPDATE -> UPDATE;
+                case UPDATE -> e.changesKey() ? UPDATE_KEY : UPDATE;
                 case DELETE -> DELETE;
                 default -> throw new IllegalArgumentException("not a row change: " + e);
             };
@@ -204,6 +209,14 @@ final class ChangeApplier implements AutoCloseable {
             }
             TableGuards guards = kind == Kind.UPSERT ? null
                     : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
+            // a few rows go faster as guarded statements (one round trip), many as probe + batch (two)
+            if (batch.size() >= PROBE_FROM_ROWS
+                    && (kind == Kind.UPDATE || kind == Kind.DELETE || kind == Kind.ECHO_MATCH)) {
+                probeThenApply(guards);
+                batch.clear();
+                keys.clear();
+                return;
+            }
             PreparedStatement ps = statements.get(sql(guards));
             for (ChangeEvent e : batch) {
                 bind(ps, e, guards);
@@ -227,7 +240,7 @@ final class ChangeApplier implements AutoCloseable {
             return switch (kind) {
                 case UPSERT -> dialect.upsert(table, schema);
                 case INSERT -> dialect.insert(table, schema);
-                case UPDATE -> dialect.guardedUpdate(table, schema, g.columns());
+                case UPDATE, UPDATE_KEY -> dialect.guardedUpdate(table, schema, g.columns());
                 case DELETE -> dialect.guardedDelete(table, schema, g.columns());
                 case ECHO_MATCH -> dialect.matchesRow(table, schema, g.columns());
                 case ECHO_DELETE -> dialect.deleteByKey(table, schema);
@@ -237,7 +250,7 @@ final class ChangeApplier implements AutoCloseable {
         private void bind(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
             switch (kind) {
                 case UPSERT, INSERT -> statements.bindValues(ps, 1, e.after());
-                case UPDATE -> resolver.bindGuarded(ps, e, g);
+                case UPDATE, UPDATE_KEY -> resolver.bindGuarded(ps, e, g);
                 case DELETE -> resolver.bindKeyAndGuards(ps, 1, e.before(), e, g);
                 case ECHO_DELETE -> statements.bindValues(ps, 1, e.keyOf(e.before()));
                 case ECHO_MATCH -> resolver.bindKeyAndGuards(ps, 1, e.after(), e, g);
@@ -258,16 +271,84 @@ final class ChangeApplier implements AutoCloseable {
             return failed.getUpdateCounts();
         }
 
+        /**
+         * Updates, deletes and echo checks of distinct keys: one statement locks the rows and tells
+         * which still hold the compared image; those are then written in one batch (an update as an
+         * upsert, which the driver sends as one multi-row statement), the others go to the resolver.
+         */
+        private void probeThenApply(TableGuards g) throws SQLException {
+            boolean[] fits = probe(g);
+            List<ChangeEvent> fitting = new ArrayList<>();
+            List<ChangeEvent> rest = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                (fits[i] ? fitting : rest).add(batch.get(i));
+            }
+            if (kind == Kind.ECHO_MATCH) {
+                echoesConfirmed += fitting.size();
+            } else if (!fitting.isEmpty()) {
+                writeFitting(fitting, g);
+            }
+            for (ChangeEvent e : rest) {
+                if (kind == Kind.ECHO_MATCH) {
+                    resolver.forceEcho(e);
+                    echoesApplied++;
+                } else {
+                    record(kind == Kind.UPDATE ? resolver.updateMissed(e, g) : resolver.deleteMissed(e, g));
+                }
+            }
+        }
+
+        private boolean[] probe(TableGuards g) throws SQLException {
+            boolean[] fits = new boolean[batch.size()];
+            try (PreparedStatement ps = connection.prepareStatement(
+                    dialect.probeRows(table, schema, g.columns(), batch.size()))) {
+                int index = 1;
+                for (int i = 0; i < batch.size(); i++) {
+                    ChangeEvent e = batch.get(i);
+                    ps.setInt(index++, i);
+                    index = resolver.bindKeyAndGuards(ps, index, kind == Kind.ECHO_MATCH ? e.after() : e.before(), e, g);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        fits[rs.getInt(1)] = rs.getBoolean(2) && rs.getBoolean(3);
+                    }
+                }
+            }
+            return fits;
+        }
+
+        private void writeFitting(List<ChangeEvent> fitting, TableGuards g) throws SQLException {
+            PreparedStatement ps = statements.get(kind == Kind.UPDATE ? dialect.upsert(table, schema)
+                    : dialect.deleteByKey(table, schema));
+            for (ChangeEvent e : fitting) {
+                statements.bindValues(ps, 1, kind == Kind.UPDATE ? e.after() : e.keyOf(e.before()));
+                ps.addBatch();
+            }
+            try {
+                ps.executeBatch();
+            } catch (BatchUpdateException failed) {
+                // e.g. a unique key of another row: the rows, still locked and fitting, are redone one by one
+                afterFailedBatch(failed);
+                for (ChangeEvent e : fitting) {
+                    if (kind == Kind.UPDATE) {
+                        record(resolver.updateFailed(e, g));
+                    } else {
+                        applyAlone(e, g);
+                    }
+                }
+            }
+        }
+
         private void settle(ChangeEvent e, int count, TableGuards g) throws SQLException {
             boolean failed = count == Statement.EXECUTE_FAILED;
-            if (failed && kind != Kind.INSERT && kind != Kind.UPDATE) {
+            if (failed && kind != Kind.INSERT && kind != Kind.UPDATE && kind != Kind.UPDATE_KEY) {
                 count = applyAlone(e, g); // these cannot fail on a duplicate key: the error is real
             }
             ConflictRecord conflict = null;
             switch (kind) {
                 case UPSERT -> { }
                 case INSERT -> conflict = failed ? resolver.insertFailed(e, g) : null;
-                case UPDATE -> conflict = failed ? resolver.updateFailed(e, g)
+                case UPDATE, UPDATE_KEY -> conflict = failed ? resolver.updateFailed(e, g)
                         : count == 0 ? resolver.updateMissed(e, g) : null;
                 case DELETE -> conflict = count == 0 ? resolver.deleteMissed(e, g) : null;
                 case ECHO_MATCH -> {
@@ -286,6 +367,11 @@ final class ChangeApplier implements AutoCloseable {
                     }
                 }
             }
+            record(conflict);
+        }
+
+        /** Keeps a conflict (if any) and the records of rows it replaced, in order. */
+        private void record(ConflictRecord conflict) {
             if (conflict != null) {
                 conflicts.add(conflict);
                 conflicts.addAll(resolver.drainReplaced());

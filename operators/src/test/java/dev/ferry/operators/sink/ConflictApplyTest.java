@@ -105,6 +105,33 @@ class ConflictApplyTest {
 
     @ParameterizedTest
     @EnumSource(ServerKind.class)
+    void longRunsAreCheckedByOneProbeAndOnlyTheRowsThatDoNotFitAreConflicts(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'a', 1, 'u1'), (2, 'changed here', 1, 'u2'), (3, 'a', 1, 'u3'), (4, 'a', 1, 'u4'),"
+                + " (5, 'changed here', 1, 'u5'), (11, 'a', 1, 'u11'), (12, 'a', 1, 'u12'), (13, 'a', 1, 'u13')");
+        List<ChangeEvent> events = new ArrayList<>();
+        for (long id = 1; id <= 5; id++) {
+            events.add(update(id, "a", 1, "u" + id, id, "b", 2, "u" + id));
+        }
+        for (long id = 11; id <= 14; id++) { // 14 is gone already
+            events.add(delete(id, "a", 1, "u" + id));
+        }
+        events.add(update(20, "x", 1, "u20", 20, "echo", 1, "u20").asEcho()); // missing here: written
+        for (long id = 1; id <= 3; id++) {
+            events.add(update(id, "a", 1, "u" + id, id, "b", 2, "u" + id).asEcho());
+        }
+        ChangeApplier.Result r = apply(priority("us"), "sh", events.toArray(ChangeEvent[]::new));
+        assertThat(conflictRows()).containsExactly("[2]|update-mismatch|target-kept",
+                "[5]|update-mismatch|target-kept", "[14]|delete-missing|nothing-to-do");
+        assertThat(rows()).containsExactly("1|b|2|u1", "2|b|2|u2", "3|b|2|u3", "4|b|2|u4", "5|changed here|1|u5",
+                "20|echo|1|u20");
+        // rows 1 and 3 were confirmed; 2 was written over by its echo after its own update lost
+        assertThat(r.echoesConfirmed()).isEqualTo(2);
+        assertThat(r.echoesApplied()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
     void theTargetIsKeptWhenTheOtherSiteHasPriority(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'target', 1, 'u1'), (2, 'target', 1, 'u2'), (4, 'target', 1, 'u4'), (7, 'x', 1, 'taken')");
