@@ -157,6 +157,8 @@ abstract class ConflictITBase extends MeshITBase {
         }
         long recorded = allConflicts(sh, mesh) + allConflicts(us, mesh);
         assertThat(recorded).as("conflicts met under overlapping writes").isPositive();
+        System.out.printf("randomized dual writes (%s, %d operations per site): %d conflicts recorded, %d follow-ups%n",
+                kind(), operations, recorded, followUps(sh, mesh) + followUps(us, mesh));
         long followUps = followUps(sh, mesh) + followUps(us, mesh);
         await(() -> FlinkRest.metricSum(runner, ConflictITBase::isConflictTotal) == recorded
                 && FlinkRest.metricSum(runner, id -> id.endsWith(".conflictFollowUps")) == followUps, TIMEOUT,
