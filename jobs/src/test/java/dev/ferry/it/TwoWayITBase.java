@@ -265,10 +265,10 @@ abstract class TwoWayITBase extends MeshITBase {
     private List<SiteLoad> probedLoads(Mesh mesh) {
         baseline = mesh.awaitReaders("events", "(id, origin, n) VALUES (%d, 'probe', 0)");
         List<SiteLoad> loads = new ArrayList<>();
-        long base = 1_000_000;
+        long base = 1_000_000_000L; // far apart: a long kill test inserts over a million rows per site
         for (Map.Entry<String, DatabaseServer> site : mesh.sites.entrySet()) {
             loads.add(new SiteLoad(site.getValue(), mesh.database, site.getKey(), base));
-            base += 1_000_000;
+            base += 1_000_000_000L;
         }
         return loads;
     }
