@@ -107,6 +107,16 @@ abstract class ConflictITBase extends MeshITBase {
         assertThat(conflicts(us, mesh, "source")).contains("sh->us [1] update-mismatch incoming-applied");
         assertThat(ids(us, db, "source")).containsExactly(1L, 20L);
 
+        // an operator decides order 1's manual conflict for sh's version by writing it at us: it reaches
+        // sh, which already has it, so no new conflict
+        long beforeDecision = allConflicts(sh, mesh) + allConflicts(us, mesh);
+        long appliedAtSh = TwoWayITBase.appliedRows(sh, mesh.name, "us->sh");
+        exec(us, db, "UPDATE vgp_order_manual SET amount = 111.00, updated = '2026-11-24 10:00:00.000001' WHERE id = 1");
+        await(() -> TwoWayITBase.appliedRows(sh, mesh.name, "us->sh") > appliedAtSh, TIMEOUT,
+                "the operator's change to reach sh");
+        assertThat(Sites.rows(sh, db, "vgp_order_manual").get(0)).isEqualTo(Sites.rows(us, db, "vgp_order_manual").get(0));
+        assertThat(allConflicts(sh, mesh) + allConflicts(us, mesh)).isEqualTo(beforeDecision);
+
         // later changes to the same key, one site after the other, replicate as usual with no new conflicts
         long recorded = allConflicts(sh, mesh) + allConflicts(us, mesh);
         for (String t : List.of("prio_sh", "prio_us", "newer", "source")) {

@@ -32,6 +32,7 @@ final class ChangeApplier implements AutoCloseable {
     private static final int PRUNE_EVERY = 1000;
     /** Runs of at least this many updates, deletes or echoes are checked by one probe statement. */
     private static final int PROBE_FROM_ROWS = 4;
+    private static final dev.ferry.dialect.ColumnInfo[] NO_GUARDS = new dev.ferry.dialect.ColumnInfo[0];
 
     /** What happened to one committable. */
     enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED }
@@ -154,7 +155,7 @@ final class ChangeApplier implements AutoCloseable {
         DELETE,
         /** An echo insert or update: does the target already hold exactly this row? */
         ECHO_MATCH,
-        /** An echo delete: the row goes, as it went at the home site (usually it is gone already). */
+        /** An echo delete: is the row gone here too, as at the home site? */
         ECHO_DELETE;
 
         static Kind of(ChangeEvent e) {
@@ -243,7 +244,7 @@ final class ChangeApplier implements AutoCloseable {
                 case UPDATE, UPDATE_KEY -> dialect.guardedUpdate(table, schema, g.columns());
                 case DELETE -> dialect.guardedDelete(table, schema, g.columns());
                 case ECHO_MATCH -> dialect.matchesRow(table, schema, g.columns());
-                case ECHO_DELETE -> dialect.deleteByKey(table, schema);
+                case ECHO_DELETE -> dialect.matchesRow(table, schema, NO_GUARDS); // does the row exist?
             };
         }
 
@@ -290,8 +291,7 @@ final class ChangeApplier implements AutoCloseable {
             }
             for (ChangeEvent e : rest) {
                 if (kind == Kind.ECHO_MATCH) {
-                    resolver.forceEcho(e);
-                    echoesApplied++;
+                    unconfirmedEcho(e);
                 } else {
                     record(kind == Kind.UPDATE ? resolver.updateMissed(e, g) : resolver.deleteMissed(e, g));
                 }
@@ -355,19 +355,33 @@ final class ChangeApplier implements AutoCloseable {
                     if (count == 1) {
                         echoesConfirmed++;
                     } else {
-                        resolver.forceEcho(e);
-                        echoesApplied++;
+                        unconfirmedEcho(e);
                     }
                 }
                 case ECHO_DELETE -> {
-                    if (count == 1) {
-                        echoesApplied++;
-                    } else {
+                    if (count == 0) {
                         echoesConfirmed++;
+                    } else {
+                        unconfirmedEcho(e);
                     }
                 }
             }
             record(conflict);
+        }
+
+        /**
+         * An echo that did not find the home site's version here. Only if this direction wrote the
+         * home site's version over this site's own in a conflict lately can this site have lost
+         * track of the row (its later writes then start from the overwritten version); then the
+         * echo is written. Otherwise this site changed the row again since, and that change is on
+         * its way to the home site, which will confirm or overrule it: writing the echo would only
+         * show an older value for a moment.
+         */
+        private void unconfirmedEcho(ChangeEvent e) throws SQLException {
+            if (conflictLog.recentlyOverwritten(e)) {
+                resolver.forceEcho(e);
+                echoesApplied++;
+            }
         }
 
         /** Keeps a conflict (if any) and the records of rows it replaced, in order. */

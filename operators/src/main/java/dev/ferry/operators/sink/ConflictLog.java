@@ -1,8 +1,10 @@
 package dev.ferry.operators.sink;
 
+import dev.ferry.common.ChangeEvent;
 import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -27,6 +29,10 @@ final class ConflictLog {
             + " AND table_schema = ? AND table_name = ? AND row_key = ? AND resolution = ? AND incoming_after = ?"
             + " ORDER BY id DESC LIMIT 1";
 
+    private static final String RECENT = "SELECT 1 FROM " + TABLE + " WHERE channel = ? AND direction = ?"
+            + " AND table_schema = ? AND table_name = ? AND row_key = ? AND resolution = 'incoming-applied'"
+            + " AND detected_at > UTC_TIMESTAMP(6) - INTERVAL 1 HOUR LIMIT 1";
+
     private final Connection connection;
     private final String channel;
     private final String direction;
@@ -35,6 +41,20 @@ final class ConflictLog {
         this.connection = connection;
         this.channel = channel;
         this.direction = direction;
+    }
+
+    /** Whether this direction wrote an incoming version over this row in a conflict within the last hour. */
+    boolean recentlyOverwritten(ChangeEvent e) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(RECENT)) {
+            ps.setString(1, channel);
+            ps.setString(2, direction);
+            ps.setString(3, e.table().database());
+            ps.setString(4, e.table().table());
+            ps.setString(5, RowJson.array(e.key()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Records each conflict, in order; returns those that got a record of their own (not follow-ups). */

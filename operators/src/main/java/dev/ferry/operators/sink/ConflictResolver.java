@@ -83,13 +83,12 @@ final class ConflictResolver {
                 e.keyOf(e.before())));
     }
 
-    /**
-     * An echo whose row is not the echoed version here: the home site's row is the truth, so it is
-     * written over whatever this site has. If this site changed the row again meanwhile, that change
-     * reaches the home site after this echo and comes back as a later echo (or the home site's own
-     * newer change overwrites it), so the row settles on the home site's version either way.
-     */
+    /** Writes the home site's version of an echoed row over this site's (see ChangeApplier#unconfirmedEcho). */
     void forceEcho(ChangeEvent e) throws SQLException {
+        if (e.op() == dev.ferry.common.Op.DELETE) {
+            deleteByKey(e.table(), e.schema(), e.keyOf(e.before()));
+            return;
+        }
         if (e.changesKey()) {
             deleteByKey(e.table(), e.schema(), e.keyOf(e.before()));
         }

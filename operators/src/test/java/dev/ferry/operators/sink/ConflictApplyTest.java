@@ -116,18 +116,18 @@ class ConflictApplyTest {
         for (long id = 11; id <= 14; id++) { // 14 is gone already
             events.add(delete(id, "a", 1, "u" + id));
         }
-        events.add(update(20, "x", 1, "u20", 20, "echo", 1, "u20").asEcho()); // missing here: written
+        events.add(update(20, "x", 1, "u20", 20, "echo", 1, "u20").asEcho()); // missing here, no overwrite: left
         for (long id = 1; id <= 3; id++) {
             events.add(update(id, "a", 1, "u" + id, id, "b", 2, "u" + id).asEcho());
         }
         ChangeApplier.Result r = apply(priority("us"), "sh", events.toArray(ChangeEvent[]::new));
         assertThat(conflictRows()).containsExactly("[2]|update-mismatch|target-kept",
                 "[5]|update-mismatch|target-kept", "[14]|delete-missing|nothing-to-do");
-        assertThat(rows()).containsExactly("1|b|2|u1", "2|b|2|u2", "3|b|2|u3", "4|b|2|u4", "5|changed here|1|u5",
-                "20|echo|1|u20");
-        // rows 1 and 3 were confirmed; 2 was written over by its echo after its own update lost
+        assertThat(rows()).containsExactly("1|b|2|u1", "2|changed here|1|u2", "3|b|2|u3", "4|b|2|u4",
+                "5|changed here|1|u5");
+        // rows 1 and 3 were confirmed; 2 lost to the target here, so its echo finds another row and no overwrite
         assertThat(r.echoesConfirmed()).isEqualTo(2);
-        assertThat(r.echoesApplied()).isEqualTo(2);
+        assertThat(r.echoesApplied()).isZero();
     }
 
     @ParameterizedTest
@@ -212,25 +212,28 @@ class ConflictApplyTest {
 
     @ParameterizedTest
     @EnumSource(ServerKind.class)
-    void echoesAreConfirmedOrWrittenOverThisSitesRow(ServerKind kind) throws Exception {
+    void echoesAreConfirmedSkippedOrWrittenAfterAnOverwrite(ServerKind kind) throws Exception {
         setUp(kind);
-        seed("(1, 'mine', 1, 'u1'), (2, 'other', 3, 'u2'), (4, 'gone at home', 1, 'u4')");
-        // echoes of this site's own changes, as the home site applied them
-        ChangeApplier.Result confirmed = apply(priority("sh"), "sh",
-                update(1, "x", 0, "u1", 1, "mine", 1, "u1").asEcho(), delete(5, "x", 1, "u5").asEcho());
-        assertThat(confirmed.echoesConfirmed()).isEqualTo(2);
-        assertThat(confirmed.echoesApplied()).isZero();
+        seed("(1, 'mine', 1, 'u1'), (2, 'moved on', 3, 'u2'), (3, 'mine', 1, 'u3')");
+        // 1: the home site has this site's own row; 5: gone here as there; 2: this site changed it since
+        ChangeApplier.Result first = apply(priority("sh"), "sh",
+                update(1, "x", 0, "u1", 1, "mine", 1, "u1").asEcho(), delete(5, "x", 1, "u5").asEcho(),
+                update(2, "x", 1, "u2", 2, "older", 2, "u2").asEcho());
+        assertThat(first.echoesConfirmed()).isEqualTo(2);
+        assertThat(first.echoesApplied()).isZero();
+        assertThat(rows()).containsExactly("1|mine|1|u1", "2|moved on|3|u2", "3|mine|1|u3");
         assertThat(target.query("SELECT 1 FROM ferry.ferry_commit WHERE channel = ?", channel))
                 .as("echoes that changed nothing leave no commit marker, so nothing in the binlog").isEmpty();
 
-        // where this site's row is not the home site's version, the home site's version is written
-        ChangeApplier.Result applied = apply(priority("sh"), "sh",
-                update(2, "x", 1, "u2", 2, "home", 2, "u2").asEcho(), insert(3, "home", 1, "u3").asEcho(),
-                delete(4, "x", 1, "u4").asEcho());
-        assertThat(applied.echoesApplied()).isEqualTo(3);
-        assertThat(applied.conflicts()).isEmpty();
-        assertThat(rows()).containsExactly("1|mine|1|u1", "2|home|2|u2", "3|home|1|u3");
-        assertThat(conflictRows()).isEmpty();
+        // the home site's own changes overwrite rows 2 and 3 here in conflicts; echoes of this site's
+        // earlier changes that the home site accepted after all are then written
+        apply(priority("sh"), "sh", update(2, "x", 1, "u2", 2, "home", 4, "u2"),
+                update(3, "x", 1, "u3", 3, "home", 2, "u3"));
+        ChangeApplier.Result later = apply(priority("sh"), "sh",
+                update(2, "x", 1, "u2", 2, "mine", 5, "u2").asEcho(), delete(3, "x", 1, "u3").asEcho());
+        assertThat(later.echoesApplied()).isEqualTo(2);
+        assertThat(later.conflicts()).isEmpty();
+        assertThat(rows()).containsExactly("1|mine|1|u1", "2|mine|5|u2");
     }
 
     @ParameterizedTest
