@@ -370,15 +370,15 @@ final class ChangeApplier implements AutoCloseable {
         }
 
         /**
-         * An echo that did not find the home site's version here. Only if this direction wrote the
-         * home site's version over this site's own in a conflict lately can this site have lost
-         * track of the row (its later writes then start from the overwritten version); then the
-         * echo is written. Otherwise this site changed the row again since, and that change is on
-         * its way to the home site, which will confirm or overrule it: writing the echo would only
-         * show an older value for a moment.
+         * An echo that did not find the home site's version here. If the row met a conflict in this
+         * direction lately, this site may have lost track of it (its later writes can start from a
+         * version the home site wrote over it), so the echo is written: the home site arbitrates,
+         * and this site's newer writes, if any, follow as later echoes. Otherwise this site changed
+         * the row again since, and that change is on its way to the home site, which will confirm or
+         * overrule it: writing the echo would only show an older value here for a moment.
          */
         private void unconfirmedEcho(ChangeEvent e) throws SQLException {
-            if (conflictLog.recentlyOverwritten(e)) {
+            if (conflictLog.recentlyInConflict(e)) {
                 resolver.forceEcho(e);
                 echoesApplied++;
             }

@@ -30,7 +30,7 @@ final class ConflictLog {
             + " ORDER BY id DESC LIMIT 1";
 
     private static final String RECENT = "SELECT 1 FROM " + TABLE + " WHERE channel = ? AND direction = ?"
-            + " AND table_schema = ? AND table_name = ? AND row_key = ? AND resolution = 'incoming-applied'"
+            + " AND table_schema = ? AND table_name = ? AND row_key = ?"
             + " AND detected_at > UTC_TIMESTAMP(6) - INTERVAL 1 HOUR LIMIT 1";
 
     private final Connection connection;
@@ -43,8 +43,8 @@ final class ConflictLog {
         this.direction = direction;
     }
 
-    /** Whether this direction wrote an incoming version over this row in a conflict within the last hour. */
-    boolean recentlyOverwritten(ChangeEvent e) throws SQLException {
+    /** Whether this direction met a conflict on this row within the last hour. */
+    boolean recentlyInConflict(ChangeEvent e) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(RECENT)) {
             ps.setString(1, channel);
             ps.setString(2, direction);
