@@ -31,6 +31,11 @@ final class SiteLoad {
         this.next = base;
     }
 
+    /** The site this load writes at. */
+    String origin() {
+        return origin;
+    }
+
     /** Row changes made so far. */
     long rowChanges() {
         return rowChanges.get();
