@@ -32,7 +32,6 @@ final class ChangeApplier implements AutoCloseable {
     private static final int PRUNE_EVERY = 1000;
     /** Runs of at least this many updates, deletes or echoes are checked by one probe statement. */
     private static final int PROBE_FROM_ROWS = 4;
-    private static final dev.ferry.dialect.ColumnInfo[] NO_GUARDS = new dev.ferry.dialect.ColumnInfo[0];
 
     /** What happened to one committable. */
     enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED }
@@ -244,7 +243,7 @@ final class ChangeApplier implements AutoCloseable {
                 case UPDATE, UPDATE_KEY -> dialect.guardedUpdate(table, schema, g.columns());
                 case DELETE -> dialect.guardedDelete(table, schema, g.columns());
                 case ECHO_MATCH -> dialect.matchesRow(table, schema, g.columns());
-                case ECHO_DELETE -> dialect.matchesRow(table, schema, NO_GUARDS); // does the row exist?
+                case ECHO_DELETE -> dialect.matchesRow(table, schema, TableGuards.NONE); // does the row exist?
             };
         }
 

@@ -1,6 +1,7 @@
 package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.Op;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.ColumnInfo;
@@ -23,7 +24,6 @@ import java.util.List;
  * together with the rest of the committable, or not at all.
  */
 final class ConflictResolver {
-    private static final ColumnInfo[] NO_GUARDS = new ColumnInfo[0];
 
     private final Dialect dialect;
     private final ConflictRules rules;
@@ -85,7 +85,7 @@ final class ConflictResolver {
 
     /** Writes the home site's version of an echoed row over this site's (see ChangeApplier#unconfirmedEcho). */
     void forceEcho(ChangeEvent e) throws SQLException {
-        if (e.op() == dev.ferry.common.Op.DELETE) {
+        if (e.op() == Op.DELETE) {
             deleteByKey(e.table(), e.schema(), e.keyOf(e.before()));
             return;
         }
@@ -201,7 +201,7 @@ final class ConflictResolver {
     }
 
     private void forceUpdate(ChangeEvent e) throws SQLException {
-        int updated = executeAlone(dialect.guardedUpdate(e.table(), e.schema(), NO_GUARDS), ps -> {
+        int updated = executeAlone(dialect.guardedUpdate(e.table(), e.schema(), TableGuards.NONE), ps -> {
             int next = statements.bindValues(ps, 1, e.after());
             return statements.bindValues(ps, next, e.keyOf(e.before()));
         });

@@ -16,6 +16,9 @@ import java.util.List;
 record TableGuards(TableConflictRule rule, int[] indexes, ColumnInfo[] columns, int versionIndex,
         ColumnInfo version, TargetTables.Table target) {
 
+    /** No guard columns: a statement that finds its row by key alone. */
+    static final ColumnInfo[] NONE = new ColumnInfo[0];
+
     static TableGuards of(TableId table, RowSchema schema, TableConflictRule rule, TargetTables.Table target)
             throws SQLException {
         ColumnInfo[] all = target.columnsOf(schema, table);
