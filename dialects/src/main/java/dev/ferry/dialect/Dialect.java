@@ -2,9 +2,11 @@ package dev.ferry.dialect;
 
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
+import dev.ferry.dialect.schema.SchemaTranslator;
 import java.io.Serializable;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.List;
 
 /**
@@ -16,8 +18,51 @@ public interface Dialect extends Serializable {
     /** A human name for error messages, such as "MySQL 8.0.20+". */
     String name();
 
-    /** Quotes one identifier, escaping the quote character inside it. */
+    /** Quotes one identifier, escaping the quote character inside it, after {@link #targetName}. */
     String quoteIdentifier(String identifier);
+
+    /** The target's spelling of a MySQL name (see {@link dev.ferry.dialect.schema.IdentifierCase}), unquoted. */
+    default String targetName(String sourceName) {
+        return sourceName;
+    }
+
+    /**
+     * Target DDL from structured schema changes, or {@code null} for MySQL and MariaDB, where the source's
+     * statement is replayed as it is.
+     */
+    default SchemaTranslator schema() {
+        return null;
+    }
+
+    /** An SQL expression for the current time in UTC, with microseconds where the database has them. */
+    default String currentUtcTimestamp() {
+        return "UTC_TIMESTAMP(6)";
+    }
+
+    /** Whether an error is a duplicate primary or unique key. */
+    default boolean isDuplicateKey(SQLException e) {
+        return e instanceof SQLIntegrityConstraintViolationException || e.getErrorCode() == 1062;
+    }
+
+    /**
+     * SQL reading the target's columns of one table, binding (schema, table) as {@link #targetName} spells
+     * them: column name, data type, character set (or NULL), length (see {@link ColumnInfo}).
+     */
+    default String columnInfoQuery() {
+        return "SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_SET_NAME,"
+                + " COALESCE(CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, 0) FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+    }
+
+    /**
+     * SQL reading the target's unique keys other than the primary key, binding (schema, table): index
+     * name, column name, ordered by index and position.
+     */
+    default String uniqueKeysQuery() {
+        return "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY'"
+                + " ORDER BY INDEX_NAME, SEQ_IN_INDEX";
+    }
 
     /** {@code db.table}, each part quoted on its own. */
     default String quoteTable(TableId table) {
