@@ -53,14 +53,31 @@ public final class ChangeEvent implements Serializable {
             throw new IllegalArgumentException(op + " on " + table + " with before=" + (before != null)
                     + " after=" + (after != null));
         }
-        if (op == Op.DDL && (after.length != 1 || !(after[0] instanceof String))) {
-            throw new IllegalArgumentException("DDL on " + table + " must carry exactly its statement");
+        if (op == Op.DDL && (after.length < 1 || after.length > 2 || !(after[0] instanceof String)
+                || (after.length == 2 && !(after[1] instanceof String)))) {
+            throw new IllegalArgumentException("DDL on " + table + " must carry its statement and at most its structure");
         }
     }
 
     /** A schema change of {@code table}; it is a transaction of its own at {@code txId}. */
     public static ChangeEvent ddl(TableId table, String statement, String txId, String position, long sourceTsMs) {
         return new ChangeEvent(Op.DDL, table, NO_COLUMNS, null, new Object[] {statement}, txId, position, sourceTsMs);
+    }
+
+    /**
+     * A DDL event that also carries the structured change (one entry of Flink CDC's {@code tableChanges},
+     * as JSON), from which targets that are not MySQL generate their own DDL.
+     */
+    public static ChangeEvent ddl(TableId table, String statement, String structure, String txId, String position,
+            long sourceTsMs) {
+        Object[] after = structure == null ? new Object[] {statement} : new Object[] {statement, structure};
+        return new ChangeEvent(Op.DDL, table, NO_COLUMNS, null, after, txId, position, sourceTsMs);
+    }
+
+    /** The structured change of a {@link Op#DDL} event (JSON), or {@code null} if the statement has none. */
+    public String ddlStructure() {
+        ddl();
+        return after.length > 1 ? (String) after[1] : null;
     }
 
     private static final RowSchema NO_COLUMNS = new RowSchema(new String[0], new int[0]);

@@ -39,6 +39,11 @@ public interface Dialect extends Serializable {
         return "UTC_TIMESTAMP(6)";
     }
 
+    /** {@code column = ?} for one of Ferry's own long text columns (Oracle cannot compare a CLOB with {@code =}). */
+    default String storedTextEquals(String column) {
+        return column + " = ?";
+    }
+
     /** Whether an error is a duplicate primary or unique key. */
     default boolean isDuplicateKey(SQLException e) {
         return e instanceof SQLIntegrityConstraintViolationException || e.getErrorCode() == 1062;

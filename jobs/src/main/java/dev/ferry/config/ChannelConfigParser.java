@@ -1,5 +1,7 @@
 package dev.ferry.config;
 
+import dev.ferry.dialect.schema.IdentifierCase;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -61,10 +63,12 @@ final class ChannelConfigParser {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
 
+    private static final List<String> URL_PREFIXES =
+            List.of("jdbc:mysql://", "jdbc:mariadb://", "jdbc:postgresql://", "jdbc:oracle:thin:@//");
     private static final List<String> TOP_KEYS = List.of(
             "channel", "sites", "directions", "tables", "state-dir", "checkpoint-interval", "apply", "conflicts");
     private static final List<String> SITE_KEYS =
-            List.of("url", "user", "password", "password-file", "server-id", "time-zone", "tls");
+            List.of("url", "user", "password", "password-file", "server-id", "time-zone", "tls", "identifiers");
     private static final List<String> TLS_KEYS =
             List.of("mode", "trust-store", "trust-store-password", "trust-store-password-file");
     private static final List<String> DIRECTION_KEYS = List.of("name", "from", "to", "startup");
@@ -387,24 +391,48 @@ final class ChannelConfigParser {
             tls = tls(tlsNode, path + ".tls", owner);
         }
 
+        IdentifierCase identifiers = null;
+        if (m.has("identifiers")) {
+            identifiers = enumValue(m, path, "identifiers", IdentifierCase.values(),
+                    c -> c.name().toLowerCase(Locale.ROOT), (IdentifierCase) null);
+            if (identifiers != null && url != null && SiteConfig.Kind.ofUrl(url).hasBinlog()) {
+                problem(path + ".identifiers", "'identifiers' applies to PostgreSQL and Oracle targets only; MySQL"
+                        + " and MariaDB sites keep the source's names", "remove 'identifiers' from this site");
+            }
+        }
+
         if (problems.size() != before) {
             return null;
         }
-        return new SiteConfig(name, url, hostPort.host, hostPort.port, user, password, serverId, timeZone, tls);
+        return new SiteConfig(name, url, hostPort.host, hostPort.port, user, password, serverId, timeZone, tls,
+                identifiers);
     }
 
     private record HostPort(String host, int port) {}
 
     private HostPort parseUrl(String url, String path) {
         String example = "write it like 'jdbc:mysql://db.example.com:3306'";
-        String rest;
-        if (url.startsWith("jdbc:mysql://")) {
-            rest = url.substring("jdbc:mysql://".length());
-        } else if (url.startsWith("jdbc:mariadb://")) {
-            rest = url.substring("jdbc:mariadb://".length());
-        } else {
-            problem(path, "the URL must start with 'jdbc:mysql://' or 'jdbc:mariadb://'", example);
+        String rest = null;
+        for (String prefix : URL_PREFIXES) {
+            if (url.startsWith(prefix)) {
+                rest = url.substring(prefix.length());
+            }
+        }
+        if (rest == null) {
+            problem(path, "the URL must start with 'jdbc:mysql://' or 'jdbc:mariadb://' (a source or target), or"
+                    + " 'jdbc:postgresql://' or 'jdbc:oracle:thin:@//' (a target only)", example);
             return null;
+        }
+        SiteConfig.Kind kind = SiteConfig.Kind.ofUrl(url);
+        if (kind != SiteConfig.Kind.MYSQL && kind != SiteConfig.Kind.MARIADB) {
+            example = kind == SiteConfig.Kind.ORACLE ? "write it like 'jdbc:oracle:thin:@//db.example.com:1521/FREEPDB1'"
+                    : "write it like 'jdbc:postgresql://db.example.com:5432/warehouse'";
+            int slash = rest.indexOf('/');
+            if (slash < 0 || slash == rest.length() - 1) {
+                problem(path, "the URL names no database" + (kind == SiteConfig.Kind.ORACLE ? " service" : ""),
+                        example);
+                return null;
+            }
         }
         boolean ok = true;
         int q = rest.indexOf('?');
@@ -463,7 +491,7 @@ final class ChannelConfigParser {
                     example + " (IPv6 addresses in brackets: 'jdbc:mysql://[::1]:3306')");
             return null;
         }
-        int port = SiteConfig.DEFAULT_PORT;
+        int port = kind.defaultPort();
         if (portText != null) {
             int p = portText.matches("\\d{1,5}") ? Integer.parseInt(portText) : -1;
             if (p < 1 || p > 65535) {
@@ -700,6 +728,13 @@ final class ChannelConfigParser {
             String to = text(d, path, "to", true, b);
             if (from != null) {
                 checkSiteReference(from, path + ".from", sites);
+                SiteConfig fromSite = sites.valid.get(from);
+                if (fromSite != null && !fromSite.kind().hasBinlog()) {
+                    problem(path + ".from", "site '" + from + "' is a " + fromSite.kind().displayName() + " database;"
+                            + " Ferry reads changes from MySQL and MariaDB binlogs only, so " + fromSite.kind()
+                            .displayName() + " can only be a target", "remove this direction, or make '" + from
+                            + "' its 'to'");
+                }
             }
             if (to != null) {
                 checkSiteReference(to, path + ".to", sites);
@@ -1154,7 +1189,8 @@ final class ChannelConfigParser {
         }
         String path = parent + "." + key;
         List<String> names = Stream.of(values).map(yamlName).toList();
-        String fix = "use one of: " + String.join(", ", names) + " (default: " + yamlName.apply(defaultValue) + ")";
+        String fix = "use one of: " + String.join(", ", names)
+                + (defaultValue == null ? "" : " (default: " + yamlName.apply(defaultValue) + ")");
         if (!v.isTextual()) {
             problem(path, "expected one of " + String.join(", ", names) + ", got " + describe(v), fix);
             return null;

@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import dev.ferry.dialect.schema.IdentifierCase;
 import java.io.Serializable;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -7,6 +8,9 @@ import java.util.Objects;
 /**
  * One MySQL (or MariaDB) server: an entry of the {@code sites} map, keyed by the site name (letters,
  * digits, {@code _} and {@code -}, at most 32 characters). The first site in the file is the "home" site.
+ *
+ * <p>A PostgreSQL ({@code jdbc:postgresql://host[:port]/database}) or Oracle
+ * ({@code jdbc:oracle:thin:@//host[:port]/service}) site can only be the target of directions.
  *
  * <h2>Keys</h2>
  * <ul>
@@ -41,6 +45,9 @@ import java.util.Objects;
  * @param serverId the configured server id range {@code "<start>-<end>"}, or {@code null} if not set
  * @param timeZone the server time zone override, or {@code null}
  * @param tls TLS settings
+ * @param identifiers how MySQL names are spelled at this site when it is a PostgreSQL or Oracle target
+ *     ({@code identifiers: preserve|upper|lower}); {@code null} for the database's default (PostgreSQL preserve,
+ *     Oracle upper)
  */
 public record SiteConfig(
         String name,
@@ -51,7 +58,8 @@ public record SiteConfig(
         Secret password,
         String serverId,
         String timeZone,
-        TlsConfig tls)
+        TlsConfig tls,
+        IdentifierCase identifiers)
         implements Serializable {
 
     /** Port used when the URL has none. */
@@ -72,6 +80,50 @@ public record SiteConfig(
     /** {@link #timeZone()} as a {@link ZoneId}, or {@code null} if not set. */
     public ZoneId zoneId() {
         return timeZone == null ? null : ZoneId.of(timeZone);
+    }
+
+    /** The kind of database, from the URL's prefix. */
+    public Kind kind() {
+        return Kind.ofUrl(url);
+    }
+
+    /** What a site is; only MySQL and MariaDB sites have a binlog Ferry can read. */
+    public enum Kind {
+        MYSQL("MySQL", 3306), MARIADB("MariaDB", 3306), POSTGRESQL("PostgreSQL", 5432), ORACLE("Oracle", 1521);
+
+        private final String displayName;
+        private final int defaultPort;
+
+        Kind(String displayName, int defaultPort) {
+            this.displayName = displayName;
+            this.defaultPort = defaultPort;
+        }
+
+        public String displayName() {
+            return displayName;
+        }
+
+        public int defaultPort() {
+            return defaultPort;
+        }
+
+        /** MySQL or MariaDB: a site with a binlog, which can be the source of a direction. */
+        public boolean hasBinlog() {
+            return this == MYSQL || this == MARIADB;
+        }
+
+        static Kind ofUrl(String url) {
+            if (url.startsWith("jdbc:mariadb:")) {
+                return MARIADB;
+            }
+            if (url.startsWith("jdbc:postgresql:")) {
+                return POSTGRESQL;
+            }
+            if (url.startsWith("jdbc:oracle:")) {
+                return ORACLE;
+            }
+            return MYSQL;
+        }
     }
 
     /** True if the URL is a MariaDB URL ({@code jdbc:mariadb://}). */

@@ -95,6 +95,8 @@ public final class DirectionJob {
         debezium.setProperty("bigint.unsigned.handling.mode", "precise");
         debezium.setProperty("binary.handling.mode", "bytes");
         debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        // BINARY(n) columns carry their length, so that values the binlog shortened are padded back
+        debezium.setProperty("datatype.propagate.source.type", ".+\\.BINARY");
         if (!config.tableFilter().excludePatterns().isEmpty()) {
             debezium.setProperty("table.exclude.list", String.join(",", config.tableFilter().excludePatterns()));
         }

@@ -11,8 +11,29 @@ public final class Endpoints {
     private Endpoints() {}
 
     public static Endpoint of(SiteConfig site) {
+        if (!site.kind().hasBinlog()) {
+            return new Endpoint(site.name(), site.host(), site.port(), site.user(), site.password().reveal(),
+                    targetProperties(site), site.url(), site.identifiers());
+        }
         return new Endpoint(site.name(), site.host(), site.port(), site.user(), site.password().reveal(),
                 jdbcProperties(site));
+    }
+
+    /** Driver properties of a PostgreSQL or Oracle target: TLS only (the URL carries the rest). */
+    private static Properties targetProperties(SiteConfig site) {
+        Properties p = new Properties();
+        TlsConfig.Mode mode = site.tls().mode();
+        if (site.kind() == SiteConfig.Kind.POSTGRESQL) {
+            p.setProperty("sslmode", switch (mode) {
+                case DISABLED -> "disable";
+                case PREFERRED -> "prefer";
+                case REQUIRED -> "require";
+                case VERIFY_CA -> "verify-ca";
+                case VERIFY_IDENTITY -> "verify-full";
+            });
+        }
+        // Oracle: TLS is chosen by the URL (tcps://...) and the wallet or JVM trust store
+        return p;
     }
 
     static Properties jdbcProperties(SiteConfig site) {

@@ -36,12 +36,16 @@ public final class Preflight {
         try (Connection source = connect(from); Connection target = connect(to)) {
             checkBinlog(from, source);
             ensureFerryTables(from, source);
-            ensureFerryTables(to, target);
             List<TableId> tables = includedTables(config, from, source);
             if (direction.startup() == DirectionConfig.Startup.INITIAL) {
                 refuseBacktickColumns(direction, from, source, tables);
             }
-            createMissingTargetTables(from, source, to, target, tables);
+            if (to.kind().hasBinlog()) {
+                ensureFerryTables(to, target);
+                createMissingTargetTables(from, source, to, target, tables);
+            } else {
+                TargetPreflight.prepare(from, source, to, target, tables);
+            }
         } catch (SQLException e) {
             throw new FerryException(direction.name() + ": preflight failed: " + e.getMessage(), e);
         }
@@ -57,7 +61,9 @@ public final class Preflight {
 
     static FerryException unreachable(SiteConfig site, SQLException e) {
         String where = "site '" + site.name() + "' (" + site.user() + "@" + site.host() + ":" + site.port() + ")";
-        if (e.getErrorCode() == ER_ACCESS_DENIED) {
+        // MySQL 1045, PostgreSQL 28P01/28000, Oracle ORA-01017
+        if (e.getErrorCode() == ER_ACCESS_DENIED || "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState())
+                || (site.kind() == SiteConfig.Kind.ORACLE && e.getErrorCode() == 1017)) {
             return new FerryException("Cannot log in to " + where + ": access denied for user '" + site.user()
                     + "'. Fix: check the password given by 'sites." + site.name() + ".password' or 'password-file',"
                     + " and that the user exists for this host (CREATE USER '" + site.user() + "'@'%' ...).", e);

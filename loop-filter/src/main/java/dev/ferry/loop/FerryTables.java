@@ -28,11 +28,22 @@ public final class FerryTables {
         return SCHEMA.equals(table.database());
     }
 
+    /** Rows held back while a table waits for an operator's decision on a DDL (PostgreSQL and Oracle targets). */
+    public static final TableId HELD = new TableId(SCHEMA, "ferry_held");
+
     /** The statements of sql/ferry-schema.sql (on the classpath as ferry-sql/), which create these tables. */
     public static List<String> schemaStatements() {
-        try (InputStream in = FerryTables.class.getResourceAsStream("/ferry-sql/ferry-schema.sql")) {
+        return schemaStatements("ferry-schema.sql");
+    }
+
+    /**
+     * The statements of one of the sql/ files: {@code ferry-schema.sql} (MySQL and MariaDB),
+     * {@code ferry-schema-postgresql.sql} or {@code ferry-schema-oracle.sql} (targets only).
+     */
+    public static List<String> schemaStatements(String file) {
+        try (InputStream in = FerryTables.class.getResourceAsStream("/ferry-sql/" + file)) {
             if (in == null) {
-                throw new IllegalStateException("ferry-sql/ferry-schema.sql is missing from the Ferry jar");
+                throw new IllegalStateException("ferry-sql/" + file + " is missing from the Ferry jar");
             }
             StringBuilder sql = new StringBuilder();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {

@@ -1,5 +1,6 @@
 package dev.ferry.operators;
 
+import dev.ferry.dialect.schema.IdentifierCase;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,12 +22,28 @@ public final class Endpoint implements Serializable {
     private final String user;
     private final String password;
     private final Properties jdbcProperties;
+    /** The configured JDBC URL of a PostgreSQL or Oracle target; {@code null} for MySQL and MariaDB. */
+    private final String targetUrl;
+    private final IdentifierCase identifiers;
 
     /**
      * @param jdbcProperties driver properties (TLS and the like) added to every connection; they
      *     are also handed to the binlog reader's own connections
      */
     public Endpoint(String site, String host, int port, String user, String password, Properties jdbcProperties) {
+        this(site, host, port, user, password, jdbcProperties, null, null);
+    }
+
+    /**
+     * A PostgreSQL or Oracle target (or, with {@code targetUrl == null}, a MySQL or MariaDB site).
+     *
+     * @param targetUrl the configured JDBC URL ({@code jdbc:postgresql:} or {@code jdbc:oracle:}), without secrets
+     * @param identifiers how MySQL names are spelled there, {@code null} for the database's default
+     */
+    public Endpoint(String site, String host, int port, String user, String password, Properties jdbcProperties,
+            String targetUrl, IdentifierCase identifiers) {
+        this.targetUrl = targetUrl;
+        this.identifiers = identifiers;
         this.site = Objects.requireNonNull(site);
         this.host = Objects.requireNonNull(host);
         this.port = port;
@@ -64,14 +81,26 @@ public final class Endpoint implements Serializable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:mysql://" + host + ":" + port + "/";
+        return targetUrl != null ? targetUrl : "jdbc:mysql://" + host + ":" + port + "/";
+    }
+
+    /** How MySQL names are spelled at a PostgreSQL or Oracle target; {@code null} for the default. */
+    public IdentifierCase identifiers() {
+        return identifiers;
+    }
+
+    private String driverClass() {
+        if (jdbcUrl().startsWith("jdbc:postgresql:")) {
+            return "org.postgresql.Driver";
+        }
+        return jdbcUrl().startsWith("jdbc:oracle:") ? "oracle.jdbc.OracleDriver" : "com.mysql.cj.jdbc.Driver";
     }
 
     /** Options for flink-connector-jdbc's connection provider; adds the apply-side driver settings. */
     public JdbcConnectionOptions applyConnectionOptions() {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder b = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                 .withUrl(jdbcUrl())
-                .withDriverName("com.mysql.cj.jdbc.Driver")
+                .withDriverName(driverClass())
                 .withUsername(user)
                 .withPassword(password)
                 .withConnectionCheckTimeoutSeconds(10);
@@ -81,6 +110,22 @@ public final class Endpoint implements Serializable {
 
     private Properties applyProperties() {
         Properties p = jdbcProperties();
+        if (jdbcUrl().startsWith("jdbc:postgresql:")) {
+            // let the server type a string parameter from its column (JSON, intervals, enums as text)
+            p.putIfAbsent("stringtype", "unspecified");
+            // a failed statement must not abort the whole apply transaction: a duplicate key is a
+            // conflict to resolve, as in MySQL
+            p.putIfAbsent("autosave", "always");
+            p.putIfAbsent("reWriteBatchedInserts", "true");
+            p.putIfAbsent("connectTimeout", "10");
+            p.putIfAbsent("socketTimeout", "600");
+            return p;
+        }
+        if (jdbcUrl().startsWith("jdbc:oracle:")) {
+            p.putIfAbsent("oracle.net.CONNECT_TIMEOUT", "10000");
+            p.putIfAbsent("oracle.jdbc.ReadTimeout", "600000");
+            return p;
+        }
         p.putIfAbsent("rewriteBatchedStatements", "true");
         p.putIfAbsent("characterEncoding", "UTF-8");
         p.putIfAbsent("tinyInt1isBit", "false");

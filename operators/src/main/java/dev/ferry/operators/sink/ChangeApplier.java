@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Set;
 
 /**
@@ -34,7 +37,7 @@ final class ChangeApplier implements AutoCloseable {
     private static final int PROBE_FROM_ROWS = 4;
 
     /** What happened to one committable. */
-    enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED }
+    enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED, DDL_HELD }
 
     /**
      * What one apply did: its outcome, the conflicts it recorded, how many more only continued an
@@ -50,8 +53,14 @@ final class ChangeApplier implements AutoCloseable {
 
     private final Connection connection;
     private final Dialect dialect;
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
+
+    private final String direction;
     private final CommitMarkers markers;
     private final DdlApplier ddl;
+    /** For PostgreSQL and Oracle targets: DDL generated from structured changes, and held tables; else null. */
+    private final TranslatedDdlApplier translatedDdl;
+    private final HeldTables held;
     private final int batchSize;
     private final ConflictRules rules;
     private final TargetTables tables;
@@ -64,13 +73,17 @@ final class ChangeApplier implements AutoCloseable {
             ConflictRules rules) throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
-        this.markers = new CommitMarkers(connection, channel, direction);
+        this.direction = direction;
+        this.markers = new CommitMarkers(connection, dialect, channel, direction);
         this.ddl = new DdlApplier(connection, markers, channel, direction);
+        this.held = dialect.schema() == null ? null : new HeldTables(connection, dialect, channel, direction);
+        this.translatedDdl = held == null ? null
+                : new TranslatedDdlApplier(connection, dialect, markers, held, channel, direction);
         this.batchSize = batchSize;
         this.rules = rules;
-        this.tables = new TargetTables(connection);
+        this.tables = new TargetTables(connection, dialect);
         this.statements = new Statements(connection, dialect);
-        this.conflictLog = new ConflictLog(connection, channel, direction);
+        this.conflictLog = new ConflictLog(connection, dialect, channel, direction);
         this.resolver = new ConflictResolver(dialect, rules, statements);
         try (Statement s = connection.createStatement()) {
             for (String sql : dialect.sessionSetup()) {
@@ -81,9 +94,22 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     Result apply(FerryCommittable committable) throws SQLException {
+        List<ConflictRecord> released = held == null ? List.of() : releaseDecidedTables();
+        Result result = applyCommittable(committable);
+        if (released.isEmpty()) {
+            return result;
+        }
+        List<ConflictRecord> all = new ArrayList<>(released);
+        all.addAll(result.conflicts());
+        return new Result(result.outcome(), all, result.followUps(), result.echoesConfirmed(), result.echoesApplied());
+    }
+
+    private Result applyCommittable(FerryCommittable committable) throws SQLException {
         if (committable.events().size() == 1 && committable.events().get(0).op() == Op.DDL) {
             try {
-                return Result.of(ddl.apply(committable, committable.events().get(0)));
+                ChangeEvent event = committable.events().get(0);
+                return Result.of(translatedDdl != null ? translatedDdl.apply(committable, event)
+                        : ddl.apply(committable, event));
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(e);
                 throw e;
@@ -105,7 +131,12 @@ final class ChangeApplier implements AutoCloseable {
                 if (e.op() == Op.DDL) {
                     throw new IllegalStateException("DDL inside a row committable: " + e);
                 }
-                if (e.op() != Op.HEARTBEAT) {
+                if (e.op() == Op.HEARTBEAT) {
+                    continue;
+                }
+                if (held != null && held.isHeld(e.table())) {
+                    held.keep(e); // waits for an operator's decision on the table's DDL
+                } else {
                     pass.add(e);
                 }
             }
@@ -127,6 +158,64 @@ final class ChangeApplier implements AutoCloseable {
             rollbackQuietly(e);
             throw e;
         }
+    }
+
+    /**
+     * Carries out operators' decisions on held DDL, each in a transaction of its own: runs the given
+     * SQL (if any), then the table's waiting changes in order, up to the next DDL among them, which is
+     * applied (or held again) in a transaction of its own.
+     */
+    private List<ConflictRecord> releaseDecidedTables() throws SQLException {
+        List<ConflictRecord> recorded = new ArrayList<>();
+        try {
+            held.refresh();
+            for (HeldTables.Decision d : held.decisions()) {
+                if ("manual".equals(d.outcome()) && d.manualSql() != null && !d.manualSql().isBlank()) {
+                    try (Statement s = connection.createStatement()) {
+                        s.execute(d.manualSql());
+                    }
+                }
+                held.released(d);
+                Map<Long, ChangeEvent> waiting = held.waiting(d.table());
+                Pass pass = new Pass(null);
+                long last = -1;
+                for (Map.Entry<Long, ChangeEvent> w : waiting.entrySet()) {
+                    if (w.getValue().op() == Op.DDL) {
+                        pass.flush();
+                        recorded.addAll(conflictLog.write(pass.conflicts));
+                        held.release(d.table(), last);
+                        connection.commit();
+                        TranslatedDdlApplier.Attempt attempt = translatedDdl.applyInPlace(w.getValue());
+                        close(); // statements and column types of the old table definition
+                        translatedDdl.recordReplayed(w.getKey(), w.getValue(), attempt);
+                        last = w.getKey();
+                        held.release(d.table(), last);
+                        connection.commit();
+                        if (attempt.isHeld()) {
+                            break;
+                        }
+                        pass = new Pass(null);
+                        continue;
+                    }
+                    pass.add(w.getValue());
+                    last = w.getKey();
+                }
+                pass.flush();
+                recorded.addAll(conflictLog.write(pass.conflicts));
+                held.release(d.table(), last);
+                connection.commit();
+                LOG.info("{}: released {} after the operator's decision '{}'", direction, d.table(), d.outcome());
+            }
+            return recorded;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            throw e;
+        }
+    }
+
+    /** How many tables wait for an operator's decision on a DDL. */
+    int heldTableCount() {
+        return held == null ? 0 : held.count();
     }
 
     private void rollbackQuietly(Exception cause) {
@@ -264,7 +353,7 @@ final class ChangeApplier implements AutoCloseable {
          * the transaction is still the one holding the commit marker.
          */
         private int[] afterFailedBatch(BatchUpdateException failed) throws SQLException {
-            if (!markers.exists(committable)) {
+            if (committable != null && !markers.exists(committable)) {
                 throw new SQLException("the apply transaction was rolled back by the target while applying "
                         + batch.size() + " row(s) of " + table + ": " + failed.getMessage(), "40001", failed);
             }

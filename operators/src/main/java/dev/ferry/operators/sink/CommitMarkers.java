@@ -1,11 +1,14 @@
 package dev.ferry.operators.sink;
 
+import dev.ferry.dialect.Dialect;
 import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 
 /**
  * The commit-marker rows in the target's {@code ferry.ferry_commit}: one per applied committable,
@@ -13,38 +16,46 @@ import java.sql.SQLIntegrityConstraintViolationException;
  * for every Ferry binlog reader.
  */
 final class CommitMarkers {
-    private static final String TABLE = "`" + FerryTables.SCHEMA + "`.`ferry_commit`";
-    private static final String INSERT = "INSERT INTO " + TABLE
-            + " (channel, direction, subtask, epoch, seq, row_count, committed_at) VALUES (?, ?, ?, ?, ?, ?, NOW(6))";
-    private static final String EXISTS = "SELECT 1 FROM " + TABLE
-            + " WHERE channel = ? AND direction = ? AND subtask = ? AND epoch = ? AND seq = ?";
-    private static final String PRUNE = "DELETE FROM " + TABLE
-            + " WHERE channel = ? AND direction = ? AND subtask = ? AND committed_at < NOW(6) - INTERVAL 7 DAY LIMIT 1000";
+    private static final Duration KEEP = Duration.ofDays(7);
 
     private final Connection connection;
+    private final Dialect dialect;
     private final String channel;
     private final String direction;
+    private final String insert;
+    private final String exists;
+    private final String prune;
 
-    CommitMarkers(Connection connection, String channel, String direction) {
+    CommitMarkers(Connection connection, Dialect dialect, String channel, String direction) {
         this.connection = connection;
+        this.dialect = dialect;
         this.channel = channel;
         this.direction = direction;
+        String table = dialect.quoteTable(FerryTables.COMMIT);
+        this.insert = "INSERT INTO " + table + " (channel, direction, subtask, epoch, seq, row_count, committed_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, " + dialect.currentUtcTimestamp() + ")";
+        this.exists = "SELECT 1 FROM " + table
+                + " WHERE channel = ? AND direction = ? AND subtask = ? AND epoch = ? AND seq = ?";
+        this.prune = "DELETE FROM " + table + " WHERE channel = ? AND direction = ? AND subtask = ? AND committed_at < ?";
     }
 
     /** Inserts the marker of {@code c}; false if it is there already (the committable was applied). */
     boolean insert(FerryCommittable c, long rows) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+        try (PreparedStatement ps = connection.prepareStatement(insert)) {
             bindId(ps, c);
             ps.setLong(6, rows);
             ps.executeUpdate();
             return true;
-        } catch (SQLIntegrityConstraintViolationException duplicate) {
-            return false;
+        } catch (SQLException e) {
+            if (dialect.isDuplicateKey(e)) {
+                return false;
+            }
+            throw e;
         }
     }
 
     boolean exists(FerryCommittable c) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(EXISTS)) {
+        try (PreparedStatement ps = connection.prepareStatement(exists)) {
             bindId(ps, c);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -52,14 +63,20 @@ final class CommitMarkers {
         }
     }
 
-    /** Deletes up to 1000 of this subtask's markers older than 7 days. */
+    /** Deletes this subtask's markers older than 7 days. */
     void prune(int subtask) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(PRUNE)) {
+        try (PreparedStatement ps = connection.prepareStatement(prune)) {
             ps.setString(1, channel);
             ps.setString(2, direction);
             ps.setInt(3, subtask);
+            ps.setObject(4, utcNowMinus(KEEP));
             ps.executeUpdate();
         }
+    }
+
+    /** A UTC wall-clock time for comparing with Ferry's UTC timestamp columns, whatever the JVM's zone. */
+    static LocalDateTime utcNowMinus(Duration age) {
+        return LocalDateTime.now(ZoneOffset.UTC).minus(age);
     }
 
     /** Binds channel, direction, subtask, epoch and sequence as parameters 1 to 5. */

@@ -1,13 +1,17 @@
 package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
+import dev.ferry.dialect.Dialect;
 import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,39 +22,43 @@ import java.util.List;
  * ({@code follow_ups}, the newest incoming after image) instead of being recorded again.
  */
 final class ConflictLog {
-    private static final String TABLE = "`" + FerryTables.SCHEMA + "`.`" + FerryTables.CONFLICT.table() + "`";
-    private static final String INSERT = "INSERT INTO " + TABLE
-            + " (channel, direction, table_schema, table_name, row_key, conflict_type, resolution, policy,"
-            + " incoming_before, incoming_after, target_row, source_position, source_committed_at, detected_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))";
-
-    private static final String FOLLOW_UP = "UPDATE " + TABLE + " SET follow_ups = follow_ups + 1,"
-            + " incoming_after = ?, last_seen_at = UTC_TIMESTAMP(6) WHERE channel = ? AND direction = ?"
-            + " AND table_schema = ? AND table_name = ? AND row_key = ? AND resolution = ? AND incoming_after = ?"
-            + " ORDER BY id DESC LIMIT 1";
-
-    private static final String RECENT = "SELECT 1 FROM " + TABLE + " WHERE channel = ? AND direction = ?"
-            + " AND table_schema = ? AND table_name = ? AND row_key = ?"
-            + " AND detected_at > UTC_TIMESTAMP(6) - INTERVAL 1 HOUR LIMIT 1";
+    private static final Duration MEMORY = Duration.ofHours(1);
 
     private final Connection connection;
     private final String channel;
     private final String direction;
+    private final String insert;
+    private final String followUp;
+    private final String recent;
 
-    ConflictLog(Connection connection, String channel, String direction) {
+    ConflictLog(Connection connection, Dialect dialect, String channel, String direction) {
         this.connection = connection;
         this.channel = channel;
         this.direction = direction;
+        String table = dialect.quoteTable(FerryTables.CONFLICT);
+        String now = dialect.currentUtcTimestamp();
+        this.insert = "INSERT INTO " + table
+                + " (channel, direction, table_schema, table_name, row_key, conflict_type, resolution, policy,"
+                + " incoming_before, incoming_after, target_row, source_position, source_committed_at, detected_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
+        String sameRow = "channel = ? AND direction = ? AND table_schema = ? AND table_name = ? AND row_key = ?";
+        String lastLost = sameRow + " AND resolution = ? AND " + dialect.storedTextEquals("incoming_after");
+        // MySQL cannot read the updated table in a subquery; the others have no UPDATE ... LIMIT
+        this.followUp = "UPDATE " + table + " SET follow_ups = follow_ups + 1, incoming_after = ?, last_seen_at = "
+                + now + " WHERE " + (dialect.schema() == null ? lastLost + " ORDER BY id DESC LIMIT 1"
+                        : "id = (SELECT MAX(id) FROM " + table + " WHERE " + lastLost + ")");
+        this.recent = "SELECT 1 FROM " + table + " WHERE " + sameRow + " AND detected_at > ?";
     }
 
     /** Whether this direction met a conflict on this row within the last hour. */
     boolean recentlyInConflict(ChangeEvent e) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(RECENT)) {
+        try (PreparedStatement ps = connection.prepareStatement(recent)) {
             ps.setString(1, channel);
             ps.setString(2, direction);
             ps.setString(3, e.table().database());
             ps.setString(4, e.table().table());
             ps.setString(5, RowJson.array(e.key()));
+            ps.setObject(6, CommitMarkers.utcNowMinus(MEMORY));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -63,8 +71,8 @@ final class ConflictLog {
             return conflicts;
         }
         List<ConflictRecord> recorded = new ArrayList<>(conflicts.size());
-        try (PreparedStatement insert = connection.prepareStatement(INSERT);
-                PreparedStatement followUp = connection.prepareStatement(FOLLOW_UP)) {
+        try (PreparedStatement insert = connection.prepareStatement(this.insert);
+                PreparedStatement followUp = connection.prepareStatement(this.followUp)) {
             for (ConflictRecord c : conflicts) {
                 if (!c.isFollowUpCandidate() || !followsUp(followUp, c)) {
                     insert(insert, c);
@@ -101,9 +109,8 @@ final class ConflictLog {
         ps.setString(11, c.targetRow());
         ps.setString(12, c.event().position());
         if (c.event().sourceTsMs() > 0) {
-            // the session is in UTC; a Timestamp would be shifted by the JVM's zone, a string is not
-            ps.setString(13, new Timestamp(c.event().sourceTsMs()).toInstant().toString()
-                    .replace('T', ' ').replace("Z", ""));
+            // a zone-less UTC wall-clock time: a Timestamp would be shifted by the JVM's zone
+            ps.setObject(13, LocalDateTime.ofInstant(Instant.ofEpochMilli(c.event().sourceTsMs()), ZoneOffset.UTC));
         } else {
             ps.setNull(13, Types.TIMESTAMP);
         }

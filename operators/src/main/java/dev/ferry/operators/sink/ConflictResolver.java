@@ -13,7 +13,6 @@ import dev.ferry.operators.conflict.Resolution;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +44,8 @@ final class ConflictResolver {
         try {
             executeAlone(dialect.insert(e.table(), e.schema()), ps -> statements.bindValues(ps, 1, e.after()));
             return null;
-        } catch (SQLIntegrityConstraintViolationException duplicate) {
+        } catch (SQLException duplicate) {
+            rethrowUnlessDuplicate(duplicate);
             return uniqueCollision(e, g, ConflictType.INSERT_UNIQUE, duplicate,
                     () -> executeAlone(dialect.insert(e.table(), e.schema()),
                             ps -> statements.bindValues(ps, 1, e.after())));
@@ -67,7 +67,8 @@ final class ConflictResolver {
             int updated = executeAlone(dialect.guardedUpdate(e.table(), e.schema(), g.columns()),
                     ps -> bindGuarded(ps, e, g));
             return updated == 1 ? null : updateMissed(e, g);
-        } catch (SQLIntegrityConstraintViolationException duplicate) {
+        } catch (SQLException duplicate) {
+            rethrowUnlessDuplicate(duplicate);
             return uniqueCollision(e, g, ConflictType.UPDATE_UNIQUE, duplicate, () -> forceUpdate(e));
         }
     }
@@ -107,8 +108,24 @@ final class ConflictResolver {
         return statements.bindGuards(ps, next, row, g.indexes(), g.columns());
     }
 
+    /** The schema's column that the target spells {@code targetName}, or -1. */
+    private int indexOfTargetColumn(RowSchema schema, String targetName) {
+        for (int i = 0; i < schema.size(); i++) {
+            if (dialect.targetName(schema.column(i)).equals(targetName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void rethrowUnlessDuplicate(SQLException e) throws SQLException {
+        if (!dialect.isDuplicateKey(e)) {
+            throw e;
+        }
+    }
+
     private ConflictRecord uniqueCollision(ChangeEvent e, TableGuards g, ConflictType type,
-            SQLIntegrityConstraintViolationException duplicate, Action applyIncoming) throws SQLException {
+            SQLException duplicate, Action applyIncoming) throws SQLException {
         List<Object[]> colliders = collidingKeys(e, g);
         if (colliders.isEmpty()) {
             throw duplicate; // not a key Ferry can see (a functional index?): fail loudly rather than guess
@@ -147,7 +164,7 @@ final class ConflictResolver {
             PreparedStatement ps = statements.get(dialect.lockByUniqueKey(e.table(), e.schema(), unique));
             int i = 1;
             for (ColumnInfo c : unique) {
-                int column = e.schema().indexOf(c.name());
+                int column = indexOfTargetColumn(e.schema(), c.name());
                 dialect.bindForCompare(ps, i++, column < 0 ? null : e.after()[column], c);
             }
             try (ResultSet rs = ps.executeQuery()) {

@@ -52,6 +52,7 @@ final class FerryCommitter implements Committer<FerryCommittable> {
             try {
                 ChangeApplier.Result result = applyWithRetries(c);
                 record(c, result);
+                metrics.heldTables(applier.heldTableCount());
                 if (result.outcome() == ChangeApplier.Outcome.ALREADY_APPLIED) {
                     request.signalAlreadyCommitted();
                 }
@@ -89,11 +90,11 @@ final class FerryCommitter implements Committer<FerryCommittable> {
             try {
                 Connection connection = connections.getOrEstablishConnection();
                 String version = connection.getMetaData().getDatabaseProductVersion();
-                Dialect dialect = Dialects.forUrl(settings.target().jdbcUrl(), version);
+                Dialect dialect = Dialects.forUrl(settings.target().jdbcUrl(), version, settings.target().identifiers());
                 applier = new ChangeApplier(connection, dialect, settings.channel(), settings.direction(),
                         settings.batchSize(), settings.conflicts());
             } catch (ClassNotFoundException e) {
-                throw new SQLException("MySQL JDBC driver missing from the job jar", "08001", e);
+                throw new SQLException("JDBC driver for " + settings.target().jdbcUrl() + " missing from the job jar", "08001", e);
             }
         }
         return applier;
@@ -139,6 +140,8 @@ final class FerryCommitter implements Committer<FerryCommittable> {
         } else if (outcome == ChangeApplier.Outcome.DDL_APPLIED
                 || outcome == ChangeApplier.Outcome.DDL_ALREADY_SATISFIED) {
             metrics.ddl(outcome == ChangeApplier.Outcome.DDL_APPLIED);
+        } else if (outcome == ChangeApplier.Outcome.DDL_HELD) {
+            metrics.ddlHeld();
         } else if (outcome == ChangeApplier.Outcome.ALREADY_APPLIED) {
             metrics.skippedRepeat();
             LOG.info("{}: {} was already applied to {}; skipped", settings.direction(), c, settings.target());

@@ -25,6 +25,8 @@ final class SinkMetrics {
     private final Counter conflictFollowUps;
     private final Map<String, Counter> byLabel = new HashMap<>();
     private volatile long lagMs = -1;
+    private final Counter ddlHeld;
+    private volatile int heldTables;
 
     SinkMetrics(MetricGroup group) {
         this.group = group;
@@ -37,6 +39,8 @@ final class SinkMetrics {
         repeatedCommits = group.counter("repeatedCommitsSkipped");
         ddlApplied = group.counter("ddlApplied");
         ddlAlreadySatisfied = group.counter("ddlAlreadySatisfied");
+        ddlHeld = group.counter("ddlHeld");
+        group.gauge("heldTables", () -> heldTables);
         group.meter("appliedRowsPerSecond", new MeterView(rows));
         group.meter("appliedTransactionsPerSecond", new MeterView(transactions));
         group.gauge("lagMs", () -> lagMs);
@@ -50,6 +54,16 @@ final class SinkMetrics {
 
     void ddl(boolean executed) {
         (executed ? ddlApplied : ddlAlreadySatisfied).inc();
+    }
+
+    /** A DDL held its table until an operator decides (PostgreSQL and Oracle targets). */
+    void ddlHeld() {
+        ddlHeld.inc();
+    }
+
+    /** How many tables wait for an operator's decision now. */
+    void heldTables(int count) {
+        heldTables = count;
     }
 
     /** Counts a conflict in total, by type and by resolution (groups conflictType / conflictResolution). */

@@ -3,6 +3,7 @@ package dev.ferry.operators.sink;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.ColumnInfo;
+import dev.ferry.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,40 +13,43 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The target's column types and unique keys, read from information_schema once per table and
  * forgotten after any DDL, so that comparisons match the table as it is.
  */
 final class TargetTables {
-    private static final String COLUMNS = "SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_SET_NAME,"
-            + " COALESCE(CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, 0) FROM information_schema.COLUMNS"
-            + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
-    private static final String UNIQUE_KEYS = "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
-            + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY'"
-            + " ORDER BY INDEX_NAME, SEQ_IN_INDEX";
 
-    /** One table as the target has it. */
-    record Table(Map<String, ColumnInfo> columns, List<List<ColumnInfo>> uniqueKeys) {
-        /** The target's column for each column of {@code schema}, in its order. */
+    /**
+     * One table as the target has it.
+     *
+     * @param columns by target name
+     * @param uniqueKeys columns named as the target spells them
+     */
+    record Table(Map<String, ColumnInfo> columns, List<List<ColumnInfo>> uniqueKeys, UnaryOperator<String> targetName) {
+        /** The target's column for each column of {@code schema}, in its order, named as the source names it. */
         ColumnInfo[] columnsOf(RowSchema schema, TableId table) throws SQLException {
             ColumnInfo[] out = new ColumnInfo[schema.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = columns.get(schema.column(i));
-                if (out[i] == null) {
+                ColumnInfo target = columns.get(targetName.apply(schema.column(i)));
+                if (target == null) {
                     throw new SQLException("column `" + schema.column(i) + "` of " + table
                             + " is missing at the target; the source has it", "42S22");
                 }
+                out[i] = new ColumnInfo(schema.column(i), target.dataType(), target.charset(), target.length());
             }
             return out;
         }
     }
 
     private final Connection connection;
+    private final Dialect dialect;
     private final Map<TableId, Table> tables = new HashMap<>();
 
-    TargetTables(Connection connection) {
+    TargetTables(Connection connection, Dialect dialect) {
         this.connection = connection;
+        this.dialect = dialect;
     }
 
     Table table(TableId id) throws SQLException {
@@ -63,9 +67,9 @@ final class TargetTables {
 
     private Table load(TableId id) throws SQLException {
         Map<String, ColumnInfo> columns = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
-            ps.setString(1, id.database());
-            ps.setString(2, id.table());
+        try (PreparedStatement ps = connection.prepareStatement(dialect.columnInfoQuery())) {
+            ps.setString(1, dialect.targetName(id.database()));
+            ps.setString(2, dialect.targetName(id.table()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.put(rs.getString(1), new ColumnInfo(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -77,15 +81,15 @@ final class TargetTables {
             throw new SQLException("table " + id + " does not exist at the target", "42S02", 1146);
         }
         Map<String, List<ColumnInfo>> unique = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(UNIQUE_KEYS)) {
-            ps.setString(1, id.database());
-            ps.setString(2, id.table());
+        try (PreparedStatement ps = connection.prepareStatement(dialect.uniqueKeysQuery())) {
+            ps.setString(1, dialect.targetName(id.database()));
+            ps.setString(2, dialect.targetName(id.table()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     unique.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(columns.get(rs.getString(2)));
                 }
             }
         }
-        return new Table(columns, List.copyOf(unique.values()));
+        return new Table(columns, List.copyOf(unique.values()), dialect::targetName);
     }
 }

@@ -3,6 +3,8 @@ package dev.ferry.operators.source;
 import dev.ferry.common.MysqlTime;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Map;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -16,6 +18,9 @@ import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Sche
  */
 final class ConnectValueConverter {
     private ConnectValueConverter() {}
+
+    static final String SOURCE_TYPE = "__debezium.source.column.type";
+    static final String SOURCE_LENGTH = "__debezium.source.column.length";
 
     /** @throws UnsupportedTypeException for a type Ferry cannot carry without loss */
     static Object convert(Schema schema, Object value) {
@@ -74,7 +79,7 @@ final class ConnectValueConverter {
             case STRING:
                 return value.toString();
             case BYTES:
-                return value instanceof BigDecimal ? value : bytes(value);
+                return value instanceof BigDecimal ? value : padBinary(bytes(value), schema);
             default:
                 throw new UnsupportedTypeException("Connect type " + schema.type()
                         + (logical == null ? "" : " (" + logical + ")"));
@@ -94,6 +99,21 @@ final class ConnectValueConverter {
         byte[] b = new byte[buffer.remaining()];
         buffer.get(b);
         return b;
+    }
+
+    /**
+     * The binlog drops BINARY(n)'s trailing zero bytes; MySQL pads them back on insert, PostgreSQL and
+     * Oracle would not. The column's declared type and length come with the schema
+     * ({@code datatype.propagate.source.type}, see DirectionJob).
+     */
+    private static byte[] padBinary(byte[] value, Schema schema) {
+        Map<String, String> parameters = schema.parameters();
+        if (parameters == null || !"BINARY".equalsIgnoreCase(parameters.get(SOURCE_TYPE))) {
+            return value;
+        }
+        String length = parameters.get(SOURCE_LENGTH);
+        int n = length == null ? value.length : Integer.parseInt(length);
+        return value.length < n ? Arrays.copyOf(value, n) : value;
     }
 
     /** Debezium gives BIT(n) little-endian; MySQL reads a binary string into BIT big-endian. */

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +28,6 @@ final class DdlRecords implements Serializable {
     private static final Logger LOG = LoggerFactory.getLogger(DdlRecords.class);
     static final String HISTORY_RECORD = "historyRecord";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Debezium's table id in tableChanges: {@code "db"."table"}, quotes inside doubled. */
-    private static final Pattern QUOTED_ID = Pattern.compile("\"((?:[^\"]|\"\")*)\"\\.\"((?:[^\"]|\"\")*)\"");
 
     private final TableScope scope;
 
@@ -56,16 +52,15 @@ final class DdlRecords implements Serializable {
         LOG.debug("DDL on {} at {}: {}", table.get(), txId, statement);
         Struct source = value.getStruct("source");
         Long ts = source == null ? null : source.getInt64("ts_ms");
-        return Optional.of(ChangeEvent.ddl(table.get(), statement, txId, txId, ts == null ? 0 : ts));
+        JsonNode changes = history.path("tableChanges");
+        String structure = changes.size() == 1 ? changes.get(0).toString() : null;
+        return Optional.of(ChangeEvent.ddl(table.get(), statement, structure, txId, txId, ts == null ? 0 : ts));
     }
 
     static List<TableId> tables(Struct source, JsonNode history) {
         List<TableId> tables = new ArrayList<>();
         for (JsonNode change : history.path("tableChanges")) {
-            Matcher m = QUOTED_ID.matcher(change.path("id").asText(""));
-            if (m.matches()) {
-                tables.add(new TableId(m.group(1).replace("\"\"", "\""), m.group(2).replace("\"\"", "\"")));
-            }
+            DebeziumTableIds.parse(change.path("id").asText("")).ifPresent(tables::add);
         }
         String db = source == null ? null : source.getString("db");
         String names = source == null ? null : source.getString("table");
