@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  * filesystem. Servers can be started in parallel, from several JVMs; a shutdown hook and a watchdog kill them
  * when the JVM ends. {@link #close()} kills the server and deletes its files.
  */
-public final class DatabaseServer implements AutoCloseable {
+public final class DatabaseServer implements TestDatabase {
 
     /** The admin account created on every server, with the same password everywhere. */
     public static final String ADMIN_USER = "ferry_admin";
@@ -164,6 +164,11 @@ public final class DatabaseServer implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** Always 127.0.0.1: the server binds nothing else. */
+    public String host() {
+        return "127.0.0.1";
     }
 
     public int port() {
@@ -349,7 +354,7 @@ public final class DatabaseServer implements AutoCloseable {
         ServerReaper.unregister(this);
     }
 
-    synchronized boolean isClosed() {
+    public synchronized boolean isClosed() {
         return closed;
     }
 

@@ -37,7 +37,7 @@ public final class TestServers {
      * @throws IllegalStateException if the server programs are missing (see {@link #available}) or the server
      *                               does not start
      */
-    public static DatabaseServer site(ServerKind kind, String siteName) {
+    public static TestDatabase site(ServerKind kind, String siteName) {
         return SITES.computeIfAbsent(kind + "/" + siteName, k -> new Site(kind, siteName)).get();
     }
 
@@ -84,7 +84,7 @@ public final class TestServers {
     private static final class Site {
         private final ServerKind kind;
         private final String siteName;
-        private DatabaseServer server;
+        private TestDatabase server;
         private RuntimeException failure;
 
         Site(ServerKind kind, String siteName) {
@@ -92,7 +92,7 @@ public final class TestServers {
             this.siteName = siteName;
         }
 
-        synchronized DatabaseServer get() {
+        synchronized TestDatabase get() {
             if (failure != null) {
                 throw new IllegalStateException(kind + " site '" + siteName + "' failed to start earlier in this JVM",
                         failure);

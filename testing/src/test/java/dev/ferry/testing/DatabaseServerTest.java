@@ -106,10 +106,10 @@ class DatabaseServerTest {
     @EnumSource(ServerKind.class)
     void sharedSitesStartInParallelWithTheirOwnTimeZones(ServerKind kind) {
         TestServers.assumeAvailable(kind);
-        CompletableFuture<DatabaseServer> sh = CompletableFuture.supplyAsync(() -> TestServers.site(kind, "sh"));
-        CompletableFuture<DatabaseServer> us = CompletableFuture.supplyAsync(() -> TestServers.site(kind, "us"));
-        DatabaseServer a = sh.join();
-        DatabaseServer b = us.join();
+        CompletableFuture<TestDatabase> sh = CompletableFuture.supplyAsync(() -> TestServers.site(kind, "sh"));
+        CompletableFuture<TestDatabase> us = CompletableFuture.supplyAsync(() -> TestServers.site(kind, "us"));
+        TestDatabase a = sh.join();
+        TestDatabase b = us.join();
 
         assertThat(TestServers.site(kind, "sh")).isSameAs(a);
         assertThat(a.port()).isNotEqualTo(b.port());

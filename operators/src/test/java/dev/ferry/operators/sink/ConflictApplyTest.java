@@ -12,7 +12,7 @@ import dev.ferry.operators.Endpoint;
 import dev.ferry.operators.conflict.ConflictPolicy;
 import dev.ferry.operators.conflict.ConflictRules;
 import dev.ferry.operators.conflict.TableConflictRule;
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
 import java.sql.Connection;
@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ConflictApplyTest {
     private static final RowSchema SCHEMA = new RowSchema(new String[] {"id", "v", "ver", "u"}, new int[] {0});
 
-    private DatabaseServer target;
+    private TestDatabase target;
     private TableId table;
     private Connection connection;
     private String channel;

@@ -11,7 +11,7 @@ import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.TableId;
 import dev.ferry.loop.FerryTables;
 import dev.ferry.operators.Endpoint;
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Writer and committer in Flink's own sink operators (test harnesses), against a real target server.
  */
 class FerryCommitterTest {
-    private DatabaseServer target;
+    private TestDatabase target;
     private TableId table;
 
     void setUp(ServerKind kind) throws Exception {
