@@ -48,10 +48,14 @@ public interface TestDatabase extends AutoCloseable {
     Connection connect(String database) throws SQLException;
 
     /** Runs the statements in order on one admin connection; stops at the first that fails. */
-    void execute(String... sql);
+    default void execute(String... sql) {
+        Jdbc.execute(this, sql);
+    }
 
     /** Runs one statement with '?' parameters and returns its rows (empty if it returns none). */
-    List<List<Object>> query(String sql, Object... params);
+    default List<List<Object>> query(String sql, Object... params) {
+        return Jdbc.query(this, sql, params);
+    }
 
     /** The server's version string. */
     String version();
