@@ -108,6 +108,10 @@ public final class DatabaseServer implements TestDatabase {
      */
     public static DatabaseServer start(ServerKind kind, String name, Map<String, String> extraMyCnf) {
         Objects.requireNonNull(kind, "kind");
+        if (!kind.isMySqlFamily()) {
+            throw new IllegalArgumentException("DatabaseServer runs MariaDB and MySQL, not " + kind
+                    + "; get one from TestServers.site(" + kind + ", site) instead");
+        }
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("server name '" + name + "' must match " + NAME.pattern());
         }
@@ -416,7 +420,7 @@ public final class DatabaseServer implements TestDatabase {
             command.addAll(List.of("--initialize-insecure", "--init-file=" + serverDirInside + "/init.sql"));
         }
         Path initLog = hostDir.resolve("init.log");
-        ServerProcesses.runToCompletion("creating the data directory of " + this, command, initLog,
+        ServerProcesses.runToCompletion("creating the data directory of " + this, command, initLog, null,
                 p -> initProcess = p, () -> logTails(initLog, 0));
     }
 

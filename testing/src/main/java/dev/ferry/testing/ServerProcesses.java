@@ -45,8 +45,14 @@ final class ServerProcesses {
 
     /** Starts the command with no input, stdout and stderr appended to {@code output}. */
     static Process start(List<String> command, Path output) {
+        return start(command, output, null);
+    }
+
+    /** The same, in the working directory {@code directory} (null: this JVM's). */
+    static Process start(List<String> command, Path output, Path directory) {
         try {
             return new ProcessBuilder(command)
+                    .directory(directory == null ? null : directory.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
@@ -63,9 +69,9 @@ final class ServerProcesses {
      * @param running set to the process while it runs, so that a shutdown hook can kill it
      * @param logs    the end of the logs, for messages
      */
-    static void runToCompletion(String what, List<String> command, Path output,
+    static void runToCompletion(String what, List<String> command, Path output, Path directory,
             Consumer<Process> running, Supplier<String> logs) {
-        Process p = start(command, output);
+        Process p = start(command, output, directory);
         running.accept(p);
         try {
             if (!awaitExit(p, START_TIMEOUT)) {
@@ -140,11 +146,16 @@ final class ServerProcesses {
      * SIGTERM, then waits for the exit; SIGKILL after {@link #STOP_TIMEOUT}. Does nothing if it is not running.
      */
     static void stop(Object server, Process p) {
+        stop(server, p, Process::destroy);
+    }
+
+    /** The same, asking the process to stop with {@code signal} instead of SIGTERM. */
+    static void stop(Object server, Process p, Consumer<Process> signal) {
         if (p == null || !p.isAlive()) {
             return;
         }
         long t0 = System.nanoTime();
-        p.destroy();
+        signal.accept(p);
         if (!awaitExit(p, STOP_TIMEOUT)) {
             LOG.log(Level.WARNING, "{0} did not stop within {1}; killing it", server, STOP_TIMEOUT);
             p.destroyForcibly();

@@ -92,7 +92,7 @@ final class ServerReaper {
                 "  [ -d \"$d\" ] || continue",
                 "  if [ -s \"$d/" + PID_FILE + "\" ]; then",
                 "    p=$(cat \"$d/" + PID_FILE + "\")",
-                "    case \"$(cat /proc/\"$p\"/comm 2>/dev/null)\" in mysqld|mariadbd) kill -9 \"$p\";; esac",
+                "    case \"$(cat /proc/\"$p\"/comm 2>/dev/null)\" in mysqld|mariadbd|postgres) kill -9 \"$p\";; esac",
                 "  fi",
                 "  if [ -s \"$d/" + SERVER_DIR_FILE + "\" ]; then",
                 "    s=$(cat \"$d/" + SERVER_DIR_FILE + "\")",
@@ -179,7 +179,7 @@ final class ServerReaper {
     private static boolean isServerProcess(ProcessHandle p) {
         try {
             String comm = Files.readString(Path.of("/proc", Long.toString(p.pid()), "comm")).trim();
-            return comm.equals("mysqld") || comm.equals("mariadbd");
+            return comm.equals("mysqld") || comm.equals("mariadbd") || comm.equals("postgres");
         } catch (IOException e) {
             return false;
         }
