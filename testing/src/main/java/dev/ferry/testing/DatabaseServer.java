@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,10 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -44,7 +41,6 @@ public final class DatabaseServer implements TestDatabase {
 
     private static final System.Logger LOG = System.getLogger(DatabaseServer.class.getName());
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
-    private static final Pattern DATABASE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     /** Options the server's layout depends on; extraMyCnf may not change them. */
     private static final Set<String> RESERVED = Set.of("port", "datadir", "socket", "pid_file", "log_error", "user",
             "basedir", "defaults_file", "bind_address", "tmpdir");
@@ -52,8 +48,6 @@ public final class DatabaseServer implements TestDatabase {
     private static final Pattern INSTALL_TIME = Pattern.compile("innodb_.*|lower_case_table_names");
 
 
-    private static final AtomicInteger SERVER_SEQUENCE = new AtomicInteger();
-    private static final AtomicInteger DATABASE_SEQUENCE = new AtomicInteger();
 
     private final ServerKind kind;
     private final String name;
@@ -78,7 +72,7 @@ public final class DatabaseServer implements TestDatabase {
     private DatabaseServer(ServerKind kind, String name, Map<String, String> extraMyCnf) throws IOException {
         this.kind = kind;
         this.name = name;
-        this.serverId = nextServerId();
+        this.serverId = ServerIds.next();
         this.rootfs = ServerBinaries.mysqlRootfs();
         this.hostDir = ServerProcesses.createHostDir(kind, name);
         if (kind == ServerKind.MYSQL) {
@@ -210,17 +204,12 @@ public final class DatabaseServer implements TestDatabase {
 
     /** {@code SELECT VERSION()}. */
     public String version() {
-        return String.valueOf(query("SELECT VERSION()").get(0).get(0));
+        return MySqlAccess.version(this);
     }
 
     /** Creates a database named prefix + "_" + a number not used before, and returns the name. */
     public String createDatabase(String prefix) {
-        if (prefix == null || !DATABASE_PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("database prefix '" + prefix + "' must match " + DATABASE_PREFIX.pattern());
-        }
-        // ER_DB_CREATE_EXISTS (1007): the name is taken, try the next number
-        return Jdbc.createNumbered(this, prefix, DATABASE_SEQUENCE::incrementAndGet,
-                database -> "CREATE DATABASE `" + database + "`", e -> e.getErrorCode() == 1007);
+        return MySqlAccess.createDatabase(this, prefix);
     }
 
     /**
@@ -462,18 +451,7 @@ public final class DatabaseServer implements TestDatabase {
     }
 
     private Connection open(String database, int connectTimeoutMillis, int socketTimeoutMillis) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", ADMIN_USER);
-        props.setProperty("password", ADMIN_PASSWORD);
-        for (String option : CONNECTION_OPTIONS.split("&")) {
-            String[] kv = option.split("=", 2);
-            props.setProperty(kv[0], kv[1]);
-        }
-        props.setProperty("connectTimeout", Integer.toString(connectTimeoutMillis));
-        if (socketTimeoutMillis > 0) {
-            props.setProperty("socketTimeout", Integer.toString(socketTimeoutMillis));
-        }
-        return DriverManager.getConnection(jdbcUrl() + "/" + (database == null ? "" : database), props);
+        return MySqlAccess.open(this, database, connectTimeoutMillis, socketTimeoutMillis);
     }
 
     /** Binlog dump threads whose client is gone make a shutdown wait ~10 s; kill them first. */
@@ -528,11 +506,5 @@ public final class DatabaseServer implements TestDatabase {
     /** The end of the error log (from offset) and of the given output file, for exception messages. */
     private String logTails(Path output, long errorLogOffset) {
         return ServerProcesses.tailSection(errorLog(), errorLogOffset, 40) + ServerProcesses.tailSection(output, 0, 20);
-    }
-
-    /** Unique per JVM, and across JVMs as long as their pids differ modulo 2,000,000. Never 0. */
-    private static int nextServerId() {
-        long pid = ProcessHandle.current().pid() % 2_000_000L;
-        return (int) (pid * 1000 + SERVER_SEQUENCE.getAndIncrement() % 999 + 1);
     }
 }

@@ -40,7 +40,6 @@ public final class PostgresServer implements TestDatabase {
     private static final System.Logger LOG = System.getLogger(PostgresServer.class.getName());
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
-    private static final Pattern OFFSET = Pattern.compile("([+-])(\\d{2}):(\\d{2})");
     private static final String DUPLICATE_DATABASE = "42P04";
     private static final AtomicInteger DATABASE_SEQUENCE = new AtomicInteger();
 
@@ -318,8 +317,8 @@ public final class PostgresServer implements TestDatabase {
                 "-c", "max_connections=100",
                 "-c", "shared_buffers=32MB",
                 // the JDBC driver sets each session's TimeZone to the JVM's; log_timezone shows the server's
-                "-c", "timezone=" + postgresTimeZone(timeZone),
-                "-c", "log_timezone=" + postgresTimeZone(timeZone),
+                "-c", "timezone=" + TimeZones.posix(timeZone),
+                "-c", "log_timezone=" + TimeZones.posix(timeZone),
                 // test servers: trade durability for speed
                 "-c", "fsync=off",
                 "-c", "full_page_writes=off",
@@ -386,19 +385,6 @@ public final class PostgresServer implements TestDatabase {
 
     private String jdbcUrl(String db) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + db;
-    }
-
-    /**
-     * PostgreSQL reads "+08:00" as a POSIX zone, eight hours west of UTC; the same offset as a POSIX zone with an
-     * explicit name, {@code <+0800>-08:00}, is eight hours east, as MySQL and ISO 8601 mean it.
-     */
-    static String postgresTimeZone(String zone) {
-        java.util.regex.Matcher m = OFFSET.matcher(zone);
-        if (!m.matches()) {
-            return zone;
-        }
-        String inverted = (m.group(1).equals("+") ? "-" : "+") + m.group(2) + ":" + m.group(3);
-        return "<" + m.group(1) + m.group(2) + m.group(3) + ">" + inverted;
     }
 
     /** Kills the server and a running initdb at once; safe to call from a shutdown hook. */

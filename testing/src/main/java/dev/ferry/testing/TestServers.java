@@ -26,7 +26,7 @@ public final class TestServers {
     public static final String PROVIDER_PROPERTY = "ferry.test.databases";
 
     /** The provider of the containers profile, compiled only there (testing/src/containers/java). */
-    static final String CONTAINERS_PROVIDER = "dev.ferry.testing.containers.ContainerDatabases";
+    static final String CONTAINERS_PROVIDER = "dev.ferry.testing.ContainerDatabases";
 
     private static final System.Logger LOG = System.getLogger(TestServers.class.getName());
     private static final ConcurrentMap<String, Site> SITES = new ConcurrentHashMap<>();
