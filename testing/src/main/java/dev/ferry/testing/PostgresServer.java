@@ -25,7 +25,11 @@ import java.util.regex.Pattern;
  * A real PostgreSQL server process with its own data directory and port, started for tests. It listens on
  * 127.0.0.1 only, with its unix socket in its own directory; every connection needs a password (SCRAM), and
  * the superuser {@link #adminUser()} owns the default database {@link #DEFAULT_DATABASE}. Durability is off
- * (fsync, full_page_writes, synchronous_commit): these servers are thrown away.
+ * (fsync, full_page_writes, synchronous_commit): these servers are thrown away, and a {@link #kill()} may lose
+ * the last commits; a clean {@link #stop()} keeps them.
+ *
+ * <p>The server's time zone ({@code timezone}, {@code log_timezone}) is the site's, but the JDBC driver sets
+ * every session's TimeZone to the JVM's, so JDBC sessions see the JVM's zone unless they SET another.
  *
  * <p>PostgreSQL refuses to run as root; when this JVM runs as root, initdb and postgres run as the
  * {@code postgres} OS user (through setpriv, which execs, so the process this class holds is postgres itself).
