@@ -8,6 +8,7 @@ import dev.ferry.job.FerryException;
 import dev.ferry.job.Preflight;
 import dev.ferry.testing.DatabaseServer;
 import dev.ferry.testing.ServerKind;
+import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
 import java.net.ServerSocket;
 import java.util.Map;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * before anything is applied.
  */
 class BadInputITCase {
-    DatabaseServer sh;
-    DatabaseServer us;
+    TestDatabase sh;
+    TestDatabase us;
     String database;
 
     @BeforeEach
@@ -95,11 +96,11 @@ class BadInputITCase {
         Preflight.check(config, config.directions().get(0));
     }
 
-    private ChannelConfig channel(DatabaseServer from, DatabaseServer to) {
+    private ChannelConfig channel(TestDatabase from, TestDatabase to) {
         return parse(channelYaml(from.jdbcUrl(), from.adminUser(), to), from.adminPassword());
     }
 
-    private String channelYaml(String fromUrl, String fromUser, DatabaseServer to) {
+    private String channelYaml(String fromUrl, String fromUser, TestDatabase to) {
         return String.join("\n",
                 "channel: bad",
                 "sites:",

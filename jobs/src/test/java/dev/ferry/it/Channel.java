@@ -1,7 +1,7 @@
 package dev.ferry.it;
 
 import dev.ferry.config.ChannelConfig;
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -14,11 +14,11 @@ public final class Channel {
 
     public final String name;
     public final String database;
-    public final DatabaseServer sh;
-    public final DatabaseServer us;
+    public final TestDatabase sh;
+    public final TestDatabase us;
     public final Path stateDir;
 
-    public Channel(String name, String database, DatabaseServer sh, DatabaseServer us, Path stateDir) {
+    public Channel(String name, String database, TestDatabase sh, TestDatabase us, Path stateDir) {
         this.name = name;
         this.database = database;
         this.sh = sh;

@@ -6,7 +6,7 @@ import static dev.ferry.it.Sites.q;
 import static dev.ferry.it.TwoWayITBase.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,7 +47,7 @@ abstract class ConflictITBase extends MeshITBase {
         Mesh mesh = twoSites("dual");
         String db = mesh.database;
         List<String> tables = List.of("prio_sh", "prio_us", "newer", "source", "target", "manual");
-        for (DatabaseServer site : mesh.sites.values()) {
+        for (TestDatabase site : mesh.sites.values()) {
             for (String t : tables) {
                 exec(site, db, "CREATE TABLE vgp_order_" + t + ORDER_DDL,
                         "INSERT INTO vgp_order_" + t + " VALUES (1, 'SO-1', 100.00, '2026-11-24 09:00:00.000000')");
@@ -65,8 +65,8 @@ abstract class ConflictITBase extends MeshITBase {
         start(mesh);
         mesh.awaitReaders("vgp_order_prio_sh", "VALUES (%1$d, 'probe%1$d', 0, NULL)");
         failedAtStart = FlinkRest.failedCheckpoints(runner);
-        DatabaseServer sh = mesh.site("sh");
-        DatabaseServer us = mesh.site("us");
+        TestDatabase sh = mesh.site("sh");
+        TestDatabase us = mesh.site("us");
 
         // both sites update order 1 in every table in one transaction each, at the same time; us's
         // version is the newer one; and each inserts an order whose number the other one also uses
@@ -140,7 +140,7 @@ abstract class ConflictITBase extends MeshITBase {
     void randomizedDualWritesOnOverlappingKeysConverge() throws Exception {
         Mesh mesh = twoSites("random");
         String db = mesh.database;
-        for (DatabaseServer site : mesh.sites.values()) {
+        for (TestDatabase site : mesh.sites.values()) {
             exec(site, db, "CREATE TABLE r_priority (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)",
                     "CREATE TABLE r_newer (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)");
         }
@@ -155,8 +155,8 @@ abstract class ConflictITBase extends MeshITBase {
                 () -> randomLoad(site.getValue(), db, operations, version, site.getKey().hashCode())))
                 .toArray(CompletableFuture[]::new)).join();
 
-        DatabaseServer sh = mesh.site("sh");
-        DatabaseServer us = mesh.site("us");
+        TestDatabase sh = mesh.site("sh");
+        TestDatabase us = mesh.site("us");
         for (String table : List.of("r_priority", "r_newer")) {
             try {
                 awaitSameRows(sh, us, db, table, TIMEOUT);
@@ -178,7 +178,7 @@ abstract class ConflictITBase extends MeshITBase {
 
     // ---------------------------------------------------------------------------------------------
 
-    private static void dualWrite(DatabaseServer site, String db, List<String> tables, String amount, String updated,
+    private static void dualWrite(TestDatabase site, String db, List<String> tables, String amount, String updated,
             long newId) {
         List<String> sql = new ArrayList<>();
         sql.add("START TRANSACTION");
@@ -190,7 +190,7 @@ abstract class ConflictITBase extends MeshITBase {
         exec(site, db, sql.toArray(String[]::new));
     }
 
-    private static void randomLoad(DatabaseServer site, String db, int operations, AtomicLong version, long seed) {
+    private static void randomLoad(TestDatabase site, String db, int operations, AtomicLong version, long seed) {
         Random random = new Random(seed);
         try (Connection c = site.connect(db)) {
             for (int done = 0; done < operations; ) {
@@ -237,7 +237,7 @@ abstract class ConflictITBase extends MeshITBase {
     }
 
     /** On divergence: the first differing keys, with every conflict both sites recorded for them. */
-    private static void debugDump(DatabaseServer sh, DatabaseServer us, String db, String table, Mesh mesh) {
+    private static void debugDump(TestDatabase sh, TestDatabase us, String db, String table, Mesh mesh) {
         java.util.Set<Object> keys = new java.util.TreeSet<>();
         Map<Object, String> a = new java.util.HashMap<>();
         Map<Object, String> b = new java.util.HashMap<>();
@@ -253,7 +253,7 @@ abstract class ConflictITBase extends MeshITBase {
         for (Object k : keys) {
             if (!java.util.Objects.equals(a.get(k), b.get(k)) && shown++ < 6) {
                 System.out.println("DIFF key " + k + " sh=" + a.get(k) + " us=" + b.get(k));
-                for (DatabaseServer site : List.of(sh, us)) {
+                for (TestDatabase site : List.of(sh, us)) {
                     for (List<Object> r : site.query("SELECT direction, conflict_type, resolution, incoming_before,"
                             + " incoming_after, target_row, detected_at FROM ferry.ferry_conflict WHERE channel = ?"
                             + " AND table_name = ? AND row_key = ? ORDER BY id", mesh.name, table, "[" + k + "]")) {
@@ -277,46 +277,46 @@ abstract class ConflictITBase extends MeshITBase {
     }
 
     private Mesh twoSites(String prefix) {
-        DatabaseServer sh = TestServers.site(kind(), "sh");
-        DatabaseServer us = TestServers.site(kind(), "us");
+        TestDatabase sh = TestServers.site(kind(), "sh");
+        TestDatabase us = TestServers.site(kind(), "us");
         String db = sh.createDatabase(prefix);
         us.execute("CREATE DATABASE " + q(db));
-        Map<String, DatabaseServer> sites = new LinkedHashMap<>();
+        Map<String, TestDatabase> sites = new LinkedHashMap<>();
         sites.put("sh", sh);
         sites.put("us", us);
         return new Mesh("cf" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), db, sites, stateDir,
                 false);
     }
 
-    private static String amount(DatabaseServer site, String db, String table) {
+    private static String amount(TestDatabase site, String db, String table) {
         return String.valueOf(site.query("SELECT amount FROM " + q(db) + ".vgp_order_" + table + " WHERE id = 1")
                 .get(0).get(0));
     }
 
-    private static String orderNo(DatabaseServer site, String db, String table) {
+    private static String orderNo(TestDatabase site, String db, String table) {
         return String.valueOf(site.query("SELECT order_no FROM " + q(db) + ".vgp_order_" + table + " WHERE id = 1")
                 .get(0).get(0));
     }
 
-    private static List<Long> ids(DatabaseServer site, String db, String table) {
+    private static List<Long> ids(TestDatabase site, String db, String table) {
         return site.query("SELECT id FROM " + q(db) + ".vgp_order_" + table + " WHERE id > 0 ORDER BY id").stream()
                 .map(r -> ((Number) r.get(0)).longValue()).toList();
     }
 
     /** "direction key type resolution" of each conflict recorded at {@code site} on one table. */
-    private static List<String> conflicts(DatabaseServer site, Mesh mesh, String table) {
+    private static List<String> conflicts(TestDatabase site, Mesh mesh, String table) {
         return site.query("SELECT direction, row_key, conflict_type, resolution FROM ferry.ferry_conflict"
                 + " WHERE channel = ? AND table_name = ? AND row_key NOT LIKE '[-%' ORDER BY id", // not the probes
                 mesh.name, "vgp_order_" + table).stream()
                 .map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2) + " " + r.get(3)).toList();
     }
 
-    private static long followUps(DatabaseServer site, Mesh mesh) {
+    private static long followUps(TestDatabase site, Mesh mesh) {
         return ((Number) site.query("SELECT COALESCE(SUM(follow_ups), 0) FROM ferry.ferry_conflict WHERE channel = ?",
                 mesh.name).get(0).get(0)).longValue();
     }
 
-    private static long allConflicts(DatabaseServer site, Mesh mesh) {
+    private static long allConflicts(TestDatabase site, Mesh mesh) {
         return ((Number) site.query("SELECT COUNT(*) FROM ferry.ferry_conflict WHERE channel = ?", mesh.name)
                 .get(0).get(0)).longValue();
     }

@@ -6,7 +6,7 @@ import static dev.ferry.it.Sites.awaitSameRows;
 import static dev.ferry.it.Sites.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
 import java.nio.file.Files;
@@ -30,8 +30,8 @@ abstract class FerryRunITBase {
 
     @Test
     void killNineUnderLoadThenCleanStopAndResume() throws Exception {
-        DatabaseServer sh = TestServers.site(kind(), "sh");
-        DatabaseServer us = TestServers.site(kind(), "us");
+        TestDatabase sh = TestServers.site(kind(), "sh");
+        TestDatabase us = TestServers.site(kind(), "us");
         String database = sh.createDatabase("run");
         Channel channel = new Channel("run" + ProcessHandle.current().pid() + kind().ordinal(), database, sh, us,
                 dir.resolve("state"));

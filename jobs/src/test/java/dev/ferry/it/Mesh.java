@@ -1,7 +1,7 @@
 package dev.ferry.it;
 
 import dev.ferry.config.ChannelConfig;
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +16,7 @@ import java.util.Map;
 final class Mesh {
     final String name;
     final String database;
-    final Map<String, DatabaseServer> sites;
+    final Map<String, TestDatabase> sites;
     final Path stateDir;
     private final boolean snapshotFromFirstSite;
     /** Extra top-level YAML, such as a {@code conflicts:} section. */
@@ -26,7 +26,7 @@ final class Mesh {
      * @param snapshotFromFirstSite directions from the first site start with {@code initial} (the
      *     others always with {@code latest}); if false every direction starts with {@code latest}
      */
-    Mesh(String name, String database, Map<String, DatabaseServer> sites, Path stateDir,
+    Mesh(String name, String database, Map<String, TestDatabase> sites, Path stateDir,
             boolean snapshotFromFirstSite) {
         this.name = name;
         this.database = database;
@@ -35,7 +35,7 @@ final class Mesh {
         this.snapshotFromFirstSite = snapshotFromFirstSite;
     }
 
-    DatabaseServer site(String site) {
+    TestDatabase site(String site) {
         return sites.get(site);
     }
 
@@ -85,7 +85,7 @@ final class Mesh {
     Map<String, Long> awaitReaders(String table, String valuesFormat) {
         String qualified = Sites.q(database) + "." + Sites.q(table);
         long siteBase = 0;
-        for (DatabaseServer from : sites.values()) {
+        for (TestDatabase from : sites.values()) {
             long[] probe = {siteBase, 0}; // last probe key, when it was written
             siteBase -= 1_000_000;
             Sites.await(() -> {
@@ -98,9 +98,9 @@ final class Mesh {
                         + " WHERE id = ?", probe[0]).isEmpty());
             }, TwoWayITBase.TIMEOUT, "a probe row from " + from.name() + " to reach every site");
         }
-        DatabaseServer first = sites.values().iterator().next();
+        TestDatabase first = sites.values().iterator().next();
         TwoWayITBase.exec(first, database, "DELETE FROM " + Sites.q(table) + " WHERE id < 0");
-        for (DatabaseServer to : sites.values()) {
+        for (TestDatabase to : sites.values()) {
             Sites.await(() -> to.query("SELECT 1 FROM " + qualified + " WHERE id < 0").isEmpty(), TwoWayITBase.TIMEOUT,
                     "the probes to be deleted at " + to.name());
         }

@@ -12,7 +12,7 @@ import dev.ferry.config.DirectionConfig;
 import dev.ferry.job.DirectionJob;
 import dev.ferry.job.Preflight;
 import dev.ferry.job.RestorePoint;
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
 import java.nio.file.Path;
@@ -75,8 +75,8 @@ abstract class ReplicationITBase {
 
     @BeforeEach
     void createChannel() {
-        DatabaseServer sh = TestServers.site(kind(), "sh");
-        DatabaseServer us = TestServers.site(kind(), "us");
+        TestDatabase sh = TestServers.site(kind(), "sh");
+        TestDatabase us = TestServers.site(kind(), "us");
         String database = sh.createDatabase("it");
         channel = new Channel("it" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), database, sh,
                 us, stateDir);

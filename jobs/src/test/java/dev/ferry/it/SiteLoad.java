@@ -1,6 +1,6 @@
 package dev.ferry.it;
 
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,14 +16,14 @@ final class SiteLoad {
     static final String TABLE_DDL = "CREATE TABLE events (id BIGINT PRIMARY KEY, origin VARCHAR(8) NOT NULL,"
             + " n INT NOT NULL, note VARCHAR(40))";
 
-    private final DatabaseServer server;
+    private final TestDatabase server;
     private final String database;
     private final String origin;
     private final long base;
     private final AtomicLong rowChanges = new AtomicLong();
     private long next;
 
-    SiteLoad(DatabaseServer server, String database, String origin, long base) {
+    SiteLoad(TestDatabase server, String database, String origin, long base) {
         this.server = server;
         this.database = database;
         this.origin = origin;

@@ -3,7 +3,7 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.Await;
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -24,7 +24,7 @@ public final class Sites {
      * Every row of a table, ordered by primary key, each value as text (binary as hex), read in
      * UTC so that TIMESTAMP columns compare across sites in different time zones.
      */
-    public static List<List<String>> rows(DatabaseServer server, String database, String table) {
+    public static List<List<String>> rows(TestDatabase server, String database, String table) {
         try (Connection c = server.connect(); Statement s = c.createStatement()) {
             s.execute("SET time_zone = '+00:00'");
             List<String> key = primaryKey(c, database, table);
@@ -68,7 +68,7 @@ public final class Sites {
     }
 
     /** Both sites hold exactly the same rows in this table. */
-    public static void assertSameRows(DatabaseServer a, DatabaseServer b, String database, String table) {
+    public static void assertSameRows(TestDatabase a, TestDatabase b, String database, String table) {
         List<List<String>> expected = rows(a, database, table);
         List<List<String>> actual = rows(b, database, table);
         List<String> differences = new ArrayList<>();
@@ -97,7 +97,7 @@ public final class Sites {
     }
 
     /** Polls until both sites hold the same rows, then asserts it. */
-    public static void awaitSameRows(DatabaseServer a, DatabaseServer b, String database, String table,
+    public static void awaitSameRows(TestDatabase a, TestDatabase b, String database, String table,
             Duration timeout) {
         try {
             await(() -> rows(a, database, table).equals(rows(b, database, table)), timeout,
@@ -108,13 +108,13 @@ public final class Sites {
     }
 
     /** Sum of row_count over the commit markers of a channel: every applied row, counted once per commit. */
-    public static long appliedRows(DatabaseServer target, String channel) {
+    public static long appliedRows(TestDatabase target, String channel) {
         List<List<Object>> r = target.query("SELECT COALESCE(SUM(row_count), 0) FROM ferry.ferry_commit"
                 + " WHERE channel = ?", channel);
         return ((Number) r.get(0).get(0)).longValue();
     }
 
-    public static long count(DatabaseServer server, String database, String table) {
+    public static long count(TestDatabase server, String database, String table) {
         return ((Number) server.query("SELECT COUNT(*) FROM " + q(database) + "." + q(table)).get(0).get(0))
                 .longValue();
     }

@@ -6,7 +6,7 @@ import static dev.ferry.it.Sites.count;
 import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
 import java.time.Duration;
@@ -34,10 +34,10 @@ abstract class TwoWayITBase extends MeshITBase {
     /** The seed scenario of issue 3, on the seed's own schema and tables. */
     @Test
     void seedScenario() throws Exception {
-        DatabaseServer sh = TestServers.site(kind(), "sh");
-        DatabaseServer us = TestServers.site(kind(), "us");
+        TestDatabase sh = TestServers.site(kind(), "sh");
+        TestDatabase us = TestServers.site(kind(), "us");
         String db = "vingoo_mc";
-        for (DatabaseServer site : List.of(sh, us)) {
+        for (TestDatabase site : List.of(sh, us)) {
             site.execute("DROP DATABASE IF EXISTS vingoo_mc", "CREATE DATABASE vingoo_mc",
                     "CREATE TABLE vingoo_mc.vgp_order (id BIGINT PRIMARY KEY, order_no VARCHAR(32) NOT NULL,"
                             + " amount DECIMAL(12,2), created DATETIME(6))",
@@ -103,8 +103,8 @@ abstract class TwoWayITBase extends MeshITBase {
     @Test
     void everyKindOfDdlReplicatesBothWaysAndNothingEchoes() throws Exception {
         Mesh mesh = mesh2("ddl", "CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(20), b INT)", true);
-        DatabaseServer sh = mesh.site("sh");
-        DatabaseServer us = mesh.site("us");
+        TestDatabase sh = mesh.site("sh");
+        TestDatabase us = mesh.site("us");
         String db = mesh.database;
         String outside = sh.createDatabase("outside");
         start(mesh);
@@ -127,7 +127,7 @@ abstract class TwoWayITBase extends MeshITBase {
             {"us", "DROP TABLE t3", "INSERT INTO t (id, a, b2) VALUES (7, 'seven', 7)"},
         };
         for (String[] step : steps) {
-            DatabaseServer site = mesh.site(step[0]);
+            TestDatabase site = mesh.site(step[0]);
             exec(site, db, step[1], step[2]);
             awaitSameSchema(sh, us, db);
             for (String table : tables(sh, db)) {
@@ -177,7 +177,7 @@ abstract class TwoWayITBase extends MeshITBase {
         Mesh mesh = mesh3("down");
         start(mesh);
         List<SiteLoad> loads = probedLoads(mesh);
-        DatabaseServer eu = mesh.site("eu");
+        TestDatabase eu = mesh.site("eu");
         eu.stop();
         inParallel(loads.subList(0, 2), load -> load.transactions(200));
         // sh and us keep replicating to each other while eu is away
@@ -197,14 +197,14 @@ abstract class TwoWayITBase extends MeshITBase {
     @Test
     void taskManagerKilledDuringDualWritesStillAppliesEverythingOnce() throws Exception {
         Mesh mesh = mesh2("kill", SiteLoad.TABLE_DDL, false);
-        DatabaseServer sh = mesh.site("sh");
-        DatabaseServer us = mesh.site("us");
+        TestDatabase sh = mesh.site("sh");
+        TestDatabase us = mesh.site("us");
         start(mesh);
         List<SiteLoad> loads = probedLoads(mesh);
         AtomicBoolean writing = new AtomicBoolean(true);
         CompletableFuture<Void> load = CompletableFuture.runAsync(() -> inParallel(loads, l -> {
             String direction = l.origin() + "->" + (l.origin().equals("sh") ? "us" : "sh");
-            DatabaseServer target = mesh.site(direction.split("->")[1]);
+            TestDatabase target = mesh.site(direction.split("->")[1]);
             while (writing.get()) {
                 l.bulk(1, 5000);
                 l.transactions(20);
@@ -233,12 +233,12 @@ abstract class TwoWayITBase extends MeshITBase {
     // ---------------------------------------------------------------------------------------------
 
     private Mesh mesh3(String prefix) {
-        Map<String, DatabaseServer> sites = new LinkedHashMap<>();
+        Map<String, TestDatabase> sites = new LinkedHashMap<>();
         for (String site : List.of("sh", "us", "eu")) {
             sites.put(site, TestServers.site(kind(), site));
         }
         String db = sites.get("sh").createDatabase(prefix);
-        for (DatabaseServer site : sites.values()) {
+        for (TestDatabase site : sites.values()) {
             if (site != sites.get("sh")) {
                 site.execute("CREATE DATABASE " + q(db));
             }
@@ -249,18 +249,18 @@ abstract class TwoWayITBase extends MeshITBase {
 
     /** Sites sh and us, each with a new database holding the table {@code tableDdl} creates. */
     private Mesh mesh2(String prefix, String tableDdl, boolean snapshotFromSh) {
-        DatabaseServer sh = TestServers.site(kind(), "sh");
-        DatabaseServer us = TestServers.site(kind(), "us");
+        TestDatabase sh = TestServers.site(kind(), "sh");
+        TestDatabase us = TestServers.site(kind(), "us");
         String db = sh.createDatabase(prefix);
         us.execute("CREATE DATABASE " + q(db));
-        for (DatabaseServer site : List.of(sh, us)) {
+        for (TestDatabase site : List.of(sh, us)) {
             exec(site, db, tableDdl);
         }
         return new Mesh(channelName(), db, twoSites(sh, us), stateDir, snapshotFromSh);
     }
 
-    private static Map<String, DatabaseServer> twoSites(DatabaseServer sh, DatabaseServer us) {
-        Map<String, DatabaseServer> sites = new LinkedHashMap<>();
+    private static Map<String, TestDatabase> twoSites(TestDatabase sh, TestDatabase us) {
+        Map<String, TestDatabase> sites = new LinkedHashMap<>();
         sites.put("sh", sh);
         sites.put("us", us);
         return sites;
@@ -271,7 +271,7 @@ abstract class TwoWayITBase extends MeshITBase {
         baseline = mesh.awaitReaders("events", "(id, origin, n) VALUES (%d, 'probe', 0)");
         List<SiteLoad> loads = new ArrayList<>();
         long base = 1_000_000_000L; // far apart: a long kill test inserts over a million rows per site
-        for (Map.Entry<String, DatabaseServer> site : mesh.sites.entrySet()) {
+        for (Map.Entry<String, TestDatabase> site : mesh.sites.entrySet()) {
             loads.add(new SiteLoad(site.getValue(), mesh.database, site.getKey(), base));
             base += 1_000_000_000L;
         }
@@ -289,7 +289,7 @@ abstract class TwoWayITBase extends MeshITBase {
                 if (from != to) {
                     String direction = names.get(from) + "->" + names.get(to);
                     long expected = baseline.get(direction) + loads.get(from).rowChanges();
-                    DatabaseServer target = mesh.site(names.get(to));
+                    TestDatabase target = mesh.site(names.get(to));
                     await(() -> appliedRows(target, mesh.name, direction) >= expected, TIMEOUT, direction + " markers");
                     assertThat(appliedRows(target, mesh.name, direction)).as("row changes %s applied", direction)
                             .isEqualTo(expected);
@@ -297,7 +297,7 @@ abstract class TwoWayITBase extends MeshITBase {
             }
         }
         assertThat(count(mesh.site(names.get(0)), mesh.database, "events")).isPositive();
-        for (DatabaseServer site : mesh.sites.values()) {
+        for (TestDatabase site : mesh.sites.values()) {
             // the sites write disjoint keys: any conflict, e.g. from a replay after a restore, is spurious
             assertThat(site.query("SELECT direction, conflict_type, row_key FROM ferry.ferry_conflict"
                     + " WHERE channel = ? AND row_key NOT LIKE '[-%'", mesh.name)) // a probe can miss: not started yet
@@ -312,7 +312,7 @@ abstract class TwoWayITBase extends MeshITBase {
      * them were heartbeats (an echo or a ping-pong would log rows of the user's tables).
      */
     private void assertBinlogsQuiet(Mesh mesh) {
-        for (DatabaseServer site : mesh.sites.values()) {
+        for (TestDatabase site : mesh.sites.values()) {
             List<Object> start = site.query(kind() == ServerKind.MYSQL ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS")
                     .get(0);
             String events = "SHOW BINLOG EVENTS IN '" + start.get(0) + "' FROM " + start.get(1);
@@ -323,7 +323,7 @@ abstract class TwoWayITBase extends MeshITBase {
     }
 
     /** The Info column of the binlog's Table_map events: which table each row event writes. */
-    private static List<String> tableMaps(DatabaseServer site, String showEvents) {
+    private static List<String> tableMaps(TestDatabase site, String showEvents) {
         return site.query(showEvents).stream().filter(r -> "Table_map".equals(r.get(2)))
                 .map(r -> String.valueOf(r.get(5))).toList();
     }
@@ -333,13 +333,13 @@ abstract class TwoWayITBase extends MeshITBase {
                 .toArray(CompletableFuture[]::new)).join();
     }
 
-    private static void awaitSameTables(DatabaseServer a, DatabaseServer b, String db, String... tables) {
+    private static void awaitSameTables(TestDatabase a, TestDatabase b, String db, String... tables) {
         for (String table : tables) {
             awaitSameRows(a, b, db, table, TIMEOUT);
         }
     }
 
-    private static void awaitSameSchema(DatabaseServer a, DatabaseServer b, String db) {
+    private static void awaitSameSchema(TestDatabase a, TestDatabase b, String db) {
         try {
             await(() -> schema(a, db).equals(schema(b, db)), TIMEOUT, "the schema of " + db + " to converge");
         } finally {
@@ -348,7 +348,7 @@ abstract class TwoWayITBase extends MeshITBase {
     }
 
     /** Tables, columns and indexes of a database, as comparable text. */
-    static List<String> schema(DatabaseServer server, String db) {
+    static List<String> schema(TestDatabase server, String db) {
         List<String> out = new ArrayList<>();
         for (List<Object> r : server.query("SELECT TABLE_NAME, ORDINAL_POSITION, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE,"
                 + " COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
@@ -363,26 +363,26 @@ abstract class TwoWayITBase extends MeshITBase {
         return out;
     }
 
-    private static List<String> tables(DatabaseServer server, String db) {
+    private static List<String> tables(TestDatabase server, String db) {
         return server.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
                 + " ORDER BY TABLE_NAME", db).stream().map(r -> (String) r.get(0)).toList();
     }
 
     /** "direction outcome statement-without-tag" for each DDL Ferry executed at this site. */
-    private static List<String> ddlRecords(DatabaseServer server, String channel) {
+    private static List<String> ddlRecords(TestDatabase server, String channel) {
         return server.query("SELECT direction, outcome, statement FROM ferry.ferry_ddl WHERE channel = ?"
                 + " ORDER BY applied_at", channel).stream()
                 .map(r -> r.get(0) + " " + r.get(1) + " " + ((String) r.get(2)).replaceFirst(" /\\* ferry:[^*]*\\*/", ""))
                 .toList();
     }
 
-    static long appliedRows(DatabaseServer target, String channel, String direction) {
+    static long appliedRows(TestDatabase target, String channel, String direction) {
         List<List<Object>> r = target.query("SELECT COALESCE(SUM(row_count), 0) FROM ferry.ferry_commit"
                 + " WHERE channel = ? AND direction = ?", channel, direction);
         return ((Number) r.get(0).get(0)).longValue();
     }
 
-    static void exec(DatabaseServer server, String db, String... sql) {
+    static void exec(TestDatabase server, String db, String... sql) {
         try (java.sql.Connection c = server.connect(db); java.sql.Statement s = c.createStatement()) {
             for (String statement : sql) {
                 s.execute(statement);

@@ -1,6 +1,6 @@
 package dev.ferry.it;
 
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 
 /** A table with every MySQL type Ferry must carry exactly, and rows at the edges of each range. */
 final class TypeMatrix {
@@ -51,7 +51,7 @@ final class TypeMatrix {
      * the binlog use TIME's smallest non-negative value: negative TIME is refused there (see
      * ChangeEventDeserializer#refuseNegativeTime).
      */
-    static void insertRows(DatabaseServer server, String database, int firstId, boolean viaBinlog) {
+    static void insertRows(TestDatabase server, String database, int firstId, boolean viaBinlog) {
         String[] sql = new String[ROW_VALUES.length + 1];
         sql[0] = "SET time_zone = '+00:00'";
         for (int i = 0; i < ROW_VALUES.length; i++) {
@@ -62,7 +62,7 @@ final class TypeMatrix {
     }
 
     /** Swaps values around so that every column of a streamed row is updated, some to and from NULL. */
-    static void updateRows(DatabaseServer server, String database) {
+    static void updateRows(TestDatabase server, String database) {
         String t = Sites.q(database) + ".types";
         server.execute(
                 "UPDATE " + t + " SET tx = CONCAT(tx, '+'), dtm = dtm - INTERVAL 1 SECOND, b10 = b'0000000001'"

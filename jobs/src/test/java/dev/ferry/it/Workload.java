@@ -1,6 +1,6 @@
 package dev.ferry.it;
 
-import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,14 +17,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Workload implements AutoCloseable {
     public static final int COUNTERS = 20;
 
-    private final DatabaseServer server;
+    private final TestDatabase server;
     private final String database;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong transactions = new AtomicLong();
     private final Thread thread;
     private volatile Throwable failure;
 
-    public static void createTables(DatabaseServer server, String database) {
+    public static void createTables(TestDatabase server, String database) {
         server.execute(
                 "CREATE TABLE " + Sites.q(database) + ".counters (id INT PRIMARY KEY, n BIGINT NOT NULL)",
                 "CREATE TABLE " + Sites.q(database) + ".events (id BIGINT PRIMARY KEY, counter INT NOT NULL,"
@@ -40,7 +40,7 @@ public final class Workload implements AutoCloseable {
      * Waits until the initial snapshot is over: a probe row (events id 0) written after the job
      * started has arrived, so from now on every change comes from the binlog, exactly once each.
      */
-    public static void awaitSnapshotDone(DatabaseServer sh, DatabaseServer us, String database, Duration timeout) {
+    public static void awaitSnapshotDone(TestDatabase sh, TestDatabase us, String database, Duration timeout) {
         sh.execute("INSERT INTO " + Sites.q(database) + ".events VALUES (0, 0, 'probe')");
         Sites.await(() -> Sites.count(us, database, "events") == 1 && Sites.count(us, database, "counters") == COUNTERS,
                 timeout, "the snapshot and a probe row to arrive");
@@ -51,7 +51,7 @@ public final class Workload implements AutoCloseable {
         return COUNTERS + 1 + 2 * transactions;
     }
 
-    public Workload(DatabaseServer server, String database, long firstEventId) {
+    public Workload(TestDatabase server, String database, long firstEventId) {
         this.server = server;
         this.database = database;
         this.thread = new Thread(() -> run(firstEventId), "workload " + database);

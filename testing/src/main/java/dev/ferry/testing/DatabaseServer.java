@@ -1,38 +1,23 @@
 package dev.ferry.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -45,7 +30,7 @@ import java.util.regex.Pattern;
  * filesystem. Servers can be started in parallel, from several JVMs; a shutdown hook and a watchdog kill them
  * when the JVM ends. {@link #close()} kills the server and deletes its files.
  */
-public final class DatabaseServer implements AutoCloseable {
+public final class DatabaseServer implements TestDatabase {
 
     /** The admin account created on every server, with the same password everywhere. */
     public static final String ADMIN_USER = "ferry_admin";
@@ -56,22 +41,13 @@ public final class DatabaseServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DatabaseServer.class.getName());
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
-    private static final Pattern DATABASE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     /** Options the server's layout depends on; extraMyCnf may not change them. */
     private static final Set<String> RESERVED = Set.of("port", "datadir", "socket", "pid_file", "log_error", "user",
             "basedir", "defaults_file", "bind_address", "tmpdir");
     /** Options mariadb-install-db must be given too, because they are fixed when the data directory is created. */
     private static final Pattern INSTALL_TIME = Pattern.compile("innodb_.*|lower_case_table_names");
-    private static final File DEV_NULL = new File("/dev/null");
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("ferry.testing.startTimeoutSeconds", 180));
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(Long.getLong("ferry.testing.stopTimeoutSeconds", 60));
-    private static final boolean KEEP_FILES = Boolean.getBoolean("ferry.testing.keepFiles");
-    private static final int PORT_ATTEMPTS = 5;
 
-    private static final AtomicInteger SERVER_SEQUENCE = new AtomicInteger();
-    private static final AtomicInteger DATABASE_SEQUENCE = new AtomicInteger();
-    private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final ServerKind kind;
     private final String name;
@@ -96,9 +72,9 @@ public final class DatabaseServer implements AutoCloseable {
     private DatabaseServer(ServerKind kind, String name, Map<String, String> extraMyCnf) throws IOException {
         this.kind = kind;
         this.name = name;
-        this.serverId = nextServerId();
+        this.serverId = ServerIds.next();
         this.rootfs = ServerBinaries.mysqlRootfs();
-        this.hostDir = createHostDir(kind, name);
+        this.hostDir = ServerProcesses.createHostDir(kind, name);
         if (kind == ServerKind.MYSQL) {
             serverDirInside = ServerReaper.ROOTFS_PARENT + "/" + ServerReaper.ROOTFS_PREFIX + hostDir.getFileName();
             serverDir = Path.of(rootfs + serverDirInside);
@@ -126,6 +102,10 @@ public final class DatabaseServer implements AutoCloseable {
      */
     public static DatabaseServer start(ServerKind kind, String name, Map<String, String> extraMyCnf) {
         Objects.requireNonNull(kind, "kind");
+        if (!kind.isMySqlFamily()) {
+            throw new IllegalArgumentException("DatabaseServer runs MariaDB and MySQL, not " + kind
+                    + "; get one from TestServers.site(" + kind + ", site) instead");
+        }
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("server name '" + name + "' must match " + NAME.pattern());
         }
@@ -146,7 +126,7 @@ public final class DatabaseServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the directories for " + kind + " server '" + name + "'", e);
         }
-        ServerReaper.register(server);
+        ServerReaper.register(server, server::destroyProcesses, server::deleteFiles);
         try {
             server.initializeAndStart();
             return server;
@@ -164,6 +144,11 @@ public final class DatabaseServer implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** Always 127.0.0.1: the server binds nothing else. */
+    public String host() {
+        return "127.0.0.1";
     }
 
     public int port() {
@@ -217,73 +202,14 @@ public final class DatabaseServer implements AutoCloseable {
         return open(database, 10_000, 0);
     }
 
-    /** Runs the statements in order on one admin connection; stops at the first that fails. */
-    public void execute(String... sql) {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            for (String statement : sql) {
-                try {
-                    s.execute(statement);
-                } catch (SQLException e) {
-                    throw sqlFailure(statement, e);
-                }
-            }
-        } catch (SQLException e) {
-            throw sqlFailure(String.join(";\n", sql), e);
-        }
-    }
-
-    /** Runs one statement with '?' parameters and returns its rows (empty if it returns none). */
-    public List<List<Object>> query(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            if (!ps.execute()) {
-                return List.of();
-            }
-            List<List<Object>> rows = new ArrayList<>();
-            try (ResultSet rs = ps.getResultSet()) {
-                ResultSetMetaData meta = rs.getMetaData();
-                int columns = meta.getColumnCount();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>(columns);
-                    for (int i = 1; i <= columns; i++) {
-                        row.add(rs.getObject(i));
-                    }
-                    rows.add(Collections.unmodifiableList(row));
-                }
-            }
-            return Collections.unmodifiableList(rows);
-        } catch (SQLException e) {
-            throw sqlFailure(sql + (params.length == 0 ? "" : " with " + Arrays.toString(params)), e);
-        }
-    }
-
     /** {@code SELECT VERSION()}. */
     public String version() {
-        return String.valueOf(query("SELECT VERSION()").get(0).get(0));
+        return MySqlAccess.version(this);
     }
 
     /** Creates a database named prefix + "_" + a number not used before, and returns the name. */
     public String createDatabase(String prefix) {
-        if (prefix == null || !DATABASE_PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("database prefix '" + prefix + "' must match " + DATABASE_PREFIX.pattern());
-        }
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            while (true) {
-                String database = prefix + "_" + DATABASE_SEQUENCE.incrementAndGet();
-                try {
-                    s.execute("CREATE DATABASE `" + database + "`");
-                    return database;
-                } catch (SQLException e) {
-                    if (e.getErrorCode() != 1007) { // ER_DB_CREATE_EXISTS: try the next number
-                        throw sqlFailure("CREATE DATABASE `" + database + "`", e);
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw sqlFailure("CREATE DATABASE " + prefix + "_...", e);
-        }
+        return MySqlAccess.createDatabase(this, prefix);
     }
 
     /**
@@ -297,26 +223,12 @@ public final class DatabaseServer implements AutoCloseable {
             return;
         }
         killReplicationConnections();
-        long t0 = System.nanoTime();
-        p.destroy();
-        if (!awaitExit(p, STOP_TIMEOUT)) {
-            LOG.log(Level.WARNING, "{0} did not stop within {1}; killing it", this, STOP_TIMEOUT);
-            p.destroyForcibly();
-            awaitExit(p, Duration.ofSeconds(30));
-        }
-        LOG.log(Level.DEBUG, "{0} stopped in {1} ms", this, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        ServerProcesses.stop(this, p);
     }
 
     /** Kills the server with SIGKILL, as in a crash, and waits for it to be gone. */
     public synchronized void kill() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        p.destroyForcibly();
-        if (!awaitExit(p, Duration.ofSeconds(30))) {
-            throw new IllegalStateException(this + " (pid " + p.pid() + ") is still alive 30 s after SIGKILL");
-        }
+        ServerProcesses.kill(this, process);
     }
 
     /** Starts the server again on the same port and data directory; stops it first if it is running. */
@@ -325,7 +237,7 @@ public final class DatabaseServer implements AutoCloseable {
         stop();
         try {
             launch();
-        } catch (PortTaken e) {
+        } catch (ServerProcesses.PortTaken e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
     }
@@ -349,7 +261,7 @@ public final class DatabaseServer implements AutoCloseable {
         ServerReaper.unregister(this);
     }
 
-    synchronized boolean isClosed() {
+    public synchronized boolean isClosed() {
         return closed;
     }
 
@@ -439,7 +351,7 @@ public final class DatabaseServer implements AutoCloseable {
     // process control
 
     private void initializeAndStart() {
-        port = freePort();
+        port = ServerProcesses.freePort();
         try {
             writeInitSql();
             if (kind == ServerKind.MYSQL) {
@@ -454,20 +366,11 @@ public final class DatabaseServer implements AutoCloseable {
         long t0 = System.nanoTime();
         initialize();
         initMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                synchronized (this) {
-                    launch();
-                }
-                break;
-            } catch (PortTaken e) {
-                if (attempt == PORT_ATTEMPTS) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-                LOG.log(Level.INFO, "{0}: port taken by another process, trying another one", this);
-                port = freePort();
+        ServerProcesses.launchRetryingPorts(this, () -> {
+            synchronized (this) {
+                launch();
             }
-        }
+        }, () -> port = ServerProcesses.freePort());
         LOG.log(Level.INFO, "{0} started: {1}, server_id {2}, data directory created in {3} ms, ready {4} ms later",
                 this, version(), serverId, initMillis, startMillis);
     }
@@ -483,16 +386,8 @@ public final class DatabaseServer implements AutoCloseable {
             // rarely, mariadb-install-db fails when several run at once; a second run on a clean directory works
             LOG.log(Level.WARNING, "{0}: creating the data directory failed, trying once more: {1}", this,
                     first.getMessage());
-            deleteQuietly(serverDir.resolve("data"));
+            ServerReaper.deleteQuietly(serverDir.resolve("data"));
             runInitialize();
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            LOG.log(Level.DEBUG, "cannot delete {0}: {1}", dir, e.getMessage());
         }
     }
 
@@ -514,30 +409,8 @@ public final class DatabaseServer implements AutoCloseable {
             command.addAll(List.of("--initialize-insecure", "--init-file=" + serverDirInside + "/init.sql"));
         }
         Path initLog = hostDir.resolve("init.log");
-        Process p;
-        try {
-            p = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-                    .redirectErrorStream(true)
-                    .redirectOutput(initLog.toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
-        }
-        initProcess = p;
-        try {
-            if (!awaitExit(p, START_TIMEOUT)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("creating the data directory of " + this + " took longer than "
-                        + START_TIMEOUT + "; command: " + String.join(" ", command) + logTails(initLog, 0));
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("creating the data directory of " + this + " failed with exit code "
-                        + p.exitValue() + "; command: " + String.join(" ", command) + logTails(initLog, 0));
-            }
-        } finally {
-            initProcess = null;
-        }
+        ServerProcesses.runToCompletion("creating the data directory of " + this, command, initLog, null,
+                p -> initProcess = p, () -> logTails(initLog, 0));
     }
 
     private List<String> chrootMysqld() {
@@ -562,63 +435,23 @@ public final class DatabaseServer implements AutoCloseable {
             throw new UncheckedIOException("cannot write the configuration of " + this, e);
         }
         Path stdout = hostDir.resolve("stdout.log");
-        long logOffset = size(errorLog());
+        long logOffset = ServerProcesses.size(errorLog());
         long t0 = System.nanoTime();
-        Process p;
+        Process p = ServerProcesses.start(command, stdout);
+        process = p;
         try {
-            p = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
-                    .start();
-            process = p;
             Files.writeString(hostDir.resolve(ServerReaper.PID_FILE), Long.toString(p.pid()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
+            p.destroyForcibly();
+            throw new UncheckedIOException("cannot write the pid file of " + this, e);
         }
-        long deadline = t0 + START_TIMEOUT.toNanos();
-        SQLException last = null;
-        while (true) {
-            if (!p.isAlive()) {
-                String tails = logTails(stdout, logOffset);
-                String message = this + " exited with code " + p.exitValue() + " while starting; command: "
-                        + String.join(" ", command) + tails;
-                if (tails.contains("Address already in use")) {
-                    throw new PortTaken(message);
-                }
-                throw new IllegalStateException(message);
-            }
-            try (Connection c = open(null, 2_000, 10_000)) {
-                startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                return;
-            } catch (SQLException e) {
-                last = e;
-            }
-            if (System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                awaitExit(p, Duration.ofSeconds(30));
-                IllegalStateException failure = new IllegalStateException(this + " accepted no connection within "
-                        + START_TIMEOUT + "; command: " + String.join(" ", command) + logTails(stdout, logOffset));
-                failure.addSuppressed(last);
-                throw failure;
-            }
-            awaitExit(p, Duration.ofMillis(50)); // poll interval; returns at once if the server exits
-        }
+        ServerProcesses.awaitConnectable(this, p, command, t0, () -> open(null, 2_000, 10_000),
+                () -> logTails(stdout, logOffset));
+        startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     }
 
     private Connection open(String database, int connectTimeoutMillis, int socketTimeoutMillis) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", ADMIN_USER);
-        props.setProperty("password", ADMIN_PASSWORD);
-        for (String option : CONNECTION_OPTIONS.split("&")) {
-            String[] kv = option.split("=", 2);
-            props.setProperty(kv[0], kv[1]);
-        }
-        props.setProperty("connectTimeout", Integer.toString(connectTimeoutMillis));
-        if (socketTimeoutMillis > 0) {
-            props.setProperty("socketTimeout", Integer.toString(socketTimeoutMillis));
-        }
-        return DriverManager.getConnection(jdbcUrl() + "/" + (database == null ? "" : database), props);
+        return MySqlAccess.open(this, database, connectTimeoutMillis, socketTimeoutMillis);
     }
 
     /** Binlog dump threads whose client is gone make a shutdown wait ~10 s; kill them first. */
@@ -647,28 +480,11 @@ public final class DatabaseServer implements AutoCloseable {
 
     /** Kills the server and a running initialisation at once; safe to call from a shutdown hook. */
     void destroyProcesses() {
-        Process init = initProcess;
-        Process p = process;
-        if (init != null) {
-            init.destroyForcibly();
-        }
-        if (p != null) {
-            p.destroyForcibly();
-        }
-        if (init != null) {
-            awaitExit(init, Duration.ofSeconds(10));
-        }
-        if (p != null) {
-            awaitExit(p, Duration.ofSeconds(10));
-        }
-    }
-
-    void deleteFilesOnExit() {
-        deleteFiles();
+        ServerProcesses.destroy(initProcess, process);
     }
 
     private void deleteFiles() {
-        if (KEEP_FILES) {
+        if (ServerProcesses.KEEP_FILES) {
             LOG.log(Level.INFO, "keeping the files of {0}: {1} {2}", this, hostDir, serverDir);
             return;
         }
@@ -684,89 +500,11 @@ public final class DatabaseServer implements AutoCloseable {
         }
     }
 
-    private static boolean awaitExit(Process p, Duration timeout) {
-        try {
-            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !p.isAlive();
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // helpers
 
-    private IllegalStateException sqlFailure(String sql, SQLException e) {
-        return new IllegalStateException(this + ": " + sql + " failed: " + e.getMessage(), e);
-    }
-
     /** The end of the error log (from offset) and of the given output file, for exception messages. */
     private String logTails(Path output, long errorLogOffset) {
-        return "\n--- last lines of " + errorLog() + " ---\n" + tail(errorLog(), errorLogOffset, 40)
-                + "\n--- last lines of " + output + " ---\n" + tail(output, 0, 20);
-    }
-
-    private static String tail(Path file, long offset, int lines) {
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            int from = (int) Math.min(Math.max(offset, 0), bytes.length);
-            String text = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
-            List<String> all = text.lines().toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static Path createHostDir(ServerKind kind, String name) throws IOException {
-        String base = ProcessHandle.current().pid() + "-" + kind.tag() + "-" + name;
-        for (int i = 1; ; i++) {
-            Path dir = ServerReaper.baseDir().resolve(i == 1 ? base : base + "-" + i);
-            try {
-                return Files.createDirectory(dir);
-            } catch (FileAlreadyExistsException e) {
-                // a server of the same kind and name already exists in this JVM: take the next suffix
-            }
-        }
-    }
-
-    /** Unique per JVM, and across JVMs as long as their pids differ modulo 2,000,000. Never 0. */
-    private static int nextServerId() {
-        long pid = ProcessHandle.current().pid() % 2_000_000L;
-        return (int) (pid * 1000 + SERVER_SEQUENCE.getAndIncrement() % 999 + 1);
-    }
-
-    /** A port nobody listens on now (bound to port 0 and released); never the same twice in this JVM. */
-    private static int freePort() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(false);
-                socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-                int port = socket.getLocalPort();
-                if (PORTS_HANDED_OUT.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
-            }
-        }
-        throw new IllegalStateException("cannot find a free port on 127.0.0.1 not handed out before");
-    }
-
-    /** The server could not bind its port: another process took it after freePort() released it. */
-    private static final class PortTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTaken(String message) {
-            super(message);
-        }
+        return ServerProcesses.tailSection(errorLog(), errorLogOffset, 40) + ServerProcesses.tailSection(output, 0, 20);
     }
 }

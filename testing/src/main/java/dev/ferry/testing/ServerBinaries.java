@@ -32,6 +32,41 @@ final class ServerBinaries {
         return find("FERRY_MARIADB_INSTALL_DB", "mariadb-install-db", "/usr/bin", "/usr/local/bin", "/usr/scripts");
     }
 
+    /**
+     * The directory holding PostgreSQL's {@code postgres} and {@code initdb}: {@code FERRY_POSTGRES_BIN}, else the
+     * newest {@code /usr/lib/postgresql/<major>/bin} of Debian's packages.
+     */
+    static Optional<Path> postgresBin() {
+        String configured = System.getenv("FERRY_POSTGRES_BIN");
+        if (configured != null && !configured.isBlank()) {
+            Path dir = Path.of(configured);
+            return hasPostgres(dir) ? Optional.of(dir) : Optional.empty();
+        }
+        Path versions = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(versions)) {
+            return Optional.empty();
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(versions)) {
+            return dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
+                    .max(java.util.Comparator.comparingInt(d -> Integer.parseInt(d.getFileName().toString())))
+                    .map(d -> d.resolve("bin"))
+                    .filter(ServerBinaries::hasPostgres);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean hasPostgres(Path bin) {
+        return Files.isExecutable(bin.resolve("postgres")) && Files.isExecutable(bin.resolve("initdb"));
+    }
+
+    /** PostgreSQL refuses to run as root: as root, the test servers run as this OS user. */
+    static final String POSTGRES_USER = "postgres";
+
+    static Optional<Path> setpriv() {
+        return find("FERRY_SETPRIV", "setpriv", "/usr/bin", "/bin", "/usr/sbin");
+    }
+
     static Optional<Path> chroot() {
         return find("FERRY_CHROOT", "chroot", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
     }
@@ -60,8 +95,36 @@ final class ServerBinaries {
                             + effectiveUid());
                 }
                 return Optional.empty();
+            case POSTGRESQL:
+                if (postgresBin().isEmpty()) {
+                    return Optional.of("PostgreSQL is not installed: no postgres and initdb in"
+                            + " /usr/lib/postgresql/<version>/bin (install it with: apt-get install postgresql,"
+                            + " or point FERRY_POSTGRES_BIN at the directory holding them)");
+                }
+                if (isRoot() && !osUserExists(POSTGRES_USER)) {
+                    return Optional.of("PostgreSQL refuses to run as root, this JVM runs as root, and there is no '"
+                            + POSTGRES_USER + "' OS user to run it as (apt-get install postgresql creates it)");
+                }
+                if (isRoot() && setpriv().isEmpty()) {
+                    return Optional.of("PostgreSQL refuses to run as root, and setpriv, which the tests use to run it"
+                            + " as the '" + POSTGRES_USER + "' user, was not found (install it with: apt-get install"
+                            + " util-linux)");
+                }
+                return Optional.empty();
+            case ORACLE:
+                return Optional.of("Oracle cannot run without Docker here; run with -Pcontainers on a machine with"
+                        + " Docker (see testing/CONTAINERS.md)");
             default:
                 throw new IllegalArgumentException("unknown server kind " + kind);
+        }
+    }
+
+    /** Whether /etc/passwd has the user (Debian's postgresql package creates 'postgres' there). */
+    static boolean osUserExists(String user) {
+        try {
+            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith(user + ":"));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -1,11 +1,23 @@
 package dev.ferry.testing;
 
-/** The database servers the tests can start. Both are reached with MySQL Connector/J. */
+/**
+ * The database servers the tests can get from {@link TestServers}. MariaDB and MySQL are reached with MySQL
+ * Connector/J, PostgreSQL with the PostgreSQL JDBC driver, Oracle with ojdbc (only in the containers profile).
+ */
 public enum ServerKind {
     /** MariaDB from the host's Debian packages ({@code mariadbd}, {@code mariadb-install-db}). */
     MARIADB,
     /** Oracle MySQL, run with chroot from the root filesystem built by deploy/test-servers/mysql-rootfs.sh. */
-    MYSQL;
+    MYSQL,
+    /** PostgreSQL from the host's Debian packages ({@code /usr/lib/postgresql/<version>/bin}). */
+    POSTGRESQL,
+    /** Oracle Database Free: only as a container, with the {@code containers} Maven profile and Docker. */
+    ORACLE;
+
+    /** Whether the server speaks the MySQL protocol and has a binary log (the kinds Ferry replicates from). */
+    public boolean isMySqlFamily() {
+        return this == MARIADB || this == MYSQL;
+    }
 
     /** Lower-case name used in directory names. */
     String tag() {

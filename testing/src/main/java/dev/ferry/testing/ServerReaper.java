@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -39,7 +39,8 @@ final class ServerReaper {
 
     private static final System.Logger LOG = System.getLogger(ServerReaper.class.getName());
     private static final Pattern OWNED = Pattern.compile("(?:" + ROOTFS_PREFIX + ")?(\\d+)-.*");
-    private static final Set<DatabaseServer> OPEN = ConcurrentHashMap.newKeySet();
+    /** Open servers, each with how to kill its processes and how to delete its files. */
+    private static final Map<Object, Runnable[]> OPEN = new ConcurrentHashMap<>();
     private static boolean installed;
 
     private ServerReaper() {
@@ -62,18 +63,19 @@ final class ServerReaper {
         installed = true;
     }
 
-    static void register(DatabaseServer server) {
-        OPEN.add(server);
+    /** Until {@link #unregister}, the shutdown hook runs {@code destroyProcesses}, then {@code deleteFiles}. */
+    static void register(Object server, Runnable destroyProcesses, Runnable deleteFiles) {
+        OPEN.put(server, new Runnable[] {destroyProcesses, deleteFiles});
     }
 
-    static void unregister(DatabaseServer server) {
+    static void unregister(Object server) {
         OPEN.remove(server);
     }
 
     private static void destroyAll() {
-        List<DatabaseServer> servers = new ArrayList<>(OPEN);
-        servers.forEach(DatabaseServer::destroyProcesses);
-        servers.forEach(DatabaseServer::deleteFilesOnExit);
+        List<Runnable[]> servers = new ArrayList<>(OPEN.values());
+        servers.forEach(actions -> actions[0].run()); // all processes first: deleting files takes longer
+        servers.forEach(actions -> actions[1].run());
     }
 
     /**
@@ -90,7 +92,7 @@ final class ServerReaper {
                 "  [ -d \"$d\" ] || continue",
                 "  if [ -s \"$d/" + PID_FILE + "\" ]; then",
                 "    p=$(cat \"$d/" + PID_FILE + "\")",
-                "    case \"$(cat /proc/\"$p\"/comm 2>/dev/null)\" in mysqld|mariadbd) kill -9 \"$p\";; esac",
+                "    case \"$(cat /proc/\"$p\"/comm 2>/dev/null)\" in mysqld|mariadbd|postgres) kill -9 \"$p\";; esac",
                 "  fi",
                 "  if [ -s \"$d/" + SERVER_DIR_FILE + "\" ]; then",
                 "    s=$(cat \"$d/" + SERVER_DIR_FILE + "\")",
@@ -177,7 +179,7 @@ final class ServerReaper {
     private static boolean isServerProcess(ProcessHandle p) {
         try {
             String comm = Files.readString(Path.of("/proc", Long.toString(p.pid()), "comm")).trim();
-            return comm.equals("mysqld") || comm.equals("mariadbd");
+            return comm.equals("mysqld") || comm.equals("mariadbd") || comm.equals("postgres");
         } catch (IOException e) {
             return false;
         }
