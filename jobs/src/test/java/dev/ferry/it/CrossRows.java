@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -30,7 +31,7 @@ final class CrossRows {
 
     private CrossRows() {}
 
-    static List<List<String>> source(DatabaseServer server, String database, String table) {
+    static List<List<String>> source(TestDatabase server, String database, String table) {
         // TINYINT(1) is a number, as Ferry reads it, not a boolean
         try (Connection c = DriverManager.getConnection(server.jdbcUrl() + "/?" + DatabaseServer.CONNECTION_OPTIONS
                 + "&tinyInt1isBit=false", server.adminUser(), server.adminPassword());

@@ -10,6 +10,7 @@ import dev.ferry.job.DirectionJob;
 import dev.ferry.job.Preflight;
 import dev.ferry.job.RestorePoint;
 import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ abstract class PostgresTargetITBase {
     @TempDir
     Path stateDir;
 
-    DatabaseServer source;
+    TestDatabase source;
     PgSite pg;
     String pgAdminPassword;
     String database;
