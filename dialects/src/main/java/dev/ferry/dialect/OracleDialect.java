@@ -162,7 +162,11 @@ public final class OracleDialect extends TargetDialect {
         return "CASE WHEN " + condition + " THEN 1 ELSE 0 END";
     }
 
-    /** {@code RETURNING CLOB}: the default VARCHAR2(4000) result would fail on a large row. */
+    /**
+     * {@code RETURNING CLOB}: the default VARCHAR2(4000) result would fail on a large row. Oracle writes
+     * RAW as hex and temporal values as ISO text; INTERVAL (MySQL TIME) columns need a JSON_OBJECT that
+     * accepts them (H2 does not; the Oracle integration test must cover a TIME column).
+     */
     @Override
     protected String jsonObject(RowSchema schema) {
         StringJoiner json = new StringJoiner(", ");
