@@ -233,10 +233,11 @@ public abstract class TargetSchemaTranslator implements SchemaTranslator {
         return " DEFAULT " + literalDefault(c, type, value);
     }
 
+    /** Types whose literal default is written as a bare number (BIT(1) is not: PostgreSQL's boolean takes '1', not 1). */
     protected static boolean isNumeric(SourceColumn c) {
         return switch (c.typeName()) {
             case "TINYINT", "SMALLINT", "MEDIUMINT", "INT", "INTEGER", "BIGINT", "DECIMAL", "NUMERIC", "FLOAT",
-                    "DOUBLE", "REAL", "YEAR", "BOOLEAN", "BOOL", "BIT" -> true;
+                    "DOUBLE", "REAL", "YEAR", "BOOLEAN", "BOOL" -> true;
             default -> false;
         };
     }
