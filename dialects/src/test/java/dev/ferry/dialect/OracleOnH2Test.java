@@ -314,6 +314,32 @@ class OracleOnH2Test {
     }
 
     @Test
+    void literalDefaultsAreFilledIn() throws SQLException {
+        TableId defaults = new TableId("shop", "defaults");
+        runAll(dialect.schema().createTable(new SourceTable(defaults, List.of(notNull("id", "INT", -1),
+                withDefault(nullable("since", "DATE", -1), "2020-02-29", false),
+                withDefault(nullable("at", "DATETIME", 6), "2020-02-29 10:00:00.5", false),
+                withDefault(nullable("seen", "TIMESTAMP", -1), "2020-02-29 10:00:00", false),
+                withDefault(nullable("took", "TIME", -1), "-25:00:01", false),
+                withDefault(nullable("name", "VARCHAR", 9), "it's", false),
+                withDefault(nullable("flag", "BIT", 1), "b'1'", false),
+                withDefault(notNull("created", "TIMESTAMP", 6), "CURRENT_TIMESTAMP", true)), List.of("id"))));
+        execute("INSERT INTO \"SHOP\".\"DEFAULTS\" (\"ID\") VALUES (1)");
+        try (ResultSet rs = query("SELECT \"SINCE\", \"AT\", \"SEEN\", \"TOOK\", \"NAME\", \"FLAG\", \"CREATED\""
+                + " FROM \"SHOP\".\"DEFAULTS\"")) {
+            rs.next();
+            assertThat(rs.getObject(1, LocalDate.class)).isEqualTo(LocalDate.parse("2020-02-29"));
+            assertThat(rs.getObject(2, LocalDateTime.class)).isEqualTo(LocalDateTime.parse("2020-02-29T10:00:00.5"));
+            assertThat(rs.getObject(3, java.time.OffsetDateTime.class).toInstant())
+                    .isEqualTo(Instant.parse("2020-02-29T10:00:00Z"));
+            assertThat(rs.getObject(4, java.time.Duration.class)).isEqualTo(java.time.Duration.ofSeconds(-(25 * 3600 + 1)));
+            assertThat(rs.getString(5)).isEqualTo("it's");
+            assertThat(rs.getInt(6)).isEqualTo(1);
+            assertThat(rs.getObject(7)).isNotNull();
+        }
+    }
+
+    @Test
     void jsonColumnsRefuseText() throws SQLException {
         TableId docs = new TableId("shop", "docs");
         runAll(dialect.schema().createTable(new SourceTable(docs,
