@@ -10,6 +10,7 @@ import dev.ferry.dialect.schema.IdentifierCase;
 import dev.ferry.dialect.schema.UntranslatableDdlException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +141,7 @@ class OracleDialectTest {
     @Test
     void duplicateKeyIsOra00001Only() {
         assertThat(d.isDuplicateKey(new SQLException("ORA-00001: unique constraint violated", "23000", 1))).isTrue();
-        assertThat(d.isDuplicateKey(new java.sql.SQLIntegrityConstraintViolationException(
+        assertThat(d.isDuplicateKey(new SQLIntegrityConstraintViolationException(
                 "ORA-01400: cannot insert NULL", "23000", 1400))).isFalse();
     }
 

@@ -22,9 +22,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,10 +100,10 @@ class OracleOnH2Test {
             assertThat(rs.getString(1)).isEqualTo("second");
             assertThat(rs.getBigDecimal(2)).isEqualTo(new BigDecimal("12.50"));
             assertThat(rs.getObject(3, LocalDateTime.class)).isEqualTo(LocalDateTime.parse("2024-02-29T23:59:59.123456"));
-            assertThat(rs.getObject(4, java.time.OffsetDateTime.class).toInstant())
+            assertThat(rs.getObject(4, OffsetDateTime.class).toInstant())
                     .isEqualTo(Instant.parse("2024-03-01T10:00:00.125Z"));
-            assertThat(rs.getObject(5, java.time.Duration.class))
-                    .isEqualTo(java.time.Duration.ofSeconds(-(838L * 3600 + 59 * 60 + 59)).minusNanos(5000));
+            assertThat(rs.getObject(5, Duration.class))
+                    .isEqualTo(Duration.ofSeconds(-(838L * 3600 + 59 * 60 + 59)).minusNanos(5000));
             assertThat(rs.getInt(6)).isEqualTo(1);
             assertThat(rs.getBytes(7)).containsExactly(0x02, 0x01);
             assertThat(rs.getFloat(8)).isEqualTo(1.1f);
@@ -330,9 +332,9 @@ class OracleOnH2Test {
             rs.next();
             assertThat(rs.getObject(1, LocalDate.class)).isEqualTo(LocalDate.parse("2020-02-29"));
             assertThat(rs.getObject(2, LocalDateTime.class)).isEqualTo(LocalDateTime.parse("2020-02-29T10:00:00.5"));
-            assertThat(rs.getObject(3, java.time.OffsetDateTime.class).toInstant())
+            assertThat(rs.getObject(3, OffsetDateTime.class).toInstant())
                     .isEqualTo(Instant.parse("2020-02-29T10:00:00Z"));
-            assertThat(rs.getObject(4, java.time.Duration.class)).isEqualTo(java.time.Duration.ofSeconds(-(25 * 3600 + 1)));
+            assertThat(rs.getObject(4, Duration.class)).isEqualTo(Duration.ofSeconds(-(25 * 3600 + 1)));
             assertThat(rs.getString(5)).isEqualTo("it's");
             assertThat(rs.getInt(6)).isEqualTo(1);
             assertThat(rs.getObject(7)).isNotNull();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -263,7 +264,7 @@ public abstract class TargetSchemaTranslator implements SchemaTranslator {
     }
 
     /** Runs a translation, naming the table in any refusal. */
-    private static List<String> inTable(TableId table, java.util.function.Supplier<List<String>> translation) {
+    private static List<String> inTable(TableId table, Supplier<List<String>> translation) {
         try {
             return translation.get();
         } catch (UntranslatableDdlException e) {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.PostgreSqlDialect;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -101,7 +102,7 @@ class PostgreSqlSchemaTest {
 
     @Test
     void enumChecksAreRebuiltOnEveryAlterBecauseTheCatalogShowsNoValues() {
-        List<SourceColumn> more = new java.util.ArrayList<>(COLUMNS);
+        List<SourceColumn> more = new ArrayList<>(COLUMNS);
         more.set(5, enumOf("state", false, "new", "paid", "shipped"));
         assertThat(ddl.alterTable(table(more), current())).containsExactly(
                 "ALTER TABLE \"shop\".\"vgp_order\" ALTER COLUMN \"state\" TYPE character varying(7)"

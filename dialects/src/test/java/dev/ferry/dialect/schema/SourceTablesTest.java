@@ -1,9 +1,11 @@
 package dev.ferry.dialect.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.common.TableId;
+import dev.ferry.dialect.PostgreSqlDialect;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +38,8 @@ class SourceTablesTest {
         SourceTable t = parse("{'columns':[{'name':'a','typeName':'BIGINT UNSIGNED','length':20,'optional':false},"
                 + "{'name':'b','typeName':'int unsigned zerofill'},{'name':'c','typeName':'DOUBLE PRECISION'}]}");
         assertThat(t.columns()).extracting(SourceColumn::typeName, SourceColumn::unsigned).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("BIGINT", true), org.assertj.core.groups.Tuple.tuple("INT", true),
-                org.assertj.core.groups.Tuple.tuple("DOUBLE PRECISION", false));
+                tuple("BIGINT", true), tuple("INT", true),
+                tuple("DOUBLE PRECISION", false));
         // missing fields mean absent
         assertThat(t.columns().get(1)).isEqualTo(
                 new SourceColumn("b", "INT", true, -1, -1, true, false, false, null, false, List.of(), null));
@@ -63,12 +65,12 @@ class SourceTablesTest {
                 + "{'name':'e','typeName':'VARCHAR','hasDefaultValue':true,'defaultValueExpression':'NULL'},"
                 + "{'name':'f','typeName':'VARCHAR','hasDefaultValue':true,'defaultValueExpression':'nowhere'}]}");
         assertThat(t.columns()).extracting(SourceColumn::defaultValue, SourceColumn::defaultIsExpression).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("CURRENT_TIMESTAMP", true),
-                org.assertj.core.groups.Tuple.tuple("now(3)", true),
-                org.assertj.core.groups.Tuple.tuple("(uuid())", true),
-                org.assertj.core.groups.Tuple.tuple("0", false),
-                org.assertj.core.groups.Tuple.tuple(null, false),
-                org.assertj.core.groups.Tuple.tuple("nowhere", false));
+                tuple("CURRENT_TIMESTAMP", true),
+                tuple("now(3)", true),
+                tuple("(uuid())", true),
+                tuple("0", false),
+                tuple(null, false),
+                tuple("nowhere", false));
     }
 
     @Test
@@ -77,7 +79,7 @@ class SourceTablesTest {
                 + "'optional':false},{'name':'booboo','typeName':'VARCHAR','length':255,'position':2,'optional':true,"
                 + "'hasDefaultValue':true,'defaultValueExpression':'superman'}]}");
         TargetTable pg = new TargetTable(List.of(new TargetColumn("id", "integer", false)), List.of("id"));
-        assertThat(new dev.ferry.dialect.PostgreSqlDialect().schema().alterTable(t, pg)).containsExactly(
+        assertThat(new PostgreSqlDialect().schema().alterTable(t, pg)).containsExactly(
                 "ALTER TABLE \"shop\".\"vgp_order\" ADD COLUMN \"booboo\" character varying(255) DEFAULT 'superman'");
     }
 }

@@ -3,6 +3,7 @@ package dev.ferry.dialect.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,7 +89,7 @@ class TypeMapsTest {
 
     @Test
     void aSetLongerThanVarchar2BecomesAClob() {
-        String many = String.join("|", java.util.Collections.nCopies(64, "sixteen-chars-xx"));
+        String many = String.join("|", Collections.nCopies(64, "sixteen-chars-xx"));
         assertThat(OracleTypes.MAP.targetType(column("SET", false, -1, -1, many))).isEqualTo("CLOB");
     }
 
