@@ -66,7 +66,7 @@ public final class OracleDialect extends TargetDialect {
     /** ORA-00001 only: ojdbc also reports NOT NULL and CHECK violations as integrity constraint violations. */
     @Override
     public boolean isDuplicateKey(SQLException e) {
-        return e.getErrorCode() == 1;
+        return anyInChain(e, s -> s.getErrorCode() == 1);
     }
 
     @Override

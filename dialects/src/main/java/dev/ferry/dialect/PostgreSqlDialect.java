@@ -47,12 +47,13 @@ public final class PostgreSqlDialect extends TargetDialect {
 
     @Override
     public String currentUtcTimestamp() {
-        return "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')";
+        // the statement's start, as MySQL's UTC_TIMESTAMP(6), not the transaction's
+        return "(statement_timestamp() AT TIME ZONE 'UTC')";
     }
 
     @Override
     public boolean isDuplicateKey(SQLException e) {
-        return "23505".equals(e.getSQLState());
+        return anyInChain(e, s -> "23505".equals(s.getSQLState()));
     }
 
     /**

@@ -11,7 +11,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Predicate;
 
 /**
  * What PostgreSQL and Oracle share: double-quoted names spelled by {@link TargetNames}, the plain INSERT
@@ -74,6 +81,33 @@ public abstract class TargetDialect implements Dialect {
             where.add(qualifier + quoteIdentifier(schema.column(k)) + " = ?");
         }
         return where.toString();
+    }
+
+    /**
+     * Whether {@code e}, or an error chained to it (a batch reports the statement's error as its next
+     * exception or cause), passes {@code test}.
+     */
+    protected static boolean anyInChain(SQLException e, Predicate<SQLException> test) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> todo = new ArrayDeque<>(List.of(e));
+        while (!todo.isEmpty()) {
+            Throwable t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof SQLException s) {
+                if (test.test(s)) {
+                    return true;
+                }
+                if (s.getNextException() != null) {
+                    todo.push(s.getNextException());
+                }
+            }
+            if (t.getCause() != null) {
+                todo.push(t.getCause());
+            }
+        }
+        return false;
     }
 
     /** The value {@code expression} converted to {@code column}'s type, so that an untyped parameter resolves. */

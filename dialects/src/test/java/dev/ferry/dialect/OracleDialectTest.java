@@ -143,6 +143,9 @@ class OracleDialectTest {
         assertThat(d.isDuplicateKey(new SQLException("ORA-00001: unique constraint violated", "23000", 1))).isTrue();
         assertThat(d.isDuplicateKey(new SQLIntegrityConstraintViolationException(
                 "ORA-01400: cannot insert NULL", "23000", 1400))).isFalse();
+        SQLException batch = new SQLException("batch failed");
+        batch.setNextException(new SQLException("ORA-00001: unique constraint violated", "23000", 1));
+        assertThat(d.isDuplicateKey(batch)).isTrue();
     }
 
     @Test

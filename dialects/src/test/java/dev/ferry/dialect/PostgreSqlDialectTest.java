@@ -9,6 +9,7 @@ import dev.ferry.common.TableId;
 import dev.ferry.dialect.schema.IdentifierCase;
 import dev.ferry.dialect.schema.UntranslatableDdlException;
 import java.lang.reflect.Proxy;
+import java.sql.BatchUpdateException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -119,13 +120,18 @@ class PostgreSqlDialectTest {
     void sessionRunsInUtc() {
         assertThat(d.sessionSetup()).containsExactly("SET TIME ZONE 'UTC'", "SET intervalstyle = 'postgres'",
                 "SET datestyle = 'ISO, YMD'", "SET standard_conforming_strings = on");
-        assertThat(d.currentUtcTimestamp()).isEqualTo("(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')");
+        assertThat(d.currentUtcTimestamp()).isEqualTo("(statement_timestamp() AT TIME ZONE 'UTC')");
     }
 
     @Test
     void duplicateKeyIsSqlState23505() {
         assertThat(d.isDuplicateKey(new SQLException("dup", "23505"))).isTrue();
         assertThat(d.isDuplicateKey(new SQLException("not null", "23502"))).isFalse();
+        BatchUpdateException batch = new BatchUpdateException("Batch entry 3 was aborted", "23505", new int[0]);
+        assertThat(d.isDuplicateKey(batch)).isTrue();
+        BatchUpdateException wrapped = new BatchUpdateException("aborted", null, new int[0]);
+        wrapped.setNextException(new SQLException("duplicate key value violates unique constraint", "23505"));
+        assertThat(d.isDuplicateKey(wrapped)).isTrue();
     }
 
     @Test
