@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -152,6 +153,12 @@ public final class PostgreSqlDialect extends TargetDialect {
             all.add(one);
         }
         return all.toString();
+    }
+
+    /** A bound string takes the type of the column it meets (jsonb, interval, ...), as MySQL's strings do. */
+    @Override
+    public Map<String, String> connectionProperties() {
+        return Map.of("stringtype", "unspecified");
     }
 
     @Override

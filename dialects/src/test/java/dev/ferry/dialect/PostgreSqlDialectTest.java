@@ -19,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Exact SQL of the PostgreSQL dialect; a real PostgreSQL runs it in the integration tests. */
@@ -121,6 +122,12 @@ class PostgreSqlDialectTest {
         assertThat(d.sessionSetup()).containsExactly("SET TIME ZONE 'UTC'", "SET intervalstyle = 'postgres'",
                 "SET datestyle = 'ISO, YMD'", "SET standard_conforming_strings = on");
         assertThat(d.currentUtcTimestamp()).isEqualTo("(statement_timestamp() AT TIME ZONE 'UTC')");
+    }
+
+    @Test
+    void stringsAreSentUntypedSoTheyBecomeJsonbOrIntervals() {
+        assertThat(d.connectionProperties()).containsExactly(Map.entry("stringtype", "unspecified"));
+        assertThat(new OracleDialect().connectionProperties()).isEmpty();
     }
 
     @Test
