@@ -24,6 +24,11 @@ import java.util.function.Predicate;
  * What PostgreSQL and Oracle share: double-quoted names spelled by {@link TargetNames}, the plain INSERT
  * and DELETE, the conflict probe's shape, and binding values as typed JDBC objects (never as text that a
  * session setting could reinterpret).
+ *
+ * <p>{@link #guardedUpdate}, {@link #guardedDelete}, {@link #matchesRow}, {@link #keyAndGuards} and
+ * {@link #lockByUniqueKey} keep {@link Dialect}'s defaults: with these quotes and comparisons they are valid
+ * in both databases. {@code matchesRow} is {@code UPDATE t SET k = k WHERE <key and guards>}, whose update
+ * count is the number of matching rows in PostgreSQL and Oracle as well.
  */
 public abstract class TargetDialect implements Dialect {
     private static final long serialVersionUID = 1L;

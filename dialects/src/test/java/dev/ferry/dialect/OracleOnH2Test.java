@@ -286,7 +286,7 @@ class OracleOnH2Test {
                 + " WHERE TABLE_SCHEMA = 'SHOP' AND TABLE_NAME = 'ORDERS' AND COLUMN_NAME = 'PRICE'")).isEqualTo("12/NO");
         execute("UPDATE \"SHOP\".\"ORDERS\" SET \"STATE\" = 'shipped'");
         assertThatThrownBy(() -> execute("UPDATE \"SHOP\".\"ORDERS\" SET \"STATE\" = 'lost'"))
-                .hasMessageContaining("ORDERS_STATE_CHECK");
+                .hasMessageContaining("ORDERS_STATE_ENUM");
 
         execute("UPDATE \"SHOP\".\"ORDERS\" SET \"STATE\" = 'paid'");
         runAll(dialect.schema().alterTable(before, catalog(new SourceTable(ORDERS, modified, List.of("id")))));

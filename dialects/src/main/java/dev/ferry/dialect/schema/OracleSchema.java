@@ -37,6 +37,16 @@ public final class OracleSchema extends TargetSchemaTranslator {
         return dialect.quoteIdentifier(table.database()) + "." + quoteVerbatim(name);
     }
 
+    /**
+     * {@code <table>_<column>_enum}: Oracle names constraints per schema. After a RENAME of the table the CHECK
+     * keeps the old name; a later ALTER then adds a second one, and the old one (with the old values) must be
+     * dropped by hand if the values changed: it refuses a new value loudly, naming itself.
+     */
+    @Override
+    protected String enumCheckName(TableId table, String column) {
+        return dialect.names().derived(table.table(), column, "enum");
+    }
+
     @Override
     protected String addColumn(String table, String definition) {
         return "ALTER TABLE " + table + " ADD (" + definition + ")";

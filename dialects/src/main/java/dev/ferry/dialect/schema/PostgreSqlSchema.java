@@ -27,6 +27,12 @@ public final class PostgreSqlSchema extends TargetSchemaTranslator {
         return quoteVerbatim(name);
     }
 
+    /** {@code <column>_enum}: PostgreSQL names CHECKs per table, so the name survives a RENAME of the table. */
+    @Override
+    protected String enumCheckName(TableId table, String column) {
+        return dialect.names().derived(column, "enum");
+    }
+
     @Override
     protected String addColumn(String table, String definition) {
         return "ALTER TABLE " + table + " ADD COLUMN " + definition;

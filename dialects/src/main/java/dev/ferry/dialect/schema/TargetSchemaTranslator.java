@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * What the PostgreSQL and Oracle DDL generators share: the shape of CREATE TABLE, the column diff of
  * ALTER TABLE, defaults, ENUM checks and index changes. Subclasses supply the statements' spelling.
  *
- * <p>ENUM columns get a CHECK constraint named {@code <table>_<column>_check}. The target catalog shows
+ * <p>ENUM columns get a CHECK constraint named by {@link #enumCheckName}. The target catalog shows
  * no value lists, so {@link #alterTable} re-creates the CHECK of every ENUM column on each ALTER (a value
  * added at the source must not be refused at the target): for a table with ENUM columns its result is
  * never empty. Default changes are not seen by {@link #alterTable} (the catalog query reads no defaults).
@@ -248,8 +248,14 @@ public abstract class TargetSchemaTranslator implements SchemaTranslator {
     }
 
     private String checkName(TableId table, SourceColumn c) {
-        return quoteVerbatim(dialect.names().derived(table.table(), c.name(), "check"));
+        return quoteVerbatim(enumCheckName(table, c.name()));
     }
+
+    /**
+     * The name of the CHECK listing an ENUM column's values, unquoted. The {@code _enum} suffix keeps it apart
+     * from CHECKs made at the target (PostgreSQL names those {@code <table>_<column>_check}).
+     */
+    protected abstract String enumCheckName(TableId table, String column);
 
     private String enumCheck(SourceColumn c) {
         StringJoiner values = new StringJoiner(", ");

@@ -60,7 +60,7 @@ class OracleSchemaTest {
                 + " \"SEEN\" TIMESTAMP(0) WITH TIME ZONE DEFAULT TIMESTAMP '2020-02-29 10:00:00 +00:00',"
                 + " \"TOOK\" INTERVAL DAY(2) TO SECOND(0) DEFAULT INTERVAL '-1 01:00:01.500000' DAY(2) TO SECOND(6),"
                 + " \"QTY\" NUMBER(10) DEFAULT -3, \"FLAG\" NUMBER(1) DEFAULT '0', \"SIZE\" VARCHAR2(1 CHAR),"
-                + " CONSTRAINT \"VGP_ORDER_SIZE_CHECK\" CHECK (\"SIZE\" IN ('S', 'M')), PRIMARY KEY (\"ID\"))");
+                + " CONSTRAINT \"VGP_ORDER_SIZE_ENUM\" CHECK (\"SIZE\" IN ('S', 'M')), PRIMARY KEY (\"ID\"))");
     }
 
     @Test
@@ -74,7 +74,7 @@ class OracleSchemaTest {
                 "ALTER TABLE \"SHOP\".\"VGP_ORDER\" DROP COLUMN \"NOTE\"",
                 "ALTER TABLE \"SHOP\".\"VGP_ORDER\" MODIFY (\"PRICE\" NUMBER(12,2))",
                 "ALTER TABLE \"SHOP\".\"VGP_ORDER\" MODIFY (\"PRICE\" NOT NULL)",
-                "ALTER TABLE \"SHOP\".\"VGP_ORDER\" DROP CONSTRAINT \"VGP_ORDER_PRICE_CHECK\"",
+                "ALTER TABLE \"SHOP\".\"VGP_ORDER\" DROP CONSTRAINT \"VGP_ORDER_PRICE_ENUM\"",
                 "ALTER TABLE \"SHOP\".\"VGP_ORDER\" MODIFY (\"QTY\" NULL)");
     }
 

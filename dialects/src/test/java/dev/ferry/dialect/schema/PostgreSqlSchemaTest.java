@@ -50,7 +50,7 @@ class PostgreSqlSchemaTest {
                 + " \"created\" timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,"
                 + " \"updated\" timestamp(3) without time zone DEFAULT (CURRENT_TIMESTAMP AT TIME ZONE 'UTC'),"
                 + " \"state\" character varying(4),"
-                + " CONSTRAINT \"vgp_order_state_check\" CHECK (\"state\" IN ('new', 'paid')), PRIMARY KEY (\"id\"))");
+                + " CONSTRAINT \"state_enum\" CHECK (\"state\" IN ('new', 'paid')), PRIMARY KEY (\"id\"))");
     }
 
     @Test
@@ -107,8 +107,8 @@ class PostgreSqlSchemaTest {
         assertThat(ddl.alterTable(table(more), current())).containsExactly(
                 "ALTER TABLE \"shop\".\"vgp_order\" ALTER COLUMN \"state\" TYPE character varying(7)"
                         + " USING \"state\"::character varying(7)",
-                "ALTER TABLE \"shop\".\"vgp_order\" DROP CONSTRAINT IF EXISTS \"vgp_order_state_check\"",
-                "ALTER TABLE \"shop\".\"vgp_order\" ADD CONSTRAINT \"vgp_order_state_check\""
+                "ALTER TABLE \"shop\".\"vgp_order\" DROP CONSTRAINT IF EXISTS \"state_enum\"",
+                "ALTER TABLE \"shop\".\"vgp_order\" ADD CONSTRAINT \"state_enum\""
                         + " CHECK (\"state\" IN ('new', 'paid', 'shipped'))");
     }
 
@@ -122,10 +122,10 @@ class PostgreSqlSchemaTest {
                 "ALTER TABLE \"shop\".\"vgp_order\" ALTER COLUMN \"name\" TYPE character varying(80)"
                         + " USING \"name\"::character varying(80)",
                 "ALTER TABLE \"shop\".\"vgp_order\" ALTER COLUMN \"name\" DROP NOT NULL",
-                "ALTER TABLE \"shop\".\"vgp_order\" DROP CONSTRAINT IF EXISTS \"vgp_order_name_check\"",
+                "ALTER TABLE \"shop\".\"vgp_order\" DROP CONSTRAINT IF EXISTS \"name_enum\"",
                 "ALTER TABLE \"shop\".\"vgp_order\" ALTER COLUMN \"price\" TYPE numeric(12,2) USING \"price\"::numeric(12,2)",
                 "ALTER TABLE \"shop\".\"vgp_order\" ALTER COLUMN \"price\" SET NOT NULL",
-                "ALTER TABLE \"shop\".\"vgp_order\" DROP CONSTRAINT IF EXISTS \"vgp_order_price_check\"");
+                "ALTER TABLE \"shop\".\"vgp_order\" DROP CONSTRAINT IF EXISTS \"price_enum\"");
     }
 
     @Test
