@@ -4,6 +4,7 @@ import dev.ferry.common.MysqlTime;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.schema.IdentifierCase;
+import dev.ferry.dialect.schema.PostgreSqlCatalog;
 import dev.ferry.dialect.schema.PostgreSqlSchema;
 import dev.ferry.dialect.schema.SchemaTranslator;
 import dev.ferry.dialect.schema.TargetNames;
@@ -63,25 +64,17 @@ public final class PostgreSqlDialect extends TargetDialect {
      */
     @Override
     public String columnInfoQuery() {
-        return "SELECT a.attname, format_type(a.atttypid, NULL),"
+        return PostgreSqlCatalog.columns("a.attname, format_type(a.atttypid, NULL),"
                 + " CASE WHEN t.typcategory = 'S' THEN getdatabaseencoding() END,"
                 + " CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4"
-                + " WHEN t.typname IN ('bit', 'varbit') THEN a.atttypmod ELSE 0 END"
-                + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
-                + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+                + " WHEN t.typname IN ('bit', 'varbit') THEN a.atttypmod ELSE 0 END",
+                " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid");
     }
 
     @Override
     public String uniqueKeysQuery() {
-        return "SELECT i.relname, a.attname FROM pg_catalog.pg_index x"
-                + " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid JOIN pg_catalog.pg_class c ON c.oid = x.indrelid"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                + " CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)"
-                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum"
-                + " WHERE n.nspname = ? AND c.relname = ? AND x.indisunique AND NOT x.indisprimary"
-                + " ORDER BY i.relname, k.ord";
+        return PostgreSqlCatalog.indexColumns("i.relname, a.attname", " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid",
+                "x.indisunique AND NOT x.indisprimary", "i.relname, k.ord");
     }
 
     @Override

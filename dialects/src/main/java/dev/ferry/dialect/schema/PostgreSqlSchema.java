@@ -78,18 +78,11 @@ public final class PostgreSqlSchema extends TargetSchemaTranslator {
 
     @Override
     public String catalogColumnsQuery() {
-        return "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull"
-                + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+        return PostgreSqlCatalog.columns("a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull", "");
     }
 
     @Override
     public String catalogPrimaryKeyQuery() {
-        return "SELECT a.attname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indrelid"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                + " CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)"
-                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum"
-                + " WHERE n.nspname = ? AND c.relname = ? AND x.indisprimary ORDER BY k.ord";
+        return PostgreSqlCatalog.indexColumns("a.attname", "", "x.indisprimary", "k.ord");
     }
 }
