@@ -1,0 +1,183 @@
+package dev.ferry.dialect;
+
+import dev.ferry.common.MysqlTime;
+import dev.ferry.common.RowSchema;
+import dev.ferry.common.TableId;
+import dev.ferry.dialect.schema.IdentifierCase;
+import dev.ferry.dialect.schema.PostgreSqlCatalog;
+import dev.ferry.dialect.schema.PostgreSqlSchema;
+import dev.ferry.dialect.schema.SchemaTranslator;
+import dev.ferry.dialect.schema.TargetNames;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * PostgreSQL 12+ through pgjdbc. The connection needs {@code stringtype=unspecified}, so that a bound string
+ * becomes a JSON document, or any other type, from the column it is written to. A MySQL database is a
+ * PostgreSQL schema of the same name; names longer than PostgreSQL's 63 bytes are refused (PostgreSQL would
+ * silently cut them).
+ */
+public final class PostgreSqlDialect extends TargetDialect {
+    private static final long serialVersionUID = 1L;
+    /** NAMEDATALEN - 1. */
+    public static final int IDENTIFIER_LIMIT = 63;
+
+    private final PostgreSqlSchema schema;
+
+    public PostgreSqlDialect() {
+        this(IdentifierCase.PRESERVE);
+    }
+
+    public PostgreSqlDialect(IdentifierCase identifierCase) {
+        super(new TargetNames(identifierCase, IDENTIFIER_LIMIT, "PostgreSQL"));
+        this.schema = new PostgreSqlSchema(this);
+    }
+
+    @Override
+    public String name() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    public SchemaTranslator schema() {
+        return schema;
+    }
+
+    @Override
+    public String currentUtcTimestamp() {
+        // the statement's start, as MySQL's UTC_TIMESTAMP(6), not the transaction's
+        return "(statement_timestamp() AT TIME ZONE 'UTC')";
+    }
+
+    @Override
+    public boolean isDuplicateKey(SQLException e) {
+        return anyInChain(e, s -> "23505".equals(s.getSQLState()));
+    }
+
+    /**
+     * The type is {@code format_type} without its modifier ({@code character varying}, {@code numeric}), so
+     * that a cast to it never cuts or rounds a value; the character set is the database's encoding.
+     */
+    @Override
+    public String columnInfoQuery() {
+        return PostgreSqlCatalog.columns("a.attname, format_type(a.atttypid, NULL),"
+                + " CASE WHEN t.typcategory = 'S' THEN getdatabaseencoding() END,"
+                + " CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4"
+                + " WHEN t.typname IN ('bit', 'varbit') THEN a.atttypmod ELSE 0 END",
+                " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid");
+    }
+
+    @Override
+    public String uniqueKeysQuery() {
+        return PostgreSqlCatalog.indexColumns("i.relname, a.attname", " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid",
+                "x.indisunique AND NOT x.indisprimary", "i.relname, k.ord");
+    }
+
+    @Override
+    public String upsert(TableId table, RowSchema schema) {
+        StringJoiner keys = new StringJoiner(", ");
+        for (int k : schema.keyIndexes()) {
+            keys.add(quoteIdentifier(schema.column(k)));
+        }
+        StringJoiner updates = new StringJoiner(", ");
+        for (int i = 0; i < schema.size(); i++) {
+            if (!schema.isKey(i)) {
+                String c = quoteIdentifier(schema.column(i));
+                updates.add(c + " = EXCLUDED." + c);
+            }
+        }
+        // an all-key table: an existing row already is the wanted row
+        String action = updates.length() == 0 ? "DO NOTHING" : "DO UPDATE SET " + updates;
+        return insert(table, schema) + " ON CONFLICT (" + keys + ") " + action;
+    }
+
+    /** {@code c IS NOT DISTINCT FROM CAST(v AS type)}: null-safe, and exact for text under a deterministic collation. */
+    @Override
+    public String nullSafeEquals(String quotedColumn, ColumnInfo column, String value) {
+        return quotedColumn + " IS NOT DISTINCT FROM " + typed(value, column);
+    }
+
+    @Override
+    protected String typed(String expression, ColumnInfo column) {
+        return "CAST(" + expression + " AS " + column.dataType() + ")";
+    }
+
+    @Override
+    protected String asValue(String condition) {
+        return condition;
+    }
+
+    @Override
+    protected String jsonObject(RowSchema schema) {
+        StringJoiner json = new StringJoiner(", ");
+        for (int i = 0; i < schema.size(); i++) {
+            json.add(jsonKey(schema.column(i)) + ", " + quoteIdentifier(schema.column(i)));
+        }
+        return "json_build_object(" + json + ")::text";
+    }
+
+    /**
+     * One SELECT per row, joined by UNION ALL: {@code FROM (SELECT CAST(? AS integer) AS "i") p LEFT JOIN LATERAL
+     * (SELECT * FROM t WHERE k = ? FOR UPDATE) t ON TRUE CROSS JOIN (SELECT CAST(? AS type) AS "g0") g}.
+     * PostgreSQL cannot lock the nullable side of an outer join, but it can lock inside the lateral
+     * subquery; the key parameter takes its type from the key column, and the parameters appear in the
+     * binding order (i, keys, guards).
+     */
+    @Override
+    public String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows) {
+        String firstKey = "t." + quoteIdentifier(schema.column(schema.keyIndexes()[0]));
+        StringJoiner matches = new StringJoiner(" AND ");
+        StringJoiner guardValues = new StringJoiner(", ");
+        for (int g = 0; g < guards.length; g++) {
+            String alias = quoteVerbatim("g" + g);
+            guardValues.add(typed("?", guards[g]) + " AS " + alias);
+            matches.add(nullSafeEquals("t." + quoteIdentifier(guards[g].name()), guards[g], "g." + alias));
+        }
+        String one = "SELECT p.\"i\", " + firstKey + " IS NOT NULL, " + (guards.length == 0 ? "TRUE" : matches)
+                + " FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN LATERAL (SELECT * FROM " + quoteTable(table)
+                + " WHERE " + keyEquals(schema, "") + " FOR UPDATE) t ON TRUE"
+                + (guards.length == 0 ? "" : " CROSS JOIN (SELECT " + guardValues + ") g");
+        StringJoiner all = new StringJoiner(" UNION ALL ");
+        for (int r = 0; r < rows; r++) {
+            all.add(one);
+        }
+        return all.toString();
+    }
+
+    /** A bound string takes the type of the column it meets (jsonb, interval, ...), as MySQL's strings do. */
+    @Override
+    public Map<String, String> connectionProperties() {
+        return Map.of("stringtype", "unspecified");
+    }
+
+    @Override
+    public List<String> sessionSetup() {
+        return List.of(
+                "SET TIME ZONE 'UTC'",
+                // the interval text Ferry binds for TIME ('-838:59:59.000000') and dates in ISO form
+                "SET intervalstyle = 'postgres'",
+                "SET datestyle = 'ISO, YMD'",
+                // DDL defaults are written as standard literals: a backslash is just a backslash
+                "SET standard_conforming_strings = on");
+    }
+
+    @Override
+    protected void bindNull(PreparedStatement ps, int index) throws SQLException {
+        ps.setNull(index, Types.NULL);
+    }
+
+    @Override
+    protected void bindBoolean(PreparedStatement ps, int index, boolean b) throws SQLException {
+        ps.setBoolean(index, b);
+    }
+
+    /** As interval text {@code [-]H:MM:SS.ffffff}, sent untyped (Types.OTHER) so PostgreSQL reads it as the column's interval. */
+    @Override
+    protected void bindTime(PreparedStatement ps, int index, MysqlTime t) throws SQLException {
+        ps.setObject(index, t.toSqlLiteral(), Types.OTHER);
+    }
+}

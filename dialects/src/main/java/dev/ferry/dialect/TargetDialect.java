@@ -1,0 +1,197 @@
+package dev.ferry.dialect;
+
+import dev.ferry.common.MysqlTime;
+import dev.ferry.common.RowSchema;
+import dev.ferry.common.TableId;
+import dev.ferry.dialect.schema.TargetNames;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.function.Predicate;
+
+/**
+ * What PostgreSQL and Oracle share: double-quoted names spelled by {@link TargetNames}, the plain INSERT
+ * and DELETE, the conflict probe's shape, and binding values as typed JDBC objects (never as text that a
+ * session setting could reinterpret).
+ *
+ * <p>{@link #guardedUpdate}, {@link #guardedDelete}, {@link #matchesRow}, {@link #keyAndGuards} and
+ * {@link #lockByUniqueKey} keep {@link Dialect}'s defaults: with these quotes and comparisons they are valid
+ * in both databases. {@code matchesRow} is {@code UPDATE t SET k = k WHERE <key and guards>}, whose update
+ * count is the number of matching rows in PostgreSQL and Oracle as well.
+ */
+public abstract class TargetDialect implements Dialect {
+    private static final long serialVersionUID = 1L;
+
+    protected final TargetNames names;
+
+    protected TargetDialect(TargetNames names) {
+        this.names = names;
+    }
+
+    public TargetNames names() {
+        return names;
+    }
+
+    @Override
+    public String targetName(String sourceName) {
+        return names.of(sourceName);
+    }
+
+    @Override
+    public String quoteIdentifier(String identifier) {
+        return quoteVerbatim(targetName(identifier));
+    }
+
+    /** Quotes a name that already is in target spelling (an alias, a derived index name). */
+    public static String quoteVerbatim(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    /** An SQL string literal: the only place a text is written into SQL rather than bound. */
+    public static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    @Override
+    public String insert(TableId table, RowSchema schema) {
+        StringJoiner columns = new StringJoiner(", ");
+        StringJoiner marks = new StringJoiner(", ");
+        for (int i = 0; i < schema.size(); i++) {
+            columns.add(quoteIdentifier(schema.column(i)));
+            marks.add("?");
+        }
+        return "INSERT INTO " + quoteTable(table) + " (" + columns + ") VALUES (" + marks + ")";
+    }
+
+    @Override
+    public String deleteByKey(TableId table, RowSchema schema) {
+        return "DELETE FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "");
+    }
+
+    /** {@code k1 = ? AND k2 = ?} in key order, each column prefixed with {@code qualifier}. */
+    protected String keyEquals(RowSchema schema, String qualifier) {
+        StringJoiner where = new StringJoiner(" AND ");
+        for (int k : schema.keyIndexes()) {
+            where.add(qualifier + quoteIdentifier(schema.column(k)) + " = ?");
+        }
+        return where.toString();
+    }
+
+    /**
+     * Whether {@code e}, or an error chained to it (a batch reports the statement's error as its next
+     * exception or cause), passes {@code test}.
+     */
+    protected static boolean anyInChain(SQLException e, Predicate<SQLException> test) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> todo = new ArrayDeque<>(List.of(e));
+        while (!todo.isEmpty()) {
+            Throwable t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof SQLException s) {
+                if (test.test(s)) {
+                    return true;
+                }
+                if (s.getNextException() != null) {
+                    todo.push(s.getNextException());
+                }
+            }
+            if (t.getCause() != null) {
+                todo.push(t.getCause());
+            }
+        }
+        return false;
+    }
+
+    /** The value {@code expression} converted to {@code column}'s type, so that an untyped parameter resolves. */
+    protected abstract String typed(String expression, ColumnInfo column);
+
+    /** A condition as a selectable value (PostgreSQL selects booleans; Oracle before 23ai cannot). */
+    protected abstract String asValue(String condition);
+
+    /** The row as JSON text, keyed by the MySQL column names. */
+    protected abstract String jsonObject(RowSchema schema);
+
+    @Override
+    public String lockConflictRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version) {
+        StringJoiner same = new StringJoiner(" AND ");
+        for (ColumnInfo c : compared) {
+            same.add(nullSafeEquals(quoteIdentifier(c.name()), c));
+        }
+        String order = "NULL";
+        if (version != null) {
+            String v = quoteIdentifier(version.name());
+            String p = typed("?", version);
+            // NULL is older than any value; the version value is bound three times
+            order = "CASE WHEN " + p + " IS NULL THEN CASE WHEN " + v + " IS NULL THEN 0 ELSE -1 END WHEN " + v
+                    + " IS NULL OR " + p + " > " + v + " THEN 1 WHEN " + p + " = " + v + " THEN 0 ELSE -1 END";
+        }
+        return "SELECT " + jsonObject(schema) + ", " + asValue(compared.length == 0 ? "1 = 1" : same.toString())
+                + ", " + order + " FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "") + " FOR UPDATE";
+    }
+
+    @Override
+    public void bind(PreparedStatement ps, int index, Object v) throws SQLException {
+        if (v == null) {
+            bindNull(ps, index);
+        } else if (v instanceof Long l) {
+            ps.setLong(index, l);
+        } else if (v instanceof BigDecimal d) {
+            ps.setBigDecimal(index, d);
+        } else if (v instanceof Float f) {
+            ps.setFloat(index, f);
+        } else if (v instanceof Double d) {
+            ps.setDouble(index, d);
+        } else if (v instanceof String s) {
+            bindString(ps, index, s);
+        } else if (v instanceof byte[] b) {
+            bindBytes(ps, index, b);
+        } else if (v instanceof Boolean b) {
+            bindBoolean(ps, index, b);
+        } else if (v instanceof LocalDate d) {
+            ps.setObject(index, d);
+        } else if (v instanceof LocalDateTime t) {
+            // keeps the microseconds, unlike a text form a session format could cut
+            ps.setObject(index, t);
+        } else if (v instanceof Instant i) {
+            ps.setObject(index, i.atOffset(ZoneOffset.UTC));
+        } else if (v instanceof MysqlTime t) {
+            bindTime(ps, index, t);
+        } else {
+            throw new SQLException(name() + " dialect cannot bind a value of type " + v.getClass().getName());
+        }
+    }
+
+    protected abstract void bindNull(PreparedStatement ps, int index) throws SQLException;
+
+    protected void bindString(PreparedStatement ps, int index, String s) throws SQLException {
+        ps.setString(index, s);
+    }
+
+    protected void bindBytes(PreparedStatement ps, int index, byte[] b) throws SQLException {
+        ps.setBytes(index, b);
+    }
+
+    /** BIT(1). */
+    protected abstract void bindBoolean(PreparedStatement ps, int index, boolean b) throws SQLException;
+
+    /** TIME, a signed duration of up to 838 hours. */
+    protected abstract void bindTime(PreparedStatement ps, int index, MysqlTime t) throws SQLException;
+
+    /** The JSON key for a MySQL column: a string literal. */
+    protected static String jsonKey(String sourceColumn) {
+        return literal(sourceColumn);
+    }
+}
