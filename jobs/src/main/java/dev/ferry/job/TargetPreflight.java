@@ -12,6 +12,7 @@ import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,13 @@ final class TargetPreflight {
             throws SQLException {
         Dialect dialect = dialect(to, target);
         ensureFerryTables(to, target, dialect);
+        boolean mariaDb = source.getMetaData().getDatabaseProductVersion().contains("MariaDB");
         for (TableId t : tables) {
-            SourceTable definition = SourceTableReader.read(source, t, from.isMariaDb());
+            SourceTable definition = SourceTableReader.read(source, t, mariaDb);
             TargetTable current = TargetCatalog.read(target, dialect, t);
             List<String> statements;
             try {
-                statements = current.columns().isEmpty() ? dialect.schema().createTable(definition)
+                statements = current.columns().isEmpty() ? createTable(dialect, definition)
                         : dialect.schema().alterTable(definition, current);
             } catch (UntranslatableDdlException e) {
                 throw new FerryException("Table " + t + " at site '" + from.name() + "' cannot be replicated to "
@@ -62,6 +64,13 @@ final class TargetPreflight {
             LOG.info("Created table {} at {} site '{}': {}", t, to.kind().displayName(), to.name(),
                     String.join("; ", statements));
         }
+    }
+
+    /** The table with its schema, if the target's schema must be created too. */
+    static List<String> createTable(Dialect dialect, SourceTable table) {
+        List<String> statements = new ArrayList<>(dialect.schema().createSchema(table.id().database()));
+        statements.addAll(dialect.schema().createTable(table));
+        return statements;
     }
 
     static Dialect dialect(SiteConfig site, Connection c) throws SQLException {

@@ -37,12 +37,7 @@ final class CrossRows {
                 + "&tinyInt1isBit=false", server.adminUser(), server.adminPassword());
                 Statement s = c.createStatement()) {
             s.execute("SET time_zone = '+00:00'");
-            List<String> key = new ArrayList<>();
-            try (ResultSet rs = c.getMetaData().getPrimaryKeys(database, null, table)) {
-                while (rs.next()) {
-                    key.add(Sites.q(rs.getString("COLUMN_NAME")));
-                }
-            }
+            List<String> key = keyColumns(c, database, null, table).stream().map(Sites::q).toList();
             return read(s, "SELECT * FROM " + Sites.q(database) + "." + Sites.q(table) + " ORDER BY "
                     + String.join(", ", key));
         } catch (SQLException e) {
@@ -55,19 +50,24 @@ final class CrossRows {
             return List.of();
         }
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            List<String> key = new ArrayList<>();
-            try (ResultSet rs = c.getMetaData().getPrimaryKeys(null, schema, table)) {
-                List<String[]> parts = new ArrayList<>();
-                while (rs.next()) {
-                    parts.add(new String[] {rs.getString("KEY_SEQ"), PgSite.q(rs.getString("COLUMN_NAME"))});
-                }
-                parts.sort((a, b) -> Integer.compare(Integer.parseInt(a[0]), Integer.parseInt(b[0])));
-                parts.forEach(p -> key.add(p[1]));
-            }
+            List<String> key = keyColumns(c, null, schema, table).stream().map(PgSite::q).toList();
             return read(s, "SELECT * FROM " + PgSite.table(schema, table) + " ORDER BY " + String.join(", ", key));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The primary key's columns in key order (drivers list them by name). */
+    private static List<String> keyColumns(Connection c, String catalog, String schema, String table)
+            throws SQLException {
+        List<String[]> parts = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getPrimaryKeys(catalog, schema, table)) {
+            while (rs.next()) {
+                parts.add(new String[] {rs.getString("KEY_SEQ"), rs.getString("COLUMN_NAME")});
+            }
+        }
+        parts.sort((a, b) -> Integer.compare(Integer.parseInt(a[0]), Integer.parseInt(b[0])));
+        return parts.stream().map(p -> p[1]).toList();
     }
 
     private static List<List<String>> read(Statement s, String sql) throws SQLException {

@@ -6,6 +6,7 @@ import static dev.ferry.dialect.TargetDialect.quoteVerbatim;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.PostgreSqlDialect;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,6 +20,11 @@ public final class PostgreSqlSchema extends TargetSchemaTranslator {
 
     public PostgreSqlSchema(PostgreSqlDialect dialect) {
         super(dialect, PostgreSqlTypes.MAP);
+    }
+
+    @Override
+    public List<String> createSchema(String database) {
+        return List.of("CREATE SCHEMA IF NOT EXISTS " + dialect.quoteIdentifier(database));
     }
 
     @Override

@@ -16,6 +16,14 @@ public interface SchemaTranslator extends Serializable {
     /** The target column type of a source column, in the spelling the dialect's catalog query returns. */
     String columnType(SourceColumn column);
 
+    /**
+     * What creates the target schema of a MySQL database if it is missing; empty where Ferry cannot create
+     * it (an Oracle schema is a user, which an admin creates).
+     */
+    default List<String> createSchema(String database) {
+        return List.of();
+    }
+
     /** CREATE TABLE with the primary key (a table without one is refused). */
     List<String> createTable(SourceTable table);
 

@@ -53,10 +53,13 @@ final class HeldTables {
         this.heldTable = dialect.quoteTable(FerryTables.HELD);
     }
 
-    /** Reads which tables are held now (another subtask, or a restart, may have held one). */
+    /**
+     * Reads which tables are held now (another subtask, or a restart, may have held one): also those with
+     * an operator's decision that is not carried out yet.
+     */
     Set<TableId> refresh() throws SQLException {
         Set<TableId> now = new HashSet<>();
-        for (Decision d : records("'held'")) {
+        for (Decision d : records("'held', 'skip', 'manual'")) {
             now.add(d.table());
         }
         held = now;

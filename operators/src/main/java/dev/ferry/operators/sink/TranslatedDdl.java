@@ -68,7 +68,12 @@ final class TranslatedDdl {
         }
         SourceTable after = SourceTables.fromDebezium(id, change.path("table"));
         TargetTable current = catalog(id);
-        return current.columns().isEmpty() ? schema.createTable(after) : schema.alterTable(after, current);
+        if (!current.columns().isEmpty()) {
+            return schema.alterTable(after, current);
+        }
+        out.addAll(schema.createSchema(id.database()));
+        out.addAll(schema.createTable(after));
+        return out;
     }
 
     private List<String> withoutStructure(ChangeEvent ddl) throws SQLException {
