@@ -165,6 +165,17 @@ public final class PostgreSqlDialect extends TargetDialect {
                 "SET standard_conforming_strings = on");
     }
 
+    /** PostgreSQL text cannot hold U+0000, which MySQL allows: stop rather than store something else. */
+    @Override
+    protected void bindString(PreparedStatement ps, int index, String s) throws SQLException {
+        if (s.indexOf('\u0000') >= 0) {
+            throw new SQLException("a text value holds the NUL character (U+0000), which PostgreSQL text cannot store;"
+                    + " Ferry stops rather than change the value. Fix: remove NUL characters from the column at the"
+                    + " source, or leave the table out with 'tables.exclude'", "22021");
+        }
+        super.bindString(ps, index, s);
+    }
+
     @Override
     protected void bindNull(PreparedStatement ps, int index) throws SQLException {
         ps.setNull(index, Types.NULL);

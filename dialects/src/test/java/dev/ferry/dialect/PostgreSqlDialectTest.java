@@ -177,6 +177,15 @@ class PostgreSqlDialectTest {
                 "setNull(5, " + Types.NULL + ")");
     }
 
+    @Test
+    void aNulCharacterIsRefusedNamingTheFixInsteadOfBeingStoredDifferently() {
+        List<String> calls = new ArrayList<>();
+        assertThatThrownBy(() -> d.bind(Recorder.of(calls), 1, "a\u0000b"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("NUL character (U+0000)").hasMessageContaining("Fix: remove NUL characters");
+        assertThat(calls).isEmpty();
+    }
+
     /** A PreparedStatement that records the setter calls. */
     static final class Recorder {
         static PreparedStatement of(List<String> calls) {

@@ -64,7 +64,8 @@ final class ChannelConfigParser {
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
 
     private static final List<String> URL_PREFIXES =
-            List.of("jdbc:mysql://", "jdbc:mariadb://", "jdbc:postgresql://", "jdbc:oracle:thin:@//");
+            // a longer prefix comes after its shorter form: the last match wins
+            List.of("jdbc:mysql://", "jdbc:mariadb://", "jdbc:postgresql://", "jdbc:oracle:thin:@", "jdbc:oracle:thin:@//");
     private static final List<String> TOP_KEYS = List.of(
             "channel", "sites", "directions", "tables", "state-dir", "checkpoint-interval", "apply", "conflicts");
     private static final List<String> SITE_KEYS =

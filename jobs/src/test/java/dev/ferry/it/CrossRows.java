@@ -70,6 +70,13 @@ final class CrossRows {
         return parts.stream().map(p -> p[1]).toList();
     }
 
+    /** Rows of any query, in the canonical form. */
+    static List<List<String>> rows(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            return read(s, sql);
+        }
+    }
+
     private static List<List<String>> read(Statement s, String sql) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
         try (ResultSet rs = s.executeQuery(sql)) {

@@ -3,10 +3,12 @@ package dev.ferry.it;
 import static dev.ferry.it.Sites.await;
 import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.job.DirectionJob;
+import dev.ferry.job.FerryException;
 import dev.ferry.job.Preflight;
 import dev.ferry.job.RestorePoint;
 import dev.ferry.testing.DatabaseServer;
@@ -232,6 +234,20 @@ abstract class PostgresTargetITBase {
                 .containsExactly(List.of("released"));
         awaitSame("free");
         assertNoConflicts();
+    }
+
+    @Test
+    void aColumnTypeWithoutAMappingStopsTheDirectionAtStartUpBeforeAnythingIsCopied() {
+        source.execute("CREATE TABLE " + t("aaa") + " (id INT PRIMARY KEY, v INT)",
+                "CREATE TABLE " + t("places") + " (id INT PRIMARY KEY, spot POINT)");
+        ChannelConfig config = config("transactional");
+        assertThatThrownBy(() -> Preflight.check(config, config.directions().get(0)))
+                .isInstanceOf(FerryException.class)
+                .hasMessageContaining("Table " + database + ".places at site 'sh' cannot be replicated to PostgreSQL"
+                        + " site 'pg'")
+                .hasMessageContaining("Column `spot` of type POINT")
+                .hasMessageContaining("Fix: leave the table out with 'tables.exclude'");
+        assertThat(pg.tableExists(database, "places")).isFalse();
     }
 
     @Test
