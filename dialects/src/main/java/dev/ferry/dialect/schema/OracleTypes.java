@@ -10,7 +10,7 @@ import static dev.ferry.dialect.schema.MySqlTypes.scale;
 import static dev.ferry.dialect.schema.MySqlTypes.setLength;
 
 /**
- * MySQL to Oracle, spelled as {@link OracleSchema#catalogColumnsQuery()} prints it. See TYPE-MAP.md for the
+ * MySQL to Oracle, spelled as {@link OracleSchema#catalogColumnsQuery()} prints it. See the README's type map for the
  * reasons.
  */
 public final class OracleTypes {

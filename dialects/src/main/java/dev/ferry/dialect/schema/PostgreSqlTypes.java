@@ -10,7 +10,7 @@ import static dev.ferry.dialect.schema.MySqlTypes.setLength;
 
 /**
  * MySQL to PostgreSQL, spelled as {@code format_type} prints it. PostgreSQL has no unsigned or one-byte
- * integers, so an unsigned type takes the next wider one. See TYPE-MAP.md for the reasons.
+ * integers, so an unsigned type takes the next wider one. See the README's type map for the reasons.
  */
 public final class PostgreSqlTypes {
     private PostgreSqlTypes() {}
