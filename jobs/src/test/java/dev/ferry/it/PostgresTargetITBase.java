@@ -181,6 +181,10 @@ abstract class PostgresTargetITBase {
         assertThat(pgType("vgp_order", "amount")).isEqualTo("numeric(12,3)");
         await(() -> !pg.query("SELECT 1 FROM pg_indexes WHERE schemaname = ? AND tablename = 'vgp_order'"
                 + " AND indexdef LIKE '%(created)%'", database).isEmpty(), TIMEOUT, "the index at PostgreSQL");
+        source.execute("ALTER TABLE " + t("vgp_order") + " ADD UNIQUE INDEX by_qty (qty, id)");
+        await(() -> !pg.query("SELECT 1 FROM pg_indexes WHERE schemaname = ? AND tablename = 'vgp_order'"
+                + " AND indexdef LIKE 'CREATE UNIQUE INDEX%(qty, id)%'", database).isEmpty(), TIMEOUT,
+                "the unique index added by ALTER at PostgreSQL");
 
         source.execute("DROP INDEX by_created ON " + t("vgp_order"),
                 "TRUNCATE TABLE " + t("later"),

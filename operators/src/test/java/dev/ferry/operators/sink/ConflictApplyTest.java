@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,23 +35,40 @@ class ConflictApplyTest {
     private static final RowSchema SCHEMA = new RowSchema(new String[] {"id", "v", "ver", "u"}, new int[] {0});
 
     private TestDatabase target;
+    private static final AtomicInteger SCHEMAS = new AtomicInteger();
+
     private TableId table;
+    /** The table as SQL names it at the target. */
+    private String tableSql;
     private Connection connection;
     private String channel;
     private long sequence;
 
     void setUp(ServerKind kind) throws Exception {
-        target = TestServers.site(kind, "us");
-        target.execute(FerryTables.schemaStatements().toArray(String[]::new));
-        String db = target.createDatabase("conflict");
-        table = new TableId(db, "t");
-        channel = "conflict-" + db;
-        target.execute("CREATE TABLE `" + db + "`.t (id BIGINT PRIMARY KEY, v VARCHAR(20), ver BIGINT,"
-                + " u VARCHAR(20), UNIQUE KEY u (u))");
+        TestServers.assumeAvailable(kind);
         Properties p = new Properties();
-        p.setProperty("allowPublicKeyRetrieval", "true");
-        connection = new Endpoint("us", "127.0.0.1", target.port(), target.adminUser(), target.adminPassword(), p)
-                .connect();
+        if (kind == ServerKind.POSTGRESQL) {
+            target = TestServers.site(kind, "pg");
+            target.execute(FerryTables.schemaStatements("ferry-schema-postgresql.sql").toArray(String[]::new));
+            String schema = "conflict_" + SCHEMAS.incrementAndGet() + "_" + ProcessHandle.current().pid();
+            target.execute("CREATE SCHEMA " + schema);
+            tableSql = schema + ".t";
+            table = new TableId(schema, "t");
+            connection = new Endpoint("pg", "127.0.0.1", target.port(), target.adminUser(), target.adminPassword(), p,
+                    target.jdbcUrl(), null).connect();
+        } else {
+            target = TestServers.site(kind, "us");
+            target.execute(FerryTables.schemaStatements().toArray(String[]::new));
+            String db = target.createDatabase("conflict");
+            tableSql = "`" + db + "`.t";
+            table = new TableId(db, "t");
+            p.setProperty("allowPublicKeyRetrieval", "true");
+            connection = new Endpoint("us", "127.0.0.1", target.port(), target.adminUser(), target.adminPassword(), p)
+                    .connect();
+        }
+        channel = "conflict-" + table.database();
+        target.execute("CREATE TABLE " + tableSql + " (id BIGINT PRIMARY KEY, v VARCHAR(20), ver BIGINT,"
+                + " u VARCHAR(20), CONSTRAINT u UNIQUE (u))");
     }
 
     @AfterEach
@@ -61,7 +79,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void changesThatFitTheTargetAreAppliedWithoutConflicts(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'a', 1, 'u1'), (2, 'b', 1, 'u2')");
@@ -76,7 +94,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void everyKindOfConflictIsFoundAndResolvedForTheSiteWithPriority(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'target', 1, 'u1'), (2, 'target', 1, 'u2'), (4, 'target', 1, 'u4'), (7, 'x', 1, 'taken')");
@@ -104,7 +122,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void longRunsAreCheckedByOneProbeAndOnlyTheRowsThatDoNotFitAreConflicts(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'a', 1, 'u1'), (2, 'changed here', 1, 'u2'), (3, 'a', 1, 'u3'), (4, 'a', 1, 'u4'),"
@@ -131,7 +149,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void theTargetIsKeptWhenTheOtherSiteHasPriority(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'target', 1, 'u1'), (2, 'target', 1, 'u2'), (4, 'target', 1, 'u4'), (7, 'x', 1, 'taken')");
@@ -147,7 +165,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void newerWinsComparesTheVersionColumnAndTiesGoToTheHomeSite(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'target', 5, 'u1'), (2, 'target', 5, 'u2'), (3, 'target', 5, 'u3')");
@@ -162,7 +180,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void comparingOnlyTheVersionColumnIgnoresOtherDifferences(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'changed here', 5, 'u1')");
@@ -173,7 +191,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void manualKeepsTheTargetAndRecordsTheConflictForAnOperator(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'target', 1, 'u1')");
@@ -190,7 +208,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void aTargetThatAlreadyHoldsTheIncomingRowIsNoConflict(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'same', 2, 'u1'), (2, 'same', 1, 'u2')");
@@ -201,7 +219,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void aCaseOnlyChangeAtTheTargetIsAConflictDespiteTheCollation(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'ABC', 1, 'u1')");
@@ -211,7 +229,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void echoesAreConfirmedSkippedOrWrittenAfterAnOverwrite(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'mine', 1, 'u1'), (2, 'moved on', 3, 'u2'), (3, 'mine', 1, 'u3')");
@@ -237,7 +255,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void laterChangesThatContinueALostChangeAreRecordedOnceAsFollowUps(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'target', 1, 'u1')");
@@ -259,7 +277,7 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void aReplayedCommittableRecordsItsConflictsOnce(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'target', 1, 'u1')");
@@ -296,7 +314,7 @@ class ConflictApplyTest {
     }
 
     private void seed(String values) {
-        target.execute("INSERT INTO `" + table.database() + "`.t VALUES " + values);
+        target.execute("INSERT INTO " + tableSql + " VALUES " + values);
     }
 
     private ChangeEvent insert(long id, String v, long ver, String u) {
@@ -322,7 +340,7 @@ class ConflictApplyTest {
     }
 
     private List<String> rows() {
-        return target.query("SELECT id, v, ver, u FROM `" + table.database() + "`.t ORDER BY id").stream()
+        return target.query("SELECT id, v, ver, u FROM " + tableSql + " ORDER BY id").stream()
                 .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|" + r.get(3)).toList();
     }
 
