@@ -79,10 +79,30 @@ public interface Dialect extends Serializable {
     String upsert(TableId table, RowSchema schema);
 
     /** Deletes the row with the given primary key. Binds the key columns in key order. */
-    String deleteByKey(TableId table, RowSchema schema);
+    default String deleteByKey(TableId table, RowSchema schema) {
+        return "DELETE FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "");
+    }
 
     /** Inserts a whole row; fails with a duplicate-key error if the key (or a unique key) exists. Binds every column. */
-    String insert(TableId table, RowSchema schema);
+    default String insert(TableId table, RowSchema schema) {
+        StringBuilder columns = new StringBuilder();
+        StringBuilder marks = new StringBuilder();
+        for (int i = 0; i < schema.size(); i++) {
+            columns.append(i == 0 ? "" : ", ").append(quoteIdentifier(schema.column(i)));
+            marks.append(i == 0 ? "?" : ", ?");
+        }
+        return "INSERT INTO " + quoteTable(table) + " (" + columns + ") VALUES (" + marks + ")";
+    }
+
+    /** {@code k1 = ? AND k2 = ?} in key order, each column prefixed with {@code qualifier} (such as {@code t.}). */
+    default String keyEquals(RowSchema schema, String qualifier) {
+        StringBuilder where = new StringBuilder();
+        for (int k : schema.keyIndexes()) {
+            where.append(where.length() == 0 ? "" : " AND ").append(qualifier).append(quoteIdentifier(schema.column(k)))
+                    .append(" = ?");
+        }
+        return where.toString();
+    }
 
     /**
      * A null-safe, exact comparison of one stored column with one parameter, e.g.
@@ -158,10 +178,7 @@ public interface Dialect extends Serializable {
 
     /** {@code k1 = ? AND k2 = ? AND <exact compare of each guard column>}. */
     default String keyAndGuards(RowSchema schema, ColumnInfo[] guards) {
-        StringBuilder where = new StringBuilder();
-        for (int k : schema.keyIndexes()) {
-            where.append(where.length() == 0 ? "" : " AND ").append(quoteIdentifier(schema.column(k))).append(" = ?");
-        }
+        StringBuilder where = new StringBuilder(keyEquals(schema, ""));
         for (ColumnInfo g : guards) {
             where.append(" AND ").append(nullSafeEquals(quoteIdentifier(g.name()), g));
         }

@@ -83,26 +83,6 @@ public final class MySqlDialect implements Dialect {
     }
 
     @Override
-    public String deleteByKey(TableId table, RowSchema schema) {
-        StringJoiner where = new StringJoiner(" AND ");
-        for (int k : schema.keyIndexes()) {
-            where.add(quoteIdentifier(schema.column(k)) + " = ?");
-        }
-        return "DELETE FROM " + quoteTable(table) + " WHERE " + where;
-    }
-
-    @Override
-    public String insert(TableId table, RowSchema schema) {
-        StringJoiner columns = new StringJoiner(", ");
-        StringJoiner marks = new StringJoiner(", ");
-        for (int i = 0; i < schema.size(); i++) {
-            columns.add(quoteIdentifier(schema.column(i)));
-            marks.add("?");
-        }
-        return "INSERT INTO " + quoteTable(table) + " (" + columns + ") VALUES (" + marks + ")";
-    }
-
-    @Override
     public String nullSafeEquals(String quotedColumn, ColumnInfo column, String value) {
         if (column.isText()) {
             // byte for byte in the column's own character set: a case-insensitive collation must not hide a change
@@ -148,10 +128,7 @@ public final class MySqlDialect implements Dialect {
             order = "CASE WHEN ? IS NULL THEN IF(" + v + " IS NULL, 0, -1) WHEN " + v + " IS NULL OR ? > " + v
                     + " THEN 1 WHEN ? = " + v + " THEN 0 ELSE -1 END";
         }
-        StringJoiner where = new StringJoiner(" AND ");
-        for (int k : schema.keyIndexes()) {
-            where.add(quoteIdentifier(schema.column(k)) + " = ?");
-        }
+        String where = keyEquals(schema, "");
         return "SELECT JSON_OBJECT(" + json + "), " + (compared.length == 0 ? "TRUE" : same.toString()) + ", "
                 + order + " FROM " + quoteTable(table) + " WHERE " + where + " FOR UPDATE";
     }

@@ -63,31 +63,6 @@ public abstract class TargetDialect implements Dialect {
         return "'" + text.replace("'", "''") + "'";
     }
 
-    @Override
-    public String insert(TableId table, RowSchema schema) {
-        StringJoiner columns = new StringJoiner(", ");
-        StringJoiner marks = new StringJoiner(", ");
-        for (int i = 0; i < schema.size(); i++) {
-            columns.add(quoteIdentifier(schema.column(i)));
-            marks.add("?");
-        }
-        return "INSERT INTO " + quoteTable(table) + " (" + columns + ") VALUES (" + marks + ")";
-    }
-
-    @Override
-    public String deleteByKey(TableId table, RowSchema schema) {
-        return "DELETE FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "");
-    }
-
-    /** {@code k1 = ? AND k2 = ?} in key order, each column prefixed with {@code qualifier}. */
-    protected String keyEquals(RowSchema schema, String qualifier) {
-        StringJoiner where = new StringJoiner(" AND ");
-        for (int k : schema.keyIndexes()) {
-            where.add(qualifier + quoteIdentifier(schema.column(k)) + " = ?");
-        }
-        return where.toString();
-    }
-
     /**
      * Whether {@code e}, or an error chained to it (a batch reports the statement's error as its next
      * exception or cause), passes {@code test}.

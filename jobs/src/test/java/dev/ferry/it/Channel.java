@@ -34,14 +34,7 @@ public final class Channel {
                         + PASSWORD_VARIABLE + "}\" }",
                 "  us: { url: \"" + us.jdbcUrl() + "\", user: " + us.adminUser() + ", password: \"${env:"
                         + PASSWORD_VARIABLE + "}\" }",
-                "directions:",
-                "  - { from: sh, to: us, startup: " + startup + " }",
-                "tables:",
-                "  include: ['" + database + "\\..*']",
-                "state-dir: " + stateDir,
-                "checkpoint-interval: 500ms",
-                "apply: { mode: " + applyMode + ", parallelism: 2, batch-size: 500 }",
-                "");
+                OneDirection.channelTail("sh", "us", startup, database, stateDir, applyMode));
     }
 
     public ChannelConfig config(String startup, String applyMode) {

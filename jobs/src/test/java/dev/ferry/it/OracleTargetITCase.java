@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -39,11 +40,7 @@ class OracleTargetITCase {
     private static final String TARGET_PASSWORD = "FERRY_TEST_TARGET_PASSWORD";
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(4)
-            .setConfiguration(ReplicationITBase.flinkConfiguration())
-            .build());
+    static final MiniClusterExtension FLINK = OneDirection.miniCluster();
 
     @TempDir
     Path stateDir;
@@ -73,9 +70,7 @@ class OracleTargetITCase {
 
     @AfterEach
     void cancel() throws Exception {
-        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get();
-        }
+        OneDirection.cancel(job);
     }
 
     @Test
@@ -94,7 +89,7 @@ class OracleTargetITCase {
     }
 
     private void awaitSame() {
-        await(() -> sourceRows().equals(targetRows()), ReplicationITBase.TIMEOUT, "vgp_order to arrive at Oracle");
+        await(() -> sourceRows().equals(targetRows()), OneDirection.TIMEOUT, "vgp_order to arrive at Oracle");
         assertThat(targetRows()).isEqualTo(sourceRows());
     }
 
@@ -122,24 +117,9 @@ class OracleTargetITCase {
                         + SOURCE_PASSWORD + "}\" }",
                 "  ora: { url: \"" + oracle.jdbcUrl() + "\", user: " + oracle.adminUser() + ", password: \"${env:"
                         + TARGET_PASSWORD + "}\" }",
-                "directions:",
-                "  - { from: sh, to: ora }",
-                "tables:",
-                "  include: ['" + database + "\\\\..*']",
-                "state-dir: " + stateDir,
-                "checkpoint-interval: 500ms",
-                "");
+                OneDirection.channelTail("sh", "ora", "initial", database, stateDir, "transactional"));
         ChannelConfig config = ChannelConfig.parse(yaml, "ora.yaml",
                 Map.of(SOURCE_PASSWORD, source.adminPassword(), TARGET_PASSWORD, oracle.adminPassword())::get);
-        DirectionConfig direction = config.directions().get(0);
-        Preflight.check(config, direction);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DirectionJob.build(env, config, direction);
-        env.getCheckpointConfig().setCheckpointStorage(
-                RestorePoint.checkpointDir(stateDir, direction.name()).toUri().toString());
-        JobClient client = env.executeAsync(env.getStreamGraph());
-        await(() -> PostgresTargetITBase.status(client) == JobStatus.RUNNING, ReplicationITBase.TIMEOUT,
-                "the job to run");
-        return client;
+        return OneDirection.start(config, stateDir, Optional.empty());
     }
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -40,17 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * markers that every source row change was applied exactly once.
  */
 abstract class PostgresTargetITBase {
-    static final Duration TIMEOUT = ReplicationITBase.TIMEOUT;
+    static final Duration TIMEOUT = OneDirection.TIMEOUT;
     private static final AtomicInteger CHANNELS = new AtomicInteger();
     private static final String SOURCE_PASSWORD = "FERRY_TEST_SOURCE_PASSWORD";
     private static final String TARGET_PASSWORD = "FERRY_TEST_TARGET_PASSWORD";
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(4)
-            .setConfiguration(ReplicationITBase.flinkConfiguration())
-            .build());
+    static final MiniClusterExtension FLINK = OneDirection.miniCluster();
 
     @TempDir
     Path stateDir;
@@ -77,9 +74,7 @@ abstract class PostgresTargetITBase {
 
     @AfterEach
     void cancelJob() throws Exception {
-        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get();
-        }
+        OneDirection.cancel(job);
     }
 
     ChannelConfig config(String applyMode) {
@@ -90,36 +85,13 @@ abstract class PostgresTargetITBase {
                         + SOURCE_PASSWORD + "}\" }",
                 "  pg: { url: \"" + pg.jdbcUrl + "\", user: " + pg.user + ", password: \"${env:" + TARGET_PASSWORD
                         + "}\" }",
-                "directions:",
-                "  - { from: sh, to: pg }",
-                "tables:",
-                "  include: ['" + database + "\\..*']",
-                "state-dir: " + stateDir,
-                "checkpoint-interval: 500ms",
-                "apply: { mode: " + applyMode + ", parallelism: 2, batch-size: 500 }",
-                "");
+                OneDirection.channelTail("sh", "pg", "initial", database, stateDir, applyMode));
         return ChannelConfig.parse(yaml, channel + ".yaml",
                 Map.of(SOURCE_PASSWORD, source.adminPassword(), TARGET_PASSWORD, pgAdminPassword)::get);
     }
 
     JobClient start(ChannelConfig config) throws Exception {
-        DirectionConfig direction = config.directions().get(0);
-        Preflight.check(config, direction);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DirectionJob.build(env, config, direction);
-        env.getCheckpointConfig().setCheckpointStorage(
-                RestorePoint.checkpointDir(stateDir, direction.name()).toUri().toString());
-        JobClient client = env.executeAsync(env.getStreamGraph());
-        await(() -> status(client) == JobStatus.RUNNING, TIMEOUT, "the job to run");
-        return client;
-    }
-
-    static JobStatus status(JobClient client) {
-        try {
-            return client.getJobStatus().get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return OneDirection.start(config, stateDir, Optional.empty());
     }
 
     String t(String table) {
@@ -245,7 +217,7 @@ abstract class PostgresTargetITBase {
         source.execute("CREATE TABLE " + t("aaa") + " (id INT PRIMARY KEY, v INT)",
                 "CREATE TABLE " + t("places") + " (id INT PRIMARY KEY, spot POINT)");
         ChannelConfig config = config("transactional");
-        assertThatThrownBy(() -> Preflight.check(config, config.directions().get(0)))
+        assertThatThrownBy(() -> Preflight.check(config, OneDirection.direction(config)))
                 .isInstanceOf(FerryException.class)
                 .hasMessageContaining("Table " + database + ".places at site 'sh' cannot be replicated to PostgreSQL"
                         + " site 'pg'")

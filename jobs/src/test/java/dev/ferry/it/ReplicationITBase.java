@@ -45,15 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  * that every source row change was applied exactly once.
  */
 abstract class ReplicationITBase {
-    static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("ferry.it.timeout.seconds", 120));
+    static final Duration TIMEOUT = OneDirection.TIMEOUT;
     private static final AtomicInteger CHANNELS = new AtomicInteger();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(4)
-            .setConfiguration(flinkConfiguration())
-            .build());
+    static final MiniClusterExtension FLINK = OneDirection.miniCluster();
 
     @TempDir
     Path stateDir;
@@ -62,16 +58,6 @@ abstract class ReplicationITBase {
     JobClient job;
 
     abstract ServerKind kind();
-
-    static Configuration flinkConfiguration() {
-        Configuration c = new Configuration();
-        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        return c;
-    }
 
     @BeforeEach
     void createChannel() {
@@ -84,9 +70,7 @@ abstract class ReplicationITBase {
 
     @AfterEach
     void cancelJob() throws Exception {
-        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get();
-        }
+        OneDirection.cancel(job);
     }
 
     @Test
@@ -270,28 +254,14 @@ abstract class ReplicationITBase {
     }
 
     JobClient start(ChannelConfig config, Optional<Path> restore) throws Exception {
-        DirectionConfig direction = direction(config);
-        Preflight.check(config, direction);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DirectionJob.build(env, config, direction);
-        env.getCheckpointConfig().setCheckpointStorage(
-                RestorePoint.checkpointDir(stateDir, direction.name()).toUri().toString());
-        StreamGraph graph = env.getStreamGraph();
-        restore.ifPresent(p -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(p.toString(), false)));
-        JobClient client = env.executeAsync(graph);
-        await(() -> status(client) == JobStatus.RUNNING, TIMEOUT, "the job to run");
-        return client;
+        return OneDirection.start(config, stateDir, restore);
     }
 
     static DirectionConfig direction(ChannelConfig config) {
-        return config.directions().get(0);
+        return OneDirection.direction(config);
     }
 
     static JobStatus status(JobClient client) {
-        try {
-            return client.getJobStatus().get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return OneDirection.status(client);
     }
 }

@@ -107,10 +107,7 @@ final class HeldTables {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + heldTable
                 + " (channel, direction, table_schema, table_name, event, held_at) VALUES (?, ?, ?, ?, ?, "
                 + dialect.currentUtcTimestamp() + ")")) {
-            ps.setString(1, channel);
-            ps.setString(2, direction);
-            ps.setString(3, e.table().database());
-            ps.setString(4, e.table().table());
+            bindTable(ps, e.table());
             ps.setBytes(5, encode(e));
             ps.executeUpdate();
         }
@@ -121,10 +118,7 @@ final class HeldTables {
         Map<Long, ChangeEvent> out = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT id, event FROM " + heldTable
                 + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? ORDER BY id")) {
-            ps.setString(1, channel);
-            ps.setString(2, direction);
-            ps.setString(3, table.database());
-            ps.setString(4, table.table());
+            bindTable(ps, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getLong(1), decode(rs.getBytes(2)));
@@ -138,13 +132,18 @@ final class HeldTables {
     void release(TableId table, long lastId) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + heldTable
                 + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? AND id <= ?")) {
-            ps.setString(1, channel);
-            ps.setString(2, direction);
-            ps.setString(3, table.database());
-            ps.setString(4, table.table());
+            bindTable(ps, table);
             ps.setLong(5, lastId);
             ps.executeUpdate();
         }
+    }
+
+    /** Binds channel, direction, schema and table as parameters 1 to 4. */
+    private void bindTable(PreparedStatement ps, TableId table) throws SQLException {
+        ps.setString(1, channel);
+        ps.setString(2, direction);
+        ps.setString(3, table.database());
+        ps.setString(4, table.table());
     }
 
     /** Marks an operator's decision as carried out. */
