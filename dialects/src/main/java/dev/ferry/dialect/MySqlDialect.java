@@ -3,10 +3,8 @@ package dev.ferry.dialect;
 import dev.ferry.common.MysqlTime;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
-import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -19,7 +17,7 @@ import java.util.StringJoiner;
  * MySQL and MariaDB. Temporal values are bound as text in the session's UTC time zone, so neither
  * the JVM's nor the server's time zone can shift them.
  */
-public final class MySqlDialect implements Dialect {
+public final class MySqlDialect extends AbstractDialect {
     private static final long serialVersionUID = 1L;
     private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
@@ -144,34 +142,24 @@ public final class MySqlDialect implements Dialect {
                 "SET NAMES utf8mb4");
     }
 
+    /** Temporal values as text in the session's UTC time zone: neither JVM nor server zone can shift them. */
     @Override
-    public void bind(PreparedStatement ps, int index, Object v) throws SQLException {
-        if (v == null) {
-            ps.setNull(index, Types.NULL);
-        } else if (v instanceof Long l) {
-            ps.setLong(index, l);
-        } else if (v instanceof BigDecimal d) {
-            ps.setBigDecimal(index, d);
-        } else if (v instanceof Float f) {
-            ps.setFloat(index, f);
-        } else if (v instanceof Double d) {
-            ps.setDouble(index, d);
-        } else if (v instanceof String s) {
-            ps.setString(index, s);
-        } else if (v instanceof byte[] b) {
-            ps.setBytes(index, b);
-        } else if (v instanceof Boolean b) {
-            ps.setBoolean(index, b);
-        } else if (v instanceof LocalDate d) {
-            ps.setString(index, d.toString());
-        } else if (v instanceof LocalDateTime t) {
-            ps.setString(index, DATETIME.format(t));
-        } else if (v instanceof Instant i) {
-            ps.setString(index, DATETIME.format(i.atOffset(ZoneOffset.UTC)));
-        } else if (v instanceof MysqlTime t) {
-            ps.setString(index, t.toSqlLiteral());
-        } else {
-            throw new SQLException(name() + " dialect cannot bind a value of type " + v.getClass().getName());
-        }
+    protected void bindDate(PreparedStatement ps, int index, LocalDate d) throws SQLException {
+        ps.setString(index, d.toString());
+    }
+
+    @Override
+    protected void bindDateTime(PreparedStatement ps, int index, LocalDateTime t) throws SQLException {
+        ps.setString(index, DATETIME.format(t));
+    }
+
+    @Override
+    protected void bindInstant(PreparedStatement ps, int index, Instant i) throws SQLException {
+        ps.setString(index, DATETIME.format(i.atOffset(ZoneOffset.UTC)));
+    }
+
+    @Override
+    protected void bindTime(PreparedStatement ps, int index, MysqlTime t) throws SQLException {
+        ps.setString(index, t.toSqlLiteral());
     }
 }

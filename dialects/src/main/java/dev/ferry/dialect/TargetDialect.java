@@ -1,16 +1,9 @@
 package dev.ferry.dialect;
 
-import dev.ferry.common.MysqlTime;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.schema.TargetNames;
-import java.math.BigDecimal;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -30,7 +23,7 @@ import java.util.function.Predicate;
  * in both databases. {@code matchesRow} is {@code UPDATE t SET k = k WHERE <key and guards>}, whose update
  * count is the number of matching rows in PostgreSQL and Oracle as well.
  */
-public abstract class TargetDialect implements Dialect {
+public abstract class TargetDialect extends AbstractDialect {
     private static final long serialVersionUID = 1L;
 
     protected final TargetNames names;
@@ -117,53 +110,6 @@ public abstract class TargetDialect implements Dialect {
                 + ", " + order + " FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "") + " FOR UPDATE";
     }
 
-    @Override
-    public void bind(PreparedStatement ps, int index, Object v) throws SQLException {
-        if (v == null) {
-            bindNull(ps, index);
-        } else if (v instanceof Long l) {
-            ps.setLong(index, l);
-        } else if (v instanceof BigDecimal d) {
-            ps.setBigDecimal(index, d);
-        } else if (v instanceof Float f) {
-            ps.setFloat(index, f);
-        } else if (v instanceof Double d) {
-            ps.setDouble(index, d);
-        } else if (v instanceof String s) {
-            bindString(ps, index, s);
-        } else if (v instanceof byte[] b) {
-            bindBytes(ps, index, b);
-        } else if (v instanceof Boolean b) {
-            bindBoolean(ps, index, b);
-        } else if (v instanceof LocalDate d) {
-            ps.setObject(index, d);
-        } else if (v instanceof LocalDateTime t) {
-            // keeps the microseconds, unlike a text form a session format could cut
-            ps.setObject(index, t);
-        } else if (v instanceof Instant i) {
-            ps.setObject(index, i.atOffset(ZoneOffset.UTC));
-        } else if (v instanceof MysqlTime t) {
-            bindTime(ps, index, t);
-        } else {
-            throw new SQLException(name() + " dialect cannot bind a value of type " + v.getClass().getName());
-        }
-    }
-
-    protected abstract void bindNull(PreparedStatement ps, int index) throws SQLException;
-
-    protected void bindString(PreparedStatement ps, int index, String s) throws SQLException {
-        ps.setString(index, s);
-    }
-
-    protected void bindBytes(PreparedStatement ps, int index, byte[] b) throws SQLException {
-        ps.setBytes(index, b);
-    }
-
-    /** BIT(1). */
-    protected abstract void bindBoolean(PreparedStatement ps, int index, boolean b) throws SQLException;
-
-    /** TIME, a signed duration of up to 838 hours. */
-    protected abstract void bindTime(PreparedStatement ps, int index, MysqlTime t) throws SQLException;
 
     /** The JSON key for a MySQL column: a string literal. */
     protected static String jsonKey(String sourceColumn) {

@@ -7,8 +7,10 @@ import dev.ferry.config.DirectionConfig;
 import dev.ferry.job.DirectionJob;
 import dev.ferry.job.Preflight;
 import dev.ferry.job.RestorePoint;
+import dev.ferry.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -82,6 +84,24 @@ final class OneDirection {
         if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
             job.cancel().get();
         }
+    }
+
+    /**
+     * A one-way channel {@code sh -> <target>} over one database, with the passwords given as environment
+     * references, as a user would.
+     */
+    static ChannelConfig oneWay(String channel, TestDatabase source, String target, String targetUrl,
+            String targetUser, String targetPassword, String database, Path stateDir, String applyMode) {
+        String yaml = String.join("\n",
+                "channel: " + channel,
+                "sites:",
+                "  sh: { url: \"" + source.jdbcUrl() + "\", user: " + source.adminUser()
+                        + ", password: \"${env:FERRY_SOURCE_PASSWORD}\" }",
+                "  " + target + ": { url: \"" + targetUrl + "\", user: " + targetUser
+                        + ", password: \"${env:FERRY_TARGET_PASSWORD}\" }",
+                channelTail("sh", target, "initial", database, stateDir, applyMode));
+        return ChannelConfig.parse(yaml, channel + ".yaml", Map.of("FERRY_SOURCE_PASSWORD", source.adminPassword(),
+                "FERRY_TARGET_PASSWORD", targetPassword)::get);
     }
 
     /**

@@ -5,10 +5,6 @@ import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.config.ChannelConfig;
-import dev.ferry.config.DirectionConfig;
-import dev.ferry.job.DirectionJob;
-import dev.ferry.job.Preflight;
-import dev.ferry.job.RestorePoint;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
@@ -17,12 +13,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * else it is skipped with the reason. NOT RUN where Ferry is developed (no Docker engine there).
  */
 class OracleTargetITCase {
-    private static final String SOURCE_PASSWORD = "FERRY_TEST_SOURCE_PASSWORD";
-    private static final String TARGET_PASSWORD = "FERRY_TEST_TARGET_PASSWORD";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = OneDirection.miniCluster();
@@ -110,16 +100,8 @@ class OracleTargetITCase {
     }
 
     private JobClient start() throws Exception {
-        String yaml = String.join("\n",
-                "channel: ora" + ProcessHandle.current().pid(),
-                "sites:",
-                "  sh: { url: \"" + source.jdbcUrl() + "\", user: " + source.adminUser() + ", password: \"${env:"
-                        + SOURCE_PASSWORD + "}\" }",
-                "  ora: { url: \"" + oracle.jdbcUrl() + "\", user: " + oracle.adminUser() + ", password: \"${env:"
-                        + TARGET_PASSWORD + "}\" }",
-                OneDirection.channelTail("sh", "ora", "initial", database, stateDir, "transactional"));
-        ChannelConfig config = ChannelConfig.parse(yaml, "ora.yaml",
-                Map.of(SOURCE_PASSWORD, source.adminPassword(), TARGET_PASSWORD, oracle.adminPassword())::get);
+        ChannelConfig config = OneDirection.oneWay("ora" + ProcessHandle.current().pid(), source, "ora",
+                oracle.jdbcUrl(), oracle.adminUser(), oracle.adminPassword(), database, stateDir, "transactional");
         return OneDirection.start(config, stateDir, Optional.empty());
     }
 }

@@ -6,12 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.config.ChannelConfig;
-import dev.ferry.config.DirectionConfig;
-import dev.ferry.job.DirectionJob;
 import dev.ferry.job.FerryException;
 import dev.ferry.job.Preflight;
-import dev.ferry.job.RestorePoint;
-import dev.ferry.testing.DatabaseServer;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
@@ -19,14 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -43,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class PostgresTargetITBase {
     static final Duration TIMEOUT = OneDirection.TIMEOUT;
     private static final AtomicInteger CHANNELS = new AtomicInteger();
-    private static final String SOURCE_PASSWORD = "FERRY_TEST_SOURCE_PASSWORD";
-    private static final String TARGET_PASSWORD = "FERRY_TEST_TARGET_PASSWORD";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = OneDirection.miniCluster();
@@ -78,16 +68,8 @@ abstract class PostgresTargetITBase {
     }
 
     ChannelConfig config(String applyMode) {
-        String yaml = String.join("\n",
-                "channel: " + channel,
-                "sites:",
-                "  sh: { url: \"" + source.jdbcUrl() + "\", user: " + source.adminUser() + ", password: \"${env:"
-                        + SOURCE_PASSWORD + "}\" }",
-                "  pg: { url: \"" + pg.jdbcUrl + "\", user: " + pg.user + ", password: \"${env:" + TARGET_PASSWORD
-                        + "}\" }",
-                OneDirection.channelTail("sh", "pg", "initial", database, stateDir, applyMode));
-        return ChannelConfig.parse(yaml, channel + ".yaml",
-                Map.of(SOURCE_PASSWORD, source.adminPassword(), TARGET_PASSWORD, pgAdminPassword)::get);
+        return OneDirection.oneWay(channel, source, "pg", pg.jdbcUrl, pg.user, pgAdminPassword, database, stateDir,
+                applyMode);
     }
 
     JobClient start(ChannelConfig config) throws Exception {
