@@ -176,6 +176,15 @@ public interface Dialect extends Serializable {
                 + keyAndGuards(schema, guards);
     }
 
+    /** {@code <exact compare of c1> AND <exact compare of c2> ...}, binding one value per column; empty if none. */
+    default String columnsEqual(ColumnInfo[] columns) {
+        StringBuilder same = new StringBuilder();
+        for (ColumnInfo c : columns) {
+            same.append(same.length() == 0 ? "" : " AND ").append(nullSafeEquals(quoteIdentifier(c.name()), c));
+        }
+        return same.toString();
+    }
+
     /** {@code k1 = ? AND k2 = ? AND <exact compare of each guard column>}. */
     default String keyAndGuards(RowSchema schema, ColumnInfo[] guards) {
         StringBuilder where = new StringBuilder(keyEquals(schema, ""));

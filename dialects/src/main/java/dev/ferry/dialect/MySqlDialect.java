@@ -116,10 +116,7 @@ public final class MySqlDialect extends AbstractDialect {
             String c = quoteIdentifier(schema.column(i));
             json.add("'" + schema.column(i).replace("\\", "\\\\").replace("'", "''") + "', " + c);
         }
-        StringJoiner same = new StringJoiner(" AND ");
-        for (ColumnInfo c : compared) {
-            same.add(nullSafeEquals(quoteIdentifier(c.name()), c));
-        }
+        String same = columnsEqual(compared);
         String order = "NULL";
         if (version != null) {
             String v = quoteIdentifier(version.name());
@@ -127,7 +124,7 @@ public final class MySqlDialect extends AbstractDialect {
                     + " THEN 1 WHEN ? = " + v + " THEN 0 ELSE -1 END";
         }
         String where = keyEquals(schema, "");
-        return "SELECT JSON_OBJECT(" + json + "), " + (compared.length == 0 ? "TRUE" : same.toString()) + ", "
+        return "SELECT JSON_OBJECT(" + json + "), " + (compared.length == 0 ? "TRUE" : same) + ", "
                 + order + " FROM " + quoteTable(table) + " WHERE " + where + " FOR UPDATE";
     }
 

@@ -94,10 +94,7 @@ public abstract class TargetDialect extends AbstractDialect {
 
     @Override
     public String lockConflictRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version) {
-        StringJoiner same = new StringJoiner(" AND ");
-        for (ColumnInfo c : compared) {
-            same.add(nullSafeEquals(quoteIdentifier(c.name()), c));
-        }
+        String same = columnsEqual(compared);
         String order = "NULL";
         if (version != null) {
             String v = quoteIdentifier(version.name());
@@ -106,7 +103,7 @@ public abstract class TargetDialect extends AbstractDialect {
             order = "CASE WHEN " + p + " IS NULL THEN CASE WHEN " + v + " IS NULL THEN 0 ELSE -1 END WHEN " + v
                     + " IS NULL OR " + p + " > " + v + " THEN 1 WHEN " + p + " = " + v + " THEN 0 ELSE -1 END";
         }
-        return "SELECT " + jsonObject(schema) + ", " + asValue(compared.length == 0 ? "1 = 1" : same.toString())
+        return "SELECT " + jsonObject(schema) + ", " + asValue(compared.length == 0 ? "1 = 1" : same)
                 + ", " + order + " FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "") + " FOR UPDATE";
     }
 
