@@ -251,9 +251,10 @@ class ChannelConfigErrorsTest {
     }
 
     @Test
-    void urlMustBeMysqlOrMariaDb() {
-        assertThat(errors(shSite("url: \"jdbc:postgresql://h:5432\"", USER, PASSWORD)).getMessage())
-                .isEqualTo("demo.yaml: sites.sh.url: the URL must start with 'jdbc:mysql://' or 'jdbc:mariadb://'. "
+    void urlMustBeMysqlMariaDbPostgreSqlOrOracle() {
+        assertThat(errors(shSite("url: \"jdbc:sqlserver://h:1433\"", USER, PASSWORD)).getMessage())
+                .isEqualTo("demo.yaml: sites.sh.url: the URL must start with 'jdbc:mysql://' or 'jdbc:mariadb://' (a"
+                        + " source or target), or 'jdbc:postgresql://' or 'jdbc:oracle:thin:@//' (a target only). "
                         + "Fix: write it like 'jdbc:mysql://db.example.com:3306'.");
     }
 
