@@ -22,21 +22,17 @@ import org.testcontainers.containers.JdbcDatabaseContainer;
  * <p>Testcontainers removes the container when the JVM exits (its Ryuk container), like the local servers'
  * shutdown hook.
  */
-abstract class ContainerDatabase implements TestDatabase {
+abstract class ContainerDatabase extends AbstractTestDatabase {
 
     private static final System.Logger LOG = System.getLogger(ContainerDatabase.class.getName());
     private static final int STOP_TIMEOUT_SECONDS = (int) ServerProcesses.STOP_TIMEOUT.toSeconds();
 
-    private final ServerKind kind;
-    private final String name;
     private final JdbcDatabaseContainer<?> container;
     /** Chosen before the container starts and bound explicitly: Docker gives a random port a new one on restart. */
     private final int hostPort;
-    private boolean closed;
 
     ContainerDatabase(ServerKind kind, String name, JdbcDatabaseContainer<?> container, int containerPort) {
-        this.kind = kind;
-        this.name = name;
+        super(kind, name);
         this.container = container;
         this.hostPort = ServerProcesses.freePort();
         container.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
@@ -68,16 +64,6 @@ abstract class ContainerDatabase implements TestDatabase {
     abstract Connection probe() throws SQLException;
 
     @Override
-    public ServerKind kind() {
-        return kind;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String host() {
         return container.getHost();
     }
@@ -85,11 +71,6 @@ abstract class ContainerDatabase implements TestDatabase {
     @Override
     public int port() {
         return hostPort;
-    }
-
-    @Override
-    public Connection connect() throws SQLException {
-        return connect(null);
     }
 
     /** docker stop: SIGTERM, the server shuts down cleanly; SIGKILL after the stop timeout. */
@@ -113,9 +94,7 @@ abstract class ContainerDatabase implements TestDatabase {
     /** docker start on the same container, so the same data and host port; stops it first if it runs. */
     @Override
     public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
+        ensureOpen();
         stop();
         docker().startContainerCmd(id()).exec();
         Await.until(this::acceptsConnections, startTimeout(), this + " to accept connections after a restart");
@@ -131,26 +110,15 @@ abstract class ContainerDatabase implements TestDatabase {
         return Boolean.TRUE.equals(running);
     }
 
-    @Override
-    public synchronized boolean isClosed() {
-        return closed;
-    }
-
     /** Removes the container and its data. */
     @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
+    void release() {
         container.stop();
     }
 
     @Override
     public String toString() {
-        return kind + " container '" + name + "' at " + (container.getContainerId() == null ? "127.0.0.1" : host())
+        return kind() + " container '" + name() + "' at " + (container.getContainerId() == null ? "127.0.0.1" : host())
                 + ":" + hostPort;
     }
 

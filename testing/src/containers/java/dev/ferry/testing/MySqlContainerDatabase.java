@@ -95,16 +95,6 @@ final class MySqlContainerDatabase extends ContainerDatabase {
     }
 
     @Override
-    public String adminUser() {
-        return DatabaseServer.ADMIN_USER;
-    }
-
-    @Override
-    public String adminPassword() {
-        return DatabaseServer.ADMIN_PASSWORD;
-    }
-
-    @Override
     public Connection connect(String database) throws SQLException {
         return MySqlAccess.open(this, database, 10_000, 0);
     }

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import org.testcontainers.oracle.OracleContainer;
@@ -23,10 +22,10 @@ final class OracleContainerDatabase extends ContainerDatabase {
     private static final int ORACLE_PORT = 1521;
     /** Oracle opens its database in minutes, not seconds. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
-    private static final Pattern SCHEMA_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,20}");
+    private static final NumberedNames SCHEMAS =
+            new NumberedNames("schema", Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,20}"));
     /** ORA-01920: user name conflicts with another user or role name. */
     private static final int USER_EXISTS = 1920;
-    private static final AtomicInteger SCHEMA_SEQUENCE = new AtomicInteger();
 
     private OracleContainerDatabase(String name, OracleContainer container) {
         super(ServerKind.ORACLE, name, container, ORACLE_PORT);
@@ -79,16 +78,6 @@ final class OracleContainerDatabase extends ContainerDatabase {
         return "jdbc:oracle:thin:@" + host() + ":" + port() + "/" + container().getDatabaseName();
     }
 
-    @Override
-    public String adminUser() {
-        return DatabaseServer.ADMIN_USER;
-    }
-
-    @Override
-    public String adminPassword() {
-        return DatabaseServer.ADMIN_PASSWORD;
-    }
-
     /** An admin connection whose current schema is {@code schema} (null: the admin's own). */
     @Override
     public Connection connect(String schema) throws SQLException {
@@ -106,16 +95,13 @@ final class OracleContainerDatabase extends ContainerDatabase {
 
     @Override
     public String version() {
-        return String.valueOf(query("SELECT banner_full FROM v$version").get(0).get(0));
+        return Jdbc.value(this, "SELECT banner_full FROM v$version");
     }
 
     /** Creates a schema (a user that cannot log in) named prefix + "_" + a new number; returns its name. */
     @Override
     public String createDatabase(String prefix) {
-        if (prefix == null || !SCHEMA_PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("schema prefix '" + prefix + "' must match " + SCHEMA_PREFIX.pattern());
-        }
-        return Jdbc.createNumbered(this, prefix, SCHEMA_SEQUENCE::incrementAndGet,
+        return SCHEMAS.create(this, prefix,
                 schema -> "CREATE USER " + schema + " NO AUTHENTICATION QUOTA UNLIMITED ON USERS",
                 e -> e.getErrorCode() == USER_EXISTS);
     }

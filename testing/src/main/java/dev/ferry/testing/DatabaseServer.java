@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * filesystem. Servers can be started in parallel, from several JVMs; a shutdown hook and a watchdog kill them
  * when the JVM ends. {@link #close()} kills the server and deletes its files.
  */
-public final class DatabaseServer implements TestDatabase {
+public final class DatabaseServer extends LocalServer {
 
     /** The admin account created on every server, with the same password everywhere. */
     public static final String ADMIN_USER = "ferry_admin";
@@ -47,10 +47,6 @@ public final class DatabaseServer implements TestDatabase {
     /** Options mariadb-install-db must be given too, because they are fixed when the data directory is created. */
     private static final Pattern INSTALL_TIME = Pattern.compile("innodb_.*|lower_case_table_names");
 
-
-
-    private final ServerKind kind;
-    private final String name;
     private final int serverId;
     /** {@code <base>/<pid>-<kind>-<name>}: stdout, init log, process.pid; MariaDB's data too. */
     private final Path hostDir;
@@ -62,16 +58,11 @@ public final class DatabaseServer implements TestDatabase {
     /** Normalised name (lower case, '_' for '-') to the option as written: {name, value or null for a flag}. */
     private final Map<String, String[]> options = new LinkedHashMap<>();
 
-    private volatile int port;
-    private volatile Process process;
-    private volatile Process initProcess;
     private volatile long initMillis;
     private volatile long startMillis;
-    private boolean closed;
 
     private DatabaseServer(ServerKind kind, String name, Map<String, String> extraMyCnf) throws IOException {
-        this.kind = kind;
-        this.name = name;
+        super(kind, name);
         this.serverId = ServerIds.next();
         this.rootfs = ServerBinaries.mysqlRootfs();
         this.hostDir = ServerProcesses.createHostDir(kind, name);
@@ -126,33 +117,8 @@ public final class DatabaseServer implements TestDatabase {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the directories for " + kind + " server '" + name + "'", e);
         }
-        ServerReaper.register(server, server::destroyProcesses, server::deleteFiles);
-        try {
-            server.initializeAndStart();
-            return server;
-        } catch (RuntimeException | Error e) {
-            server.destroyProcesses();
-            server.deleteFiles();
-            ServerReaper.unregister(server);
-            throw e;
-        }
-    }
-
-    public ServerKind kind() {
-        return kind;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    /** Always 127.0.0.1: the server binds nothing else. */
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    public int port() {
-        return port;
+        server.registerAndStart();
+        return server;
     }
 
     public int serverId() {
@@ -162,14 +128,6 @@ public final class DatabaseServer implements TestDatabase {
     /** {@code jdbc:mysql://127.0.0.1:<port>}, without database or options. */
     public String jdbcUrl() {
         return "jdbc:mysql://127.0.0.1:" + port;
-    }
-
-    public String adminUser() {
-        return ADMIN_USER;
-    }
-
-    public String adminPassword() {
-        return ADMIN_PASSWORD;
     }
 
     /** The data directory as this JVM sees it. */
@@ -190,11 +148,6 @@ public final class DatabaseServer implements TestDatabase {
     /** How long the last start took until a connection succeeded, in milliseconds. */
     public long startMillis() {
         return startMillis;
-    }
-
-    /** An admin connection in autocommit mode, with no default database. */
-    public Connection connect() throws SQLException {
-        return connect(null);
     }
 
     /** An admin connection in autocommit mode with the given default database (null for none). */
@@ -231,45 +184,6 @@ public final class DatabaseServer implements TestDatabase {
         ServerProcesses.kill(this, process);
     }
 
-    /** Starts the server again on the same port and data directory; stops it first if it is running. */
-    public synchronized void restart() {
-        ensureOpen();
-        stop();
-        try {
-            launch();
-        } catch (ServerProcesses.PortTaken e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    public boolean isRunning() {
-        Process p = process;
-        return p != null && p.isAlive();
-    }
-
-    /** Kills the server (its data is deleted, so a clean shutdown would only cost time) and deletes its files. */
-    @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        destroyProcesses();
-        deleteFiles();
-        ServerReaper.unregister(this);
-    }
-
-    public synchronized boolean isClosed() {
-        return closed;
-    }
-
-    @Override
-    public String toString() {
-        return kind + " server '" + name + "' at 127.0.0.1:" + port;
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // configuration
 
@@ -294,7 +208,7 @@ public final class DatabaseServer implements TestDatabase {
         // test servers: trade durability for speed
         option("innodb-flush-log-at-trx-commit", "2");
         option("sync-binlog", "0");
-        if (kind == ServerKind.MARIADB) {
+        if (kind() == ServerKind.MARIADB) {
             option("collation-server", "utf8mb4_general_ci");
             option("innodb-log-file-size", "64M");
         } else {
@@ -334,7 +248,7 @@ public final class DatabaseServer implements TestDatabase {
 
     private void writeInitSql() throws IOException {
         String account = "'" + ADMIN_USER + "'@'%'";
-        String sql = kind == ServerKind.MARIADB
+        String sql = kind() == ServerKind.MARIADB
                 // mariadb-install-db runs this in bootstrap mode, where the grant tables are off until flushed
                 ? "FLUSH PRIVILEGES;\n"
                         + "CREATE USER " + account + " IDENTIFIED BY '" + ADMIN_PASSWORD + "';\n"
@@ -350,11 +264,12 @@ public final class DatabaseServer implements TestDatabase {
     // ---------------------------------------------------------------------------------------------------------
     // process control
 
-    private void initializeAndStart() {
+    @Override
+    void initializeAndStart() {
         port = ServerProcesses.freePort();
         try {
             writeInitSql();
-            if (kind == ServerKind.MYSQL) {
+            if (kind() == ServerKind.MYSQL) {
                 Files.createDirectories(serverDir.resolve("files"));
                 // mysqld warns about a secure-file-priv directory that every user can read
                 Files.setPosixFilePermissions(serverDir.resolve("files"), PosixFilePermissions.fromString("rwxr-x---"));
@@ -366,11 +281,7 @@ public final class DatabaseServer implements TestDatabase {
         long t0 = System.nanoTime();
         initialize();
         initMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        ServerProcesses.launchRetryingPorts(this, () -> {
-            synchronized (this) {
-                launch();
-            }
-        }, () -> port = ServerProcesses.freePort());
+        launchRetryingPorts();
         LOG.log(Level.INFO, "{0} started: {1}, server_id {2}, data directory created in {3} ms, ready {4} ms later",
                 this, version(), serverId, initMillis, startMillis);
     }
@@ -380,7 +291,7 @@ public final class DatabaseServer implements TestDatabase {
         try {
             runInitialize();
         } catch (IllegalStateException first) {
-            if (kind != ServerKind.MARIADB) {
+            if (kind() != ServerKind.MARIADB) {
                 throw first;
             }
             // rarely, mariadb-install-db fails when several run at once; a second run on a clean directory works
@@ -393,7 +304,7 @@ public final class DatabaseServer implements TestDatabase {
 
     private void runInitialize() {
         List<String> command = new ArrayList<>();
-        if (kind == ServerKind.MARIADB) {
+        if (kind() == ServerKind.MARIADB) {
             command.add(ServerBinaries.mariadbInstallDb().orElseThrow().toString());
             command.addAll(List.of("--no-defaults", "--auth-root-authentication-method=normal", "--skip-test-db",
                     "--skip-name-resolve"));
@@ -419,10 +330,11 @@ public final class DatabaseServer implements TestDatabase {
     }
 
     /** Starts the server process and waits until an admin connection succeeds. Caller holds the lock. */
-    private void launch() {
+    @Override
+    void launch() {
         List<String> command = new ArrayList<>();
         try {
-            if (kind == ServerKind.MARIADB) {
+            if (kind() == ServerKind.MARIADB) {
                 command.add(ServerBinaries.mariadbd().orElseThrow().toString());
                 command.add("--no-defaults");
                 command.add("--port=" + port);
@@ -438,13 +350,7 @@ public final class DatabaseServer implements TestDatabase {
         long logOffset = ServerProcesses.size(errorLog());
         long t0 = System.nanoTime();
         Process p = ServerProcesses.start(command, stdout);
-        process = p;
-        try {
-            Files.writeString(hostDir.resolve(ServerReaper.PID_FILE), Long.toString(p.pid()));
-        } catch (IOException e) {
-            p.destroyForcibly();
-            throw new UncheckedIOException("cannot write the pid file of " + this, e);
-        }
+        launched(p, hostDir);
         ServerProcesses.awaitConnectable(this, p, command, t0, () -> open(null, 2_000, 10_000),
                 () -> logTails(stdout, logOffset));
         startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -478,12 +384,8 @@ public final class DatabaseServer implements TestDatabase {
         }
     }
 
-    /** Kills the server and a running initialisation at once; safe to call from a shutdown hook. */
-    void destroyProcesses() {
-        ServerProcesses.destroy(initProcess, process);
-    }
-
-    private void deleteFiles() {
+    @Override
+    void deleteFiles() {
         if (ServerProcesses.KEEP_FILES) {
             LOG.log(Level.INFO, "keeping the files of {0}: {1} {2}", this, hostDir, serverDir);
             return;
@@ -492,12 +394,6 @@ public final class DatabaseServer implements TestDatabase {
             ServerReaper.deleteQuietly(serverDir);
         }
         ServerReaper.deleteQuietly(hostDir);
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -60,6 +60,11 @@ final class Jdbc {
         }
     }
 
+    /** The first column of the first row, as a string: for one-value queries such as the server's version. */
+    static String value(TestDatabase db, String sql) {
+        return String.valueOf(query(db, sql).get(0).get(0));
+    }
+
     /**
      * Creates a database named prefix + "_" + a number from {@code sequence}, trying the next number while the
      * name is taken; {@code create} gives the statement for a name.

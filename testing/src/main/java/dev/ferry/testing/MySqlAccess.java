@@ -4,14 +4,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /** How tests reach a MySQL or MariaDB server as its admin, whether a local process or a container. */
 final class MySqlAccess {
 
-    private static final Pattern DATABASE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
-    private static final AtomicInteger DATABASE_SEQUENCE = new AtomicInteger();
+    private static final NumberedNames DATABASES =
+            new NumberedNames("database", Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}"));
     /** ER_DB_CREATE_EXISTS: the name is taken. */
     private static final int DATABASE_EXISTS = 1007;
 
@@ -48,15 +47,12 @@ final class MySqlAccess {
 
     /** Creates a database named prefix + "_" + a number not used before, and returns the name. */
     static String createDatabase(TestDatabase server, String prefix) {
-        if (prefix == null || !DATABASE_PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("database prefix '" + prefix + "' must match " + DATABASE_PREFIX.pattern());
-        }
-        return Jdbc.createNumbered(server, prefix, DATABASE_SEQUENCE::incrementAndGet,
-                database -> "CREATE DATABASE `" + database + "`", e -> e.getErrorCode() == DATABASE_EXISTS);
+        return DATABASES.create(server, prefix, database -> "CREATE DATABASE `" + database + "`",
+                e -> e.getErrorCode() == DATABASE_EXISTS);
     }
 
     /** {@code SELECT VERSION()}. */
     static String version(TestDatabase server) {
-        return String.valueOf(server.query("SELECT VERSION()").get(0).get(0));
+        return Jdbc.value(server, "SELECT VERSION()");
     }
 }

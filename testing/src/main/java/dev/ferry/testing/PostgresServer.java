@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +35,7 @@ import java.util.regex.Pattern;
  * A shutdown hook and a watchdog ({@link ServerReaper}) kill it when the JVM ends; {@link #close()} kills it
  * and deletes its files.
  */
-public final class PostgresServer implements TestDatabase {
+public final class PostgresServer extends LocalServer {
 
     /** The database created on every server, which {@link #jdbcUrl()} and {@link #connect()} use. */
     public static final String DEFAULT_DATABASE = "ferry_test";
@@ -45,9 +44,8 @@ public final class PostgresServer implements TestDatabase {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
     private static final String DUPLICATE_DATABASE = "42P04";
-    private static final AtomicInteger DATABASE_SEQUENCE = new AtomicInteger();
+    private static final NumberedNames DATABASES = new NumberedNames("database", IDENTIFIER);
 
-    private final String name;
     private final String database;
     private final String timeZone;
     /** {@code <base>/<jvm pid>-postgresql-<name>}: data/, socket/, the logs and process.pid. */
@@ -56,13 +54,8 @@ public final class PostgresServer implements TestDatabase {
     /** The OS user the server runs as when this JVM is root; null when it runs as this JVM's user. */
     private final String runAs;
 
-    private volatile int port;
-    private volatile Process process;
-    private volatile Process initProcess;
-    private boolean closed;
-
     private PostgresServer(String name, String timeZone, String database) throws IOException {
-        this.name = name;
+        super(ServerKind.POSTGRESQL, name);
         this.database = database;
         this.timeZone = timeZone;
         this.bin = ServerBinaries.postgresBin().orElseThrow();
@@ -105,37 +98,8 @@ public final class PostgresServer implements TestDatabase {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the directories for PostgreSQL server '" + name + "'", e);
         }
-        ServerReaper.register(server, server::destroyProcesses, server::deleteFiles);
-        try {
-            server.initializeAndStart();
-            return server;
-        } catch (RuntimeException | Error e) {
-            server.destroyProcesses();
-            server.deleteFiles();
-            ServerReaper.unregister(server);
-            throw e;
-        }
-    }
-
-    @Override
-    public ServerKind kind() {
-        return ServerKind.POSTGRESQL;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    /** Always 127.0.0.1: the server listens nowhere else. */
-    @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public int port() {
-        return port;
+        server.registerAndStart();
+        return server;
     }
 
     /** PostgreSQL has no server_id. */
@@ -155,16 +119,6 @@ public final class PostgresServer implements TestDatabase {
         return database;
     }
 
-    @Override
-    public String adminUser() {
-        return DatabaseServer.ADMIN_USER;
-    }
-
-    @Override
-    public String adminPassword() {
-        return DatabaseServer.ADMIN_PASSWORD;
-    }
-
     /** The data directory (PGDATA). */
     public Path dataDir() {
         return dir.resolve("data");
@@ -176,11 +130,6 @@ public final class PostgresServer implements TestDatabase {
     }
 
     @Override
-    public Connection connect() throws SQLException {
-        return connect(null);
-    }
-
-    @Override
     public Connection connect(String database) throws SQLException {
         return open(database, 10, 0);
     }
@@ -188,17 +137,14 @@ public final class PostgresServer implements TestDatabase {
     /** {@code SHOW server_version}, e.g. "15.18 (Debian 15.18-0+deb12u1)". */
     @Override
     public String version() {
-        return String.valueOf(query("SHOW server_version").get(0).get(0));
+        return Jdbc.value(this, "SHOW server_version");
     }
 
     /** Creates a database named prefix + "_" + a number not used before, owned by the admin; returns the name. */
     @Override
     public String createDatabase(String prefix) {
-        if (prefix == null || !IDENTIFIER.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("database prefix '" + prefix + "' must match " + IDENTIFIER.pattern());
-        }
-        return Jdbc.createNumbered(this, prefix, DATABASE_SEQUENCE::incrementAndGet,
-                db -> "CREATE DATABASE \"" + db + "\"", e -> DUPLICATE_DATABASE.equals(e.getSQLState()));
+        return DATABASES.create(this, prefix, db -> "CREATE DATABASE \"" + db + "\"",
+                e -> DUPLICATE_DATABASE.equals(e.getSQLState()));
     }
 
     /**
@@ -225,61 +171,16 @@ public final class PostgresServer implements TestDatabase {
                 "the backends of " + this + " to exit after SIGKILL");
     }
 
-    /** Starts the server again on the same port and data directory; stops it first if it is running. */
-    @Override
-    public synchronized void restart() {
-        ensureOpen();
-        stop();
-        try {
-            launch();
-        } catch (ServerProcesses.PortTaken e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Process p = process;
-        return p != null && p.isAlive();
-    }
-
-    @Override
-    public synchronized boolean isClosed() {
-        return closed;
-    }
-
-    /** Kills the server (its data is deleted, so a clean shutdown would only cost time) and deletes its files. */
-    @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        destroyProcesses();
-        deleteFiles();
-        ServerReaper.unregister(this);
-    }
-
-    @Override
-    public String toString() {
-        return "POSTGRESQL server '" + name + "' at 127.0.0.1:" + port;
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // process control
 
-    private void initializeAndStart() {
+    @Override
+    void initializeAndStart() {
         port = ServerProcesses.freePort();
         long t0 = System.nanoTime();
         initialize();
         long initMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        ServerProcesses.launchRetryingPorts(this, () -> {
-            synchronized (this) {
-                launch();
-            }
-        }, () -> port = ServerProcesses.freePort());
+        launchRetryingPorts();
         try (Connection c = open("postgres", 10, 60)) {
             c.createStatement().execute("CREATE DATABASE \"" + database + "\"");
         } catch (SQLException e) {
@@ -313,7 +214,8 @@ public final class PostgresServer implements TestDatabase {
     }
 
     /** Starts postgres and waits until the admin can connect. Caller holds the lock. */
-    private void launch() {
+    @Override
+    void launch() {
         List<String> command = asServerUser(bin.resolve("postgres").toString(), "-D", dataDir().toString(),
                 "-p", Integer.toString(port),
                 "-c", "listen_addresses=127.0.0.1",
@@ -331,13 +233,7 @@ public final class PostgresServer implements TestDatabase {
         long logOffset = ServerProcesses.size(log);
         long t0 = System.nanoTime();
         Process p = ServerProcesses.start(command, log, dir);
-        process = p;
-        try {
-            Files.writeString(dir.resolve(ServerReaper.PID_FILE), Long.toString(p.pid()));
-        } catch (IOException e) {
-            p.destroyForcibly();
-            throw new UncheckedIOException("cannot write the pid file of " + this, e);
-        }
+        launched(p, dir);
         ServerProcesses.awaitConnectable(this, p, command, t0, () -> open("postgres", 2, 10),
                 () -> ServerProcesses.tailSection(log, logOffset, 40));
         LOG.log(Level.DEBUG, "{0} ready in {1} ms", this, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -391,12 +287,8 @@ public final class PostgresServer implements TestDatabase {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + db;
     }
 
-    /** Kills the server and a running initdb at once; safe to call from a shutdown hook. */
-    void destroyProcesses() {
-        ServerProcesses.destroy(initProcess, process);
-    }
-
-    private void deleteFiles() {
+    @Override
+    void deleteFiles() {
         if (ServerProcesses.KEEP_FILES) {
             LOG.log(Level.INFO, "keeping the files of {0}: {1}", this, dir);
             return;
@@ -409,12 +301,6 @@ public final class PostgresServer implements TestDatabase {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot delete {0}: {1}", file, e.getMessage());
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
         }
     }
 }
