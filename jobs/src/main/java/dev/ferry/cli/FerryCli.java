@@ -1,5 +1,9 @@
 package dev.ferry.cli;
 
+import dev.ferry.job.ChannelCheck;
+import dev.ferry.job.ChannelPrepare;
+import java.util.List;
+
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.ChannelConfigException;
 import dev.ferry.job.FerryException;
@@ -13,6 +17,13 @@ public final class FerryCli {
             "usage: ferry <command> [options]",
             "",
             "commands:",
+            "  check --config <channel.yaml>",
+            "      Read-only preflight of every site: connection and version, binlog ON/ROW/FULL,",
+            "      server_id and the jobs' replica server ids, privileges, primary keys, time zones,",
+            "      Ferry's system tables. Prints the fix for each failure; exits 1 if anything fails.",
+            "  prepare --config <channel.yaml>",
+            "      Creates Ferry's system tables at every site (safe to run again) and prints the",
+            "      grants Ferry's user needs there.",
             "  run --config <channel.yaml> [--port <rest port>]",
             "      Runs every direction of the channel in this process, with the Flink dashboard on",
             "      127.0.0.1 (default port 8081). Ctrl-C or SIGTERM stops with a savepoint; running",
@@ -34,10 +45,17 @@ public final class FerryCli {
             switch (args[0]) {
                 case "run":
                     return runCommand(args);
+                case "check":
+                    return checkCommand(args);
+                case "prepare":
+                    return prepareCommand(args);
                 default:
                     System.err.println("ferry: unknown command '" + args[0] + "'\n" + USAGE);
                     return 2;
             }
+        } catch (UsageException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
+            return 2;
         } catch (ChannelConfigException | FerryException e) {
             System.err.println("ferry: " + e.getMessage());
             return 1;
@@ -45,6 +63,52 @@ public final class FerryCli {
             System.err.println("ferry: " + e);
             e.printStackTrace();
             return 1;
+        }
+    }
+
+    /** The channel file of a command that takes only {@code --config}; null after printing the usage. */
+    private static ChannelConfig configOnly(String[] args) {
+        String config = null;
+        for (int i = 1; i < args.length; i++) {
+            if ((args[i].equals("--config")) && i + 1 < args.length) {
+                config = args[++i];
+            } else if (args[i].equals("--help") || args[i].equals("-h")) {
+                System.out.println(USAGE);
+                return null;
+            } else {
+                throw new UsageException("ferry " + args[0] + ": unknown option '" + args[i] + "'");
+            }
+        }
+        if (config == null) {
+            throw new UsageException("ferry " + args[0] + ": --config <channel.yaml> is required");
+        }
+        return ChannelConfig.load(Path.of(config));
+    }
+
+    private static int checkCommand(String[] args) {
+        ChannelConfig config = configOnly(args);
+        if (config == null) {
+            return 0;
+        }
+        List<ChannelCheck.Result> results = ChannelCheck.run(config);
+        Reports.checks(results, System.out);
+        return ChannelCheck.passed(results) ? 0 : 1;
+    }
+
+    private static int prepareCommand(String[] args) {
+        ChannelConfig config = configOnly(args);
+        if (config == null) {
+            return 0;
+        }
+        List<ChannelPrepare.Site> sites = ChannelPrepare.run(config);
+        Reports.prepared(sites, System.out);
+        return sites.stream().allMatch(ChannelPrepare.Site::prepared) ? 0 : 1;
+    }
+
+    /** A command line that cannot be understood: the message and the usage, exit code 2. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
         }
     }
 

@@ -12,7 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,55 +77,14 @@ public final class Preflight {
     }
 
     static void checkBinlog(SiteConfig site, Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT @@log_bin, @@binlog_format, @@binlog_row_image")) {
-            rs.next();
-            String where = "Site '" + site.name() + "'";
-            if (!rs.getBoolean(1)) {
-                throw new FerryException(where + " has no binary log (log_bin=OFF), so Ferry cannot read its changes."
-                        + " Fix: add 'log_bin=binlog' and 'server_id=<unique number>' to [mysqld] in my.cnf and restart.");
-            }
-            if (!"ROW".equalsIgnoreCase(rs.getString(2))) {
-                throw new FerryException(where + " writes its binlog with binlog_format=" + rs.getString(2)
-                        + "; Ferry needs ROW to see every row change. Fix: SET PERSIST binlog_format='ROW'"
-                        + " (MariaDB: SET GLOBAL) and 'binlog_format=ROW' in my.cnf.");
-            }
-            if (!"FULL".equalsIgnoreCase(rs.getString(3))) {
-                throw new FerryException(where + " has binlog_row_image=" + rs.getString(3)
-                        + "; Ferry needs FULL to apply updates exactly. Fix: SET PERSIST binlog_row_image='FULL'"
-                        + " (MariaDB: SET GLOBAL) and 'binlog_row_image=FULL' in my.cnf.");
-            }
-        }
-        checkReplicationGrants(site, c);
+        failOn(SourceChecks.binlog(site, c));
+        failOn(SourceChecks.replicationGrants(site, c));
     }
 
-    private static void checkReplicationGrants(SiteConfig site, Connection c) throws SQLException {
-        StringBuilder grants = new StringBuilder();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
-            while (rs.next()) {
-                String g = rs.getString(1).toUpperCase(Locale.ROOT);
-                if (g.contains(" ON *.* ")) {
-                    grants.append(g).append('\n');
-                }
-            }
-        }
-        String g = grants.toString();
-        boolean all = g.contains("ALL PRIVILEGES");
-        List<String> missing = new ArrayList<>();
-        if (!all && !g.contains("REPLICATION SLAVE") && !g.contains("REPLICATION REPLICA")) {
-            missing.add("REPLICATION SLAVE");
-        }
-        if (!all && !g.contains("REPLICATION CLIENT") && !g.contains("BINLOG MONITOR") && !g.contains("SUPER")) {
-            missing.add("REPLICATION CLIENT");
-        }
-        if (!all && !g.contains("SELECT")) {
-            missing.add("SELECT");
-        }
-        if (!missing.isEmpty()) {
-            throw new FerryException("User '" + site.user() + "' at site '" + site.name() + "' lacks "
-                    + String.join(", ", missing) + ", which reading the binlog needs. Fix, as an admin: GRANT "
-                    + String.join(", ", missing) + " ON *.* TO '" + site.user() + "'@'%';");
-        }
+    private static void failOn(Optional<Finding> finding) {
+        finding.ifPresent(f -> {
+            throw new FerryException(f.message());
+        });
     }
 
     static void ensureFerryTables(SiteConfig site, Connection c) throws SQLException {
@@ -146,34 +105,13 @@ public final class Preflight {
 
     /** The source's tables that the channel includes; refuses tables without a primary key. */
     static List<TableId> includedTables(ChannelConfig config, SiteConfig site, Connection c) throws SQLException {
-        List<TableId> tables = new ArrayList<>();
-        List<TableId> withoutKey = new ArrayList<>();
-        String sql = "SELECT t.TABLE_SCHEMA, t.TABLE_NAME, (SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS k"
-                + " WHERE k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME"
-                + " AND k.CONSTRAINT_TYPE = 'PRIMARY KEY') FROM information_schema.TABLES t"
-                + " WHERE t.TABLE_TYPE = 'BASE TABLE' AND t.TABLE_SCHEMA NOT IN"
-                + " ('mysql', 'sys', 'information_schema', 'performance_schema', '" + FerryTables.SCHEMA + "')";
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                TableId t = new TableId(rs.getString(1), rs.getString(2));
-                if (config.tableFilter().includes(t.database(), t.table())) {
-                    tables.add(t);
-                    if (rs.getInt(3) == 0) {
-                        withoutKey.add(t);
-                    }
-                }
-            }
-        }
-        if (!withoutKey.isEmpty()) {
-            throw new FerryException("Table(s) without a primary key at site '" + site.name() + "': " + withoutKey
-                    + ". Ferry needs a primary key to apply each change exactly once. Fix: add a primary key,"
-                    + " or leave the table out with 'tables.exclude'.");
-        }
-        if (tables.isEmpty()) {
+        SourceChecks.Included included = SourceChecks.includedTables(config, c);
+        failOn(SourceChecks.primaryKeys(site, included));
+        if (included.tables().isEmpty()) {
             LOG.warn("No table at site '{}' matches 'tables.include' {} yet", site.name(),
                     config.tableFilter().includePatterns());
         }
-        return tables;
+        return included.tables();
     }
 
     /**

@@ -77,7 +77,7 @@ final class TargetPreflight {
         return Dialects.forUrl(site.url(), c.getMetaData().getDatabaseProductVersion(), site.identifiers());
     }
 
-    private static void ensureFerryTables(SiteConfig site, Connection c, Dialect dialect) throws SQLException {
+    static void ensureFerryTables(SiteConfig site, Connection c, Dialect dialect) throws SQLException {
         String file = site.kind() == SiteConfig.Kind.ORACLE ? "ferry-schema-oracle.sql" : "ferry-schema-postgresql.sql";
         try (Statement s = c.createStatement()) {
             for (String sql : FerryTables.schemaStatements(file)) {

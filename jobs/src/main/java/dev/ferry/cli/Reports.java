@@ -1,0 +1,41 @@
+package dev.ferry.cli;
+
+import dev.ferry.job.ChannelCheck;
+import dev.ferry.job.ChannelPrepare;
+import java.io.PrintStream;
+import java.util.List;
+
+/** How {@code ferry check} and {@code ferry prepare} print their results: one line per item, fixes indented. */
+final class Reports {
+    private Reports() {}
+
+    static void checks(List<ChannelCheck.Result> results, PrintStream out) {
+        int siteWidth = results.stream().mapToInt(r -> r.site().length()).max().orElse(4);
+        int checkWidth = results.stream().mapToInt(r -> r.check().length()).max().orElse(5);
+        long failed = 0;
+        long warned = 0;
+        for (ChannelCheck.Result r : results) {
+            String mark = switch (r.status()) {
+                case OK -> "ok  ";
+                case WARN -> "warn";
+                case FAIL -> "FAIL";
+            };
+            out.printf("[%s] %-" + siteWidth + "s  %-" + checkWidth + "s  %s%n", mark, r.site(), r.check(), r.detail());
+            if (r.fix() != null) {
+                out.printf("       %" + siteWidth + "s  %" + checkWidth + "s  fix: %s%n", "", "", r.fix());
+            }
+            failed += r.status() == ChannelCheck.Status.FAIL ? 1 : 0;
+            warned += r.status() == ChannelCheck.Status.WARN ? 1 : 0;
+        }
+        out.println(failed == 0 ? "All checks passed" + (warned == 0 ? "." : " (" + warned + " warning(s)).")
+                : failed + " check(s) failed.");
+    }
+
+    static void prepared(List<ChannelPrepare.Site> sites, PrintStream out) {
+        for (ChannelPrepare.Site s : sites) {
+            out.println((s.prepared() ? "[ok]   " : "[FAIL] ") + s.site() + ": " + s.detail());
+            out.println("       grants Ferry's user needs at '" + s.site() + "' (run them as an admin):");
+            s.grants().forEach(g -> out.println("         " + g));
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.ferry.job;
+
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.config.SiteConfig;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code ferry check}: every check of every site of a channel, read-only, each with its fix. Unlike the
+ * start-up check, it goes on after a failure, so that one run shows everything that is wrong.
+ */
+public final class ChannelCheck {
+    /** The outcome of one check. */
+    public enum Status { OK, WARN, FAIL }
+
+    /** One check at one site: its outcome, what it saw, and the fix if it did not pass. */
+    public record Result(String site, String check, Status status, String detail, String fix) {
+        static Result ok(String site, String check, String detail) {
+            return new Result(site, check, Status.OK, detail, null);
+        }
+
+        static Result of(String site, String check, Optional<Finding> finding, String okDetail) {
+            return finding.map(f -> new Result(site, check, Status.FAIL, f.problem(), f.fix()))
+                    .orElseGet(() -> ok(site, check, okDetail));
+        }
+    }
+
+    private final ChannelConfig config;
+    private final List<Result> results = new ArrayList<>();
+    /** The server_id of every reachable MySQL site, for the uniqueness checks. */
+    private final Map<String, Long> serverIds = new HashMap<>();
+
+    private ChannelCheck(ChannelConfig config) {
+        this.config = config;
+    }
+
+    public static List<Result> run(ChannelConfig config) {
+        ChannelCheck check = new ChannelCheck(config);
+        for (SiteConfig site : config.sites().values()) {
+            check.site(site);
+        }
+        check.serverIdsAreUnique();
+        return List.copyOf(check.results);
+    }
+
+    /** True if no check failed. */
+    public static boolean passed(List<Result> results) {
+        return results.stream().noneMatch(r -> r.status() == Status.FAIL);
+    }
+
+    private void site(SiteConfig site) {
+        String name = site.name();
+        try (Connection c = Endpoints.of(site).connect()) {
+            results.add(Result.ok(name, "connect", site.kind().displayName() + " "
+                    + c.getMetaData().getDatabaseProductVersion() + " at " + site.host() + ":" + site.port()));
+            if (isSource(site)) {
+                source(site, c);
+            }
+            if (isTarget(site)) {
+                results.add(TargetChecks.writeGrants(site, c));
+            }
+            results.add(TargetChecks.ferryTables(site, c));
+        } catch (FerryException e) {
+            results.add(new Result(name, "connect", Status.FAIL, e.getMessage(), "see above"));
+        } catch (SQLException e) {
+            FerryException why = Preflight.unreachable(site, e);
+            results.add(new Result(name, "connect", Status.FAIL, why.getMessage(), "see above"));
+        }
+    }
+
+    private void source(SiteConfig site, Connection c) throws SQLException {
+        String name = site.name();
+        results.add(Result.of(name, "binlog", SourceChecks.binlog(site, c), "log_bin=ON, ROW, FULL"));
+        results.add(Result.of(name, "privileges", SourceChecks.replicationGrants(site, c),
+                "REPLICATION SLAVE, REPLICATION CLIENT, SELECT"));
+        SourceChecks.Included included = SourceChecks.includedTables(config, c);
+        results.add(Result.of(name, "primary keys", SourceChecks.primaryKeys(site, included),
+                included.tables().size() + " included table(s), each with a primary key"));
+        if (included.tables().isEmpty()) {
+            results.add(new Result(name, "tables", Status.WARN, "no table matches 'tables.include' "
+                    + config.tableFilter().includePatterns() + " yet", "check 'tables.include'"));
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT @@server_id, @@global.time_zone, @@system_time_zone,"
+                        + " TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW())")) {
+            rs.next();
+            serverIds.put(name, rs.getLong(1));
+            results.add(timeZone(site, rs.getString(2), rs.getString(3), rs.getLong(4)));
+        }
+    }
+
+    /** The zone TIMESTAMP values are read in; a zone with daylight saving time needs an explicit setting. */
+    private Result timeZone(SiteConfig site, String zone, String system, long offsetSeconds) {
+        String offset = ServerTimeZone.offset(Math.round(offsetSeconds / 60.0) * 60);
+        String detail = "time_zone=" + zone + (zone.equalsIgnoreCase("SYSTEM") ? " (" + system + ")" : "")
+                + ", now " + offset;
+        if (site.timeZone() != null) {
+            return Result.ok(site.name(), "time zone", detail + "; configured: " + site.timeZone());
+        }
+        if (zone.equalsIgnoreCase("SYSTEM") && !system.matches("UTC|GMT|[+-]\\d\\d:?\\d\\d")) {
+            return new Result(site.name(), "time zone", Status.WARN, detail + "; Ferry uses the current offset "
+                    + offset + ", which is wrong after a daylight-saving change", "set 'sites." + site.name()
+                    + ".time-zone' to the server's zone (e.g. \"Asia/Shanghai\"), or the server's time_zone to an"
+                    + " offset");
+        }
+        return Result.ok(site.name(), "time zone", detail);
+    }
+
+    /** Every MySQL site has its own server_id, and no direction reads a binlog with one of them. */
+    private void serverIdsAreUnique() {
+        Map<Long, String> seen = new HashMap<>();
+        for (Map.Entry<String, Long> e : serverIds.entrySet()) {
+            String other = seen.putIfAbsent(e.getValue(), e.getKey());
+            if (e.getValue() == 0 || other != null) {
+                results.add(new Result(e.getKey(), "server_id", Status.FAIL, "server_id=" + e.getValue()
+                        + (other != null ? ", the same as site '" + other + "'" : ", so it cannot have replicas"),
+                        "give every server its own server_id in my.cnf ([mysqld] server_id=<n>) and restart"));
+            }
+        }
+        for (DirectionConfig d : config.directions()) {
+            Set<Long> clashes = new TreeSet<>();
+            for (long id : serverIds.values()) {
+                if (id >= d.serverIdStart() && id <= d.serverIdEnd()) {
+                    clashes.add(id);
+                }
+            }
+            results.add(clashes.isEmpty()
+                    ? Result.ok(d.from(), "replica server ids", d.name() + " reads with " + d.serverIdRange())
+                    : new Result(d.from(), "replica server ids", Status.FAIL, d.name() + " reads with server ids "
+                            + d.serverIdRange() + ", which includes the server_id of a site: " + clashes,
+                            "set 'sites." + d.from() + ".server-id' to a range no server uses"));
+        }
+    }
+
+    private boolean isSource(SiteConfig site) {
+        return config.directions().stream().anyMatch(d -> d.from().equals(site.name()));
+    }
+
+    private boolean isTarget(SiteConfig site) {
+        return config.directions().stream().anyMatch(d -> d.to().equals(site.name()));
+    }
+
+    /** Lower-case name of a status for the report. */
+    static String label(Status status) {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+}

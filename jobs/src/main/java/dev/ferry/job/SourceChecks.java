@@ -1,0 +1,115 @@
+package dev.ferry.job;
+
+import dev.ferry.common.TableId;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.SiteConfig;
+import dev.ferry.loop.FerryTables;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What a site must offer to be read by Ferry: a ROW/FULL binlog, the replication privileges, and a
+ * primary key on every included table. Read-only; shared by the start-up check and {@code ferry check}.
+ */
+public final class SourceChecks {
+    private SourceChecks() {}
+
+    /** The tables of a site that the channel includes, and those of them without a primary key. */
+    public record Included(List<TableId> tables, List<TableId> withoutKey) {}
+
+    public static Optional<Finding> binlog(SiteConfig site, Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT @@log_bin, @@binlog_format, @@binlog_row_image")) {
+            rs.next();
+            String where = "Site '" + site.name() + "'";
+            if (!rs.getBoolean(1)) {
+                return Optional.of(new Finding(where + " has no binary log (log_bin=OFF), so Ferry cannot read its"
+                        + " changes.", "add 'log_bin=binlog' and 'server_id=<unique number>' to [mysqld] in my.cnf and"
+                        + " restart."));
+            }
+            if (!"ROW".equalsIgnoreCase(rs.getString(2))) {
+                return Optional.of(new Finding(where + " writes its binlog with binlog_format=" + rs.getString(2)
+                        + "; Ferry needs ROW to see every row change.", "SET PERSIST binlog_format='ROW'"
+                        + " (MariaDB: SET GLOBAL) and 'binlog_format=ROW' in my.cnf."));
+            }
+            if (!"FULL".equalsIgnoreCase(rs.getString(3))) {
+                return Optional.of(new Finding(where + " has binlog_row_image=" + rs.getString(3)
+                        + "; Ferry needs FULL to apply updates exactly.", "SET PERSIST binlog_row_image='FULL'"
+                        + " (MariaDB: SET GLOBAL) and 'binlog_row_image=FULL' in my.cnf."));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<Finding> replicationGrants(SiteConfig site, Connection c) throws SQLException {
+        String g = globalGrants(c);
+        boolean all = g.contains("ALL PRIVILEGES");
+        List<String> missing = new ArrayList<>();
+        if (!all && !g.contains("REPLICATION SLAVE") && !g.contains("REPLICATION REPLICA")) {
+            missing.add("REPLICATION SLAVE");
+        }
+        if (!all && !g.contains("REPLICATION CLIENT") && !g.contains("BINLOG MONITOR") && !g.contains("SUPER")) {
+            missing.add("REPLICATION CLIENT");
+        }
+        if (!all && !g.contains("SELECT")) {
+            missing.add("SELECT");
+        }
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding("User '" + site.user() + "' at site '" + site.name() + "' lacks "
+                + String.join(", ", missing) + ", which reading the binlog needs.", "as an admin: GRANT "
+                + String.join(", ", missing) + " ON *.* TO '" + site.user() + "'@'%';"));
+    }
+
+    /** The user's grants on {@code *.*}, upper case, one per line. */
+    static String globalGrants(Connection c) throws SQLException {
+        StringBuilder grants = new StringBuilder();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                String g = rs.getString(1).toUpperCase(Locale.ROOT);
+                if (g.contains(" ON *.* ")) {
+                    grants.append(g).append('\n');
+                }
+            }
+        }
+        return grants.toString();
+    }
+
+    public static Included includedTables(ChannelConfig config, Connection c) throws SQLException {
+        List<TableId> tables = new ArrayList<>();
+        List<TableId> withoutKey = new ArrayList<>();
+        String sql = "SELECT t.TABLE_SCHEMA, t.TABLE_NAME, (SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS k"
+                + " WHERE k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME"
+                + " AND k.CONSTRAINT_TYPE = 'PRIMARY KEY') FROM information_schema.TABLES t"
+                + " WHERE t.TABLE_TYPE = 'BASE TABLE' AND t.TABLE_SCHEMA NOT IN"
+                + " ('mysql', 'sys', 'information_schema', 'performance_schema', '" + FerryTables.SCHEMA + "')";
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                TableId t = new TableId(rs.getString(1), rs.getString(2));
+                if (config.tableFilter().includes(t.database(), t.table())) {
+                    tables.add(t);
+                    if (rs.getInt(3) == 0) {
+                        withoutKey.add(t);
+                    }
+                }
+            }
+        }
+        return new Included(tables, withoutKey);
+    }
+
+    public static Optional<Finding> primaryKeys(SiteConfig site, Included included) {
+        if (included.withoutKey().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding("Table(s) without a primary key at site '" + site.name() + "': "
+                + included.withoutKey() + ". Ferry needs a primary key to apply each change exactly once.",
+                "add a primary key, or leave the table out with 'tables.exclude'."));
+    }
+}

@@ -1,0 +1,166 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.cli.FerryCliAccess;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.job.ChannelCheck;
+import dev.ferry.job.ChannelCheck.Result;
+import dev.ferry.job.ChannelCheck.Status;
+import dev.ferry.job.ChannelPrepare;
+import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.ServerKind;
+import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.TestServers;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ferry check} and {@code ferry prepare} against real servers: a healthy channel passes, and one run
+ * of check reports every problem with its fix without changing anything.
+ */
+class CliCheckITCase {
+    /** A MariaDB with a STATEMENT binlog and nothing of Ferry's on it, for the failure cases. */
+    private static DatabaseServer fresh;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startFreshServer() {
+        TestServers.assumeAvailable(ServerKind.MARIADB);
+        fresh = DatabaseServer.start(ServerKind.MARIADB, "clifresh", Map.of("binlog_format", "STATEMENT"));
+    }
+
+    @AfterAll
+    static void stopFreshServer() {
+        if (fresh != null) {
+            fresh.close();
+        }
+    }
+
+    @Test
+    void aPreparedHealthyChannelPassesEveryCheckAndTheCommandExitsZero() throws IOException {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("cli");
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY)");
+        Path file = channelFile("ok", site("sh", sh, sh.adminUser(), sh.adminPassword()),
+                site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }\n  - { from: us, to: sh }",
+                database);
+
+        assertThat(FerryCliAccess.run("prepare", "--config", file.toString())).isZero();
+        List<Result> results = ChannelCheck.run(ChannelConfig.load(file));
+        assertThat(results).filteredOn(r -> r.status() == Status.FAIL).isEmpty();
+        for (String site : List.of("sh", "us")) {
+            assertThat(results).filteredOn(r -> r.site().equals(site)).extracting(Result::check)
+                    .contains("connect", "binlog", "privileges", "primary keys", "time zone", "write privileges",
+                            "Ferry tables", "replica server ids");
+        }
+        assertThat(FerryCliAccess.run("check", "--config", file.toString())).isZero();
+    }
+
+    @Test
+    void oneCheckReportsEveryProblemWithItsFixAndChangesNothing() throws IOException {
+        fresh.execute("CREATE USER IF NOT EXISTS 'weak'@'%' IDENTIFIED BY 'weak-pw'",
+                "GRANT SELECT ON *.* TO 'weak'@'%'");
+        String database = fresh.createDatabase("cli");
+        fresh.execute("CREATE TABLE `" + database + "`.no_key (a INT)");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        Path file = channelFile("bad", site("sh", fresh, "weak", "weak-pw"),
+                site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
+
+        List<Result> results = ChannelCheck.run(ChannelConfig.load(file));
+        assertThat(fix(results, "sh", "binlog")).contains("binlog_format='ROW'");
+        assertThat(failure(results, "sh", "binlog")).contains("binlog_format=STATEMENT");
+        assertThat(fix(results, "sh", "privileges"))
+                .contains("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'weak'@'%';");
+        assertThat(failure(results, "sh", "primary keys")).contains(database + ".no_key");
+        assertThat(fix(results, "sh", "primary keys")).contains("tables.exclude");
+        assertThat(fix(results, "sh", "Ferry tables")).contains("ferry prepare");
+        assertThat(results).filteredOn(r -> r.site().equals("us") && r.status() == Status.FAIL).isEmpty();
+        assertThat(FerryCliAccess.run("check", "--config", file.toString())).isEqualTo(1);
+        assertThat(fresh.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'ferry'")
+                .get(0).get(0)).as("check is read-only").isEqualTo(0L);
+    }
+
+    @Test
+    void prepareCreatesFerrysTablesTwiceSafelyAndNamesTheGrants() throws IOException {
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = fresh.createDatabase("prep");
+        fresh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY)");
+        us.execute("CREATE DATABASE IF NOT EXISTS `" + database + "`");
+        Path file = channelFile("prep", site("sh", fresh, fresh.adminUser(), fresh.adminPassword()),
+                site("us", us, "ferry_writer", "unused"), "  - { from: sh, to: us }", database);
+        ChannelConfig config = ChannelConfig.load(file);
+
+        for (int run = 0; run < 2; run++) {
+            List<ChannelPrepare.Site> sites = ChannelPrepare.run(config);
+            ChannelPrepare.Site sh = sites.get(0);
+            assertThat(sh.prepared()).as("run %d: %s", run, sh.detail()).isTrue();
+            assertThat(sh.grants()).contains("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO '"
+                    + fresh.adminUser() + "'@'%';");
+            ChannelPrepare.Site target = sites.get(1);
+            assertThat(target.prepared()).as("a user that cannot log in").isFalse();
+            assertThat(target.detail()).contains("Cannot log in to site 'us'");
+            assertThat(target.grants()).contains("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX ON `"
+                    + database + "`.* TO 'ferry_writer'@'%';");
+        }
+        assertThat(ChannelCheck.run(config)).filteredOn(r -> r.site().equals("sh") && r.check().equals("Ferry tables"))
+                .extracting(Result::status).containsExactly(Status.OK);
+    }
+
+    @Test
+    void anUnreachableSiteIsOneFailureAndTheOtherSitesAreStillChecked() throws IOException {
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Path file = channelFile("gone", "  sh: { url: \"jdbc:mysql://127.0.0.1:" + closed + "\", user: ferry,"
+                + " password-file: " + password("x") + " }", site("us", us, us.adminUser(), us.adminPassword()),
+                "  - { from: sh, to: us }", "nothing");
+        List<Result> results = ChannelCheck.run(ChannelConfig.load(file));
+        assertThat(failure(results, "sh", "connect")).contains("Cannot reach site 'sh'").contains("sites.sh.url");
+        assertThat(results).filteredOn(r -> r.site().equals("us")).extracting(Result::check)
+                .contains("connect", "write privileges", "Ferry tables");
+    }
+
+    private static String failure(List<Result> results, String site, String check) {
+        return result(results, site, check).detail();
+    }
+
+    private static String fix(List<Result> results, String site, String check) {
+        return result(results, site, check).fix();
+    }
+
+    private static Result result(List<Result> results, String site, String check) {
+        List<Result> found = results.stream().filter(r -> r.site().equals(site) && r.check().equals(check)).toList();
+        assertThat(found).as("%s %s in %s", site, check, results).hasSize(1);
+        assertThat(found.get(0).status()).as("%s %s", site, check).isEqualTo(Status.FAIL);
+        return found.get(0);
+    }
+
+    private String site(String name, TestDatabase server, String user, String password) throws IOException {
+        return "  " + name + ": { url: \"" + server.jdbcUrl() + "\", user: " + user + ", password-file: "
+                + password(password) + " }";
+    }
+
+    private Path password(String password) throws IOException {
+        return Files.writeString(Files.createTempFile(dir, "pw", ".txt"), password);
+    }
+
+    private Path channelFile(String channel, String sh, String us, String directions, String database)
+            throws IOException {
+        return Files.writeString(dir.resolve(channel + ".yaml"), String.join("\n", "channel: " + channel, "sites:",
+                sh, us, "directions:", directions, "tables:", "  include: ['" + database + "\\..*']", ""));
+    }
+}
