@@ -1,6 +1,7 @@
 package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ferry.cli.FerryCliAccess;
 import dev.ferry.config.ChannelConfig;
@@ -9,6 +10,7 @@ import dev.ferry.job.ChannelCheck.Result;
 import dev.ferry.job.ChannelCheck.Status;
 import dev.ferry.job.ChannelPrepare;
 import dev.ferry.testing.DatabaseServer;
+import dev.ferry.testing.PostgresServer;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
@@ -116,6 +118,24 @@ class CliCheckITCase {
         }
         assertThat(ChannelCheck.run(config)).filteredOn(r -> r.site().equals("sh") && r.check().equals("Ferry tables"))
                 .extracting(Result::status).containsExactly(Status.OK);
+    }
+
+    @Test
+    void aPostgreSqlTargetIsCheckedForItsPrivilegesAndPreparedWithItsOwnTables() throws IOException {
+        TestServers.assumeAvailable(ServerKind.POSTGRESQL);
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        try (PostgresServer pg = PostgresServer.start("clipg", "+00:00")) {
+            Path file = channelFile("pg", site("sh", sh, sh.adminUser(), sh.adminPassword()),
+                    site("pg", pg, pg.adminUser(), pg.adminPassword()), "  - { from: sh, to: pg }", "nothing");
+            ChannelConfig config = ChannelConfig.load(file);
+            assertThat(fix(ChannelCheck.run(config), "pg", "Ferry tables")).contains("ferry-schema-postgresql.sql");
+
+            assertThat(FerryCliAccess.run("prepare", "--config", file.toString())).isZero();
+            List<Result> after = ChannelCheck.run(config);
+            assertThat(after).filteredOn(r -> r.site().equals("pg")).extracting(Result::check, Result::status)
+                    .containsExactly(tuple("connect", Status.OK), tuple("write privileges", Status.OK),
+                            tuple("Ferry tables", Status.OK));
+        }
     }
 
     @Test
