@@ -2,7 +2,10 @@ package dev.ferry.cli;
 
 import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.ChannelPrepare;
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.ChannelConfigException;
@@ -24,6 +27,10 @@ public final class FerryCli {
             "  prepare --config <channel.yaml>",
             "      Creates Ferry's system tables at every site (safe to run again) and prints the",
             "      grants Ferry's user needs there.",
+            "  status --config <channel.yaml> [--flink <url>]",
+            "      Each direction as the Flink cluster reports it: job state, initial copy or",
+            "      streaming, lag, rows/s, conflicts, held tables, the last checkpoint. Default URL:",
+            "      http://127.0.0.1:8081 (where 'ferry run' serves). Exits 1 unless all run.",
             "  run --config <channel.yaml> [--port <rest port>]",
             "      Runs every direction of the channel in this process, with the Flink dashboard on",
             "      127.0.0.1 (default port 8081). Ctrl-C or SIGTERM stops with a savepoint; running",
@@ -49,6 +56,8 @@ public final class FerryCli {
                     return checkCommand(args);
                 case "prepare":
                     return prepareCommand(args);
+                case "status":
+                    return statusCommand(args);
                 default:
                     System.err.println("ferry: unknown command '" + args[0] + "'\n" + USAGE);
                     return 2;
@@ -68,10 +77,20 @@ public final class FerryCli {
 
     /** The channel file of a command that takes only {@code --config}; null after printing the usage. */
     private static ChannelConfig configOnly(String[] args) {
+        return configAnd(args, Map.of());
+    }
+
+    /**
+     * The channel file of a command; its other options (given with a default value) are put into
+     * {@code options}. Null after printing the usage.
+     */
+    private static ChannelConfig configAnd(String[] args, Map<String, String> options) {
         String config = null;
         for (int i = 1; i < args.length; i++) {
             if ((args[i].equals("--config")) && i + 1 < args.length) {
                 config = args[++i];
+            } else if (options.containsKey(args[i]) && i + 1 < args.length) {
+                options.put(args[i], args[++i]);
             } else if (args[i].equals("--help") || args[i].equals("-h")) {
                 System.out.println(USAGE);
                 return null;
@@ -93,6 +112,25 @@ public final class FerryCli {
         List<ChannelCheck.Result> results = ChannelCheck.run(config);
         Reports.checks(results, System.out);
         return ChannelCheck.passed(results) ? 0 : 1;
+    }
+
+    private static int statusCommand(String[] args) throws IOException {
+        Map<String, String> options = new HashMap<>(Map.of("--flink", "http://127.0.0.1:8081"));
+        ChannelConfig config = configAnd(args, options);
+        if (config == null) {
+            return 0;
+        }
+        FlinkRestClient rest = new FlinkRestClient(options.get("--flink"));
+        List<ChannelStatus.Direction> directions;
+        try {
+            directions = ChannelStatus.read(config, rest);
+        } catch (IOException e) {
+            throw new FerryException("Cannot read the Flink cluster at " + rest.baseUrl() + ": " + e.getMessage()
+                    + ". Fix: start the channel ('ferry run --config ...') or give the cluster's REST address with"
+                    + " --flink.", e);
+        }
+        Reports.status(directions, rest.baseUrl(), System.out);
+        return directions.stream().allMatch(ChannelStatus.Direction::running) ? 0 : 1;
     }
 
     private static int prepareCommand(String[] args) {

@@ -31,6 +31,24 @@ final class Reports {
                 : failed + " check(s) failed.");
     }
 
+    static void status(List<ChannelStatus.Direction> directions, String flinkUrl, PrintStream out) {
+        out.println("Flink: " + flinkUrl);
+        for (ChannelStatus.Direction d : directions) {
+            if (d.jobId() == null) {
+                out.println(d.name() + "  NOT RUNNING (no job of that name; start it with 'ferry run' or 'ferry submit')");
+                continue;
+            }
+            String phase = d.streaming() ? "streaming" : "initial copy (" + d.snapshotRows() + " rows so far)";
+            String lag = d.lagMs() < 0 ? "lag unknown yet" : String.format("lag %.1f s", d.lagMs() / 1000.0);
+            String checkpoint = d.lastCheckpointId() < 0 ? "no checkpoint yet" : String.format(
+                    "checkpoint #%d %.0f s ago", d.lastCheckpointId(), d.lastCheckpointAgeMs() / 1000.0);
+            out.printf("%s  %s  %s  %s  %.0f rows/s  %d rows applied  %d conflicts%s  %s (%d failed)  job %s%n",
+                    d.name(), d.state(), phase, lag, d.rowsPerSecond(), d.appliedRows(), d.conflicts(),
+                    d.heldTables() > 0 ? "  " + d.heldTables() + " table(s) HELD" : "", checkpoint,
+                    d.failedCheckpoints(), d.jobId());
+        }
+    }
+
     static void prepared(List<ChannelPrepare.Site> sites, PrintStream out) {
         for (ChannelPrepare.Site s : sites) {
             out.println((s.prepared() ? "[ok]   " : "[FAIL] ") + s.site() + ": " + s.detail());

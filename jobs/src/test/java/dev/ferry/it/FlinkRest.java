@@ -1,60 +1,26 @@
 package dev.ferry.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cli.FlinkRestClient;
 import dev.ferry.cli.LocalRunner;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.JobID;
 
 /** Reads operator metrics of the runner's jobs through Flink's REST API, as the dashboard does. */
 final class FlinkRest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private FlinkRest() {}
 
     /** Whether some operator of the runner's jobs now reports the metric with this value. */
     static boolean anyOperatorReports(LocalRunner runner, String metricSuffix, String value) {
-        for (JobID job : runner.jobs().values()) {
-            for (JsonNode vertex : get(runner, "/jobs/" + job + "/").path("vertices")) {
-                String metrics = "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/metrics";
-                for (JsonNode m : get(runner, metrics)) {
-                    String id = m.path("id").asText();
-                    if (id.endsWith(metricSuffix)) {
-                        JsonNode v = get(runner, metrics + "?get="
-                                + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
-                        if (v.size() > 0 && value.equals(v.get(0).path("value").asText())) {
-                            return true;
-                        }
-                    }
-                }
-            }
-        }
-        return false;
+        return metrics(runner, id -> id.endsWith(metricSuffix)).values().stream()
+                .anyMatch(v -> value.equals(format(v)));
     }
 
     /** The sum over all operators of the runner's jobs of the metrics whose id passes {@code id}. */
-    static long metricSum(LocalRunner runner, java.util.function.Predicate<String> id) {
-        long sum = 0;
-        for (JobID job : runner.jobs().values()) {
-            for (JsonNode vertex : get(runner, "/jobs/" + job + "/").path("vertices")) {
-                String metrics = "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/metrics";
-                for (JsonNode m : get(runner, metrics)) {
-                    if (id.test(m.path("id").asText())) {
-                        JsonNode v = get(runner, metrics + "?get="
-                                + URLEncoder.encode(m.path("id").asText(), StandardCharsets.UTF_8).replace("+", "%20"));
-                        sum += v.size() > 0 ? (long) Double.parseDouble(v.get(0).path("value").asText("0")) : 0;
-                    }
-                }
-            }
-        }
-        return sum;
+    static long metricSum(LocalRunner runner, Predicate<String> id) {
+        return (long) metrics(runner, id).values().stream().mapToDouble(Double::doubleValue).map(v -> (long) v).sum();
     }
 
     /** Restarts of all the runner's jobs so far (a restart is a pause in replication). */
@@ -76,17 +42,34 @@ final class FlinkRest {
         return sum;
     }
 
+    private static Map<String, Double> metrics(LocalRunner runner, Predicate<String> id) {
+        Map<String, Double> all = new java.util.LinkedHashMap<>();
+        for (JobID job : runner.jobs().values()) {
+            try {
+                all.putAll(client(runner).operatorMetrics(job.toString(), id));
+            } catch (IOException e) {
+                // the REST endpoint is briefly gone while a job restarts: nothing to read now
+            }
+        }
+        return all;
+    }
+
+    /** A gauge's value as the REST API prints it: integral values without a fraction. */
+    private static String format(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
     private static JsonNode get(LocalRunner runner, String path) {
         try {
-            String base = runner.dashboardUrl().replaceAll("/$", "");
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createArrayNode();
+            return client(runner).get(path);
         } catch (IOException e) {
-            return JSON.createArrayNode();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        }
+    }
+
+    private static FlinkRestClient client(LocalRunner runner) {
+        try {
+            return new FlinkRestClient(runner.dashboardUrl());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -114,6 +114,7 @@ final class FerryCommitter implements Committer<FerryCommittable> {
         long now = clock.getAsLong();
         Set<String> transactions = new HashSet<>();
         long rows = 0;
+        long snapshotRows = 0;
         for (ChangeEvent e : c.events()) {
             if (e.op() == Op.HEARTBEAT) {
                 if (settings.isOwnHeartbeat(e)) {
@@ -121,6 +122,7 @@ final class FerryCommitter implements Committer<FerryCommittable> {
                 }
             } else if (e.op() != Op.DDL && !e.isEcho()) {
                 rows++;
+                snapshotRows += e.op() == Op.READ ? 1 : 0;
                 if (e.txId() != null) {
                     transactions.add(e.txId());
                 }
@@ -128,6 +130,7 @@ final class FerryCommitter implements Committer<FerryCommittable> {
         }
         if (outcome == ChangeApplier.Outcome.APPLIED) {
             metrics.applied(rows, transactions.size());
+            metrics.snapshotRows(snapshotRows);
             metrics.conflictFollowUps(result.followUps());
             for (ConflictRecord conflict : result.conflicts()) {
                 metrics.conflict(conflict.type(), conflict.resolution());

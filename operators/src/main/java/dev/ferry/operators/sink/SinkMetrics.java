@@ -26,6 +26,7 @@ final class SinkMetrics {
     private final Map<String, Counter> byLabel = new HashMap<>();
     private volatile long lagMs = -1;
     private final Counter ddlHeld;
+    private final Counter snapshotRows;
     private volatile int heldTables;
 
     SinkMetrics(MetricGroup group) {
@@ -40,6 +41,9 @@ final class SinkMetrics {
         ddlApplied = group.counter("ddlApplied");
         ddlAlreadySatisfied = group.counter("ddlAlreadySatisfied");
         ddlHeld = group.counter("ddlHeld");
+        snapshotRows = group.counter("snapshotRows");
+        // heartbeats travel through the binlog, which the source reads once the snapshot is done
+        group.gauge("streaming", () -> lagMs >= 0 ? 1 : 0);
         group.gauge("heldTables", () -> heldTables);
         group.meter("appliedRowsPerSecond", new MeterView(rows));
         group.meter("appliedTransactionsPerSecond", new MeterView(transactions));
@@ -54,6 +58,11 @@ final class SinkMetrics {
 
     void ddl(boolean executed) {
         (executed ? ddlApplied : ddlAlreadySatisfied).inc();
+    }
+
+    /** Rows of the initial copy applied (also counted in appliedRows). */
+    void snapshotRows(long count) {
+        snapshotRows.inc(count);
     }
 
     /** A DDL held its table until an operator decides (PostgreSQL and Oracle targets). */

@@ -1,0 +1,92 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.job.FerryJob;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code ferry status}: each direction of a channel as its Flink cluster reports it. */
+public final class ChannelStatus {
+    /** Ferry's sink metrics, one per subtask: {@code <subtask>.<operator>.<metric>}. */
+    private static final Pattern SINK_METRIC = Pattern.compile(
+            "\\d+\\.[^.]+\\.(lagMs|appliedRowsPerSecond|appliedRows|conflicts|snapshotRows|streaming|heldTables)");
+
+    /**
+     * One direction.
+     *
+     * @param state Flink's job state, or {@code NOT FOUND} if the cluster has no job of that name
+     * @param lagMs how long ago the newest source heartbeat that reached the target was written; -1 if none yet
+     * @param lastCheckpointId the last completed checkpoint, or -1
+     * @param lastCheckpointAgeMs how long ago it completed, or -1
+     */
+    public record Direction(String name, String jobId, String state, boolean streaming, long snapshotRows,
+            long lagMs, double rowsPerSecond, long appliedRows, long conflicts, long heldTables, long lastCheckpointId,
+            long lastCheckpointAgeMs, long failedCheckpoints) {
+        public boolean running() {
+            return "RUNNING".equals(state);
+        }
+    }
+
+    private ChannelStatus() {}
+
+    public static List<Direction> read(ChannelConfig config, FlinkRestClient rest) throws IOException {
+        JsonNode jobs = rest.get("/jobs/overview").path("jobs");
+        List<Direction> out = new ArrayList<>();
+        for (DirectionConfig d : config.directions()) {
+            JsonNode job = newest(jobs, FerryJob.jobName(config, d));
+            out.add(job == null ? new Direction(d.name(), null, "NOT FOUND", false, 0, -1, 0, 0, 0, 0, -1, -1, 0)
+                    : direction(d, job, rest));
+        }
+        return out;
+    }
+
+    /** The most recently started job of that name (a resubmitted direction leaves its old jobs listed). */
+    private static JsonNode newest(JsonNode jobs, String name) {
+        JsonNode best = null;
+        for (JsonNode j : jobs) {
+            if (name.equals(j.path("name").asText())
+                    && (best == null || j.path("start-time").asLong() > best.path("start-time").asLong())) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    private static Direction direction(DirectionConfig d, JsonNode job, FlinkRestClient rest) throws IOException {
+        String id = job.path("jid").asText();
+        Map<String, Double> metrics = rest.operatorMetrics(id, name -> SINK_METRIC.matcher(name).matches());
+        JsonNode checkpoints = rest.get("/jobs/" + id + "/checkpoints");
+        JsonNode last = checkpoints.path("latest").path("completed");
+        long ackedAt = last.path("latest_ack_timestamp").asLong(-1);
+        return new Direction(d.name(), id, job.path("state").asText(), max(metrics, "streaming") > 0,
+                (long) sum(metrics, "snapshotRows"), (long) max(metrics, "lagMs"), sum(metrics, "appliedRowsPerSecond"),
+                (long) sum(metrics, "appliedRows"), (long) sum(metrics, "conflicts"), (long) max(metrics, "heldTables"),
+                last.path("id").asLong(-1), ackedAt < 0 ? -1 : System.currentTimeMillis() - ackedAt,
+                checkpoints.path("counts").path("failed").asLong());
+    }
+
+    private static double sum(Map<String, Double> metrics, String name) {
+        return values(metrics, name).stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static double max(Map<String, Double> metrics, String name) {
+        return values(metrics, name).stream().mapToDouble(Double::doubleValue).max().orElse(-1);
+    }
+
+    private static List<Double> values(Map<String, Double> metrics, String name) {
+        List<Double> out = new ArrayList<>();
+        metrics.forEach((id, v) -> {
+            Matcher m = SINK_METRIC.matcher(id);
+            if (m.matches() && m.group(1).equals(name) && !v.isNaN()) {
+                out.add(v);
+            }
+        });
+        return out;
+    }
+}
