@@ -3,6 +3,9 @@ package dev.ferry.cli;
 import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.ChannelPrepare;
 import java.io.IOException;
+import dev.ferry.verify.ChannelVerify;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,14 @@ public final class FerryCli {
             "      Each direction as the Flink cluster reports it: job state, initial copy or",
             "      streaming, lag, rows/s, conflicts, held tables, the last checkpoint. Default URL:",
             "      http://127.0.0.1:8081 (where 'ferry run' serves). Exits 1 unless all run.",
+            "  verify --config <channel.yaml> [--repair --from <site>] [--chunk-size <rows>]",
+            "         [--settle <seconds>]",
+            "      Compares every included table between the sites each direction connects, in",
+            "      primary-key chunks (checksums, then row by row inside differing chunks), while",
+            "      replication runs: differing rows are checked again after --settle (default: three",
+            "      checkpoint intervals plus 2 s). Prints the keys that still differ; exits 1 if any.",
+            "      --repair rewrites them from <site> in a Ferry-stamped transaction, which is not",
+            "      replicated back.",
             "  run --config <channel.yaml> [--port <rest port>]",
             "      Runs every direction of the channel in this process, with the Flink dashboard on",
             "      127.0.0.1 (default port 8081). Ctrl-C or SIGTERM stops with a savepoint; running",
@@ -58,6 +69,8 @@ public final class FerryCli {
                     return prepareCommand(args);
                 case "status":
                     return statusCommand(args);
+                case "verify":
+                    return verifyCommand(args);
                 default:
                     System.err.println("ferry: unknown command '" + args[0] + "'\n" + USAGE);
                     return 2;
@@ -131,6 +144,27 @@ public final class FerryCli {
         }
         Reports.status(directions, rest.baseUrl(), System.out);
         return directions.stream().allMatch(ChannelStatus.Direction::running) ? 0 : 1;
+    }
+
+    private static int verifyCommand(String[] args) throws InterruptedException {
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean repair = rest.remove("--repair");
+        Map<String, String> options = new HashMap<>(Map.of("--from", "", "--chunk-size", "1000", "--settle", ""));
+        ChannelConfig config = configAnd(rest.toArray(String[]::new), options);
+        if (config == null) {
+            return 0;
+        }
+        if (repair == options.get("--from").isEmpty()) {
+            throw new UsageException("ferry verify: --repair and --from <site> go together");
+        }
+        Duration settle = options.get("--settle").isEmpty()
+                ? config.checkpointInterval().multipliedBy(3).plusSeconds(2)
+                : Duration.ofSeconds(Long.parseLong(options.get("--settle")));
+        ChannelVerify.Options how = new ChannelVerify.Options(repair ? options.get("--from") : null,
+                Integer.parseInt(options.get("--chunk-size")), settle);
+        List<ChannelVerify.TableResult> results = ChannelVerify.run(config, how, System.err);
+        Reports.verified(results, System.out);
+        return results.stream().allMatch(r -> r.differingKeys().isEmpty()) ? 0 : 1;
     }
 
     private static int prepareCommand(String[] args) {

@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.ChannelPrepare;
+import dev.ferry.verify.ChannelVerify;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -47,6 +48,30 @@ final class Reports {
                     d.heldTables() > 0 ? "  " + d.heldTables() + " table(s) HELD" : "", checkpoint,
                     d.failedCheckpoints(), d.jobId());
         }
+    }
+
+    /** Up to this many differing keys per table are printed. */
+    private static final int KEYS_SHOWN = 20;
+
+    static void verified(List<ChannelVerify.TableResult> results, PrintStream out) {
+        long differing = 0;
+        for (ChannelVerify.TableResult r : results) {
+            String where = r.siteA() + " ~ " + r.siteB() + (r.table() == null ? "" : " " + r.table());
+            if (r.note() != null) {
+                out.println(where + ": " + r.note());
+                continue;
+            }
+            differing += r.differingKeys().size();
+            if (!r.differingKeys().isEmpty()) {
+                out.println(where + ": " + r.differingKeys().size() + " row(s) differ, keys:");
+                r.differingKeys().stream().limit(KEYS_SHOWN).forEach(k -> out.println("  (" + k + ")"));
+                if (r.differingKeys().size() > KEYS_SHOWN) {
+                    out.println("  ... and " + (r.differingKeys().size() - KEYS_SHOWN) + " more");
+                }
+            }
+        }
+        out.println(differing == 0 ? "All compared tables are the same at both sites."
+                : differing + " row(s) differ. Fix: ferry verify --repair --from <the right site>.");
     }
 
     static void prepared(List<ChannelPrepare.Site> sites, PrintStream out) {

@@ -1,0 +1,157 @@
+package dev.ferry.verify;
+
+import dev.ferry.common.TableId;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.config.SiteConfig;
+import dev.ferry.job.Endpoints;
+import dev.ferry.job.FerryException;
+import dev.ferry.job.SourceChecks;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code ferry verify}: every included table compared between each pair of sites that a direction connects,
+ * while replication runs. Rows that differ are checked again after {@code settle} (longer than the lag), up to
+ * three times, so that changes still in flight are not reported; what still differs is reported, and with
+ * {@code repairFrom} rewritten from that site.
+ */
+public final class ChannelVerify {
+    private static final int RECHECKS = 3;
+
+    /** How to verify. {@code repairFrom} is a site name, or {@code null} to only report. */
+    public record Options(String repairFrom, int chunkSize, Duration settle) {}
+
+    /**
+     * One table between two sites.
+     *
+     * @param differingKeys the keys still differing after the re-checks (after a repair: still differing after it)
+     * @param settled rows that differed at first and were the same at a re-check: changes that were in flight
+     * @param note why the table was not compared, or {@code null}
+     */
+    public record TableResult(String siteA, String siteB, TableId table, List<String> differingKeys, int settled,
+            int repaired, String note) {}
+
+    private final ChannelConfig config;
+    private final Options options;
+    private final ProgressBar progress;
+    private final long epoch = System.currentTimeMillis();
+
+    private ChannelVerify(ChannelConfig config, Options options, PrintStream progress) {
+        this.config = config;
+        this.options = options;
+        this.progress = new ProgressBar(progress);
+    }
+
+    public static List<TableResult> run(ChannelConfig config, Options options, PrintStream progress)
+            throws InterruptedException {
+        if (options.repairFrom() != null && !config.sites().containsKey(options.repairFrom())) {
+            throw new FerryException("--from '" + options.repairFrom() + "' is not a site of channel '"
+                    + config.channel() + "'. Fix: use one of " + config.sites().keySet() + ".");
+        }
+        ChannelVerify verify = new ChannelVerify(config, options, progress);
+        List<TableResult> results = new ArrayList<>();
+        for (List<SiteConfig> pair : pairs(config)) {
+            results.addAll(verify.pair(pair.get(0), pair.get(1)));
+        }
+        return results;
+    }
+
+    /** The sites that a direction connects, each pair once, in the order the file lists the sites. */
+    static List<List<SiteConfig>> pairs(ChannelConfig config) {
+        List<String> order = new ArrayList<>(config.sites().keySet());
+        Set<List<String>> seen = new LinkedHashSet<>();
+        for (DirectionConfig d : config.directions()) {
+            boolean fromFirst = order.indexOf(d.from()) < order.indexOf(d.to());
+            seen.add(fromFirst ? List.of(d.from(), d.to()) : List.of(d.to(), d.from()));
+        }
+        return seen.stream().map(p -> List.of(config.site(p.get(0)), config.site(p.get(1)))).toList();
+    }
+
+    private List<TableResult> pair(SiteConfig siteA, SiteConfig siteB) throws InterruptedException {
+        if (!siteA.kind().hasBinlog() || !siteB.kind().hasBinlog()) {
+            return List.of(new TableResult(siteA.name(), siteB.name(), null, List.of(), 0, 0, "not compared: verify"
+                    + " compares MySQL and MariaDB sites only, not " + (siteA.kind().hasBinlog() ? siteB : siteA)
+                    .kind().displayName()));
+        }
+        List<TableResult> results = new ArrayList<>();
+        try (Connection a = open(siteA); Connection b = open(siteB)) {
+            for (TableId t : SourceChecks.includedTables(config, a).tables()) {
+                results.add(table(siteA, siteB, a, b, t));
+            }
+        } catch (SQLException e) {
+            throw new FerryException("verify " + siteA.name() + " ~ " + siteB.name() + " failed: " + e.getMessage(), e);
+        }
+        return results;
+    }
+
+    private TableResult table(SiteConfig siteA, SiteConfig siteB, Connection a, Connection b, TableId id)
+            throws SQLException, InterruptedException {
+        VerifiedTable table = VerifiedTable.read(a, id);
+        VerifiedTable other = VerifiedTable.read(b, id);
+        if (!table.columns.equals(other.columns) || !table.key.equals(other.key)) {
+            return new TableResult(siteA.name(), siteB.name(), id, List.of(), 0, 0, "not compared: the columns differ ("
+                    + siteA.name() + " " + table.columns + ", " + siteB.name() + " " + other.columns + ")");
+        }
+        TableComparison comparison = new TableComparison(table, a, b, options.chunkSize());
+        String what = "verify " + siteA.name() + " ~ " + siteB.name() + " " + id;
+        long expected = Math.max(1, (estimatedRows(a, id) + options.chunkSize() - 1) / options.chunkSize());
+        List<Object[]> differing = comparison.differingKeys(done -> progress.show(what, done, expected));
+        int atFirst = differing.size();
+        for (int round = 0; round < RECHECKS && !differing.isEmpty(); round++) {
+            Thread.sleep(options.settle().toMillis()); // changes in flight arrive within the lag
+            differing = stillDiffering(comparison, differing);
+        }
+        int settled = atFirst - differing.size();
+        int repaired = 0;
+        if (!differing.isEmpty() && options.repairFrom() != null) {
+            boolean fromA = options.repairFrom().equals(siteA.name());
+            new RowRepair(fromA ? a : b, fromA ? b : a, config.channel(), epoch).repair(table, differing);
+            repaired = differing.size();
+            differing = stillDiffering(comparison, differing);
+        }
+        List<String> keys = differing.stream().map(TableComparison::keyText).toList();
+        progress.done(what + ": " + (keys.isEmpty() ? "same" : keys.size() + " row(s) differ")
+                + (repaired > 0 ? ", " + repaired + " repaired from " + options.repairFrom() : ""));
+        return new TableResult(siteA.name(), siteB.name(), id, keys, settled, repaired, null);
+    }
+
+    private static List<Object[]> stillDiffering(TableComparison comparison, List<Object[]> keys) throws SQLException {
+        List<Object[]> out = new ArrayList<>();
+        for (Object[] k : keys) {
+            if (!comparison.sameNow(k)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    private static long estimatedRows(Connection c, TableId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, id.database());
+            ps.setString(2, id.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** A connection in UTC, so that TIMESTAMP columns read alike at sites in different zones. */
+    private static Connection open(SiteConfig site) throws SQLException {
+        Connection c = Endpoints.of(site).connect();
+        try (Statement s = c.createStatement()) {
+            s.execute("SET time_zone = '+00:00'");
+        }
+        return c;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.ferry.verify;
+
+import dev.ferry.common.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A MySQL table as verify reads it: its columns, its primary key, and the SQL that digests rows so that
+ * two servers can compare them without moving the rows. Identifiers are quoted; key values are bound.
+ */
+final class VerifiedTable {
+    final TableId id;
+    final List<String> columns;
+    final List<String> key;
+
+    private VerifiedTable(TableId id, List<String> columns, List<String> key) {
+        this.id = id;
+        this.columns = List.copyOf(columns);
+        this.key = List.copyOf(key);
+    }
+
+    static VerifiedTable read(Connection c, TableId id) throws SQLException {
+        List<String> columns = names(c, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION", id);
+        List<String> key = names(c, "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE"
+                + " TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION", id);
+        return new VerifiedTable(id, columns, key);
+    }
+
+    private static List<String> names(Connection c, String sql, TableId id) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id.database());
+            ps.setString(2, id.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String q(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    String table() {
+        return q(id.database()) + "." + q(id.table());
+    }
+
+    String keyList() {
+        return String.join(", ", key.stream().map(VerifiedTable::q).toList());
+    }
+
+    /** {@code (k1, k2)} compared with as many parameters. */
+    String keyRow(String operator) {
+        return "(" + keyList() + ") " + operator + " (" + String.join(", ", key.stream().map(k -> "?").toList()) + ")";
+    }
+
+    /**
+     * A 64-bit digest of the whole row: every column as the bytes of its text form, NULL marked apart
+     * from any value. Text forms are the server's own, so two servers of one kind digest equal rows alike.
+     */
+    String rowDigest() {
+        List<String> parts = columns.stream()
+                .map(c -> "IFNULL(HEX(CAST(" + q(c) + " AS BINARY)), 'NULL')").toList();
+        return "CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', " + String.join(", ", parts) + ")), 1, 16), 16, 10)"
+                + " AS UNSIGNED)";
+    }
+
+    /** Row count and XOR of row digests of the rows with {@code lower < key <= upper} (either may be open). */
+    String chunkChecksum(boolean lower, boolean upper) {
+        return "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowDigest() + "), 0) FROM " + table() + range(lower, upper);
+    }
+
+    /** Key and digest of each row in the range, in key order. */
+    String chunkRows(boolean lower, boolean upper) {
+        return "SELECT " + keyList() + ", " + rowDigest() + " FROM " + table() + range(lower, upper) + " ORDER BY "
+                + keyList();
+    }
+
+    /** The keys that end chunks of {@code size} rows after {@code lower} (open if false). */
+    String nextBoundary(boolean lower, int size) {
+        return "SELECT " + keyList() + " FROM " + table() + (lower ? " WHERE " + keyRow(">") : "") + " ORDER BY "
+                + keyList() + " LIMIT 1 OFFSET " + (size - 1);
+    }
+
+    /** The digest of the row with a key, if any. */
+    String rowByKey() {
+        return "SELECT " + rowDigest() + " FROM " + table() + " WHERE " + keyRow("=");
+    }
+
+    private String range(boolean lower, boolean upper) {
+        if (!lower && !upper) {
+            return "";
+        }
+        return " WHERE " + (lower ? keyRow(">") : "") + (lower && upper ? " AND " : "") + (upper ? keyRow("<=") : "");
+    }
+}

@@ -1,0 +1,141 @@
+package dev.ferry.it;
+
+import static dev.ferry.it.Sites.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.cli.FerryCliAccess;
+import dev.ferry.cli.LocalRunner;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.loop.FerryTables;
+import dev.ferry.testing.ServerKind;
+import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.TestServers;
+import dev.ferry.verify.ChannelVerify;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ferry verify} on real servers: chunked comparison, the keys that differ, repair without echo, live tables. */
+class CliVerifyITCase {
+    private static final PrintStream NO_PROGRESS = new PrintStream(OutputStream.nullOutputStream());
+
+    @TempDir
+    Path dir;
+
+    TestDatabase sh;
+    TestDatabase us;
+    String database;
+
+    @BeforeEach
+    void servers() {
+        sh = TestServers.site(ServerKind.MARIADB, "sh");
+        us = TestServers.site(ServerKind.MARIADB, "us");
+        database = sh.createDatabase("verify");
+        us.execute("CREATE DATABASE IF NOT EXISTS `" + database + "`");
+        us.execute(FerryTables.schemaStatements().toArray(String[]::new));
+    }
+
+    @Test
+    void differingRowsAreFoundByKeyAndRepairedFromTheChosenSite() throws Exception {
+        String table = "CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v VARCHAR(20), d DATETIME(6),"
+                + " b BLOB, n DECIMAL(10,2), ts TIMESTAMP(6) NULL)";
+        sh.execute(table);
+        us.execute(table);
+        for (TestDatabase site : List.of(sh, us)) {
+            site.execute("SET time_zone = '+00:00'", "INSERT INTO `" + database + "`.t"
+                    + " SELECT seq, CONCAT('row ', seq), '2024-02-29 12:34:56.789012', UNHEX(HEX(seq)), seq / 100,"
+                    + " '2024-02-29 12:34:56.5' FROM `" + database + "`.seq_1_to_2500");
+        }
+        us.execute("UPDATE `" + database + "`.t SET v = 'changed at us' WHERE id = 5",
+                "DELETE FROM `" + database + "`.t WHERE id = 1200",
+                "INSERT INTO `" + database + "`.t VALUES (9999, 'only at us', NULL, NULL, NULL, NULL)",
+                "UPDATE `" + database + "`.t SET ts = NULL WHERE id = 2500");
+        Path file = channelFile("verify" + database, "  - { from: sh, to: us }\n  - { from: us, to: sh }");
+        ChannelConfig config = ChannelConfig.load(file);
+
+        List<ChannelVerify.TableResult> found = ChannelVerify.run(config,
+                new ChannelVerify.Options(null, 1000, Duration.ZERO), NO_PROGRESS);
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).differingKeys()).containsExactly("5", "1200", "2500", "9999");
+        assertThat(FerryCliAccess.run("verify", "--config", file.toString(), "--settle", "0")).isEqualTo(1);
+
+        assertThat(FerryCliAccess.run("verify", "--config", file.toString(), "--settle", "0", "--repair", "--from",
+                "sh")).as("repaired, then the same").isZero();
+        Sites.assertSameRows(sh, us, database, "t");
+        assertThat(us.query("SELECT row_count FROM ferry.ferry_commit WHERE channel = ? AND direction = ?",
+                config.channel(), "verify-repair")).as("the repair's stamp").containsExactly(List.of(4L));
+        assertThat(FerryCliAccess.run("verify", "--config", file.toString(), "--settle", "0")).isZero();
+    }
+
+    @Test
+    void rowsInFlightOnALiveChannelAreNotReportedAfterTheLag() throws Exception {
+        sh.execute("CREATE TABLE `" + database + "`.live (id INT PRIMARY KEY, v VARCHAR(20))",
+                "INSERT INTO `" + database + "`.live SELECT seq, 'x' FROM `" + database + "`.seq_1_to_3000");
+        Path file = channelFile("live" + database, "  - { from: sh, to: us }");
+        ChannelConfig config = ChannelConfig.load(file);
+        List<String> problems = new ArrayList<>();
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicLong inserted = new AtomicLong();
+        try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {
+            runner.start();
+            await(() -> Sites.count(us, database, "live") == 3000, OneDirection.TIMEOUT, "the initial copy");
+            Thread load = new Thread(() -> insertUntilStopped(loading, inserted), "verify load");
+            load.start();
+            try {
+                await(() -> inserted.get() > 100, OneDirection.TIMEOUT, "the load to run");
+                List<ChannelVerify.TableResult> found = ChannelVerify.run(config,
+                        new ChannelVerify.Options(null, 500, Duration.ofSeconds(3)), NO_PROGRESS);
+                assertThat(found).extracting(ChannelVerify.TableResult::differingKeys).containsExactly(List.of());
+                assertThat(found.get(0).settled()).as("rows in flight at the first pass, the same a bit later")
+                        .isPositive();
+            } finally {
+                loading.set(false);
+                load.join();
+            }
+            await(() -> Sites.count(us, database, "live") == 3000 + inserted.get(), OneDirection.TIMEOUT,
+                    "the load to arrive");
+        }
+        assertThat(problems).isEmpty();
+        assertThat(inserted.get()).as("rows written while verify ran").isGreaterThan(100);
+        Sites.assertSameRows(sh, us, database, "live");
+    }
+
+    private void insertUntilStopped(AtomicBoolean loading, AtomicLong inserted) {
+        try (Connection c = sh.connect(database);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO live VALUES (?, 'new')")) {
+            for (int id = 100_001; loading.get(); id++) {
+                ps.setInt(1, id);
+                ps.executeUpdate();
+                inserted.incrementAndGet();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path channelFile(String channel, String directions) throws IOException {
+        return Files.writeString(dir.resolve(channel + ".yaml"), String.join("\n",
+                "channel: " + channel.substring(0, Math.min(32, channel.length())).replaceAll("[^A-Za-z0-9_-]", "_"),
+                "sites:",
+                "  sh: { url: \"" + sh.jdbcUrl() + "\", user: " + sh.adminUser() + ", password-file: "
+                        + Files.writeString(dir.resolve("sh.pw"), sh.adminPassword()) + " }",
+                "  us: { url: \"" + us.jdbcUrl() + "\", user: " + us.adminUser() + ", password-file: "
+                        + Files.writeString(dir.resolve("us.pw"), us.adminPassword()) + " }",
+                "directions:", directions,
+                "tables:", "  include: ['" + database + "\\..*']",
+                "state-dir: " + dir.resolve("state"),
+                "checkpoint-interval: 500ms", ""));
+    }
+}
