@@ -4,6 +4,7 @@ import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.ChannelPrepare;
 import java.io.IOException;
 import dev.ferry.verify.ChannelVerify;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,11 @@ public final class FerryCli {
             "      Each direction as the Flink cluster reports it: job state, initial copy or",
             "      streaming, lag, rows/s, conflicts, held tables, the last checkpoint. Default URL:",
             "      http://127.0.0.1:8081 (where 'ferry run' serves). Exits 1 unless all run.",
+            "  submit --config <channel.yaml> --flink <url> [--direction <from->to>]",
+            "         [--from-savepoint <path>] [--jar <job jar>]",
+            "      Submits every direction (or one) as a job of a running Flink 1.20 cluster, the same",
+            "      as 'flink run' with jobs/target/ferry-jobs-*-job.jar; --from-savepoint resumes that",
+            "      direction from a savepoint. The start-up checks run first.",
             "  verify --config <channel.yaml> [--repair --from <site>] [--chunk-size <rows>]",
             "         [--settle <seconds>]",
             "      Compares every included table between the sites each direction connects, in",
@@ -71,6 +77,8 @@ public final class FerryCli {
                     return statusCommand(args);
                 case "verify":
                     return verifyCommand(args);
+                case "submit":
+                    return submitCommand(args);
                 default:
                     System.err.println("ferry: unknown command '" + args[0] + "'\n" + USAGE);
                     return 2;
@@ -144,6 +152,27 @@ public final class FerryCli {
         }
         Reports.status(directions, rest.baseUrl(), System.out);
         return directions.stream().allMatch(ChannelStatus.Direction::running) ? 0 : 1;
+    }
+
+    private static int submitCommand(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>(Map.of("--flink", "", "--direction", "", "--from-savepoint", "",
+                "--jar", ClusterSubmit.defaultJar().toString()));
+        ChannelConfig config = configAnd(args, options);
+        if (config == null) {
+            return 0;
+        }
+        if (options.get("--flink").isEmpty()) {
+            throw new UsageException("ferry submit: --flink <REST URL of the cluster> is required");
+        }
+        List<ClusterSubmit.Submitted> submitted = ClusterSubmit.submit(config, URI.create(options.get("--flink")),
+                Path.of(options.get("--jar")), emptyToNull(options.get("--direction")),
+                options.get("--from-savepoint").isEmpty() ? null : Path.of(options.get("--from-savepoint")));
+        submitted.forEach(s -> System.out.println("submitted " + s.direction() + " as job " + s.jobId()));
+        return 0;
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     private static int verifyCommand(String[] args) throws InterruptedException {
