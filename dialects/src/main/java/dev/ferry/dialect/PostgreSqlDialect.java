@@ -162,7 +162,12 @@ public final class PostgreSqlDialect extends TargetDialect {
                 "SET intervalstyle = 'postgres'",
                 "SET datestyle = 'ISO, YMD'",
                 // DDL defaults are written as standard literals: a backslash is just a backslash
-                "SET standard_conforming_strings = on");
+                "SET standard_conforming_strings = on",
+                // PostgreSQL waits for a lock for ever: a blocked apply fails instead and is retried
+                "SET lock_timeout = '20s'",
+                // a writer that died without closing its connection (a lost TaskManager) would keep its
+                // transaction's row locks; the server ends such a transaction after this idle time
+                "SET idle_in_transaction_session_timeout = '15s'");
     }
 
     /** PostgreSQL text cannot hold U+0000, which MySQL allows: stop rather than store something else. */

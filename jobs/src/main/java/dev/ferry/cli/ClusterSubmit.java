@@ -13,10 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * {@code ferry submit}: the directions of a channel as jobs of a running Flink cluster, the same as
@@ -44,17 +48,25 @@ public final class ClusterSubmit {
         }
         List<DirectionConfig> directions = direction == null ? config.directions() : List.of(config.direction(direction));
         List<Submitted> out = new ArrayList<>();
-        for (DirectionConfig d : directions) {
-            Preflight.check(config, d);
-            Configuration conf = new Configuration();
-            if (savepoint != null) {
-                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toString());
+        Configuration client = new Configuration();
+        client.set(RestOptions.ADDRESS, flink.getHost());
+        client.set(RestOptions.PORT, flink.getPort());
+        try (RestClusterClient<StandaloneClusterId> cluster =
+                new RestClusterClient<>(client, StandaloneClusterId.getInstance())) {
+            for (DirectionConfig d : directions) {
+                Preflight.check(config, d);
+                // the job graph is built here, as 'flink run' builds it, and shipped with the jar
+                StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
+                DirectionJob.build(env, config, d);
+                StreamGraph graph = env.getStreamGraph();
+                graph.setJobName(FerryJob.jobName(config, d));
+                if (savepoint != null) {
+                    graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint.toString(), false));
+                }
+                JobGraph job = graph.getJobGraph();
+                job.addJar(new org.apache.flink.core.fs.Path(jar.toAbsolutePath().toUri()));
+                out.add(new Submitted(d.name(), cluster.submitJob(job).get().toString()));
             }
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(flink.getHost(),
-                    flink.getPort(), conf, jar.toString());
-            DirectionJob.build(env, config, d);
-            JobClient job = env.executeAsync(FerryJob.jobName(config, d));
-            out.add(new Submitted(d.name(), job.getJobID().toString()));
         }
         return out;
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Source load for failover tests. Each transaction inserts one row into {@code events} and adds
@@ -23,6 +24,9 @@ public final class Workload implements AutoCloseable {
     private final AtomicLong transactions = new AtomicLong();
     private final Thread thread;
     private volatile Throwable failure;
+    private final LongSupplier appliedRows;
+    private static final int PACE_EVERY = 200;
+    private static final long MAX_BACKLOG = 10_000;
 
     public static void createTables(TestDatabase server, String database) {
         server.execute(
@@ -52,8 +56,20 @@ public final class Workload implements AutoCloseable {
     }
 
     public Workload(TestDatabase server, String database, long firstEventId) {
+        this(server, database, firstEventId, () -> Long.MAX_VALUE);
+    }
+
+    /**
+     * A load that waits, every {@value #PACE_EVERY} transactions, until the target has applied all but
+     * {@value #MAX_BACKLOG} of the rows it wrote: on a slow machine a runaway load would only grow the backlog
+     * that the test then waits for.
+     *
+     * @param appliedRows how many of this load's rows (see {@link #expectedAppliedRows}) the target applied
+     */
+    public Workload(TestDatabase server, String database, long firstEventId, LongSupplier appliedRows) {
         this.server = server;
         this.database = database;
+        this.appliedRows = appliedRows;
         this.thread = new Thread(() -> run(firstEventId), "workload " + database);
         thread.start();
     }
@@ -73,10 +89,14 @@ public final class Workload implements AutoCloseable {
                     bump.setInt(1, counter);
                     bump.executeUpdate();
                     c.commit();
-                    transactions.incrementAndGet();
+                    if (transactions.incrementAndGet() % PACE_EVERY == 0) {
+                        long written = expectedAppliedRows(transactions.get());
+                        Sites.await(() -> !running.get() || appliedRows.getAsLong() >= written - MAX_BACKLOG,
+                                Duration.ofMinutes(2), "the target to keep up with the load");
+                    }
                 }
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
             failure = e;
         }
     }

@@ -8,6 +8,8 @@ import java.sql.SQLTransientException;
 final class Retry {
     private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
     private static final int ER_LOCK_DEADLOCK = 1213;
+    /** Serialization failure (any database), PostgreSQL's deadlock and lock timeout. */
+    private static final java.util.Set<String> RETRIABLE_STATES = java.util.Set.of("40001", "40P01", "55P03");
 
     private Retry() {}
 
@@ -30,7 +32,7 @@ final class Retry {
             }
             if (t instanceof SQLException s
                     && (s.getErrorCode() == ER_LOCK_DEADLOCK || s.getErrorCode() == ER_LOCK_WAIT_TIMEOUT
-                            || "40001".equals(s.getSQLState()))) {
+                            || RETRIABLE_STATES.contains(s.getSQLState()))) {
                 return true;
             }
         }
