@@ -11,7 +11,6 @@ import dev.ferry.config.ChannelConfig;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +29,8 @@ class CliStatusITCase {
         String database = sh.createDatabase("status");
         sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
                 "INSERT INTO `" + database + "`.t VALUES (1, 1), (2, 2), (3, 3)");
-        Path file = Files.writeString(dir.resolve("status.yaml"), String.join("\n",
-                "channel: status" + ProcessHandle.current().pid(),
-                "sites:",
-                "  sh: { url: \"" + sh.jdbcUrl() + "\", user: " + sh.adminUser() + ", password-file: "
-                        + Files.writeString(dir.resolve("sh.pw"), sh.adminPassword()) + " }",
-                "  us: { url: \"" + us.jdbcUrl() + "\", user: " + us.adminUser() + ", password-file: "
-                        + Files.writeString(dir.resolve("us.pw"), us.adminPassword()) + " }",
-                OneDirection.channelTail("sh", "us", "initial", database, dir.resolve("state"), "transactional")));
+        Path file = OneDirection.channelFile(dir, "status" + ProcessHandle.current().pid(), sh, us,
+                OneDirection.channelTail("sh", "us", "initial", database, dir.resolve("state"), "transactional"));
         ChannelConfig config = ChannelConfig.load(file);
         String url;
         List<String> problems = new ArrayList<>();

@@ -41,14 +41,8 @@ class CliSubmitITCase {
         sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v VARCHAR(20))",
                 "INSERT INTO `" + database + "`.t VALUES (1, 'a'), (2, 'b')");
         String channel = "submit" + ProcessHandle.current().pid() + database.replaceAll("\\D", "");
-        Path file = Files.writeString(dir.resolve("submit.yaml"), String.join("\n",
-                "channel: " + channel,
-                "sites:",
-                "  sh: { url: \"" + sh.jdbcUrl() + "\", user: " + sh.adminUser() + ", password-file: "
-                        + Files.writeString(dir.resolve("sh.pw"), sh.adminPassword()) + " }",
-                "  us: { url: \"" + us.jdbcUrl() + "\", user: " + us.adminUser() + ", password-file: "
-                        + Files.writeString(dir.resolve("us.pw"), us.adminPassword()) + " }",
-                OneDirection.channelTail("sh", "us", "initial", database, dir.resolve("state"), "transactional")));
+        Path file = OneDirection.channelFile(dir, channel, sh, us,
+                OneDirection.channelTail("sh", "us", "initial", database, dir.resolve("state"), "transactional"));
         String rest = flink.getRestAddress().get().toString();
         String jar = jobJar().toString();
 

@@ -14,7 +14,6 @@ import dev.ferry.verify.ChannelVerify;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -126,16 +125,8 @@ class CliVerifyITCase {
     }
 
     private Path channelFile(String channel, String directions) throws IOException {
-        return Files.writeString(dir.resolve(channel + ".yaml"), String.join("\n",
-                "channel: " + channel.substring(0, Math.min(32, channel.length())).replaceAll("[^A-Za-z0-9_-]", "_"),
-                "sites:",
-                "  sh: { url: \"" + sh.jdbcUrl() + "\", user: " + sh.adminUser() + ", password-file: "
-                        + Files.writeString(dir.resolve("sh.pw"), sh.adminPassword()) + " }",
-                "  us: { url: \"" + us.jdbcUrl() + "\", user: " + us.adminUser() + ", password-file: "
-                        + Files.writeString(dir.resolve("us.pw"), us.adminPassword()) + " }",
-                "directions:", directions,
-                "tables:", "  include: ['" + database + "\\..*']",
-                "state-dir: " + dir.resolve("state"),
+        return OneDirection.channelFile(dir, channel, sh, us, String.join("\n", "directions:", directions, "tables:",
+                "  include: ['" + database + "\\..*']", "state-dir: " + dir.resolve("state"),
                 "checkpoint-interval: 500ms", ""));
     }
 }

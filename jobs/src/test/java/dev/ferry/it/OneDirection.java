@@ -8,6 +8,8 @@ import dev.ferry.job.DirectionJob;
 import dev.ferry.job.Preflight;
 import dev.ferry.job.RestorePoint;
 import dev.ferry.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -102,6 +104,23 @@ final class OneDirection {
                 channelTail("sh", target, "initial", database, stateDir, applyMode));
         return ChannelConfig.parse(yaml, channel + ".yaml", Map.of("FERRY_SOURCE_PASSWORD", source.adminPassword(),
                 "FERRY_TARGET_PASSWORD", targetPassword)::get);
+    }
+
+    /**
+     * Writes a channel file for two MySQL sites {@code sh} and {@code us} into {@code dir}, their passwords in
+     * password files next to it, as {@code ferry} commands read it; {@code rest} is everything after
+     * {@code sites} (see {@link #channelTail}).
+     */
+    static Path channelFile(Path dir, String channel, TestDatabase sh, TestDatabase us, String rest)
+            throws IOException {
+        return Files.writeString(dir.resolve(channel + ".yaml"), String.join("\n",
+                "channel: " + channel,
+                "sites:",
+                "  sh: { url: \"" + sh.jdbcUrl() + "\", user: " + sh.adminUser() + ", password-file: "
+                        + Files.writeString(dir.resolve("sh.pw"), sh.adminPassword()) + " }",
+                "  us: { url: \"" + us.jdbcUrl() + "\", user: " + us.adminUser() + ", password-file: "
+                        + Files.writeString(dir.resolve("us.pw"), us.adminPassword()) + " }",
+                rest));
     }
 
     /**
