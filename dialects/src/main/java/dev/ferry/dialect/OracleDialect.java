@@ -63,6 +63,12 @@ public final class OracleDialect extends TargetDialect {
         return "SYS_EXTRACT_UTC(SYSTIMESTAMP)";
     }
 
+    /** Ferry's JSON columns are CLOBs in Oracle, which {@code =} cannot compare. */
+    @Override
+    public String storedTextEquals(String column) {
+        return "DBMS_LOB.COMPARE(" + column + ", TO_CLOB(?)) = 0";
+    }
+
     /** ORA-00001 only: ojdbc also reports NOT NULL and CHECK violations as integrity constraint violations. */
     @Override
     public boolean isDuplicateKey(SQLException e) {

@@ -136,6 +136,8 @@ class OracleDialectTest {
                 "ALTER SESSION SET NLS_COMP = BINARY", "ALTER SESSION SET NLS_SORT = BINARY",
                 "ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,'");
         assertThat(d.currentUtcTimestamp()).isEqualTo("SYS_EXTRACT_UTC(SYSTIMESTAMP)");
+        assertThat(d.storedTextEquals("incoming_after")).isEqualTo("DBMS_LOB.COMPARE(incoming_after, TO_CLOB(?)) = 0");
+        assertThat(new PostgreSqlDialect().storedTextEquals("incoming_after")).isEqualTo("incoming_after = ?");
     }
 
     @Test
