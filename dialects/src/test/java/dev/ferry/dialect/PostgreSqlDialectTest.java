@@ -118,9 +118,10 @@ class PostgreSqlDialectTest {
     }
 
     @Test
-    void sessionRunsInUtc() {
+    void sessionRunsInUtcAndNeverWaitsForALockForEver() {
         assertThat(d.sessionSetup()).containsExactly("SET TIME ZONE 'UTC'", "SET intervalstyle = 'postgres'",
-                "SET datestyle = 'ISO, YMD'", "SET standard_conforming_strings = on");
+                "SET datestyle = 'ISO, YMD'", "SET standard_conforming_strings = on", "SET lock_timeout = '20s'",
+                "SET idle_in_transaction_session_timeout = '15s'");
         assertThat(d.currentUtcTimestamp()).isEqualTo("(statement_timestamp() AT TIME ZONE 'UTC')");
     }
 
