@@ -21,6 +21,8 @@ final class Mesh {
     private final boolean snapshotFromFirstSite;
     /** Extra top-level YAML, such as a {@code conflicts:} section. */
     String extraYaml = "";
+    /** If set, each site's password comes from {@code <passwordDir>/<site>.pw} (password-file) instead of the environment. */
+    Path passwordDir;
 
     /**
      * @param snapshotFromFirstSite directions from the first site start with {@code initial} (the
@@ -54,8 +56,9 @@ final class Mesh {
     String yaml() {
         StringBuilder y = new StringBuilder("channel: " + name + "\nsites:\n");
         sites.forEach((site, server) -> y.append("  ").append(site).append(": { url: \"").append(server.jdbcUrl())
-                .append("\", user: ").append(server.adminUser()).append(", password: \"${env:")
-                .append(Channel.PASSWORD_VARIABLE).append("}\" }\n"));
+                .append("\", user: ").append(server.adminUser()).append(", ").append(passwordDir == null
+                        ? "password: \"${env:" + Channel.PASSWORD_VARIABLE + "}\""
+                        : "password-file: \"" + passwordDir.resolve(site + ".pw") + "\"").append(" }\n"));
         y.append("directions:\n");
         String first = sites.keySet().iterator().next();
         for (String d : directions()) {
