@@ -128,9 +128,14 @@ class FlinkClusterITCase {
         AtomicBoolean writing = new AtomicBoolean(true);
         List<CompletableFuture<Void>> writers = new ArrayList<>();
         for (SiteLoad load : loads) {
+            String direction = load.origin() + "->" + (load.origin().equals("sh") ? "us" : "sh");
+            TestDatabase target = mesh.site(direction.split("->")[1]);
             writers.add(CompletableFuture.runAsync(() -> {
                 while (writing.get()) {
                     load.transactions(10);
+                    // at most 5,000 rows behind: a runaway load only grows what the test waits for at the end
+                    await(() -> !writing.get() || appliedRows(target, mesh.name, direction) - baseline.get(direction)
+                            >= load.rowChanges() - 5_000, TIMEOUT, direction + " to keep up with the load");
                 }
             }));
         }
