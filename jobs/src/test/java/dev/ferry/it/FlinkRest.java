@@ -46,7 +46,8 @@ final class FlinkRest {
         Map<String, Double> all = new java.util.LinkedHashMap<>();
         for (JobID job : runner.jobs().values()) {
             try {
-                all.putAll(client(runner).operatorMetrics(job.toString(), id));
+                // keyed by job too: both jobs of a channel name their loop filter metrics alike
+                client(runner).operatorMetrics(job.toString(), id).forEach((name, v) -> all.put(job + "/" + name, v));
             } catch (IOException e) {
                 // the REST endpoint is briefly gone while a job restarts: nothing to read now
             }
