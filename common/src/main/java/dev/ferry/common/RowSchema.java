@@ -9,6 +9,8 @@ public final class RowSchema implements Serializable {
 
     private final String[] columns;
     private final int[] keyIndexes;
+    /** Cached: schemas are looked up in hash maps for every row serialized (EventListCodec). */
+    private transient int hash;
 
     public RowSchema(String[] columns, int[] keyIndexes) {
         this.columns = columns.clone();
@@ -57,13 +59,17 @@ public final class RowSchema implements Serializable {
     @Override
     public boolean equals(Object o) {
         return o instanceof RowSchema other
+                && hashCode() == other.hashCode()
                 && Arrays.equals(columns, other.columns)
                 && Arrays.equals(keyIndexes, other.keyIndexes);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(columns) + Arrays.hashCode(keyIndexes);
+        if (hash == 0) {
+            hash = 31 * Arrays.hashCode(columns) + Arrays.hashCode(keyIndexes);
+        }
+        return hash;
     }
 
     @Override

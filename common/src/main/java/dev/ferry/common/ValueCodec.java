@@ -120,19 +120,8 @@ public final class ValueCodec {
 
     public static void writeEvent(DataOutput out, ChangeEvent e) throws IOException {
         // bit 6 of the op byte marks an echo; events written before echoes existed read as non-echo
-        out.writeByte(e.op().ordinal() | (e.isEcho() ? ECHO_FLAG : 0));
-        writeString(out, e.table().database());
-        writeString(out, e.table().table());
-        String[] columns = e.schema().columns();
-        out.writeInt(columns.length);
-        for (String c : columns) {
-            writeString(out, c);
-        }
-        int[] keys = e.schema().keyIndexes();
-        out.writeInt(keys.length);
-        for (int k : keys) {
-            out.writeInt(k);
-        }
+        out.writeByte(opByte(e));
+        writeShape(out, new TableShape(e.table(), e.schema()));
         writeRow(out, e.before());
         writeRow(out, e.after());
         writeNullableString(out, e.txId());
@@ -142,7 +131,44 @@ public final class ValueCodec {
 
     public static ChangeEvent readEvent(DataInput in) throws IOException {
         int opByte = in.readByte();
+        TableShape shape = readShape(in);
+        Object[] before = readRow(in);
+        Object[] after = readRow(in);
+        String txId = readNullableString(in);
+        String position = readNullableString(in);
+        return event(opByte, shape, before, after, txId, position, in.readLong());
+    }
+
+    /** A table and the schema its rows were read with. */
+    record TableShape(TableId table, RowSchema schema) {}
+
+    static int opByte(ChangeEvent e) {
+        return e.op().ordinal() | (e.isEcho() ? ECHO_FLAG : 0);
+    }
+
+    static ChangeEvent event(int opByte, TableShape shape, Object[] before, Object[] after, String txId,
+            String position, long sourceTsMs) {
         Op op = Op.values()[opByte & ~ECHO_FLAG];
+        ChangeEvent e = new ChangeEvent(op, shape.table(), shape.schema(), before, after, txId, position, sourceTsMs);
+        return (opByte & ECHO_FLAG) != 0 ? e.asEcho() : e;
+    }
+
+    static void writeShape(DataOutput out, TableShape shape) throws IOException {
+        writeString(out, shape.table().database());
+        writeString(out, shape.table().table());
+        String[] columns = shape.schema().columns();
+        out.writeInt(columns.length);
+        for (String c : columns) {
+            writeString(out, c);
+        }
+        int[] keys = shape.schema().keyIndexes();
+        out.writeInt(keys.length);
+        for (int k : keys) {
+            out.writeInt(k);
+        }
+    }
+
+    static TableShape readShape(DataInput in) throws IOException {
         TableId table = new TableId(readString(in), readString(in));
         String[] columns = new String[in.readInt()];
         for (int i = 0; i < columns.length; i++) {
@@ -152,13 +178,7 @@ public final class ValueCodec {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = in.readInt();
         }
-        Object[] before = readRow(in);
-        Object[] after = readRow(in);
-        String txId = readNullableString(in);
-        String position = readNullableString(in);
-        long ts = in.readLong();
-        ChangeEvent e = new ChangeEvent(op, table, new RowSchema(columns, keys), before, after, txId, position, ts);
-        return (opByte & ECHO_FLAG) != 0 ? e.asEcho() : e;
+        return new TableShape(table, new RowSchema(columns, keys));
     }
 
     /** UTF-8 with an int length: {@link DataOutput#writeUTF} stops at 64 KB, TEXT does not. */

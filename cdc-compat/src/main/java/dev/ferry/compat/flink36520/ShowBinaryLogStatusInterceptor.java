@@ -1,6 +1,7 @@
 package dev.ferry.compat.flink36520;
 
 import com.mysql.cj.MysqlConnection;
+import com.mysql.cj.PreparedQuery;
 import com.mysql.cj.Query;
 import com.mysql.cj.ServerVersion;
 import com.mysql.cj.interceptors.QueryInterceptor;
@@ -39,7 +40,7 @@ public final class ShowBinaryLogStatusInterceptor implements QueryInterceptor {
 
     /** True for Flink CDC's statement, in any letter case and spacing. */
     static boolean isShowMasterStatus(String sql) {
-        return sql != null && sql.strip().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT).equals("SHOW MASTER STATUS");
+        return sql != null && sql.length() < 64 && sql.strip().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT).equals("SHOW MASTER STATUS");
     }
 
     static boolean needsReplacement(ServerVersion version) {
@@ -51,8 +52,11 @@ public final class ShowBinaryLogStatusInterceptor implements QueryInterceptor {
     @Override
     @SuppressWarnings("unchecked")
     public <T extends Resultset> T preProcess(Supplier<String> sql, Query interceptedQuery) {
-        if (sql == null || !isShowMasterStatus(sql.get())
-                || !needsReplacement(connection.getSession().getServerSession().getServerVersion())) {
+        // cheap tests first: this runs for every statement of every connection, and rendering a prepared
+        // statement's text (sql.get()) with its bound values costs more than executing a batch row
+        if (sql == null || interceptedQuery instanceof PreparedQuery
+                || !needsReplacement(connection.getSession().getServerSession().getServerVersion())
+                || !isShowMasterStatus(sql.get())) {
             return null;
         }
         try {

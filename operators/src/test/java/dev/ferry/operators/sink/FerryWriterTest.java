@@ -117,14 +117,6 @@ class FerryWriterTest {
         }
     }
 
-    @Test
-    void committablesSurviveTheirSerializer() throws Exception {
-        FerryCommittable c = new FerryCommittable(3, 17, 5, List.of(insert(T, "f:1", 1, "观澜湖新城-B1"),
-                ddl(T, "f:2", "alter table t add c int")));
-        FerrySerializers.CommittableSerializer s = new FerrySerializers.CommittableSerializer();
-        assertThat(s.deserialize(s.getVersion(), s.serialize(c))).isEqualTo(c);
-    }
-
     static OneInputStreamOperatorTestHarness<ChangeEvent, CommittableMessage<FerryCommittable>> harness(FerrySink sink)
             throws Exception {
         OneInputStreamOperatorTestHarness<ChangeEvent, CommittableMessage<FerryCommittable>> h =
