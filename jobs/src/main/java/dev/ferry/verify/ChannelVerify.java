@@ -69,7 +69,7 @@ public final class ChannelVerify {
             throw new FerryException("--from '" + from.name() + "': verify does not repair from " + from.kind()
                     .displayName() + " site '" + from.name() + "'. It is only ever a target, a copy of its MySQL or"
                     + " MariaDB source, so its rows are rewritten from that source, never the other way. Fix: --from "
-                    + sourcesOf(config, from.name()) + ".");
+                    + String.join(" or ", sourcesOf(config, from.name())) + ".");
         }
         ChannelVerify verify = new ChannelVerify(config, options, progress);
         List<TableResult> results = new ArrayList<>();
