@@ -75,6 +75,7 @@ class CliVerifyPostgresITCase {
                 + " (18446744073709551615, '🚢', -0.000000000000000000000000000001, NULL),"
                 + " (0, '', 0, '1000-01-01 00:00:00'), (0, 'a', 10, '9999-12-31 23:59:59.999999'),"
                 + " (1, 'B', 2.50, '2024-01-01 00:00:00')");
+        source.execute("CREATE TABLE " + t("floats") + " (id INT PRIMARY KEY, f FLOAT, d DOUBLE)");
         Path file = channelFile();
         ChannelConfig config = ChannelConfig.load(file);
         job = OneDirection.start(config, dir.resolve("state"), Optional.empty());
@@ -82,15 +83,25 @@ class CliVerifyPostgresITCase {
         awaitSame("types", "types");
         TypeMatrix.insertRows(source, database, 100, true); // streamed from the binlog
         TypeMatrix.updateRows(source, database);
+        // FLOATs with more than 6 significant digits, which the text protocol prints rounded (16777217 is the
+        // float 16777216, printed 16777200): the binlog carries their exact bits to PostgreSQL, and verify must
+        // read the same bits at the source
+        source.execute("INSERT INTO " + t("floats") + " VALUES (1, 16777217, 0.1), (2, 3.14159274, 1e-300),"
+                + " (3, 1.17549435e-38, -1.7976931348623157e308), (4, 123456.789, 123456.789)");
         source.execute("INSERT INTO " + t("Mixed Keys") + " VALUES (2, 'streamed 观澜湖新城-B1', 3.25, NOW(6))");
         awaitSame("types", "types");
         awaitSame("Mixed Keys", "mixed keys");
+        await(() -> pg.tableExists(schema, "floats") && pg.count(schema, "floats") == 4, OneDirection.TIMEOUT,
+                "the floats at PostgreSQL");
+        assertThat(pg.query("SELECT f::float8::text FROM " + PgSite.table(schema, "floats") + " ORDER BY id").stream()
+                .map(r -> Float.parseFloat(r.get(0))).toList())
+                .as("the exact floats at PostgreSQL").containsExactly(16777217f, 3.14159274f, 1.17549435e-38f, 123456.789f);
         OneDirection.cancel(job);
 
         // filled by Ferry and equal row by row: verify must see no difference at all
         List<ChannelVerify.TableResult> equal = verify(null, 3);
         assertThat(equal).allSatisfy(r -> assertThat(r.note()).as("note of %s", r.table()).isNull());
-        assertThat(keysByTable(equal)).isEqualTo(Map.of("types", List.of(), "Mixed Keys", List.of()));
+        assertThat(keysByTable(equal)).isEqualTo(Map.of("types", List.of(), "Mixed Keys", List.of(), "floats", List.of()));
         assertThat(FerryCliAccess.run("verify", "--config", file.toString(), "--settle", "0")).isZero();
         assertThat(FerryCliAccess.run("verify", "--config", file.toString(), "--settle", "0", "--chunk-size", "1"))
                 .as("chunks of one row").isZero();
@@ -128,7 +139,7 @@ class CliVerifyPostgresITCase {
         assertThat(pg.query("SELECT row_count FROM ferry.ferry_commit WHERE channel = ? AND direction = ?"
                 + " ORDER BY row_count", config.channel(), "verify-repair"))
                 .as("one stamped transaction per table").containsExactly(List.of("3"), List.of("7"));
-        assertThat(keysByTable(verify(null, 1000))).isEqualTo(Map.of("types", List.of(), "Mixed Keys", List.of()));
+        assertThat(keysByTable(verify(null, 1000))).isEqualTo(Map.of("types", List.of(), "Mixed Keys", List.of(), "floats", List.of()));
         assertThat(FerryCliAccess.run("verify", "--config", file.toString(), "--settle", "0")).isZero();
     }
 
