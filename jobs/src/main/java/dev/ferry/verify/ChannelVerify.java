@@ -4,7 +4,12 @@ import dev.ferry.common.TableId;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.config.SiteConfig;
+import dev.ferry.dialect.Dialect;
+import dev.ferry.dialect.Dialects;
 import dev.ferry.job.Endpoints;
+import dev.ferry.operators.Endpoint;
+import java.sql.DriverManager;
+import java.util.Properties;
 import dev.ferry.job.FerryException;
 import dev.ferry.job.SourceChecks;
 import java.io.PrintStream;
@@ -44,12 +49,13 @@ public final class ChannelVerify {
     private final ChannelConfig config;
     private final Options options;
     private final ProgressBar progress;
-    private final long epoch = System.currentTimeMillis();
+    private final RepairStamp stamp;
 
     private ChannelVerify(ChannelConfig config, Options options, PrintStream progress) {
         this.config = config;
         this.options = options;
         this.progress = new ProgressBar(progress);
+        this.stamp = new RepairStamp(config.channel(), System.currentTimeMillis());
     }
 
     public static List<TableResult> run(ChannelConfig config, Options options, PrintStream progress)
@@ -57,6 +63,13 @@ public final class ChannelVerify {
         if (options.repairFrom() != null && !config.sites().containsKey(options.repairFrom())) {
             throw new FerryException("--from '" + options.repairFrom() + "' is not a site of channel '"
                     + config.channel() + "'. Fix: use one of " + config.sites().keySet() + ".");
+        }
+        if (options.repairFrom() != null && !config.site(options.repairFrom()).kind().hasBinlog()) {
+            SiteConfig from = config.site(options.repairFrom());
+            throw new FerryException("--from '" + from.name() + "': verify does not repair from " + from.kind()
+                    .displayName() + " site '" + from.name() + "'. It is only ever a target, a copy of its MySQL or"
+                    + " MariaDB source, so its rows are rewritten from that source, never the other way. Fix: --from "
+                    + String.join(" or ", sourcesOf(config, from.name())) + ".");
         }
         ChannelVerify verify = new ChannelVerify(config, options, progress);
         List<TableResult> results = new ArrayList<>();
@@ -78,10 +91,12 @@ public final class ChannelVerify {
     }
 
     private List<TableResult> pair(SiteConfig siteA, SiteConfig siteB) throws InterruptedException {
+        if (!siteA.kind().hasBinlog() && !siteB.kind().hasBinlog()) {
+            return List.of(new TableResult(siteA.name(), siteB.name(), null, List.of(), 0, 0, "not compared: neither "
+                    + siteA.name() + " nor " + siteB.name() + " is a MySQL or MariaDB site"));
+        }
         if (!siteA.kind().hasBinlog() || !siteB.kind().hasBinlog()) {
-            return List.of(new TableResult(siteA.name(), siteB.name(), null, List.of(), 0, 0, "not compared: verify"
-                    + " compares MySQL and MariaDB sites only, not " + (siteA.kind().hasBinlog() ? siteB : siteA)
-                    .kind().displayName()));
+            return crossPair(siteA, siteB);
         }
         List<TableResult> results = new ArrayList<>();
         try (Connection a = open(siteA); Connection b = open(siteB)) {
@@ -103,8 +118,58 @@ public final class ChannelVerify {
                     + siteA.name() + " " + table.columns + ", " + siteB.name() + " " + other.columns + ")");
         }
         TableComparison comparison = new TableComparison(table, a, b, options.chunkSize());
+        boolean fromA = siteA.name().equals(options.repairFrom());
+        Repair repair = fromA || siteB.name().equals(options.repairFrom())
+                ? keys -> new RowRepair(fromA ? a : b, fromA ? b : a, stamp).repair(table, keys) : null;
+        return compare(siteA, siteB, id, comparison, estimatedRows(a, id), repair);
+    }
+
+    /**
+     * A MySQL or MariaDB source and a PostgreSQL or Oracle target: rows read and digested here, names as the
+     * target's dialect spells them, repairs only toward the target.
+     */
+    private List<TableResult> crossPair(SiteConfig siteA, SiteConfig siteB) throws InterruptedException {
+        SiteConfig sourceSite = siteA.kind().hasBinlog() ? siteA : siteB;
+        SiteConfig targetSite = sourceSite == siteA ? siteB : siteA;
+        List<TableResult> results = new ArrayList<>();
+        try (Connection source = openCrossSource(sourceSite); Connection target = Endpoints.of(targetSite).connect()) {
+            Dialect sourceDialect = Dialects.forUrl("jdbc:mysql:", source.getMetaData().getDatabaseProductVersion());
+            Dialect targetDialect = Dialects.forUrl(targetSite.url(), null, targetSite.identifiers());
+            try (Statement s = target.createStatement()) {
+                for (String sql : targetDialect.sessionSetup()) {
+                    s.execute(sql);
+                }
+            }
+            boolean oracle = targetSite.kind() == SiteConfig.Kind.ORACLE;
+            for (TableId id : SourceChecks.includedTables(config, source).tables()) {
+                CrossTable table;
+                try {
+                    table = CrossTable.read(source, sourceDialect, target, targetDialect, id, oracle, targetSite.name());
+                } catch (CrossTable.NotComparable e) {
+                    results.add(new TableResult(siteA.name(), siteB.name(), id, List.of(), 0, 0, e.getMessage()));
+                    continue;
+                }
+                Repair repair = sourceSite.name().equals(options.repairFrom())
+                        ? keys -> new CrossRepair(source, target, targetDialect, stamp).repair(table, keys) : null;
+                results.add(compare(siteA, siteB, id, new CrossComparison(table, source, target, options.chunkSize()),
+                        2 * estimatedRows(source, id), repair));
+            }
+        } catch (SQLException e) {
+            throw new FerryException("verify " + siteA.name() + " ~ " + siteB.name() + " failed: " + e.getMessage(), e);
+        }
+        return results;
+    }
+
+    /** Rewrites the rows with these keys at the other site from {@code --from}. */
+    private interface Repair {
+        void rows(List<Object[]> keys) throws SQLException;
+    }
+
+    /** Compares, re-checks what differs after the settle time, repairs if asked ({@code repair} non-null). */
+    private TableResult compare(SiteConfig siteA, SiteConfig siteB, TableId id, Comparison comparison,
+            long estimatedRows, Repair repair) throws SQLException, InterruptedException {
         String what = "verify " + siteA.name() + " ~ " + siteB.name() + " " + id;
-        long expected = Math.max(1, (estimatedRows(a, id) + options.chunkSize() - 1) / options.chunkSize());
+        long expected = Math.max(1, (estimatedRows + options.chunkSize() - 1) / options.chunkSize());
         List<Object[]> differing = comparison.differingKeys(done -> progress.show(what, done, expected));
         int atFirst = differing.size();
         for (int round = 0; round < RECHECKS && !differing.isEmpty(); round++) {
@@ -113,19 +178,24 @@ public final class ChannelVerify {
         }
         int settled = atFirst - differing.size();
         int repaired = 0;
-        if (!differing.isEmpty() && options.repairFrom() != null) {
-            boolean fromA = options.repairFrom().equals(siteA.name());
-            new RowRepair(fromA ? a : b, fromA ? b : a, config.channel(), epoch).repair(table, differing);
+        if (!differing.isEmpty() && repair != null) {
+            repair.rows(differing);
             repaired = differing.size();
             differing = stillDiffering(comparison, differing);
         }
-        List<String> keys = differing.stream().map(TableComparison::keyText).toList();
+        List<String> keys = differing.stream().map(comparison::keyText).toList();
         progress.done(what + ": " + (keys.isEmpty() ? "same" : keys.size() + " row(s) differ")
                 + (repaired > 0 ? ", " + repaired + " repaired from " + options.repairFrom() : ""));
         return new TableResult(siteA.name(), siteB.name(), id, keys, settled, repaired, null);
     }
 
-    private static List<Object[]> stillDiffering(TableComparison comparison, List<Object[]> keys) throws SQLException {
+    /** The sites that a direction to {@code target} comes from. */
+    private static List<String> sourcesOf(ChannelConfig config, String target) {
+        return config.directions().stream().filter(d -> d.to().equals(target)).map(DirectionConfig::from).distinct()
+                .toList();
+    }
+
+    private static List<Object[]> stillDiffering(Comparison comparison, List<Object[]> keys) throws SQLException {
         List<Object[]> out = new ArrayList<>();
         for (Object[] k : keys) {
             if (!comparison.sameNow(k)) {
@@ -144,6 +214,25 @@ public final class ChannelVerify {
                 return rs.next() ? rs.getLong(1) : 0;
             }
         }
+    }
+
+    /**
+     * A MySQL or MariaDB connection in UTC that reads through server-side prepared statements: their binary
+     * protocol carries FLOAT and DOUBLE as their exact bits (the text protocol prints FLOAT with 6 digits).
+     */
+    private static Connection openCrossSource(SiteConfig site) throws SQLException {
+        Endpoint endpoint = Endpoints.of(site);
+        Properties p = endpoint.jdbcProperties();
+        p.setProperty("user", endpoint.user());
+        p.setProperty("password", endpoint.revealPassword());
+        p.setProperty("characterEncoding", "UTF-8");
+        p.setProperty("useServerPrepStmts", "true");
+        p.setProperty("connectTimeout", "10000");
+        Connection c = DriverManager.getConnection(endpoint.jdbcUrl(), p);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET time_zone = '+00:00'");
+        }
+        return c;
     }
 
     /** A connection in UTC, so that TIMESTAMP columns read alike at sites in different zones. */

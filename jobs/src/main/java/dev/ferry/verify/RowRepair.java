@@ -1,6 +1,7 @@
 package dev.ferry.verify;
 
-import dev.ferry.loop.FerryTables;
+import dev.ferry.dialect.Dialect;
+import dev.ferry.dialect.Dialects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,20 +17,16 @@ import java.util.List;
  * back (see LoopFilter). A row missing at the site repaired from is deleted.
  */
 final class RowRepair {
-    /** The marker's direction: no real direction has this name, so no reader takes the rows as its echoes. */
-    static final String DIRECTION = "verify-repair";
+    private static final Dialect MYSQL = Dialects.forUrl("jdbc:mysql:", "8.0.0");
 
     private final Connection from;
     private final Connection to;
-    private final String channel;
-    private final long epoch;
-    private long sequence;
+    private final RepairStamp stamp;
 
-    RowRepair(Connection from, Connection to, String channel, long epoch) {
+    RowRepair(Connection from, Connection to, RepairStamp stamp) {
         this.from = from;
         this.to = to;
-        this.channel = channel;
-        this.epoch = epoch;
+        this.stamp = stamp;
     }
 
     /** Repairs the rows with these keys; all or nothing. */
@@ -39,7 +36,7 @@ final class RowRepair {
             // replicate key 0 as 0, refuse to truncate; the source enforced its foreign keys
             s.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
             s.execute("SET SESSION foreign_key_checks = 0");
-            stamp(keys.size());
+            stamp.insert(to, MYSQL, keys.size());
             for (Object[] key : keys) {
                 delete(table, key);
                 copy(table, key);
@@ -50,19 +47,6 @@ final class RowRepair {
             throw e;
         } finally {
             to.setAutoCommit(true);
-        }
-    }
-
-    private void stamp(long rows) throws SQLException {
-        try (PreparedStatement ps = to.prepareStatement("INSERT INTO " + VerifiedTable.q(FerryTables.SCHEMA) + "."
-                + VerifiedTable.q(FerryTables.COMMIT.table()) + " (channel, direction, subtask, epoch, seq, row_count,"
-                + " committed_at) VALUES (?, ?, 0, ?, ?, ?, UTC_TIMESTAMP(6))")) {
-            ps.setString(1, channel);
-            ps.setString(2, DIRECTION);
-            ps.setLong(3, epoch);
-            ps.setLong(4, ++sequence);
-            ps.setLong(5, rows);
-            ps.executeUpdate();
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
  * and row by row only inside the chunks whose digests differ. Chunks are cut at the first server's keys;
  * the last chunk is open-ended, so rows beyond them at the second server are seen too.
  */
-final class TableComparison {
+final class TableComparison implements Comparison {
     private final VerifiedTable table;
     private final Connection a;
     private final Connection b;
@@ -29,8 +29,8 @@ final class TableComparison {
         this.chunkSize = chunkSize;
     }
 
-    /** The keys whose rows differ (or exist at one side only); {@code progress} gets each finished chunk. */
-    List<Object[]> differingKeys(IntConsumer progress) throws SQLException {
+    @Override
+    public List<Object[]> differingKeys(IntConsumer progress) throws SQLException {
         List<Object[]> differing = new ArrayList<>();
         Object[] lower = null;
         int chunks = 0;
@@ -47,8 +47,8 @@ final class TableComparison {
         }
     }
 
-    /** Whether the rows with this key are equal at both servers now (both missing counts as equal). */
-    boolean sameNow(Object[] key) throws SQLException {
+    @Override
+    public boolean sameNow(Object[] key) throws SQLException {
         return Objects.equals(digest(a, key), digest(b, key));
     }
 
@@ -129,7 +129,13 @@ final class TableComparison {
         return index;
     }
 
-    static String keyText(Object[] key) {
+    @Override
+    public String keyText(Object[] key) {
+        return format(key);
+    }
+
+    /** The key's values, comma-separated, bytes as hex. */
+    static String format(Object[] key) {
         List<String> parts = new ArrayList<>();
         for (Object v : key) {
             parts.add(v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : String.valueOf(v));
