@@ -22,10 +22,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -62,7 +62,7 @@ public final class Quickstart {
             "  --dir DIR         working directory (default ./ferry-quickstart); a previous quickstart",
             "                    there is replaced",
             "  --seconds N       stop by itself after N seconds of traffic (default: run until Ctrl-C)",
-            "  --keep            keep the servers' data directories and the savepoint when stopping",
+            "  --keep            keep the servers' data directories and the savepoints when stopping",
             "  --rest-port PORT  first port to try for the Flink dashboard (default 8081; 0 = any free port)");
 
     /**

@@ -28,7 +28,6 @@ final class Shop implements AutoCloseable {
     private static final String[] SKUS = {"观澜湖新城-B1", "观澜湖新城-C3", "深圳湾一号-A2", "前海壹方城-L5", "茶具套装", "espresso cups"};
 
     private final DemoServer server;
-    private final long firstId;
     private final Random random;
     /** This site's live orders (the other site never touches them; the conflict order is not among them). */
     private final List<Long> orders = new ArrayList<>();
@@ -39,7 +38,6 @@ final class Shop implements AutoCloseable {
     /** @param firstId the first order and payment id of this site's key range */
     Shop(DemoServer server, long firstId) {
         this.server = server;
-        this.firstId = firstId;
         this.nextId = firstId;
         this.random = new Random(firstId);
     }
@@ -48,12 +46,7 @@ final class Shop implements AutoCloseable {
         return server.site();
     }
 
-    /** Whether an order or payment id was written by this site. */
-    boolean owns(long id) {
-        return id >= firstId && id < firstId + 1_000_000;
-    }
-
-    /** The same empty tables at each site (a two-way channel replicates rows and DDL, not what was there before). */
+    /** The seed's tables, created at each site as its application would (sh->us would otherwise create them at us). */
     void createSchema() throws SQLException {
         try (Statement s = connection().createStatement()) {
             s.execute("CREATE DATABASE " + DATABASE + " CHARACTER SET utf8mb4");
@@ -131,7 +124,8 @@ final class Shop implements AutoCloseable {
         long id = nextId++;
         exec("INSERT INTO " + DATABASE + ".vgp_order VALUES (?, ?, ?, NOW(6))",
                 id, site().toUpperCase(java.util.Locale.ROOT) + "-" + id, (100 + random.nextInt(900)) + ".00");
-        for (int line = 1; line <= 1 + random.nextInt(3); line++) {
+        int lines = 1 + random.nextInt(3);
+        for (int line = 1; line <= lines; line++) {
             exec("INSERT INTO " + DATABASE + ".vgp_order_info VALUES (?, ?, ?)", id, line, sku());
         }
         orders.add(id);

@@ -3,16 +3,19 @@ package dev.ferry.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.cli.ChannelStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class QuickstartTest {
+    private static final Pattern CHINESE = Pattern.compile("[\\x{4e00}-\\x{9fff}]");
 
     /**
      * The whole demo: two MariaDB servers, both directions, 30 s of traffic at both sites with the one dual write,
@@ -38,9 +41,10 @@ class QuickstartTest {
             assertThat(firstKeys(status.sh().get(table))).as("rows written at us in sh's " + table)
                     .anyMatch(id -> id >= Quickstart.US_FIRST_ID);
         }
+        // Chinese text (such as 观澜湖新城-B1) from each site, byte for byte the same at both (compared above)
         assertThat(status.sh().get("vgp_order_info").values()).as("Chinese text, both ways")
-                .anyMatch(row -> row.contains("观澜湖新城-B1") && Long.parseLong(row.get(0)) >= Quickstart.US_FIRST_ID)
-                .anyMatch(row -> row.contains("观澜湖新城-B1") && Long.parseLong(row.get(0)) < Quickstart.US_FIRST_ID);
+                .anyMatch(row -> CHINESE.matcher(row.get(2)).find() && Long.parseLong(row.get(0)) >= Quickstart.US_FIRST_ID)
+                .anyMatch(row -> CHINESE.matcher(row.get(2)).find() && Long.parseLong(row.get(0)) < Quickstart.US_FIRST_ID);
         // the dual write: sh's version won (priority: sh) at both sites
         assertThat(status.us().get("vgp_order").get(String.valueOf(Shop.CONFLICT_ORDER)))
                 .containsSequence(String.valueOf(Shop.CONFLICT_ORDER), "SH-1", Shop.SH_AMOUNT);
@@ -110,6 +114,20 @@ class QuickstartTest {
         assertThat(same.same()).isTrue();
         assertThat(same.line()).isEqualTo("sh 2 | us 2 | same");
         assertThat(same.report()).singleElement().asString().contains("identical row by row");
+    }
+
+    @Test
+    void lagLineReadsEachDirectionAsFerryStatusDoes() {
+        assertThat(Quickstart.lag(List.of(direction("sh->us", "RUNNING", false, 13, -1),
+                direction("us->sh", "RUNNING", true, 0, 1500)))).isEqualTo("lag sh->us initial copy (13 rows), us->sh 1.5 s");
+        assertThat(Quickstart.lag(List.of(direction("sh->us", "RUNNING", false, 0, -1),
+                direction("us->sh", "RESTARTING", false, 0, -1)))).isEqualTo("lag sh->us starting, us->sh RESTARTING");
+        assertThat(Quickstart.lag(List.of())).startsWith("lag unknown");
+    }
+
+    private static ChannelStatus.Direction direction(String name, String state, boolean streaming, long snapshotRows,
+            long lagMs) {
+        return new ChannelStatus.Direction(name, "job", state, streaming, snapshotRows, lagMs, 0, 0, 0, 0, -1, -1, 0);
     }
 
     @Test
