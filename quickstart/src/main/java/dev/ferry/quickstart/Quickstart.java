@@ -210,7 +210,7 @@ public final class Quickstart {
             out.println();
             out.println("Final comparison of both sites:");
             finalStatus.report().forEach(l -> out.println("  " + l));
-            out.println("  conflicts recorded: " + conflicts.seen().size() + conflicts.seen().stream()
+            out.println("  conflict records:  " + conflicts.seen().size() + conflicts.seen().stream()
                     .map(c -> c.site() + ": " + c.table() + " " + c.key() + " " + c.resolution())
                     .collect(Collectors.joining(", ", " (", ")")));
             out.println(finalStatus.same() ? "  => sh and us hold the same rows." : "  => sh and us DIFFER.");

@@ -27,9 +27,9 @@ class QuickstartTest {
         Quickstart.Result result = Quickstart.run(
                 new String[] {"--seconds", "30", "--dir", dir.toString(), "--rest-port", "0"});
 
-        assertThat(result.exitCode()).isZero();
         Status status = result.finalStatus();
-        assertThat(status).isNotNull();
+        assertThat(status).as("the final comparison").isNotNull();
+        assertThat(result.exitCode()).as(() -> String.join("\n", status.report())).isZero();
         // the rows as read at each site at the end, every value of every row
         assertThat(status.sh()).containsOnlyKeys("vgp_order", "vgp_order_info", "vgp_payment");
         assertThat(status.us()).isEqualTo(status.sh());
