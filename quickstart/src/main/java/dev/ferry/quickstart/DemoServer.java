@@ -175,7 +175,7 @@ final class DemoServer implements AutoCloseable {
                 "CREATE USER IF NOT EXISTS 'ferry'@'%' IDENTIFIED BY '" + sqlString(ferryPassword) + "';",
                 // read the binlog and snapshot the tables; CREATE lets Ferry create missing target tables
                 "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT, CREATE ON *.* TO 'ferry'@'%';",
-                "GRANT ALL PRIVILEGES ON shop.* TO 'ferry'@'%';",
+                "GRANT ALL PRIVILEGES ON vingoo_mc.* TO 'ferry'@'%';",
                 // Ferry's own system tables: commit markers (the loop stamps), heartbeats, conflicts
                 "GRANT ALL PRIVILEGES ON ferry.* TO 'ferry'@'%';",
                 "CREATE USER IF NOT EXISTS '" + ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY '"

@@ -1,5 +1,7 @@
 package dev.ferry.quickstart;
 
+import dev.ferry.cli.ChannelStatus;
+import dev.ferry.cli.FlinkRestClient;
 import dev.ferry.cli.LocalRunner;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
@@ -20,38 +22,47 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
  * {@code ferry quickstart}: the first thing to run on a fresh machine. Starts two embedded MariaDB servers (sites
- * {@code sh} and {@code us}, no install and no root needed), writes a channel file for them, runs the channel's one
- * direction sh->us in this process, and plays an application at sh while printing whether both sites agree.
- * Ctrl-C (or SIGTERM) stops the job with a savepoint and shuts the servers down.
+ * {@code sh} and {@code us}, no install and no root needed), writes a two-way channel file for them, runs both
+ * directions in this process, and plays an application at both sites (with one deliberate conflict) while printing
+ * the lag and whether the sites agree. Ctrl-C (or SIGTERM) waits for the sites to converge, compares them row by
+ * row, stops the jobs with a savepoint and shuts the servers down.
  */
 public final class Quickstart {
     static final String CHANNEL = "quickstart";
     static final int DEFAULT_REST_PORT = 8081;
-    /** How long a stop waits for us to apply sh's last changes before it reports them as different. */
+    /** How long a stop waits for the sites to converge before it reports them as different. */
     static final long CATCH_UP_SECONDS = 60;
+    /** How long the jobs may take to reach streaming (sh->us copies sh's rows first). */
+    static final long STREAMING_TIMEOUT_SECONDS = 180;
+    /** Each site writes its own keys: sh's orders and payments from 1, us's from here. */
+    static final long US_FIRST_ID = 1_000_001;
+    /** The second of traffic at which both sites update the same order. */
+    static final int CONFLICT_TICK = 5;
     private static final String MARKER = ".ferry-quickstart";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     static final String USAGE = String.join("\n",
             "Usage: ferry quickstart [--dir DIR] [--seconds N] [--keep] [--rest-port PORT]",
             "",
-            "Starts two embedded MariaDB servers (sites sh and us), replicates shop.orders from sh to us",
-            "with Ferry, and changes a few rows at sh every second. Ctrl-C stops it cleanly.",
+            "Starts two embedded MariaDB servers (sites sh and us), replicates the vingoo_mc tables both ways",
+            "with Ferry, and writes at both sites every second; at the " + CONFLICT_TICK + "th second both sites update the",
+            "same order, a conflict that Ferry resolves and records. Ctrl-C stops it cleanly: it waits for the",
+            "sites to converge, compares them row by row, and exits 0 only if they are equal.",
             "",
             "  --dir DIR         working directory (default ./ferry-quickstart); a previous quickstart",
             "                    there is replaced",
-            "  --seconds N       stop by itself after N seconds (default: run until Ctrl-C)",
-            "  --keep            keep the servers' data directories and the savepoint when stopping",
+            "  --seconds N       stop by itself after N seconds of traffic (default: run until Ctrl-C)",
+            "  --keep            keep the servers' data directories and the savepoints when stopping",
             "  --rest-port PORT  first port to try for the Flink dashboard (default 8081; 0 = any free port)");
 
     /**
@@ -59,11 +70,12 @@ public final class Quickstart {
      *
      * @param exitCode 0 if the channel ran and both sites held the same rows at the end, 1 if something failed,
      *                 2 for a usage error
-     * @param finalStatus the comparison of both sites after the last change at sh, or {@code null} if the run
-     *                    did not get that far
+     * @param finalStatus both sites row by row after the last change, or {@code null} if the run did not get
+     *                    that far
+     * @param conflicts the records in ferry.ferry_conflict at both sites at the end
      * @param dir the working directory, or {@code null} for a usage error
      */
-    public record Result(int exitCode, Status finalStatus, Path dir) {}
+    public record Result(int exitCode, Status finalStatus, List<Conflicts.Conflict> conflicts, Path dir) {}
 
     private final Options options;
     private final PrintStream out;
@@ -72,8 +84,10 @@ public final class Quickstart {
     private final StopSignal stop = new StopSignal();
     private final List<DemoServer> servers = new ArrayList<>();
     private LocalRunner runner;
+    private FlinkRestClient rest;
     private ChannelConfig config;
     private Status finalStatus;
+    private final Conflicts conflicts = new Conflicts(CHANNEL);
 
     private Quickstart(Options options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -94,11 +108,11 @@ public final class Quickstart {
         } catch (IllegalArgumentException e) {
             System.err.println("ferry quickstart: " + e.getMessage());
             System.err.println(USAGE);
-            return new Result(2, null, null);
+            return new Result(2, null, List.of(), null);
         }
         if (options.help) {
             System.out.println(USAGE);
-            return new Result(0, null, null);
+            return new Result(0, null, List.of(), null);
         }
         return new Quickstart(options, System.out, System.err).execute();
     }
@@ -110,7 +124,7 @@ public final class Quickstart {
             prepareDirectory();
         } catch (IOException | IllegalStateException e) {
             err.println("ferry quickstart: " + e.getMessage());
-            return new Result(2, null, dir);
+            return new Result(2, null, List.of(), dir);
         }
         configureLogging();
         stop.install(this::forceStop);
@@ -118,7 +132,7 @@ public final class Quickstart {
         Runtime.getRuntime().addShutdownHook(safetyNet);
         int exitCode = 1;
         try {
-            out.println("Ferry quickstart: two MariaDB servers, one channel, nothing to install.");
+            out.println("Ferry quickstart: two MariaDB servers, a two-way channel, nothing to install.");
             out.println("  working directory: " + display(dir));
             out.println();
             String ferryPassword = Secrets.randomPassword();
@@ -151,50 +165,63 @@ public final class Quickstart {
             stop.uninstall();
         }
         report();
-        return new Result(exitCode, finalStatus, dir);
+        return new Result(exitCode, finalStatus, conflicts.seen(), dir);
     }
 
-    /** Steps 2-6: the table, the channel file, the running channel, the traffic; returns the exit code. */
-    private int demo(DemoServer sh, DemoServer us, Path passwordFile, String ferryPassword) throws Exception {
-        try (Shop shop = new Shop(sh, us)) {
-            shop.create();
-            writeClientFile(sh, ferryPassword);
-            writeClientFile(us, ferryPassword);
+    /** Steps 2-6: the tables, the channel file, both directions running, the traffic; returns the exit code. */
+    private int demo(DemoServer shServer, DemoServer usServer, Path passwordFile, String ferryPassword)
+            throws Exception {
+        try (Shop sh = new Shop(shServer, 1); Shop us = new Shop(usServer, US_FIRST_ID)) {
+            sh.createSchema();
+            us.createSchema();
+            sh.seed();
+            writeClientFile(shServer, ferryPassword);
+            writeClientFile(usServer, ferryPassword);
             out.println("Created user 'ferry' at both sites, with the grants Ferry needs; its random password is in "
                     + display(passwordFile) + " (mode 600).");
-            out.println("Created shop.orders at sh with " + Shop.INITIAL_ROWS + " rows. It does not exist at us yet.");
+            out.println("Created " + Shop.DATABASE + "." + Shop.TABLES.stream().map(Shop.Table::name)
+                    .collect(Collectors.joining(", ")) + " at both sites; sh has " + Shop.INITIAL_ORDERS
+                    + " orders, us none yet.");
             out.println();
 
             Path channelFile = dir.resolve("channel.yaml");
-            String yaml = channelYaml(sh, us, passwordFile);
+            String yaml = channelYaml(shServer, usServer, passwordFile);
             Files.writeString(channelFile, yaml);
             out.println("The channel file, " + display(channelFile) + ":");
             yaml.lines().forEach(l -> out.println("  | " + l));
             out.println();
-            explain(us);
+            explain(usServer);
 
             config = ChannelConfig.load(channelFile);
             runner = new LocalRunner(config, options.restPort);
             runner.start();
+            rest = new FlinkRestClient(runner.dashboardUrl());
             out.println();
-            out.println("Flink dashboard (the job's graph, checkpoints, metrics): " + runner.dashboardUrl());
-            out.println("Every second: one insert and one update at sh, then both sites compared"
-                    + (options.seconds > 0 ? " (for " + options.seconds + " s):" : " (Ctrl-C to stop):"));
+            out.println("Flink dashboard (both jobs, their graphs, checkpoints and metrics): " + runner.dashboardUrl());
+            out.println("Every second: the lag of each direction | rows at sh | rows at us"
+                    + " (vgp_order/vgp_order_info/vgp_payment) | whether the sites agree, row by row.");
 
-            boolean jobAlive = replicate(runner, shop);
-            if (!jobAlive) {
-                err.println("ferry quickstart: the replication job stopped; its log is " + display(logFile()));
+            boolean jobsAlive = replicate(sh, us);
+            if (!jobsAlive) {
+                err.println("ferry quickstart: the replication jobs did not run; their log is " + display(logFile()));
             }
-            finalStatus = catchUp(runner, shop, jobAlive);
-            out.println(clock() + "  final: " + finalStatus.line());
-            if (jobAlive && !finalStatus.inSync()) {
-                err.println("ferry quickstart: us did not catch up with sh within " + CATCH_UP_SECONDS
+            finalStatus = converge(sh, us, jobsAlive);
+            printNewConflicts(sh, us);
+            out.println();
+            out.println("Final comparison of both sites:");
+            finalStatus.report().forEach(l -> out.println("  " + l));
+            out.println("  conflict records:  " + conflicts.seen().size() + conflicts.seen().stream()
+                    .map(c -> c.site() + ": " + c.table() + " " + c.key() + " " + c.resolution())
+                    .collect(Collectors.joining(", ", " (", ")")));
+            out.println(finalStatus.same() ? "  => sh and us hold the same rows." : "  => sh and us DIFFER.");
+            if (jobsAlive && !finalStatus.same()) {
+                err.println("ferry quickstart: the sites did not converge within " + CATCH_UP_SECONDS
                         + " s; see " + display(logFile()));
             }
             out.println();
-            out.println("Stopping the job with a savepoint...");
+            out.println("Stopping both jobs with a savepoint...");
             runner.stopWithSavepoint();
-            return jobAlive && finalStatus.inSync() && finalStatus.shRows() > 0 ? 0 : 1;
+            return jobsAlive && finalStatus.same() ? 0 : 1;
         }
     }
 
@@ -234,62 +261,143 @@ public final class Quickstart {
         out.println();
     }
 
-    /** The demo's main loop; returns false if the job stopped by itself. */
-    private boolean replicate(LocalRunner runner, Shop shop) throws Exception {
-        long deadline = options.seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(options.seconds) : Long.MAX_VALUE;
-        long next = System.nanoTime();
-        while (!stop.requested()) {
-            if (System.nanoTime() - deadline >= 0) {
-                out.println(clock() + "  " + options.seconds + " s are over; stopping.");
-                return true;
-            }
+    /**
+     * The demo's main loop, once a second: once both directions stream, one transaction at each site (and, once,
+     * the dual write), then the status line. Returns false if the jobs stopped or never reached streaming.
+     */
+    private boolean replicate(Shop sh, Shop us) throws Exception {
+        long started = System.nanoTime();
+        long deadline = Long.MAX_VALUE; // --seconds counts from the first write
+        int ticks = 0;
+        List<ChannelStatus.Direction> directions = List.of();
+        for (long next = started; ; ) {
             if (!runner.watch()) {
                 return false;
             }
-            try {
-                shop.tick();
-            } catch (SQLException e) {
-                err.println(clock() + "  writing at sh failed: " + e.getMessage());
+            if (ticks == 0 && !streaming(directions)) {
+                // us->sh starts at the binlog's end (startup: latest): writes at us before it reads would be lost
+                if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(STREAMING_TIMEOUT_SECONDS)) {
+                    err.println("ferry quickstart: the directions did not start streaming within "
+                            + STREAMING_TIMEOUT_SECONDS + " s");
+                    return false;
+                }
+            } else {
+                if (ticks == 0) {
+                    out.println(clock() + "  both directions stream; now sh and us each write every second"
+                            + (options.seconds > 0 ? " for " + options.seconds + " s." : " (Ctrl-C to stop)."));
+                    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.seconds);
+                }
+                if (options.seconds > 0 && System.nanoTime() - deadline >= 0) {
+                    out.println(clock() + "  " + options.seconds + " s are over; stopping.");
+                    return true;
+                }
+                write(sh, sh::tick);
+                write(us, us::tick);
+                if (++ticks == CONFLICT_TICK) {
+                    out.println(clock() + "  dual write: order " + Shop.CONFLICT_ORDER + " updated at sh (amount "
+                            + Shop.SH_AMOUNT + ") and at us (amount " + Shop.US_AMOUNT + ") in overlapping transactions");
+                    write(sh, () -> Shop.updateAtBothSites(sh, us));
+                }
             }
             next += TimeUnit.SECONDS.toNanos(1);
             if (stop.await(next - System.nanoTime())) {
-                break;
+                out.println(clock() + "  stop requested.");
+                return true;
             }
-            out.println(clock() + "  " + shop.compare().line());
+            directions = directions();
+            out.println(clock() + "  " + lag(directions) + " | " + Status.read(sh, us).line());
+            printNewConflicts(sh, us);
         }
-        out.println(clock() + "  stop requested.");
-        return true;
     }
 
-    /** After the last change at sh: waits until us has it all (or gives up), and returns the comparison. */
-    private Status catchUp(LocalRunner runner, Shop shop, boolean jobAlive) throws Exception {
-        Status status = shop.compare();
-        if (status.inSync() || !jobAlive) {
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    /** A failed write is reported and the demo goes on (its transaction was rolled back). */
+    private void write(Shop site, SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException e) {
+            err.println(clock() + "  writing at " + site.site() + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * After the last write: waits until both sites hold the same rows, and still do 2 s later (or gives up), and
+     * returns the last comparison. The 2 s are four checkpoints: a change that leaves a site as it was (the
+     * losing side of the conflict) may still be on its way, and its conflict record with it.
+     */
+    private Status converge(Shop sh, Shop us, boolean jobsAlive) throws Exception {
+        Status status = Status.read(sh, us);
+        if (!jobsAlive) {
             return status;
         }
-        out.println(clock() + "  waiting for us to apply sh's last changes...");
+        out.println(clock() + "  waiting for both sites to apply each other's last changes...");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CATCH_UP_SECONDS);
-        while (!status.inSync() && System.nanoTime() - deadline < 0 && runner.watch()) {
-            Thread.sleep(200);
-            status = shop.compare();
+        long sameSince = -1;
+        while (System.nanoTime() - deadline < 0 && runner.watch()) {
+            if (!status.same()) {
+                sameSince = -1;
+            } else if (sameSince < 0) {
+                sameSince = System.nanoTime();
+            } else if (System.nanoTime() - sameSince >= TimeUnit.SECONDS.toNanos(2)) {
+                break;
+            }
+            Thread.sleep(250);
+            status = Status.read(sh, us);
         }
         return status;
     }
 
+    /** Each direction as the Flink REST API reports it: the same reading as {@code ferry status}. */
+    private List<ChannelStatus.Direction> directions() {
+        try {
+            return ChannelStatus.read(config, rest);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static boolean streaming(List<ChannelStatus.Direction> directions) {
+        return !directions.isEmpty() && directions.stream().allMatch(ChannelStatus.Direction::streaming);
+    }
+
+    /** E.g. {@code lag sh->us 0.6 s, us->sh 0.7 s}: how old each direction's newest heartbeat was at the target. */
+    static String lag(List<ChannelStatus.Direction> directions) {
+        if (directions.isEmpty()) {
+            return "lag unknown (Flink REST not answering)";
+        }
+        return "lag " + directions.stream().map(d -> d.name() + " " + (d.streaming()
+                ? String.format(Locale.ROOT, "%.1f s", d.lagMs() / 1000.0)
+                : !d.running() ? d.state()
+                : d.snapshotRows() > 0 ? "initial copy (" + d.snapshotRows() + " rows)" : "starting"))
+                .collect(Collectors.joining(", "));
+    }
+
+    private void printNewConflicts(Shop sh, Shop us) throws SQLException {
+        conflicts.poll(sh, us).forEach(c -> out.println(clock() + "  " + c.line()));
+    }
+
     private void explain(DemoServer us) {
         out.println("What happens now:");
-        out.println("  Ferry runs the direction sh->us as a Flink job inside this process. It copies shop.orders as it is");
-        out.println("  at sh (startup: initial; it creates the table at us first), then follows sh's binary log.");
-        out.println("  Each change reaches us exactly once: at every checkpoint (500 ms) the changes are committed at us in");
-        out.println("  one local transaction with a marker row, so a restart can neither lose nor repeat them.");
+        out.println("  Ferry runs sh->us and us->sh as two Flink jobs inside this process. sh->us first copies sh's rows");
+        out.println("  (startup: initial), then each job follows its source's binary log (us->sh from now on: latest).");
+        out.println("  Each change reaches the other site exactly once: at every checkpoint (500 ms) it is committed there");
+        out.println("  in one local transaction that starts with a marker row, and the other job skips marked transactions,");
+        out.println("  so nothing comes back. sh writes orders from 1, us from " + US_FIRST_ID + "; at the " + CONFLICT_TICK
+                + "th second both");
+        out.println("  update order " + Shop.CONFLICT_ORDER + ": the conflict rule (priority: sh) decides, and each site records it in");
+        out.println("  ferry.ferry_conflict.");
         out.println("  Look at us yourself while it runs: " + display(binaries().resolve("bin").resolve("mariadb"))
-                + " --defaults-file=" + display(clientFile(us)) + " shop -e 'SELECT * FROM orders'");
+                + " --defaults-file=" + display(clientFile(us)) + " " + Shop.DATABASE
+                + " -e 'SELECT * FROM vgp_order'");
         out.println();
     }
 
     private void report() {
         out.println();
-        Optional<Path> savepoint = config == null ? Optional.empty() : latestSavepoint(config);
+        List<Path> savepoints = config == null ? List.of() : latestSavepoints(config);
         if (options.keep) {
             out.println("Stopped. Everything is kept in " + display(dir) + ":");
             out.println("  channel file:    " + display(dir.resolve("channel.yaml")));
@@ -298,34 +406,35 @@ public final class Quickstart {
                 out.println("  " + site + " data:         " + display(dir.resolve(site).resolve("data"))
                         + " (binlog.* are its binary logs)");
             }
-            savepoint.ifPresent(p -> out.println("  savepoint:       " + display(p)));
+            savepoints.forEach(p -> out.println("  savepoint:       " + display(p)));
             out.println("  ferry password:  " + display(dir.resolve("ferry.password")));
             out.println("  (the next quickstart in this directory starts afresh and replaces them)");
         } else {
             removeRunData();
-            out.println("Stopped. Removed the servers' data and the savepoint (use --keep to keep them). Kept:");
+            out.println("Stopped. Removed the servers' data and the savepoints (use --keep to keep them). Kept:");
             out.println("  channel file:    " + display(dir.resolve("channel.yaml")) + " (an example to start from)");
             out.println("  Ferry's log:     " + display(logFile()));
         }
-        out.println("Next: write a channel file for your own servers and run it with ./ferry run <channel file>.");
+        out.println("Next: write a channel file for your own servers and run it with ./ferry run --config <channel file>.");
     }
 
-    private static Optional<Path> latestSavepoint(ChannelConfig config) {
+    private static List<Path> latestSavepoints(ChannelConfig config) {
+        List<Path> savepoints = new ArrayList<>();
         try {
             for (DirectionConfig d : config.directions()) {
-                return RestorePoint.latest(config.stateDir(), d.name());
+                RestorePoint.latest(config.stateDir(), d.name()).ifPresent(savepoints::add);
             }
         } catch (RuntimeException e) {
             // only for the report
         }
-        return Optional.empty();
+        return savepoints;
     }
 
     // ------------------------------------------------------------------ files
 
     String channelYaml(DemoServer sh, DemoServer us, Path passwordFile) {
         StringBuilder y = new StringBuilder();
-        y.append("# Written by `ferry quickstart`: two sites on this machine, one direction.\n");
+        y.append("# Written by `ferry quickstart`: two sites on this machine, replicated both ways.\n");
         y.append("channel: ").append(CHANNEL).append('\n');
         y.append("sites:\n");
         for (DemoServer s : List.of(sh, us)) {
@@ -335,9 +444,13 @@ public final class Quickstart {
             y.append("    password-file: ").append(yamlString(passwordFile.toString())).append('\n');
         }
         y.append("directions:\n");
-        y.append("  - { from: sh, to: us, startup: initial }\n");
+        // only the first direction's source may seed the others: snapshot rows carry no loop stamp
+        y.append("  - { from: sh, to: us, startup: initial }   # copy sh's rows to us, then follow sh's binlog\n");
+        y.append("  - { from: us, to: sh, startup: latest }    # follow us's binlog from now on\n");
         y.append("tables:\n");
-        y.append("  include: ['shop\\..*']\n");
+        y.append("  include: ['").append(Shop.DATABASE).append("\\..*']\n");
+        y.append("conflicts:\n");
+        y.append("  default: { priority: sh }   # when both sites change one row at once, sh's version wins\n");
         y.append("state-dir: ").append(yamlString(dir.resolve("state").toString())).append('\n');
         y.append("checkpoint-interval: 500ms\n");
         return y.toString();
