@@ -99,13 +99,17 @@ public final class MySqlDialect extends AbstractDialect {
         };
     }
 
+    /**
+     * A FLOAT is bound as the exact double it holds. The driver would send the float's shortest text, which the
+     * server reads as a double: "1.1" is not 1.1f in a comparison, and "3.4028235E38" (the largest float) is out
+     * of a FLOAT column's range, which stopped the direction.
+     */
     @Override
-    public void bindForCompare(PreparedStatement ps, int index, Object value, ColumnInfo column) throws SQLException {
+    public void bind(PreparedStatement ps, int index, Object value) throws SQLException {
         if (value instanceof Float f) {
-            // the float's exact value as a double: a FLOAT column compares as double, and "1.1" is not 1.1f
             ps.setDouble(index, f.doubleValue());
         } else {
-            bind(ps, index, value);
+            super.bind(ps, index, value);
         }
     }
 

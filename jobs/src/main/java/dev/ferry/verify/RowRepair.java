@@ -57,10 +57,10 @@ final class RowRepair {
         }
     }
 
-    /** Copies the row as the other site has it: binary columns as bytes, the rest as the server's text. */
+    /** Copies the row as the other site has it: binary columns as bytes, the rest as the server's exact text. */
     private void copy(VerifiedTable table, Object[] key) throws SQLException {
-        try (PreparedStatement read = from.prepareStatement("SELECT * FROM " + table.table() + " WHERE "
-                + table.keyRow("="))) {
+        try (PreparedStatement read = from.prepareStatement("SELECT " + table.exactSelectList() + " FROM "
+                + table.table() + " WHERE " + table.keyRow("="))) {
             bindKey(read, key);
             try (ResultSet rs = read.executeQuery()) {
                 if (!rs.next()) {

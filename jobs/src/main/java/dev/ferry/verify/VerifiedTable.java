@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A MySQL table as verify reads it: its columns, its primary key, and the SQL that digests rows so that
@@ -16,11 +18,14 @@ final class VerifiedTable {
     final TableId id;
     final List<String> columns;
     final List<String> key;
+    /** FLOAT columns: their text form has 6 digits only, so they are digested as the exact DOUBLE they hold. */
+    private final Set<String> floats;
 
-    private VerifiedTable(TableId id, List<String> columns, List<String> key) {
+    VerifiedTable(TableId id, List<String> columns, List<String> key, Set<String> floats) {
         this.id = id;
         this.columns = List.copyOf(columns);
         this.key = List.copyOf(key);
+        this.floats = Set.copyOf(floats);
     }
 
     static VerifiedTable read(Connection c, TableId id) throws SQLException {
@@ -28,7 +33,9 @@ final class VerifiedTable {
                 + " AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION", id);
         List<String> key = names(c, "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE"
                 + " TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION", id);
-        return new VerifiedTable(id, columns, key);
+        List<String> floats = names(c, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME = ? AND DATA_TYPE = 'float'", id);
+        return new VerifiedTable(id, columns, key, new HashSet<>(floats));
     }
 
     private static List<String> names(Connection c, String sql, TableId id) throws SQLException {
@@ -68,9 +75,19 @@ final class VerifiedTable {
      */
     String rowDigest() {
         List<String> parts = columns.stream()
-                .map(c -> "IFNULL(HEX(CAST(" + q(c) + " AS BINARY)), 'NULL')").toList();
+                .map(c -> "IFNULL(HEX(CAST(" + exactValue(c) + " AS BINARY)), 'NULL')").toList();
         return "CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', " + String.join(", ", parts) + ")), 1, 16), 16, 10)"
                 + " AS UNSIGNED)";
+    }
+
+    /** A column's value with nothing lost in its text form: FLOAT widened to the DOUBLE it holds exactly. */
+    private String exactValue(String column) {
+        return floats.contains(column) ? q(column) + " + 0E0" : q(column);
+    }
+
+    /** Every column, named as in the table, each as {@link #exactValue}: for copying a row through its text. */
+    String exactSelectList() {
+        return String.join(", ", columns.stream().map(c -> exactValue(c) + " AS " + q(c)).toList());
     }
 
     /** Row count and XOR of row digests of the rows with {@code lower < key <= upper} (either may be open). */

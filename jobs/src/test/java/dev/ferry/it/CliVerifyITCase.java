@@ -111,6 +111,39 @@ class CliVerifyITCase {
         Sites.assertSameRows(sh, us, database, "live");
     }
 
+    /**
+     * Flink CDC 3.5.0 reads the initial copy through the text protocol, which prints FLOAT to 6 digits: 16777217
+     * (the float 16777216) arrives as 16777200. verify digests FLOAT as the exact DOUBLE it holds, so it finds such
+     * rows, and the repair copies the exact value.
+     */
+    @Test
+    void aFloatRoundedByTheInitialCopyIsFoundAndRepaired() throws Exception {
+        String t = "`" + database + "`.floats";
+        sh.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, f FLOAT, d DOUBLE)",
+                "INSERT INTO " + t + " VALUES (1, 16777217, 0.1), (2, 3.14159274, 1e-300), (3, 0.5, 2.5), (4, NULL, NULL)");
+        Path file = channelFile("floats" + database, "  - { from: sh, to: us }");
+        ChannelConfig config = ChannelConfig.load(file);
+        List<String> problems = new ArrayList<>();
+        try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {
+            runner.start();
+            await(() -> Sites.count(us, database, "floats") == 4, OneDirection.TIMEOUT, "the initial copy");
+        }
+        assertThat(problems).isEmpty();
+        String exact = "SELECT f + 0E0 FROM " + t + " ORDER BY id";
+        assertThat(us.query(exact)).as("the copy's floats, rounded to 6 digits")
+                .isNotEqualTo(sh.query(exact));
+
+        List<ChannelVerify.TableResult> found = ChannelVerify.run(config,
+                new ChannelVerify.Options(null, 1000, Duration.ZERO), NO_PROGRESS);
+        assertThat(found).extracting(ChannelVerify.TableResult::differingKeys).containsExactly(List.of("1", "2"));
+
+        assertThat(FerryCliAccess.run("verify", "--config", file.toString(), "--settle", "0", "--repair", "--from",
+                "sh")).isZero();
+        assertThat(us.query(exact)).isEqualTo(sh.query(exact));
+        assertThat(us.query("SELECT f + 0E0 FROM " + t + " WHERE id = 1")).containsExactly(List.of(16777216.0));
+        Sites.assertSameRows(sh, us, database, "floats");
+    }
+
     private void insertUntilStopped(AtomicBoolean loading, AtomicLong inserted) {
         try (Connection c = sh.connect(database);
                 PreparedStatement ps = c.prepareStatement("INSERT INTO live VALUES (?, 'new')")) {

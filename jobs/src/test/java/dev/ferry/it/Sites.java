@@ -29,7 +29,8 @@ public final class Sites {
             s.execute("SET time_zone = '+00:00'");
             List<String> key = primaryKey(c, database, table);
             List<List<String>> rows = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT * FROM " + q(database) + "." + q(table) + " ORDER BY "
+            String from = " FROM " + q(database) + "." + q(table);
+            try (ResultSet rs = s.executeQuery("SELECT " + exactColumns(s, from) + from + " ORDER BY "
                     + String.join(", ", key.stream().map(Sites::q).toList()))) {
                 ResultSetMetaData md = rs.getMetaData();
                 while (rs.next()) {
@@ -49,6 +50,23 @@ public final class Sites {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The select list: every column, FLOAT ones widened to DOUBLE, because the text protocol prints a FLOAT to 6
+     * digits only and so would show 16777216 and 16777200 as the same value.
+     */
+    private static String exactColumns(Statement s, String from) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT *" + from + " LIMIT 0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                String c = q(md.getColumnName(i));
+                boolean isFloat = md.getColumnType(i) == Types.REAL || md.getColumnType(i) == Types.FLOAT;
+                columns.add(isFloat ? c + " + 0E0 AS " + c : c);
+            }
+        }
+        return String.join(", ", columns);
     }
 
     private static boolean isBinary(int sqlType) {
