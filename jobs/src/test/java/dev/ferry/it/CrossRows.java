@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -32,14 +33,17 @@ final class CrossRows {
     private CrossRows() {}
 
     static List<List<String>> source(TestDatabase server, String database, String table) {
-        // TINYINT(1) is a number, as Ferry reads it, not a boolean
+        // TINYINT(1) is a number, as Ferry reads it, not a boolean; server-side prepared statements, whose binary
+        // protocol carries FLOAT exactly (the text protocol prints 6 digits)
         try (Connection c = DriverManager.getConnection(server.jdbcUrl() + "/?" + DatabaseServer.CONNECTION_OPTIONS
-                + "&tinyInt1isBit=false", server.adminUser(), server.adminPassword());
+                + "&tinyInt1isBit=false&useServerPrepStmts=true", server.adminUser(), server.adminPassword());
                 Statement s = c.createStatement()) {
             s.execute("SET time_zone = '+00:00'");
             List<String> key = keyColumns(c, database, null, table).stream().map(Sites::q).toList();
-            return read(s, "SELECT * FROM " + Sites.q(database) + "." + Sites.q(table) + " ORDER BY "
-                    + String.join(", ", key));
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + Sites.q(database) + "."
+                    + Sites.q(table) + " ORDER BY " + String.join(", ", key))) {
+                return read(ps.executeQuery());
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -78,8 +82,12 @@ final class CrossRows {
     }
 
     private static List<List<String>> read(Statement s, String sql) throws SQLException {
+        return read(s.executeQuery(sql));
+    }
+
+    private static List<List<String>> read(ResultSet results) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery(sql)) {
+        try (ResultSet rs = results) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
