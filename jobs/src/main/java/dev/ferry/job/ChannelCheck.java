@@ -87,6 +87,11 @@ public final class ChannelCheck {
         SourceChecks.Included included = SourceChecks.includedTables(config, c);
         results.add(Result.of(name, "primary keys", SourceChecks.primaryKeys(site, included),
                 included.tables().size() + " included table(s), each with a primary key"));
+        if (copiesFrom(site)) {
+            results.add(SourceChecks.floatsInInitialCopy(site, included.tables(), c)
+                    .map(f -> new Result(name, "initial copy", Status.WARN, f.problem(), f.fix()))
+                    .orElseGet(() -> Result.ok(name, "initial copy", "no FLOAT column to round")));
+        }
         if (included.tables().isEmpty()) {
             results.add(new Result(name, "tables", Status.WARN, "no table matches 'tables.include' "
                     + config.tableFilter().includePatterns() + " yet", "check 'tables.include'"));
@@ -98,6 +103,12 @@ public final class ChannelCheck {
             serverIds.put(name, rs.getLong(1));
             results.add(timeZone(site, rs.getString(2), rs.getString(3), rs.getLong(4)));
         }
+    }
+
+    /** Whether a direction from this site starts with an initial copy. */
+    private boolean copiesFrom(SiteConfig site) {
+        return config.directions().stream()
+                .anyMatch(d -> d.from().equals(site.name()) && d.startup() == DirectionConfig.Startup.INITIAL);
     }
 
     /** The zone TIMESTAMP values are read in; a zone with daylight saving time needs an explicit setting. */

@@ -39,6 +39,8 @@ public final class Preflight {
             List<TableId> tables = includedTables(config, from, source);
             if (direction.startup() == DirectionConfig.Startup.INITIAL) {
                 refuseBacktickColumns(direction, from, source, tables);
+                SourceChecks.floatsInInitialCopy(from, tables, source).ifPresent(f -> LOG.warn("{}: {} Fix: {}",
+                        direction.name(), f.problem(), f.fix()));
             }
             if (to.kind().hasBinlog()) {
                 ensureFerryTables(to, target);

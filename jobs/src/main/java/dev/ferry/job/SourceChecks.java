@@ -112,4 +112,31 @@ public final class SourceChecks {
                 + included.withoutKey() + ". Ferry needs a primary key to apply each change exactly once.",
                 "add a primary key, or leave the table out with 'tables.exclude'."));
     }
+
+    /**
+     * FLOAT columns of the included tables, which the initial copy rounds: Flink CDC 3.5.0 reads the copy through
+     * the text protocol, where the server prints a FLOAT with 6 significant digits (16777217 arrives as 16777200;
+     * apache/flink-cdc issue 284). Changes read from the binlog carry the exact value.
+     */
+    public static Optional<Finding> floatsInInitialCopy(SiteConfig site, List<TableId> tables, Connection c)
+            throws SQLException {
+        List<String> floats = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME,"
+                + " COLUMN_NAME FROM information_schema.COLUMNS WHERE DATA_TYPE = 'float'"
+                + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION")) {
+            while (rs.next()) {
+                TableId t = new TableId(rs.getString(1), rs.getString(2));
+                if (tables.contains(t)) {
+                    floats.add(t + "." + rs.getString(3));
+                }
+            }
+        }
+        if (floats.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding("FLOAT column(s) at site '" + site.name() + "' " + floats + ": the initial"
+                + " copy rounds FLOAT values to 6 significant digits (Flink CDC 3.5.0 reads the copy as the server's"
+                + " text); changes from the binlog stay exact.", "once the initial copy is done, run 'ferry verify"
+                + " --config <file> --repair --from " + site.name() + "' to copy the exact values, or use DOUBLE."));
+    }
 }

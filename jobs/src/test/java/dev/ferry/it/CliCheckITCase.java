@@ -2,6 +2,7 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ferry.cli.FerryCliAccess;
 import dev.ferry.config.ChannelConfig;
@@ -67,6 +68,8 @@ class CliCheckITCase {
                     .contains("connect", "binlog", "privileges", "primary keys", "time zone", "write privileges",
                             "Ferry tables", "replica server ids");
         }
+        assertThat(results).filteredOn(r -> r.check().equals("initial copy")).extracting(Result::site, Result::status)
+                .as("only sh copies; its table has no FLOAT").containsExactly(tuple("sh", Status.OK));
         assertThat(FerryCliAccess.run("check", "--config", file.toString())).isZero();
     }
 
@@ -75,7 +78,8 @@ class CliCheckITCase {
         fresh.execute("CREATE USER IF NOT EXISTS 'weak'@'%' IDENTIFIED BY 'weak-pw'",
                 "GRANT SELECT ON *.* TO 'weak'@'%'");
         String database = fresh.createDatabase("cli");
-        fresh.execute("CREATE TABLE `" + database + "`.no_key (a INT)");
+        fresh.execute("CREATE TABLE `" + database + "`.no_key (a INT)",
+                "CREATE TABLE `" + database + "`.measures (id INT PRIMARY KEY, d DOUBLE, f FLOAT)");
         TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
         Path file = channelFile("bad", site("sh", fresh, "weak", "weak-pw"),
                 site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
@@ -88,6 +92,12 @@ class CliCheckITCase {
         assertThat(failure(results, "sh", "primary keys")).contains(database + ".no_key");
         assertThat(fix(results, "sh", "primary keys")).contains("tables.exclude");
         assertThat(fix(results, "sh", "Ferry tables")).contains("ferry prepare");
+        assertThat(results).filteredOn(r -> r.site().equals("sh") && r.check().equals("initial copy"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.status()).as("a warning, not a failure").isEqualTo(Status.WARN);
+                    assertThat(r.detail()).contains("[" + database + ".measures.f]", "6 significant digits");
+                    assertThat(r.fix()).contains("ferry verify --config <file> --repair --from sh");
+                });
         assertThat(results).filteredOn(r -> r.site().equals("us") && r.status() == Status.FAIL).isEmpty();
         assertThat(FerryCliAccess.run("check", "--config", file.toString())).isEqualTo(1);
         assertThat(fresh.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'ferry'")
