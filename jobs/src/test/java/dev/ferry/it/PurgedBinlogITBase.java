@@ -13,9 +13,11 @@ import dev.ferry.job.RestorePoint;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.api.common.JobID;
@@ -55,7 +57,7 @@ abstract class PurgedBinlogITBase {
         List<String> problems = new CopyOnWriteArrayList<>();
         try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {
             runner.start();
-            awaitBinlogReader(runner, sh, us, t, database);
+            awaitBinlogReader(sh, us, t, "dashboard " + runner.dashboardUrl());
             sh.execute("INSERT INTO " + t + " VALUES (10, 'binlog 10'), (11, 'binlog 11')",
                     "UPDATE " + t + " SET v = 'binlog update' WHERE id = 1",
                     "DELETE FROM " + t + " WHERE id = 2");
@@ -89,15 +91,12 @@ abstract class PurgedBinlogITBase {
         try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {
             runner.start();
             JobID job = runner.jobs().values().iterator().next();
-            boolean[] running = {true};
             await(() -> {
-                try {
-                    running[0] = runner.watch();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                return !running[0];
-            }, TIMEOUT, "the direction to stop");
+                watch(runner);
+                return !problems.isEmpty();
+            }, TIMEOUT, "the direction's failure to be reported");
+            // reported and stopped in the same round; left restarting, it would never end by itself
+            await(() -> !watch(runner), Duration.ofSeconds(30), "the direction to stop after " + problems.get(0));
             JobStatus status = runner.cluster().getJobStatus(job).get();
             assertThat(status).as("the direction was stopped, not left restarting").isEqualTo(JobStatus.CANCELED);
             assertThat(problems).as("problems reported").hasSize(2);
@@ -122,11 +121,66 @@ abstract class PurgedBinlogITBase {
     }
 
     /**
+     * The same through the {@code ferry run} process: the console explains it in plain words (no stack
+     * trace), and ferry exits by itself once its only direction is stopped instead of restarting it.
+     */
+    @Test
+    void ferryRunExplainsAPurgedPositionOnTheConsoleAndExits() throws Exception {
+        TestDatabase sh = TestServers.site(kind(), "sh");
+        TestDatabase us = TestServers.site(kind(), "us");
+        String database = sh.createDatabase("purgerun");
+        String t = q(database) + ".t";
+        Channel channel = new Channel("purgerun" + ProcessHandle.current().pid() + kind().ordinal(), database, sh,
+                us, dir.resolve("state"));
+        Path config = Files.writeString(dir.resolve("channel.yaml"), channel.yaml("initial", "transactional"));
+        Map<String, String> env = Map.of(Channel.PASSWORD_VARIABLE, sh.adminPassword());
+        sh.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(40))",
+                "INSERT INTO " + t + " VALUES (1, 'snapshot 1'), (2, 'snapshot 2')");
+
+        try (FerryProcess ferry = FerryProcess.run(config, env, dir.resolve("ferry-0.log"))) {
+            ferry.awaitOutput("dashboard at http://127.0.0.1:", TIMEOUT);
+            awaitBinlogReader(sh, us, t, "ferry run");
+            sh.execute("INSERT INTO " + t + " VALUES (10, 'binlog 10')", "UPDATE " + t + " SET v = 'u' WHERE id = 1");
+            awaitSameRows(sh, us, database, "t", TIMEOUT);
+            assertThat(ferry.terminate(TIMEOUT)).as("exit code after SIGTERM").isZero();
+            assertThat(ferry.output()).anyMatch(l -> l.contains("stopped with savepoint"));
+        }
+        List<List<String>> rowsAtStop = rows(us, database, "t");
+        long appliedAtStop = appliedRows(us, channel.name);
+        sh.execute("INSERT INTO " + t + " VALUES (20, 'while stopped')", "DELETE FROM " + t + " WHERE id = 2");
+        purgeBinlogs(sh);
+        sh.execute("INSERT INTO " + t + " VALUES (30, 'after the purge')");
+
+        try (FerryProcess ferry = FerryProcess.run(config, env, dir.resolve("ferry-1.log"))) {
+            ferry.awaitOutput("resumes from", TIMEOUT);
+            ferry.awaitOutput("no direction is running any more; exiting", TIMEOUT);
+            assertThat(ferry.awaitExit(TIMEOUT)).as("exit code").isEqualTo(1);
+            List<String> console = ferry.output();
+            System.out.println("ferry run's console:\n" + String.join("\n", console));
+            assertThat(console).as("console").anyMatch(l -> l.startsWith("ferry: sh->us: the binlog position this"
+                    + " direction stopped at has been purged at site 'sh'") && l.contains("Fix: "));
+            assertThat(console).as("console").contains("ferry: stopping sh->us; the other directions keep running.");
+            assertThat(console).as("console: no stack trace")
+                    .noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by:") || l.contains("Exception"));
+        }
+        assertThat(rows(us, database, "t")).as("target rows after the failed resume").isEqualTo(rowsAtStop);
+        assertThat(appliedRows(us, channel.name)).as("rows applied (commit markers)").isEqualTo(appliedAtStop);
+    }
+
+    /** One round of {@code ferry run}'s watch loop: whether any direction still runs. */
+    private static boolean watch(LocalRunner runner) {
+        try {
+            return runner.watch();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Waits until the direction's binlog reader runs: writes a probe row (negative key) every two
      * seconds until one arrives at the target, then deletes the probes and waits for that to arrive.
      */
-    private static void awaitBinlogReader(LocalRunner runner, TestDatabase sh, TestDatabase us, String t,
-            String database) {
+    private static void awaitBinlogReader(TestDatabase sh, TestDatabase us, String t, String where) {
         long[] probe = {0, 0}; // last probe key, when it was written
         await(() -> {
             if (probe[1] == 0 || System.nanoTime() - probe[1] > 2_000_000_000L) {
@@ -135,18 +189,10 @@ abstract class PurgedBinlogITBase {
                 sh.execute("INSERT INTO " + t + " VALUES (" + probe[0] + ", 'probe')");
             }
             return !us.query("SELECT id FROM " + t + " WHERE id < 0").isEmpty();
-        }, TIMEOUT, "a probe row to reach us (dashboard " + dashboard(runner) + ")");
+        }, TIMEOUT, "a probe row to reach us (" + where + ")");
         sh.execute("DELETE FROM " + t + " WHERE id < 0");
         await(() -> us.query("SELECT id FROM " + t + " WHERE id < 0").isEmpty(), TIMEOUT,
                 "the probes to be deleted at us");
-    }
-
-    private static String dashboard(LocalRunner runner) {
-        try {
-            return runner.dashboardUrl();
-        } catch (Exception e) {
-            return "?";
-        }
     }
 
     /** The binlog files the server still has, oldest first. */
