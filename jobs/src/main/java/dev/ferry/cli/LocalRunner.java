@@ -138,7 +138,8 @@ public final class LocalRunner implements AutoCloseable {
                 reportedFailures.put(job.getValue(), failure);
                 String name = job.getKey().name();
                 problems.accept(FailureMessages.explain(name, job.getKey().from(), failure)
-                        .orElse(name + " failed and restarts: " + firstLine(failure)));
+                        .orElse(name + " failed and restarts: " + FailureMessages.rootCause(failure)
+                                + " (the stack trace is in " + System.getProperty("ferry.log", "ferry.log") + ")"));
                 if (FailureMessages.isFatal(failure) && !status.isGloballyTerminalState()) {
                     problems.accept("stopping " + name + "; the other directions keep running.");
                     cluster.cancelJob(job.getValue()).get();
@@ -166,10 +167,5 @@ public final class LocalRunner implements AutoCloseable {
         if (cluster != null) {
             cluster.close();
         }
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

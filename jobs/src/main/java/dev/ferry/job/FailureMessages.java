@@ -41,6 +41,16 @@ public final class FailureMessages {
         return Optional.empty();
     }
 
+    /**
+     * The innermost cause of a failure printed with its stack trace (the last "Caused by:"), first line
+     * only, e.g. "java.sql.SQLException: ..." rather than Flink's "One or more fetchers have encountered
+     * exception".
+     */
+    public static String rootCause(String failure) {
+        int at = failure.lastIndexOf("\nCaused by: ");
+        return at < 0 ? firstLine(failure).strip() : firstLine(failure.substring(at + "\nCaused by: ".length())).strip();
+    }
+
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);

@@ -78,6 +78,15 @@ final class FerryProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the process to end by itself; returns the exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("ferry did not exit within " + timeout + ":\n" + String.join("\n", output));
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(30)); // the last lines may still be in the pipe
+        return process.exitValue();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

@@ -36,6 +36,19 @@ class FailureMessagesTest {
     }
 
     @Test
+    void theRootCauseIsTheLastCausedByFirstLine() {
+        String failure = "java.lang.RuntimeException: One or more fetchers have encountered exception\n"
+                + "\tat org.apache.flink.A.b(A.java:1)\n"
+                + "Caused by: java.lang.RuntimeException: SplitFetcher thread 0 received unexpected exception\n"
+                + "\tat org.apache.flink.C.d(C.java:2)\n"
+                + "Caused by: java.sql.SQLException: Table 'x.y' doesn't exist\n"
+                + "\tat com.mysql.E.f(E.java:3)\n\t... 6 more\n";
+        assertThat(FailureMessages.rootCause(failure)).isEqualTo("java.sql.SQLException: Table 'x.y' doesn't exist");
+        assertThat(FailureMessages.rootCause("java.lang.OutOfMemoryError: heap\n\tat x")).isEqualTo(
+                "java.lang.OutOfMemoryError: heap");
+    }
+
+    @Test
     void unknownFailuresAreLeftToTheCaller() {
         assertThat(FailureMessages.explain("sh->us", "sh", "java.lang.OutOfMemoryError")).isEmpty();
         assertThat(FailureMessages.isFatal(null)).isFalse();
