@@ -223,6 +223,14 @@ public interface Dialect extends Serializable {
     /** Statements to run once on every new apply connection, before any change. */
     List<String> sessionSetup();
 
+    /**
+     * Whether the apply session checks no foreign keys ({@link #sessionSetup}), so that rows of different tables
+     * may be written in another order inside one target transaction than the source wrote them.
+     */
+    default boolean applyIgnoresForeignKeys() {
+        return false;
+    }
+
     /** Binds one of Ferry's values (see {@link dev.ferry.common.ChangeEvent}) to a parameter. */
     void bind(PreparedStatement statement, int index, Object value) throws SQLException;
 

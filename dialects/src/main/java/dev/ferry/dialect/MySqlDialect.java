@@ -143,6 +143,11 @@ public final class MySqlDialect extends AbstractDialect {
                 "SET NAMES utf8mb4");
     }
 
+    @Override
+    public boolean applyIgnoresForeignKeys() {
+        return true; // foreign_key_checks = 0 in sessionSetup
+    }
+
     /** Temporal values as text in the session's UTC time zone: neither JVM nor server zone can shift them. */
     @Override
     protected void bindDate(PreparedStatement ps, int index, LocalDate d) throws SQLException {

@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,7 +26,7 @@ import java.util.Set;
 /**
  * Applies one committable to the target as one local transaction: first the commit-marker row
  * (which makes a repeated commit a no-op and stamps the transaction for the loop filter), then the
- * rows in order, batched while consecutive rows go to the same statement and touch different keys.
+ * rows, batched per table and statement, each key's rows in source order (see {@link Pass}).
  *
  * <p>Conflicts are detected by the statements themselves, at no extra round trip: an INSERT fails
  * on an existing key, and UPDATE and DELETE carry the before image in their WHERE clause (null-safe,
@@ -67,6 +69,8 @@ final class ChangeApplier implements AutoCloseable {
     private final Statements statements;
     private final ConflictResolver resolver;
     private final ConflictLog conflictLog;
+    /** Whether rows of different keys may be batched out of source order (see Pass). */
+    private final boolean reorders;
     private long commits;
 
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
@@ -85,6 +89,7 @@ final class ChangeApplier implements AutoCloseable {
         this.statements = new Statements(connection, dialect);
         this.conflictLog = new ConflictLog(connection, dialect, channel, direction);
         this.resolver = new ConflictResolver(dialect, rules, statements);
+        this.reorders = dialect.applyIgnoresForeignKeys();
         try (Statement s = connection.createStatement()) {
             for (String sql : dialect.sessionSetup()) {
                 s.execute(sql);
@@ -260,201 +265,87 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    /** One committable's walk through its rows: the batch being filled, and what it found so far. */
+    /**
+     * One committable's walk through its rows: the batches being filled, and what it found so far.
+     *
+     * <p>Rows are batched per table, schema and kind (insert, update, delete, ...). Where the target checks no
+     * foreign keys, rows of different keys may be written in another order than the source wrote them: they all
+     * commit in this one transaction, so nobody sees the order, and each key's rows keep theirs (a row is added
+     * to a batch only after every open batch holding its key was written). A table whose rows could meet through
+     * anything but their exact primary key (a secondary unique key, or a text key that a collation folds) keeps
+     * all its rows in source order. Otherwise (PostgreSQL and Oracle targets) a batch is written as soon as the
+     * next row goes elsewhere: the source's order exactly.
+     */
     private final class Pass {
         final FerryCommittable committable;
         final List<ConflictRecord> conflicts = new ArrayList<>();
         long echoesConfirmed;
         long echoesApplied;
-        Kind kind;
-        TableId table;
-        RowSchema schema;
-        final List<ChangeEvent> batch = new ArrayList<>();
-        final Set<String> keys = new HashSet<>();
+        /** Open batches by table, schema and kind, in the order they were opened. */
+        private final Map<List<Object>, Batch> open = new LinkedHashMap<>();
+        /** The open batch that holds a row this ordering key belongs to. */
+        private final Map<String, Batch> holders = new HashMap<>();
 
         Pass(FerryCommittable committable) {
             this.committable = committable;
         }
 
         void add(ChangeEvent e) throws SQLException {
-            Kind k = Kind.of(e);
+            Kind kind = Kind.of(e);
+            List<Object> id = List.of(e.table(), e.schema(), kind);
             String key = Arrays.deepToString(e.key());
             String oldKey = e.changesKey() ? Arrays.deepToString(e.keyOf(e.before())) : key;
-            if (k != kind || !e.table().equals(table) || !e.schema().equals(schema) || batch.size() >= batchSize
-                    || keys.contains(key) || keys.contains(oldKey)) {
-                flush();
-                kind = k;
-                table = e.table();
-                schema = e.schema();
+            List<String> order = orderingKeys(e, key, oldKey);
+            for (Batch other : List.copyOf(open.values())) {
+                if (!other.id.equals(id) && (!reorders || order.stream().anyMatch(k -> holders.get(k) == other))) {
+                    flush(other);
+                }
             }
-            batch.add(e);
-            keys.add(key);
-            keys.add(oldKey);
+            Batch batch = open.get(id);
+            if (batch != null && (batch.batch.size() >= batchSize || batch.keys.contains(key)
+                    || batch.keys.contains(oldKey))) {
+                flush(batch);
+                batch = null;
+            }
+            if (batch == null) {
+                batch = new Batch(id, kind, e.table(), e.schema());
+                open.put(id, batch);
+            }
+            batch.batch.add(e);
+            batch.keys.add(key);
+            batch.keys.add(oldKey);
+            for (String k : order) {
+                holders.put(k, batch);
+            }
+            batch.order.addAll(order);
         }
 
+        /** What a row must stay in order with: rows of its key, or every row of its table (see the class). */
+        private List<String> orderingKeys(ChangeEvent e, String key, String oldKey) throws SQLException {
+            String table = e.table().toString();
+            if (!reorders) {
+                return List.of();
+            }
+            boolean textKey = Arrays.stream(e.key()).anyMatch(v -> v instanceof String);
+            if (textKey || !tables.table(e.table()).uniqueKeys().isEmpty()) {
+                return List.of(table);
+            }
+            return key.equals(oldKey) ? List.of(table + " " + key) : List.of(table + " " + key, table + " " + oldKey);
+        }
+
+        /** Writes every open batch. */
         void flush() throws SQLException {
-            if (batch.isEmpty()) {
-                return;
-            }
-            TableGuards guards = kind == Kind.UPSERT ? null
-                    : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
-            // a few rows go faster as guarded statements (one round trip), many as probe + batch (two)
-            if (batch.size() >= PROBE_FROM_ROWS
-                    && (kind == Kind.UPDATE || kind == Kind.DELETE || kind == Kind.ECHO_MATCH)) {
-                probeThenApply(guards);
-                batch.clear();
-                keys.clear();
-                return;
-            }
-            PreparedStatement ps = statements.get(sql(guards));
-            for (ChangeEvent e : batch) {
-                bind(ps, e, guards);
-                ps.addBatch();
-            }
-            int[] counts;
-            try {
-                counts = ps.executeBatch();
-            } catch (BatchUpdateException failed) {
-                counts = afterFailedBatch(failed);
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                int count = i < counts.length ? counts[i] : Statement.EXECUTE_FAILED;
-                settle(batch.get(i), count, guards);
-            }
-            batch.clear();
-            keys.clear();
-        }
-
-        private String sql(TableGuards g) {
-            return switch (kind) {
-                case UPSERT -> dialect.upsert(table, schema);
-                case INSERT -> dialect.insert(table, schema);
-                case UPDATE, UPDATE_KEY -> dialect.guardedUpdate(table, schema, g.columns());
-                case DELETE -> dialect.guardedDelete(table, schema, g.columns());
-                case ECHO_MATCH -> dialect.matchesRow(table, schema, g.columns());
-                case ECHO_DELETE -> dialect.matchesRow(table, schema, TableGuards.NONE); // does the row exist?
-            };
-        }
-
-        private void bind(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
-            switch (kind) {
-                case UPSERT, INSERT -> statements.bindValues(ps, 1, e.after());
-                case UPDATE, UPDATE_KEY -> resolver.bindGuarded(ps, e, g);
-                case DELETE -> resolver.bindKeyAndGuards(ps, 1, e.before(), e, g);
-                case ECHO_DELETE -> statements.bindValues(ps, 1, e.keyOf(e.before()));
-                case ECHO_MATCH -> resolver.bindKeyAndGuards(ps, 1, e.after(), e, g);
+            for (Batch b : List.copyOf(open.values())) {
+                flush(b);
             }
         }
 
-        /**
-         * Statements of a failed batch that the driver marks as failed were not applied (a multi-row
-         * INSERT fails as a whole); they are run again one by one. A deadlock or lock timeout is
-         * thrown by the driver itself and retried by the committer; this checks once more that
-         * the transaction is still the one holding the commit marker.
-         */
-        private int[] afterFailedBatch(BatchUpdateException failed) throws SQLException {
-            if (committable != null && !markers.exists(committable)) {
-                throw new SQLException("the apply transaction was rolled back by the target while applying "
-                        + batch.size() + " row(s) of " + table + ": " + failed.getMessage(), "40001", failed);
+        private void flush(Batch b) throws SQLException {
+            open.remove(b.id);
+            for (String k : b.order) {
+                holders.remove(k, b);
             }
-            return failed.getUpdateCounts();
-        }
-
-        /**
-         * Updates, deletes and echo checks of distinct keys: one statement locks the rows and tells
-         * which still hold the compared image; those are then written in one batch (an update as an
-         * upsert, which the driver sends as one multi-row statement), the others go to the resolver.
-         */
-        private void probeThenApply(TableGuards g) throws SQLException {
-            boolean[] fits = probe(g);
-            List<ChangeEvent> fitting = new ArrayList<>();
-            List<ChangeEvent> rest = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                (fits[i] ? fitting : rest).add(batch.get(i));
-            }
-            if (kind == Kind.ECHO_MATCH) {
-                echoesConfirmed += fitting.size();
-            } else if (!fitting.isEmpty()) {
-                writeFitting(fitting, g);
-            }
-            for (ChangeEvent e : rest) {
-                if (kind == Kind.ECHO_MATCH) {
-                    unconfirmedEcho(e);
-                } else {
-                    record(kind == Kind.UPDATE ? resolver.updateMissed(e, g) : resolver.deleteMissed(e, g));
-                }
-            }
-        }
-
-        private boolean[] probe(TableGuards g) throws SQLException {
-            boolean[] fits = new boolean[batch.size()];
-            try (PreparedStatement ps = connection.prepareStatement(
-                    dialect.probeRows(table, schema, g.columns(), batch.size()))) {
-                int index = 1;
-                for (int i = 0; i < batch.size(); i++) {
-                    ChangeEvent e = batch.get(i);
-                    ps.setInt(index++, i);
-                    index = resolver.bindKeyAndGuards(ps, index, kind == Kind.ECHO_MATCH ? e.after() : e.before(), e, g);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        fits[rs.getInt(1)] = rs.getBoolean(2) && rs.getBoolean(3);
-                    }
-                }
-            }
-            return fits;
-        }
-
-        private void writeFitting(List<ChangeEvent> fitting, TableGuards g) throws SQLException {
-            PreparedStatement ps = statements.get(kind == Kind.UPDATE ? dialect.upsert(table, schema)
-                    : dialect.deleteByKey(table, schema));
-            for (ChangeEvent e : fitting) {
-                statements.bindValues(ps, 1, kind == Kind.UPDATE ? e.after() : e.keyOf(e.before()));
-                ps.addBatch();
-            }
-            try {
-                ps.executeBatch();
-            } catch (BatchUpdateException failed) {
-                // e.g. a unique key of another row: the rows, still locked and fitting, are redone one by one
-                afterFailedBatch(failed);
-                for (ChangeEvent e : fitting) {
-                    if (kind == Kind.UPDATE) {
-                        record(resolver.updateFailed(e, g));
-                    } else {
-                        applyAlone(e, g);
-                    }
-                }
-            }
-        }
-
-        private void settle(ChangeEvent e, int count, TableGuards g) throws SQLException {
-            boolean failed = count == Statement.EXECUTE_FAILED;
-            if (failed && kind != Kind.INSERT && kind != Kind.UPDATE && kind != Kind.UPDATE_KEY) {
-                count = applyAlone(e, g); // these cannot fail on a duplicate key: the error is real
-            }
-            ConflictRecord conflict = null;
-            switch (kind) {
-                case UPSERT -> { }
-                case INSERT -> conflict = failed ? resolver.insertFailed(e, g) : null;
-                case UPDATE, UPDATE_KEY -> conflict = failed ? resolver.updateFailed(e, g)
-                        : count == 0 ? resolver.updateMissed(e, g) : null;
-                case DELETE -> conflict = count == 0 ? resolver.deleteMissed(e, g) : null;
-                case ECHO_MATCH -> {
-                    if (count == 1) {
-                        echoesConfirmed++;
-                    } else {
-                        unconfirmedEcho(e);
-                    }
-                }
-                case ECHO_DELETE -> {
-                    if (count == 0) {
-                        echoesConfirmed++;
-                    } else {
-                        unconfirmedEcho(e);
-                    }
-                }
-            }
-            record(conflict);
+            b.flush();
         }
 
         /**
@@ -480,16 +371,196 @@ final class ChangeApplier implements AutoCloseable {
             }
         }
 
-        /** Runs one statement of a failed batch alone: it works now, or its own error names the row. */
-        private int applyAlone(ChangeEvent e, TableGuards g) throws SQLException {
-            PreparedStatement ps = statements.get(sql(g));
-            ps.clearParameters();
-            bind(ps, e, g);
-            try {
-                return ps.executeUpdate();
-            } catch (SQLException refused) {
-                throw new ApplyException(kind + " into " + table + " failed (row: " + e + "): "
-                        + refused.getMessage(), refused);
+        /** Rows of one table, schema and kind, written together. */
+        private final class Batch {
+            final List<Object> id;
+            final Kind kind;
+            final TableId table;
+            final RowSchema schema;
+            final List<ChangeEvent> batch = new ArrayList<>();
+            /** Exact keys of the rows: one batch never holds a key twice, so resolution follows source order. */
+            final Set<String> keys = new HashSet<>();
+            final Set<String> order = new HashSet<>();
+
+            Batch(List<Object> id, Kind kind, TableId table, RowSchema schema) {
+                this.id = id;
+                this.kind = kind;
+                this.table = table;
+                this.schema = schema;
+            }
+
+            void flush() throws SQLException {
+                if (batch.isEmpty()) {
+                    return;
+                }
+                TableGuards guards = kind == Kind.UPSERT ? null
+                        : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
+                // a few rows go faster as guarded statements (one round trip), many as probe + batch (two)
+                if (batch.size() >= PROBE_FROM_ROWS
+                        && (kind == Kind.UPDATE || kind == Kind.DELETE || kind == Kind.ECHO_MATCH)) {
+                    probeThenApply(guards);
+                    return;
+                }
+                PreparedStatement ps = statements.get(sql(guards));
+                for (ChangeEvent e : batch) {
+                    bind(ps, e, guards);
+                    ps.addBatch();
+                }
+                int[] counts;
+                try {
+                    counts = ps.executeBatch();
+                } catch (BatchUpdateException failed) {
+                    counts = afterFailedBatch(failed);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    int count = i < counts.length ? counts[i] : Statement.EXECUTE_FAILED;
+                    settle(batch.get(i), count, guards);
+                }
+            }
+
+            private String sql(TableGuards g) {
+                return switch (kind) {
+                    case UPSERT -> dialect.upsert(table, schema);
+                    case INSERT -> dialect.insert(table, schema);
+                    case UPDATE, UPDATE_KEY -> dialect.guardedUpdate(table, schema, g.columns());
+                    case DELETE -> dialect.guardedDelete(table, schema, g.columns());
+                    case ECHO_MATCH -> dialect.matchesRow(table, schema, g.columns());
+                    case ECHO_DELETE -> dialect.matchesRow(table, schema, TableGuards.NONE); // does the row exist?
+                };
+            }
+
+            private void bind(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
+                switch (kind) {
+                    case UPSERT, INSERT -> statements.bindValues(ps, 1, e.after());
+                    case UPDATE, UPDATE_KEY -> resolver.bindGuarded(ps, e, g);
+                    case DELETE -> resolver.bindKeyAndGuards(ps, 1, e.before(), e, g);
+                    case ECHO_DELETE -> statements.bindValues(ps, 1, e.keyOf(e.before()));
+                    case ECHO_MATCH -> resolver.bindKeyAndGuards(ps, 1, e.after(), e, g);
+                }
+            }
+
+            /**
+             * Statements of a failed batch that the driver marks as failed were not applied (a multi-row
+             * INSERT fails as a whole); they are run again one by one. A deadlock or lock timeout is
+             * thrown by the driver itself and retried by the committer; this checks once more that
+             * the transaction is still the one holding the commit marker.
+             */
+            private int[] afterFailedBatch(BatchUpdateException failed) throws SQLException {
+                if (committable != null && !markers.exists(committable)) {
+                    throw new SQLException("the apply transaction was rolled back by the target while applying "
+                            + batch.size() + " row(s) of " + table + ": " + failed.getMessage(), "40001", failed);
+                }
+                return failed.getUpdateCounts();
+            }
+
+            /**
+             * Updates, deletes and echo checks of distinct keys: one statement locks the rows and tells
+             * which still hold the compared image; those are then written in one batch (an update as an
+             * upsert, which the driver sends as one multi-row statement), the others go to the resolver.
+             */
+            private void probeThenApply(TableGuards g) throws SQLException {
+                boolean[] fits = probe(g);
+                List<ChangeEvent> fitting = new ArrayList<>();
+                List<ChangeEvent> rest = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    (fits[i] ? fitting : rest).add(batch.get(i));
+                }
+                if (kind == Kind.ECHO_MATCH) {
+                    echoesConfirmed += fitting.size();
+                } else if (!fitting.isEmpty()) {
+                    writeFitting(fitting, g);
+                }
+                for (ChangeEvent e : rest) {
+                    if (kind == Kind.ECHO_MATCH) {
+                        unconfirmedEcho(e);
+                    } else {
+                        record(kind == Kind.UPDATE ? resolver.updateMissed(e, g) : resolver.deleteMissed(e, g));
+                    }
+                }
+            }
+
+            private boolean[] probe(TableGuards g) throws SQLException {
+                boolean[] fits = new boolean[batch.size()];
+                try (PreparedStatement ps = connection.prepareStatement(
+                        dialect.probeRows(table, schema, g.columns(), batch.size()))) {
+                    int index = 1;
+                    for (int i = 0; i < batch.size(); i++) {
+                        ChangeEvent e = batch.get(i);
+                        ps.setInt(index++, i);
+                        index = resolver.bindKeyAndGuards(ps, index, kind == Kind.ECHO_MATCH ? e.after() : e.before(), e, g);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            fits[rs.getInt(1)] = rs.getBoolean(2) && rs.getBoolean(3);
+                        }
+                    }
+                }
+                return fits;
+            }
+
+            private void writeFitting(List<ChangeEvent> fitting, TableGuards g) throws SQLException {
+                PreparedStatement ps = statements.get(kind == Kind.UPDATE ? dialect.upsert(table, schema)
+                        : dialect.deleteByKey(table, schema));
+                for (ChangeEvent e : fitting) {
+                    statements.bindValues(ps, 1, kind == Kind.UPDATE ? e.after() : e.keyOf(e.before()));
+                    ps.addBatch();
+                }
+                try {
+                    ps.executeBatch();
+                } catch (BatchUpdateException failed) {
+                    // e.g. a unique key of another row: the rows, still locked and fitting, are redone one by one
+                    afterFailedBatch(failed);
+                    for (ChangeEvent e : fitting) {
+                        if (kind == Kind.UPDATE) {
+                            record(resolver.updateFailed(e, g));
+                        } else {
+                            applyAlone(e, g);
+                        }
+                    }
+                }
+            }
+
+            private void settle(ChangeEvent e, int count, TableGuards g) throws SQLException {
+                boolean failed = count == Statement.EXECUTE_FAILED;
+                if (failed && kind != Kind.INSERT && kind != Kind.UPDATE && kind != Kind.UPDATE_KEY) {
+                    count = applyAlone(e, g); // these cannot fail on a duplicate key: the error is real
+                }
+                ConflictRecord conflict = null;
+                switch (kind) {
+                    case UPSERT -> { }
+                    case INSERT -> conflict = failed ? resolver.insertFailed(e, g) : null;
+                    case UPDATE, UPDATE_KEY -> conflict = failed ? resolver.updateFailed(e, g)
+                            : count == 0 ? resolver.updateMissed(e, g) : null;
+                    case DELETE -> conflict = count == 0 ? resolver.deleteMissed(e, g) : null;
+                    case ECHO_MATCH -> {
+                        if (count == 1) {
+                            echoesConfirmed++;
+                        } else {
+                            unconfirmedEcho(e);
+                        }
+                    }
+                    case ECHO_DELETE -> {
+                        if (count == 0) {
+                            echoesConfirmed++;
+                        } else {
+                            unconfirmedEcho(e);
+                        }
+                    }
+                }
+                record(conflict);
+            }
+
+            /** Runs one statement of a failed batch alone: it works now, or its own error names the row. */
+            private int applyAlone(ChangeEvent e, TableGuards g) throws SQLException {
+                PreparedStatement ps = statements.get(sql(g));
+                ps.clearParameters();
+                bind(ps, e, g);
+                try {
+                    return ps.executeUpdate();
+                } catch (SQLException refused) {
+                    throw new ApplyException(kind + " into " + table + " failed (row: " + e + "): "
+                            + refused.getMessage(), refused);
+                }
             }
         }
     }
