@@ -105,8 +105,8 @@ public final class ReplicationBenchmark {
         say("machine: " + Machine.describe() + "; load average now " + Machine.loadAverage());
         say("starting 3 MariaDB servers (source, ferry-target, native-replica)");
         source = DatabaseServer.start(ServerKind.MARIADB, "source", Map.of());
-        ferryTarget = DatabaseServer.start(ServerKind.MARIADB, "ferry-target", Map.of());
-        Map<String, String> replicaCnf = new LinkedHashMap<>();
+        ferryTarget = DatabaseServer.start(ServerKind.MARIADB, "ferry-target", options.durability.settings());
+        Map<String, String> replicaCnf = new LinkedHashMap<>(options.durability.settings());
         replicaCnf.put("replicate-wild-do-table", Workload.DATABASE + ".%"); // Ferry's own tables stay out
         replicaCnf.put("log-slave-updates", "ON"); // it writes a binlog of what it applies, as Ferry's target does
         replicaCnf.put("slave-parallel-threads", "0"); // the baseline: one SQL thread
@@ -509,8 +509,8 @@ public final class ReplicationBenchmark {
         out.append("          load average at the end: ").append(Machine.loadAverage())
                 .append(" (1/5/15 min; other processes on this box compete for the same cores)").append(nl);
         out.append("servers : MariaDB ").append(source.version()).append(" x3 (source, ferry-target,"
-                + " native-replica) on 127.0.0.1; binlog ROW/FULL, innodb_flush_log_at_trx_commit=2, sync_binlog=0,"
-                + " buffer pool 64M").append(nl);
+                + " native-replica) on 127.0.0.1; binlog ROW/FULL, buffer pool 64M; source innodb_flush_log_at_trx_commit=2,"
+                + " sync_binlog=0; both targets ").append(options.durability.describe()).append(nl);
         out.append("native  : ").append(nativeRepl.describe()).append(nl);
         out.append("Ferry   : apply mode transactional, batch-size ").append(BATCH_SIZE).append(", checkpoint-interval ")
                 .append(CHECKPOINT_INTERVAL).append(", Flink ").append(org.apache.flink.runtime.util.EnvironmentInformation
@@ -743,6 +743,7 @@ public final class ReplicationBenchmark {
         double lagRate = LAG_TARGET_RATE;
         int catchUpTimeout = 300;
         int drainTimeout = 60;
+        Durability durability = Durability.DEFAULT;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -780,16 +781,56 @@ public final class ReplicationBenchmark {
                     case "--updates" -> o.updates = Integer.parseInt(value);
                     case "--mixed-tx" -> o.mixedTx = Integer.parseInt(value);
                     case "--preload-rows" -> o.preloadRows = Integer.parseInt(value);
+                    case "--durability" -> o.durability = Durability.parse(value);
                     case "-h", "--help" -> {
                         System.out.println("usage: bench/run.sh [--quick] [--only=a,b,c] [--lag-seconds=N]"
                                 + " [--lag-rate=ROWS_PER_S] [--lag-threads=N (b and c; default b 4, c 1)] [--bulk-tx=N] [--updates=N] [--mixed-tx=N]"
-                                + " [--preload-rows=N] [--keep-state]");
+                                + " [--preload-rows=N] [--durability=default|relaxed|full] [--keep-state]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown argument " + arg + " (try --help)");
                 }
             }
             return o;
+        }
+    }
+
+    /**
+     * How durably the two targets (Ferry's and the native replica) commit. Both get the same setting;
+     * the source always runs relaxed, since its backlog is written before either side starts.
+     */
+    enum Durability {
+        /** MariaDB's own defaults, as a replica runs in production unless tuned: redo log flushed per commit. */
+        DEFAULT("1", "0"),
+        /** The test servers' setting: redo log written per commit, flushed once a second. */
+        RELAXED("2", "0"),
+        /** Redo log and binlog both synced per commit. */
+        FULL("1", "1");
+
+        private final String flushLogAtTrxCommit;
+        private final String syncBinlog;
+
+        Durability(String flushLogAtTrxCommit, String syncBinlog) {
+            this.flushLogAtTrxCommit = flushLogAtTrxCommit;
+            this.syncBinlog = syncBinlog;
+        }
+
+        Map<String, String> settings() {
+            return Map.of("innodb-flush-log-at-trx-commit", flushLogAtTrxCommit, "sync-binlog", syncBinlog);
+        }
+
+        String describe() {
+            return "--durability=" + name().toLowerCase(Locale.ROOT) + " (innodb_flush_log_at_trx_commit="
+                    + flushLogAtTrxCommit + ", sync_binlog=" + syncBinlog + ")";
+        }
+
+        static Durability parse(String value) {
+            for (Durability d : values()) {
+                if (d.name().equalsIgnoreCase(value)) {
+                    return d;
+                }
+            }
+            throw new IllegalArgumentException("--durability: default, relaxed or full, not " + value);
         }
     }
 }

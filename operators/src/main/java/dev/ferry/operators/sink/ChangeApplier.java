@@ -349,15 +349,20 @@ final class ChangeApplier implements AutoCloseable {
         }
 
         /**
-         * An echo that did not find the home site's version here. If the row met a conflict in this
-         * direction lately, this site may have lost track of it (its later writes can start from a
-         * version the home site wrote over it), so the echo is written: the home site arbitrates,
-         * and this site's newer writes, if any, follow as later echoes. Otherwise this site changed
-         * the row again since, and that change is on its way to the home site, which will confirm or
-         * overrule it: writing the echo would only show an older value here for a moment.
+         * An echo that did not find the home site's version here. If the row here is still the one the
+         * home site had before it applied the echoed change (its before image), the echo is applied like
+         * any change of the home site: this site holds a version the home site has since replaced, e.g.
+         * one this direction wrote here after this site had deleted the row. If the row met a conflict
+         * in this direction lately, this site may have lost track of it (its later writes can start
+         * from a version the home site wrote over it), so the echo is written: the home site
+         * arbitrates, and this site's newer writes, if any, follow as later echoes. Otherwise this site
+         * changed the row again since, and that change is on its way to the home site, which will
+         * confirm or overrule it: writing the echo would only show an older value here for a moment.
          */
-        private void unconfirmedEcho(ChangeEvent e) throws SQLException {
-            if (conflictLog.recentlyInConflict(e)) {
+        private void unconfirmedEcho(ChangeEvent e, TableGuards g) throws SQLException {
+            if (resolver.applyEchoOverItsBeforeImage(e, g)) {
+                echoesApplied++;
+            } else if (conflictLog.recentlyInConflict(e)) {
                 resolver.forceEcho(e);
                 echoesApplied++;
             }
@@ -472,7 +477,7 @@ final class ChangeApplier implements AutoCloseable {
                 }
                 for (ChangeEvent e : rest) {
                     if (kind == Kind.ECHO_MATCH) {
-                        unconfirmedEcho(e);
+                        unconfirmedEcho(e, g);
                     } else {
                         record(kind == Kind.UPDATE ? resolver.updateMissed(e, g) : resolver.deleteMissed(e, g));
                     }
@@ -536,14 +541,14 @@ final class ChangeApplier implements AutoCloseable {
                         if (count == 1) {
                             echoesConfirmed++;
                         } else {
-                            unconfirmedEcho(e);
+                            unconfirmedEcho(e, g);
                         }
                     }
                     case ECHO_DELETE -> {
                         if (count == 0) {
                             echoesConfirmed++;
                         } else {
-                            unconfirmedEcho(e);
+                            unconfirmedEcho(e, g);
                         }
                     }
                 }

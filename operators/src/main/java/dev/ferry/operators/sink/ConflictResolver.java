@@ -84,6 +84,28 @@ final class ConflictResolver {
                 e.keyOf(e.before())));
     }
 
+    /**
+     * Applies an echoed update or delete as a guarded statement, if the row here is still the echo's
+     * before image; whether it did. A unique key that another row holds here leaves the echo to the
+     * other rules (see ChangeApplier#unconfirmedEcho).
+     */
+    boolean applyEchoOverItsBeforeImage(ChangeEvent e, TableGuards g) throws SQLException {
+        if (e.before() == null) {
+            return false;
+        }
+        try {
+            int changed = e.op() == Op.DELETE
+                    ? executeAlone(dialect.guardedDelete(e.table(), e.schema(), g.columns()),
+                            ps -> bindKeyAndGuards(ps, 1, e.before(), e, g))
+                    : executeAlone(dialect.guardedUpdate(e.table(), e.schema(), g.columns()),
+                            ps -> bindGuarded(ps, e, g));
+            return changed == 1;
+        } catch (SQLException duplicate) {
+            rethrowUnlessDuplicate(duplicate);
+            return false;
+        }
+    }
+
     /** Writes the home site's version of an echoed row over this site's (see ChangeApplier#unconfirmedEcho). */
     void forceEcho(ChangeEvent e) throws SQLException {
         if (e.op() == Op.DELETE) {

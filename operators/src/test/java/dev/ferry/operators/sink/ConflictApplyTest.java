@@ -256,6 +256,24 @@ class ConflictApplyTest {
 
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
+    void anEchoThatFindsItsBeforeImageIsAppliedLikeAnyChangeOfTheHomeSite(ServerKind kind) throws Exception {
+        setUp(kind);
+        // rows 1 and 2 hold the version the home site had before it applied this site's later changes
+        // (e.g. written here by this direction after this site had deleted the row), with no conflict met
+        // here; row 3 was changed here since
+        seed("(1, 'home', 1, 'u1'), (2, 'home', 1, 'u2'), (3, 'moved on', 3, 'u3')");
+        ChangeApplier.Result r = apply(priority("sh"), "sh",
+                update(1, "home", 1, "u1", 1, "mine", 2, "u1").asEcho(),
+                delete(2, "home", 1, "u2").asEcho(),
+                update(3, "home", 1, "u3", 3, "mine", 2, "u3").asEcho());
+        assertThat(r.echoesApplied()).isEqualTo(2);
+        assertThat(r.echoesConfirmed()).isZero();
+        assertThat(r.conflicts()).isEmpty();
+        assertThat(rows()).containsExactly("1|mine|2|u1", "3|moved on|3|u3");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void laterChangesThatContinueALostChangeAreRecordedOnceAsFollowUps(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'target', 1, 'u1')");
