@@ -24,8 +24,9 @@ final class FerrySide implements AutoCloseable {
     private Connection targetConn;
     private PreparedStatement appliedQuery;
 
+    /** @param parallelism 0 for transactional apply, else parallel apply over this many writers */
     FerrySide(String channel, DatabaseServer source, DatabaseServer target, Path stateDir, String checkpointInterval,
-            int batchSize) {
+            int batchSize, int parallelism) {
         this.target = target;
         String yaml = "channel: " + channel + "\n"
                 + "sites:\n"
@@ -39,7 +40,8 @@ final class FerrySide implements AutoCloseable {
                 + "  include: ['" + Workload.DATABASE + "\\..*']\n"
                 + "state-dir: " + stateDir.toAbsolutePath() + "\n"
                 + "checkpoint-interval: " + checkpointInterval + "\n"
-                + "apply: { mode: transactional, batch-size: " + batchSize + " }\n";
+                + "apply: { " + (parallelism == 0 ? "mode: transactional" : "mode: parallel, parallelism: " + parallelism)
+                + ", batch-size: " + batchSize + " }\n";
         String password = source.adminPassword();
         this.config = ChannelConfig.parse(yaml, "bench-" + channel + ".yaml",
                 name -> PASSWORD_VARIABLE.equals(name) ? password : System.getenv(name));

@@ -137,7 +137,7 @@ public final class ReplicationBenchmark {
         resetDatabase(replica, false, preload);
 
         try (FerrySide ferry = new FerrySide("bench-" + w.letter, source, ferryTarget,
-                workDir.resolve("state-" + w.letter), CHECKPOINT_INTERVAL, BATCH_SIZE)) {
+                workDir.resolve("state-" + w.letter), CHECKPOINT_INTERVAL, BATCH_SIZE, options.parallelism)) {
             // --- Ferry: first start (startup latest), probe, stop with a savepoint
             say(tag + " Ferry: first start (startup: latest), waiting for probe rows to arrive");
             ferry.start();
@@ -512,7 +512,8 @@ public final class ReplicationBenchmark {
                 + " native-replica) on 127.0.0.1; binlog ROW/FULL, buffer pool 64M; source innodb_flush_log_at_trx_commit=2,"
                 + " sync_binlog=0; both targets ").append(options.durability.describe()).append(nl);
         out.append("native  : ").append(nativeRepl.describe()).append(nl);
-        out.append("Ferry   : apply mode transactional, batch-size ").append(BATCH_SIZE).append(", checkpoint-interval ")
+        out.append("Ferry   : apply mode ").append(options.parallelism == 0 ? "transactional"
+                : "parallel over " + options.parallelism + " writers").append(", batch-size ").append(BATCH_SIZE).append(", checkpoint-interval ")
                 .append(CHECKPOINT_INTERVAL).append(", Flink ").append(org.apache.flink.runtime.util.EnvironmentInformation
                         .getVersion()).append(" MiniCluster (LocalRunner) inside the benchmark JVM").append(nl);
         out.append(String.format(Locale.ROOT, "sizes   : (a) %d x 1000-row tx, (b) %d updates on %d rows,"
@@ -744,6 +745,8 @@ public final class ReplicationBenchmark {
         int catchUpTimeout = 300;
         int drainTimeout = 60;
         Durability durability = Durability.DEFAULT;
+        /** 0: transactional apply; else parallel apply over this many writers. */
+        int parallelism;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -782,10 +785,11 @@ public final class ReplicationBenchmark {
                     case "--mixed-tx" -> o.mixedTx = Integer.parseInt(value);
                     case "--preload-rows" -> o.preloadRows = Integer.parseInt(value);
                     case "--durability" -> o.durability = Durability.parse(value);
+                    case "--parallel" -> o.parallelism = Integer.parseInt(value);
                     case "-h", "--help" -> {
                         System.out.println("usage: bench/run.sh [--quick] [--only=a,b,c] [--lag-seconds=N]"
                                 + " [--lag-rate=ROWS_PER_S] [--lag-threads=N (b and c; default b 4, c 1)] [--bulk-tx=N] [--updates=N] [--mixed-tx=N]"
-                                + " [--preload-rows=N] [--durability=default|relaxed|full] [--keep-state]");
+                                + " [--preload-rows=N] [--durability=default|relaxed|full] [--parallel=WRITERS] [--keep-state]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown argument " + arg + " (try --help)");
