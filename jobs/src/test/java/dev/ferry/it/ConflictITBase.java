@@ -142,13 +142,7 @@ abstract class ConflictITBase extends MeshITBase {
     void randomizedDualWritesOnOverlappingKeysConverge() throws Exception {
         Mesh mesh = twoSites("random");
         String db = mesh.database;
-        for (TestDatabase site : mesh.sites.values()) {
-            exec(site, db, "CREATE TABLE r_priority (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)",
-                    "CREATE TABLE r_newer (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)");
-        }
-        mesh.extraYaml = "conflicts:\n  tables:\n    - { match: '.*\\.r_newer', newer-wins: ver }\n";
-        start(mesh);
-        mesh.awaitReaders("r_priority", "VALUES (%d, 'probe', 0)");
+        startRandomTables(mesh);
         failedAtStart = FlinkRest.failedCheckpoints(runner);
 
         int operations = Integer.getInteger("ferry.it.conflictOps", 20_000);
@@ -159,14 +153,7 @@ abstract class ConflictITBase extends MeshITBase {
 
         TestDatabase sh = mesh.site("sh");
         TestDatabase us = mesh.site("us");
-        for (String table : List.of("r_priority", "r_newer")) {
-            try {
-                awaitSameRows(sh, us, db, table, TIMEOUT);
-            } catch (AssertionError e) {
-                debugDump(sh, us, db, table, mesh);
-                throw e;
-            }
-        }
+        awaitRandomTablesEqual(mesh);
         long recorded = allConflicts(sh, mesh) + allConflicts(us, mesh);
         assertThat(recorded).as("conflicts met under overlapping writes").isPositive();
         System.out.printf("randomized dual writes (%s, %d operations per site): %d conflicts recorded, %d follow-ups%n",
@@ -189,13 +176,7 @@ abstract class ConflictITBase extends MeshITBase {
     void taskManagerKilledDuringOverlappingDualWritesConvergesWithoutSpuriousConflicts() throws Exception {
         Mesh mesh = twoSites("kill");
         String db = mesh.database;
-        for (TestDatabase site : mesh.sites.values()) {
-            exec(site, db, "CREATE TABLE r_priority (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)",
-                    "CREATE TABLE r_newer (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)");
-        }
-        mesh.extraYaml = "conflicts:\n  tables:\n    - { match: '.*\\.r_newer', newer-wins: ver }\n";
-        start(mesh);
-        Map<String, Long> baseline = mesh.awaitReaders("r_priority", "VALUES (%d, 'probe', 0)");
+        Map<String, Long> baseline = startRandomTables(mesh);
         TestDatabase sh = mesh.site("sh");
         TestDatabase us = mesh.site("us");
 
@@ -222,14 +203,7 @@ abstract class ConflictITBase extends MeshITBase {
         long changesAtSh = fromSh.get();
         long changesAtUs = fromUs.get();
 
-        for (String table : List.of("r_priority", "r_newer")) {
-            try {
-                awaitSameRows(sh, us, db, table, TIMEOUT);
-            } catch (AssertionError e) {
-                debugDump(sh, us, db, table, mesh);
-                throw e;
-            }
-        }
+        awaitRandomTablesEqual(mesh);
         for (String[] d : new String[][] {{"sh->us", "us"}, {"us->sh", "sh"}}) {
             TestDatabase target = mesh.site(d[1]);
             long expected = baseline.get(d[0]) + (d[0].startsWith("sh") ? changesAtSh : changesAtUs);
@@ -295,6 +269,36 @@ abstract class ConflictITBase extends MeshITBase {
             return committed;
         } catch (SQLException e) {
             throw new IllegalStateException(site.name() + ": random load failed", e);
+        }
+    }
+
+    /**
+     * Creates the randomized tests' two tables at both sites (r_priority: priority of sh; r_newer:
+     * newer-wins on ver), starts both directions and waits for both readers; returns the rows each
+     * direction applied so far.
+     */
+    private Map<String, Long> startRandomTables(Mesh mesh) throws Exception {
+        for (TestDatabase site : mesh.sites.values()) {
+            exec(site, mesh.database,
+                    "CREATE TABLE r_priority (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)",
+                    "CREATE TABLE r_newer (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)");
+        }
+        mesh.extraYaml = "conflicts:\n  tables:\n    - { match: '.*\\.r_newer', newer-wins: ver }\n";
+        start(mesh);
+        return mesh.awaitReaders("r_priority", "VALUES (%d, 'probe', 0)");
+    }
+
+    /** Both random tables equal row by row at both sites; on a difference, prints what each site recorded. */
+    private static void awaitRandomTablesEqual(Mesh mesh) {
+        TestDatabase sh = mesh.site("sh");
+        TestDatabase us = mesh.site("us");
+        for (String table : List.of("r_priority", "r_newer")) {
+            try {
+                awaitSameRows(sh, us, mesh.database, table, TIMEOUT);
+            } catch (AssertionError e) {
+                debugDump(sh, us, mesh.database, table, mesh);
+                throw e;
+            }
         }
     }
 
