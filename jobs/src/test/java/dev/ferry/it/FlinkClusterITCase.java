@@ -451,14 +451,16 @@ class FlinkClusterITCase {
      * Headless Chromium, as the brief of the dashboard check says. Now and then it never ends after the
      * virtual time budget (seen under load, only when started from the test JVM); {@code --timeout} stops
      * the page after 30 s of real time at most, and an attempt that still hangs is killed and retried.
+     * Each attempt gets a profile directory of its own: a run whose processes linger (an earlier call, or
+     * a killed attempt) still holds its profile's lock, and a new run on that profile waits for it.
      */
     private Run chromium(String binary, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
-                "--window-size=1280,900", "--virtual-time-budget=8000", "--timeout=30000",
-                "--user-data-dir=" + dir.resolve("chromium-profile")));
-        command.addAll(List.of(args));
         String failures = "";
         for (int attempt = 1; attempt <= 3; attempt++) {
+            List<String> command = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--window-size=1280,900", "--virtual-time-budget=8000", "--timeout=30000",
+                    "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile")));
+            command.addAll(List.of(args));
             Path out = Files.createTempFile(dir, "chromium", ".out");
             Path err = Files.createTempFile(dir, "chromium", ".err");
             // stdin from /dev/null, not an open pipe
