@@ -1,7 +1,9 @@
 package dev.ferry.it;
 
 import dev.ferry.config.ChannelConfig;
+import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.TestServers;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -24,6 +26,17 @@ public final class Channel {
         this.sh = sh;
         this.us = us;
         this.stateDir = stateDir;
+    }
+
+    /**
+     * A channel over a new database {@code prefix...} at the sh and us test servers of {@code kind}; its
+     * name is unique per test JVM and server kind.
+     */
+    static Channel onNewDatabase(ServerKind kind, String prefix, Path stateDir) {
+        TestDatabase sh = TestServers.site(kind, "sh");
+        TestDatabase us = TestServers.site(kind, "us");
+        return new Channel(prefix + ProcessHandle.current().pid() + kind.ordinal(), sh.createDatabase(prefix), sh, us,
+                stateDir);
     }
 
     public String yaml(String startup, String applyMode) {

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
-import dev.ferry.testing.TestServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,11 +29,10 @@ abstract class FerryRunITBase {
 
     @Test
     void killNineUnderLoadThenCleanStopAndResume() throws Exception {
-        TestDatabase sh = TestServers.site(kind(), "sh");
-        TestDatabase us = TestServers.site(kind(), "us");
-        String database = sh.createDatabase("run");
-        Channel channel = new Channel("run" + ProcessHandle.current().pid() + kind().ordinal(), database, sh, us,
-                dir.resolve("state"));
+        Channel channel = Channel.onNewDatabase(kind(), "run", dir.resolve("state"));
+        TestDatabase sh = channel.sh;
+        TestDatabase us = channel.us;
+        String database = channel.database;
         Path config = dir.resolve("channel.yaml");
         Files.writeString(config, channel.yaml("initial", "transactional"));
         Map<String, String> env = Map.of(Channel.PASSWORD_VARIABLE, sh.adminPassword());

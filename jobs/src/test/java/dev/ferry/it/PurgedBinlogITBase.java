@@ -12,7 +12,6 @@ import dev.ferry.config.ChannelConfig;
 import dev.ferry.job.RestorePoint;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
-import dev.ferry.testing.TestServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +41,11 @@ abstract class PurgedBinlogITBase {
 
     @Test
     void aPurgedSavedPositionStopsTheDirectionWithTheFixAndAppliesNothingPastTheGap() throws Exception {
-        TestDatabase sh = TestServers.site(kind(), "sh");
-        TestDatabase us = TestServers.site(kind(), "us");
-        String database = sh.createDatabase("purge");
+        Channel channel = Channel.onNewDatabase(kind(), "purge", dir.resolve("state"));
+        TestDatabase sh = channel.sh;
+        TestDatabase us = channel.us;
+        String database = channel.database;
         String t = q(database) + ".t";
-        Channel channel = new Channel("purge" + ProcessHandle.current().pid() + kind().ordinal(), database, sh, us,
-                dir.resolve("state"));
         ChannelConfig config = channel.config("initial", "transactional");
         String direction = config.directions().get(0).name();
         sh.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(40))",
@@ -126,12 +124,11 @@ abstract class PurgedBinlogITBase {
      */
     @Test
     void ferryRunExplainsAPurgedPositionOnTheConsoleAndExits() throws Exception {
-        TestDatabase sh = TestServers.site(kind(), "sh");
-        TestDatabase us = TestServers.site(kind(), "us");
-        String database = sh.createDatabase("purgerun");
+        Channel channel = Channel.onNewDatabase(kind(), "purgerun", dir.resolve("state"));
+        TestDatabase sh = channel.sh;
+        TestDatabase us = channel.us;
+        String database = channel.database;
         String t = q(database) + ".t";
-        Channel channel = new Channel("purgerun" + ProcessHandle.current().pid() + kind().ordinal(), database, sh,
-                us, dir.resolve("state"));
         Path config = Files.writeString(dir.resolve("channel.yaml"), channel.yaml("initial", "transactional"));
         Map<String, String> env = Map.of(Channel.PASSWORD_VARIABLE, sh.adminPassword());
         sh.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(40))",
