@@ -117,11 +117,26 @@ public final class Sites {
     /** Polls until both sites hold the same rows, then asserts it. */
     public static void awaitSameRows(TestDatabase a, TestDatabase b, String database, String table,
             Duration timeout) {
+        Throwable failedWait = null;
         try {
             await(() -> rows(a, database, table).equals(rows(b, database, table)), timeout,
                     database + "." + table + " to converge");
-        } finally {
+        } catch (RuntimeException | AssertionError e) {
+            failedWait = e; // a time-out, or a query that failed: shown with the difference below
+        }
+        try {
             assertSameRows(a, b, database, table); // on a time-out this shows the difference
+        } catch (AssertionError difference) {
+            if (failedWait != null) {
+                difference.addSuppressed(failedWait);
+            }
+            throw difference;
+        }
+        if (failedWait instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failedWait instanceof AssertionError e) {
+            throw e;
         }
     }
 
