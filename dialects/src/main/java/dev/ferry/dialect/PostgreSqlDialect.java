@@ -22,6 +22,9 @@ import java.util.StringJoiner;
  * silently cut them).
  */
 public final class PostgreSqlDialect extends TargetDialect {
+    /** Key-value pairs per json_build_object call: PostgreSQL functions take at most 100 arguments. */
+    private static final int JSON_COLUMNS_PER_CALL = 50;
+
     private static final long serialVersionUID = 1L;
     /** NAMEDATALEN - 1. */
     public static final int IDENTIFIER_LIMIT = 63;
@@ -113,11 +116,24 @@ public final class PostgreSqlDialect extends TargetDialect {
 
     @Override
     protected String jsonObject(RowSchema schema) {
+        if (schema.size() <= JSON_COLUMNS_PER_CALL) {
+            return "json_build_object(" + jsonPairs(schema, 0, schema.size()) + ")::text";
+        }
+        // a function takes at most 100 arguments: wider rows are merged from objects of 50 columns
+        StringJoiner parts = new StringJoiner(" || ", "(", ")::text");
+        for (int from = 0; from < schema.size(); from += JSON_COLUMNS_PER_CALL) {
+            parts.add("jsonb_build_object(" + jsonPairs(schema, from, Math.min(schema.size(), from + JSON_COLUMNS_PER_CALL))
+                    + ")");
+        }
+        return parts.toString();
+    }
+
+    private String jsonPairs(RowSchema schema, int from, int to) {
         StringJoiner json = new StringJoiner(", ");
-        for (int i = 0; i < schema.size(); i++) {
+        for (int i = from; i < to; i++) {
             json.add(jsonKey(schema.column(i)) + ", " + quoteIdentifier(schema.column(i)));
         }
-        return "json_build_object(" + json + ")::text";
+        return json.toString();
     }
 
     /**

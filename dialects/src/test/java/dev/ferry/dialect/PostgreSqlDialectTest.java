@@ -112,6 +112,14 @@ class PostgreSqlDialectTest {
         assertThat(d.lockConflictRow(TABLE, ALL_KEY, new ColumnInfo[0], null)).isEqualTo(
                 "SELECT json_build_object('a', \"a\", 'b', \"b\")::text, 1 = 1, NULL FROM \"Shop\"\"s\".\"order items\""
                         + " WHERE \"b\" = ? AND \"a\" = ? FOR UPDATE");
+        // a function takes at most 100 arguments: a row of more than 50 columns is merged from objects of 50
+        String[] columns = new String[51];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = "c" + i;
+        }
+        String wide = d.lockConflictRow(TABLE, new RowSchema(columns, new int[] {0}), new ColumnInfo[0], null);
+        assertThat(wide).startsWith("SELECT (jsonb_build_object('c0', \"c0\", ").contains(", 'c49', \"c49\")"
+                + " || jsonb_build_object('c50', \"c50\"))::text, 1 = 1, NULL FROM");
         assertThat(d.lockByUniqueKey(TABLE, SCHEMA, List.of(TEXT))).isEqualTo("SELECT \"id\" FROM"
                 + " \"Shop\"\"s\".\"order items\" WHERE \"select\" IS NOT DISTINCT FROM CAST(? AS character varying)"
                 + " FOR UPDATE");

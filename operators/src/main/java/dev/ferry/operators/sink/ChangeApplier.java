@@ -37,6 +37,11 @@ final class ChangeApplier implements AutoCloseable {
     private static final int PRUNE_EVERY = 1000;
     /** Runs of at least this many updates, deletes or echoes are checked by one probe statement. */
     private static final int PROBE_FROM_ROWS = 4;
+    /**
+     * Parameters one probe statement binds at most: PostgreSQL's and Oracle's protocols cap a statement at
+     * 65,535, and older PostgreSQL drivers at 32,767.
+     */
+    private static final int PROBE_PARAMETERS = 32_000;
 
     /** What happened to one committable. */
     enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED, DDL_HELD }
@@ -416,6 +421,9 @@ final class ChangeApplier implements AutoCloseable {
                     counts = ps.executeBatch();
                 } catch (BatchUpdateException failed) {
                     counts = afterFailedBatch(failed);
+                    if (kind == Kind.INSERT) {
+                        counts = insertAgainWhereTheKeyIsFree(counts, guards);
+                    }
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     int count = i < counts.length ? counts[i] : Statement.EXECUTE_FAILED;
@@ -464,7 +472,7 @@ final class ChangeApplier implements AutoCloseable {
              * upsert, which the driver sends as one multi-row statement), the others go to the resolver.
              */
             private void probeThenApply(TableGuards g) throws SQLException {
-                boolean[] fits = probe(g);
+                boolean[] fits = probe(batch, kind == Kind.ECHO_MATCH, g).fits;
                 List<ChangeEvent> fitting = new ArrayList<>();
                 List<ChangeEvent> rest = new ArrayList<>();
                 for (int i = 0; i < batch.size(); i++) {
@@ -484,23 +492,82 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
 
-            private boolean[] probe(TableGuards g) throws SQLException {
-                boolean[] fits = new boolean[batch.size()];
-                try (PreparedStatement ps = connection.prepareStatement(
-                        dialect.probeRows(table, schema, g.columns(), batch.size()))) {
-                    int index = 1;
-                    for (int i = 0; i < batch.size(); i++) {
-                        ChangeEvent e = batch.get(i);
-                        ps.setInt(index++, i);
-                        index = resolver.bindKeyAndGuards(ps, index, kind == Kind.ECHO_MATCH ? e.after() : e.before(), e, g);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            fits[rs.getInt(1)] = rs.getBoolean(2) && rs.getBoolean(3);
+            /**
+             * Locks and checks {@code rows} (distinct keys of this batch) against their before image, or their
+             * after image: whether each row's key is there (found) and holds the image's guard values (fits). A
+             * long run on a wide table is split, so that no statement binds more than {@link #PROBE_PARAMETERS}.
+             */
+            private Probed probe(List<ChangeEvent> rows, boolean afterImage, TableGuards g) throws SQLException {
+                Probed probed = new Probed(new boolean[rows.size()], new boolean[rows.size()]);
+                int perRow = 1 + schema.keyIndexes().length + g.columns().length;
+                int chunk = Math.max(1, PROBE_PARAMETERS / perRow);
+                for (int from = 0; from < rows.size(); from += chunk) {
+                    int to = Math.min(rows.size(), from + chunk);
+                    try (PreparedStatement ps = connection.prepareStatement(
+                            dialect.probeRows(table, schema, g.columns(), to - from))) {
+                        int index = 1;
+                        for (int i = from; i < to; i++) {
+                            ChangeEvent e = rows.get(i);
+                            ps.setInt(index++, i);
+                            index = resolver.bindKeyAndGuards(ps, index, afterImage ? e.after() : e.before(), e, g);
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                int i = rs.getInt(1);
+                                probed.found[i] = rs.getBoolean(2);
+                                probed.fits[i] = probed.found[i] && rs.getBoolean(3);
+                            }
                         }
                     }
                 }
-                return fits;
+                return probed;
+            }
+
+            /**
+             * A multi-row INSERT fails as a whole when one of its keys exists. One probe tells which keys are
+             * there: rows already exactly as incoming count as applied, the rest of the absent ones go in again
+             * as one batch, and only the rows that met another row stay failed, for the resolver. A table with a
+             * secondary unique key keeps resolving row by row, in source order (an incoming row could meet one
+             * inserted here out of order).
+             */
+            private int[] insertAgainWhereTheKeyIsFree(int[] counts, TableGuards g) throws SQLException {
+                List<Integer> failed = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (i >= counts.length || counts[i] == Statement.EXECUTE_FAILED) {
+                        failed.add(i);
+                    }
+                }
+                if (failed.size() < PROBE_FROM_ROWS || !tables.table(table).uniqueKeys().isEmpty()) {
+                    return counts;
+                }
+                int[] settled = Arrays.copyOf(counts, batch.size());
+                Probed probed = probe(failed.stream().map(batch::get).toList(), true, g);
+                List<Integer> free = new ArrayList<>();
+                for (int f = 0; f < failed.size(); f++) {
+                    int i = failed.get(f);
+                    settled[i] = probed.fits[f] ? 0 : Statement.EXECUTE_FAILED;
+                    if (!probed.found[f]) {
+                        free.add(i);
+                    }
+                }
+                if (free.isEmpty()) {
+                    return settled;
+                }
+                PreparedStatement ps = statements.get(dialect.insert(table, schema));
+                for (int i : free) {
+                    statements.bindValues(ps, 1, batch.get(i).after());
+                    ps.addBatch();
+                }
+                int[] again;
+                try {
+                    again = ps.executeBatch();
+                } catch (BatchUpdateException stillFailed) {
+                    again = afterFailedBatch(stillFailed);
+                }
+                for (int f = 0; f < free.size(); f++) {
+                    settled[free.get(f)] = f < again.length ? again[f] : Statement.EXECUTE_FAILED;
+                }
+                return settled;
             }
 
             private void writeFitting(List<ChangeEvent> fitting, TableGuards g) throws SQLException {
@@ -569,6 +636,9 @@ final class ChangeApplier implements AutoCloseable {
             }
         }
     }
+
+    /** Per probed row: whether the target has its key, and whether that row holds the compared image. */
+    private record Probed(boolean[] found, boolean[] fits) {}
 
     /** A statement the target refused, with the table and source position in the message. */
     static final class ApplyException extends SQLException {
