@@ -135,6 +135,12 @@ public final class ReplicationBenchmark {
         resetDatabase(source, true, preload);
         resetDatabase(ferryTarget, false, preload);
         resetDatabase(replica, false, preload);
+        if (w == Workload.BULK && options.conflictPercent > 0) {
+            long planted = plantConflicts((long) options.bulkTx * Workload.BULK_ROWS, options.conflictPercent);
+            say(String.format(Locale.ROOT, "%s %,d of the backlog's keys planted at Ferry's target with other values"
+                    + " (--conflicts=%d): each is an insert-exists conflict the source wins", tag, planted,
+                    options.conflictPercent));
+        }
 
         try (FerrySide ferry = new FerrySide("bench-" + w.letter, source, ferryTarget,
                 workDir.resolve("state-" + w.letter), CHECKPOINT_INTERVAL, BATCH_SIZE, options.parallelism)) {
@@ -223,6 +229,9 @@ public final class ReplicationBenchmark {
             double steady = firstAt < 0 || f1 <= firstAt ? Double.NaN : (rows - firstRows) / seconds(f1 - firstAt);
             r.ferryTp = new Throughput(ferryDone, seconds(f1 - f0), startup, steady,
                     ferryDone ? sameData(sourceSum, ferryTarget, "Ferry", tag) : "not caught up");
+            if (w == Workload.BULK && options.conflictPercent > 0) {
+                say(String.format(Locale.ROOT, "%s Ferry recorded %,d conflicts", tag, conflictsRecorded("bench-" + w.letter)));
+            }
             say(String.format(Locale.ROOT, "%s Ferry: caught up in %.2f s after LocalRunner.start() (%,.0f rows/s,"
                     + " %,.0f tx/s); start() itself took %.2f s, first commit after %.2f s, steady %,.0f rows/s%s", tag,
                     r.ferryTp.seconds, rows / r.ferryTp.seconds, tx / r.ferryTp.seconds, seconds(fStarted - f0),
@@ -388,6 +397,40 @@ public final class ReplicationBenchmark {
                     s.execute(sql);
                 }
             }
+        }
+    }
+
+    /**
+     * Writes every {@code 100 / percent}-th key of the bulk backlog (ids 1..rows) into Ferry's target with values the
+     * source will not have, so that Ferry meets that share of its inserts as conflicts. The native replica gets none:
+     * a duplicate key stops native replication.
+     */
+    private long plantConflicts(long rows, int percent) throws SQLException {
+        long step = Math.max(1, Math.round(100.0 / percent));
+        long planted = 0;
+        try (Connection c = connectBench(ferryTarget); Statement s = c.createStatement()) {
+            StringBuilder sql = null;
+            for (long id = step; id <= rows; id += step) {
+                sql = (sql == null ? new StringBuilder("INSERT INTO " + Workload.TABLE
+                        + " (id, k, c, pad, v, seq, src_ms) VALUES ") : sql.append(','))
+                        .append('(').append(id).append(", 0, 'planted', 'planted', -1, 0, 0)");
+                if (++planted % 1000 == 0) {
+                    s.execute(sql.toString());
+                    sql = null;
+                }
+            }
+            if (sql != null) {
+                s.execute(sql.toString());
+            }
+        }
+        return planted;
+    }
+
+    private long conflictsRecorded(String channel) throws SQLException {
+        try (Connection c = ferryTarget.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM ferry.ferry_conflict WHERE channel = '" + channel + "'")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -747,6 +790,8 @@ public final class ReplicationBenchmark {
         Durability durability = Durability.DEFAULT;
         /** 0: transactional apply; else parallel apply over this many writers. */
         int parallelism;
+        /** Share of (a)'s keys that already exist at Ferry's target with other values, in percent. */
+        int conflictPercent;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -786,10 +831,16 @@ public final class ReplicationBenchmark {
                     case "--preload-rows" -> o.preloadRows = Integer.parseInt(value);
                     case "--durability" -> o.durability = Durability.parse(value);
                     case "--parallel" -> o.parallelism = Integer.parseInt(value);
+                    case "--conflicts" -> {
+                        o.conflictPercent = Integer.parseInt(value);
+                        if (o.conflictPercent < 0 || o.conflictPercent > 100) {
+                            throw new IllegalArgumentException("--conflicts: a percentage, 0 to 100");
+                        }
+                    }
                     case "-h", "--help" -> {
                         System.out.println("usage: bench/run.sh [--quick] [--only=a,b,c] [--lag-seconds=N]"
                                 + " [--lag-rate=ROWS_PER_S] [--lag-threads=N (b and c; default b 4, c 1)] [--bulk-tx=N] [--updates=N] [--mixed-tx=N]"
-                                + " [--preload-rows=N] [--durability=default|relaxed|full] [--parallel=WRITERS] [--keep-state]");
+                                + " [--preload-rows=N] [--durability=default|relaxed|full] [--parallel=WRITERS] [--conflicts=PERCENT (a)] [--keep-state]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown argument " + arg + " (try --help)");

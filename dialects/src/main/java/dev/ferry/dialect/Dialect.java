@@ -121,32 +121,7 @@ public interface Dialect extends Serializable {
      * target has its key and whether the guard columns hold its values. Selects {@code i}, found,
      * matches. Binds per row: {@code i}, the key columns, the guard columns (as {@link #bindForCompare}).
      */
-    default String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows) {
-        StringBuilder one = new StringBuilder("SELECT ? AS `i`");
-        StringBuilder more = new StringBuilder("SELECT ?");
-        StringBuilder join = new StringBuilder();
-        int[] keys = schema.keyIndexes();
-        for (int k = 0; k < keys.length; k++) {
-            one.append(", ? AS `k").append(k).append('`');
-            more.append(", ?");
-            join.append(k == 0 ? "" : " AND ").append("t.").append(quoteIdentifier(schema.column(keys[k])))
-                    .append(" = v.`k").append(k).append('`');
-        }
-        StringBuilder matches = new StringBuilder("TRUE");
-        for (int g = 0; g < guards.length; g++) {
-            one.append(", ? AS `g").append(g).append('`');
-            more.append(", ?");
-            matches.append(" AND ").append(nullSafeEquals("t." + quoteIdentifier(guards[g].name()), guards[g],
-                    "v.`g" + g + "`"));
-        }
-        StringBuilder values = new StringBuilder(one);
-        for (int r = 1; r < rows; r++) {
-            values.append(" UNION ALL ").append(more);
-        }
-        String firstKey = "t." + quoteIdentifier(schema.column(keys[0]));
-        return "SELECT v.`i`, " + firstKey + " IS NOT NULL, " + matches + " FROM (" + values + ") AS v LEFT JOIN "
-                + quoteTable(table) + " AS t ON " + join + " FOR UPDATE";
-    }
+    String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows);
 
     /**
      * Updates the row found by the before image's key, only if its {@code guards} columns still hold
@@ -201,6 +176,18 @@ public interface Dialect extends Serializable {
      * image's compared columns, then the version value three times (if any), then the key.
      */
     String lockConflictRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version);
+
+    /**
+     * As {@link #lockConflictRow} for many rows in one statement: for row {@code i} of {@code rows}, selects
+     * {@code i}, found, the row as JSON text, whether its compared columns equal the image, and the version order.
+     * Binds per row: {@code i}, the key columns, the compared columns of the image (as {@link #bindForCompare}),
+     * then the version value, once, if a version column is given. Null where one statement cannot lock the rows
+     * it joins (Oracle): conflicts are then resolved one row at a time.
+     */
+    default String lockConflictRows(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version,
+            int rows) {
+        return null;
+    }
 
     /** Locks the rows whose unique key {@code uniqueColumns} holds the given values; selects their primary key. */
     default String lockByUniqueKey(TableId table, RowSchema schema, List<ColumnInfo> uniqueColumns) {

@@ -115,21 +115,92 @@ public final class MySqlDialect extends AbstractDialect {
 
     @Override
     public String lockConflictRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version) {
+        String same = columnsEqual(compared);
+        String order = version == null ? "NULL" : versionOrder("?", quoteIdentifier(version.name()));
+        return "SELECT " + jsonObject(schema, "") + ", " + (compared.length == 0 ? "TRUE" : same) + ", "
+                + order + " FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "") + " FOR UPDATE";
+    }
+
+    /** 1 if {@code incoming} is newer than the stored {@code stored}, 0 if equal, -1 if older; NULL is older than any. */
+    private static String versionOrder(String incoming, String stored) {
+        return "CASE WHEN " + incoming + " IS NULL THEN IF(" + stored + " IS NULL, 0, -1) WHEN " + stored + " IS NULL OR "
+                + incoming + " > " + stored + " THEN 1 WHEN " + incoming + " = " + stored + " THEN 0 ELSE -1 END";
+    }
+
+    private String jsonObject(RowSchema schema, String qualifier) {
         StringJoiner json = new StringJoiner(", ");
         for (int i = 0; i < schema.size(); i++) {
-            String c = quoteIdentifier(schema.column(i));
-            json.add("'" + schema.column(i).replace("\\", "\\\\").replace("'", "''") + "', " + c);
+            json.add("'" + schema.column(i).replace("\\", "\\\\").replace("'", "''") + "', " + qualifier
+                    + quoteIdentifier(schema.column(i)));
         }
-        String same = columnsEqual(compared);
-        String order = "NULL";
-        if (version != null) {
-            String v = quoteIdentifier(version.name());
-            order = "CASE WHEN ? IS NULL THEN IF(" + v + " IS NULL, 0, -1) WHEN " + v + " IS NULL OR ? > " + v
-                    + " THEN 1 WHEN ? = " + v + " THEN 0 ELSE -1 END";
+        return "JSON_OBJECT(" + json + ")";
+    }
+
+    /**
+     * {@code SELECT v.`i`, found, matches FROM (SELECT ? AS `i`, ? AS `k0`, ? AS `g0` UNION ALL SELECT ?, ?, ?
+     * ...) AS v LEFT JOIN t ON t.k = v.`k0` FOR UPDATE}.
+     */
+    @Override
+    public String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows) {
+        return "SELECT v.`i`, " + found(schema) + ", " + matches(guards) + " FROM " + boundRows(schema, guards, false, rows)
+                + " LEFT JOIN " + quoteTable(table) + " AS t ON " + joinOnKey(schema) + " FOR UPDATE";
+    }
+
+    @Override
+    public String lockConflictRows(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version,
+            int rows) {
+        String order = version == null ? "NULL" : versionOrder("v.`ver`", "t." + quoteIdentifier(version.name()));
+        return "SELECT v.`i`, " + found(schema) + ", " + jsonObject(schema, "t.") + ", " + matches(compared) + ", "
+                + order + " FROM " + boundRows(schema, compared, version != null, rows) + " LEFT JOIN "
+                + quoteTable(table) + " AS t ON " + joinOnKey(schema) + " FOR UPDATE";
+    }
+
+    /** The bound values as a derived table {@code v}: per row {@code i}, the key, the compared columns, the version. */
+    private static String boundRows(RowSchema schema, ColumnInfo[] compared, boolean version, int rows) {
+        StringJoiner first = new StringJoiner(", ", "SELECT ", "");
+        StringJoiner more = new StringJoiner(", ", "SELECT ", "");
+        first.add("? AS `i`");
+        more.add("?");
+        for (int k = 0; k < schema.keyIndexes().length; k++) {
+            first.add("? AS `k" + k + "`");
+            more.add("?");
         }
-        String where = keyEquals(schema, "");
-        return "SELECT JSON_OBJECT(" + json + "), " + (compared.length == 0 ? "TRUE" : same) + ", "
-                + order + " FROM " + quoteTable(table) + " WHERE " + where + " FOR UPDATE";
+        for (int g = 0; g < compared.length; g++) {
+            first.add("? AS `g" + g + "`");
+            more.add("?");
+        }
+        if (version) {
+            first.add("? AS `ver`");
+            more.add("?");
+        }
+        StringJoiner values = new StringJoiner(" UNION ALL ", "(", ") AS v");
+        values.add(first.toString());
+        for (int r = 1; r < rows; r++) {
+            values.add(more.toString());
+        }
+        return values.toString();
+    }
+
+    private String joinOnKey(RowSchema schema) {
+        int[] keys = schema.keyIndexes();
+        StringJoiner join = new StringJoiner(" AND ");
+        for (int k = 0; k < keys.length; k++) {
+            join.add("t." + quoteIdentifier(schema.column(keys[k])) + " = v.`k" + k + "`");
+        }
+        return join.toString();
+    }
+
+    private String found(RowSchema schema) {
+        return "t." + quoteIdentifier(schema.column(schema.keyIndexes()[0])) + " IS NOT NULL";
+    }
+
+    private String matches(ColumnInfo[] compared) {
+        StringBuilder matches = new StringBuilder("TRUE");
+        for (int g = 0; g < compared.length; g++) {
+            matches.append(" AND ").append(nullSafeEquals("t." + quoteIdentifier(compared[g].name()), compared[g],
+                    "v.`g" + g + "`"));
+        }
+        return matches.toString();
     }
 
     @Override

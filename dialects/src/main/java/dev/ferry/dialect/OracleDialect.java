@@ -174,10 +174,10 @@ public final class OracleDialect extends TargetDialect {
      * accepts them (H2 does not; the Oracle integration test must cover a TIME column).
      */
     @Override
-    protected String jsonObject(RowSchema schema) {
+    protected String jsonObject(RowSchema schema, String qualifier) {
         StringJoiner json = new StringJoiner(", ");
         for (int i = 0; i < schema.size(); i++) {
-            json.add("KEY " + jsonKey(schema.column(i)) + " VALUE " + quoteIdentifier(schema.column(i)));
+            json.add("KEY " + jsonKey(schema.column(i)) + " VALUE " + qualifier + quoteIdentifier(schema.column(i)));
         }
         return "JSON_OBJECT(" + json + " RETURNING CLOB)";
     }

@@ -115,23 +115,23 @@ public final class PostgreSqlDialect extends TargetDialect {
     }
 
     @Override
-    protected String jsonObject(RowSchema schema) {
+    protected String jsonObject(RowSchema schema, String qualifier) {
         if (schema.size() <= JSON_COLUMNS_PER_CALL) {
-            return "json_build_object(" + jsonPairs(schema, 0, schema.size()) + ")::text";
+            return "json_build_object(" + jsonPairs(schema, qualifier, 0, schema.size()) + ")::text";
         }
         // a function takes at most 100 arguments: wider rows are merged from objects of 50 columns
         StringJoiner parts = new StringJoiner(" || ", "(", ")::text");
         for (int from = 0; from < schema.size(); from += JSON_COLUMNS_PER_CALL) {
-            parts.add("jsonb_build_object(" + jsonPairs(schema, from, Math.min(schema.size(), from + JSON_COLUMNS_PER_CALL))
-                    + ")");
+            parts.add("jsonb_build_object("
+                    + jsonPairs(schema, qualifier, from, Math.min(schema.size(), from + JSON_COLUMNS_PER_CALL)) + ")");
         }
         return parts.toString();
     }
 
-    private String jsonPairs(RowSchema schema, int from, int to) {
+    private String jsonPairs(RowSchema schema, String qualifier, int from, int to) {
         StringJoiner json = new StringJoiner(", ");
         for (int i = from; i < to; i++) {
-            json.add(jsonKey(schema.column(i)) + ", " + quoteIdentifier(schema.column(i)));
+            json.add(jsonKey(schema.column(i)) + ", " + qualifier + quoteIdentifier(schema.column(i)));
         }
         return json.toString();
     }
@@ -145,23 +145,62 @@ public final class PostgreSqlDialect extends TargetDialect {
      */
     @Override
     public String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows) {
-        String firstKey = "t." + quoteIdentifier(schema.column(schema.keyIndexes()[0]));
-        StringJoiner matches = new StringJoiner(" AND ");
-        StringJoiner guardValues = new StringJoiner(", ");
-        for (int g = 0; g < guards.length; g++) {
-            String alias = quoteVerbatim("g" + g);
-            guardValues.add(typed("?", guards[g]) + " AS " + alias);
-            matches.add(nullSafeEquals("t." + quoteIdentifier(guards[g].name()), guards[g], "g." + alias));
+        return perRow(rows, "SELECT p.\"i\", " + found(schema) + ", " + matches(guards) + lockedRow(table, schema, guards, null));
+    }
+
+    /** As {@link #probeRows}, also selecting the row as JSON and the version order (the version bound once per row). */
+    @Override
+    public String lockConflictRows(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version,
+            int rows) {
+        String order = "NULL";
+        if (version != null) {
+            String v = "t." + quoteIdentifier(version.name());
+            String p = "g.\"ver\"";
+            order = "CASE WHEN " + p + " IS NULL THEN CASE WHEN " + v + " IS NULL THEN 0 ELSE -1 END WHEN " + v
+                    + " IS NULL OR " + p + " > " + v + " THEN 1 WHEN " + p + " = " + v + " THEN 0 ELSE -1 END";
         }
-        String one = "SELECT p.\"i\", " + firstKey + " IS NOT NULL, " + (guards.length == 0 ? "TRUE" : matches)
-                + " FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN LATERAL (SELECT * FROM " + quoteTable(table)
-                + " WHERE " + keyEquals(schema, "") + " FOR UPDATE) t ON TRUE"
-                + (guards.length == 0 ? "" : " CROSS JOIN (SELECT " + guardValues + ") g");
+        return perRow(rows, "SELECT p.\"i\", " + found(schema) + ", " + jsonObject(schema, "t.") + ", "
+                + matches(compared) + ", " + order + lockedRow(table, schema, compared, version));
+    }
+
+    private static String perRow(int rows, String one) {
         StringJoiner all = new StringJoiner(" UNION ALL ");
         for (int r = 0; r < rows; r++) {
             all.add(one);
         }
         return all.toString();
+    }
+
+    private String found(RowSchema schema) {
+        return "t." + quoteIdentifier(schema.column(schema.keyIndexes()[0])) + " IS NOT NULL";
+    }
+
+    private String matches(ColumnInfo[] compared) {
+        StringJoiner matches = new StringJoiner(" AND ");
+        for (int g = 0; g < compared.length; g++) {
+            matches.add(nullSafeEquals("t." + quoteIdentifier(compared[g].name()), compared[g],
+                    "g." + quoteVerbatim("g" + g)));
+        }
+        return compared.length == 0 ? "TRUE" : matches.toString();
+    }
+
+    /**
+     * {@code FROM (SELECT CAST(? AS integer) AS "i") p LEFT JOIN LATERAL (SELECT * FROM t WHERE k = ? FOR UPDATE) t
+     * ON TRUE CROSS JOIN (SELECT CAST(? AS type) AS "g0", ... [, CAST(? AS type) AS "ver"]) g}. PostgreSQL cannot
+     * lock the nullable side of an outer join, but it can lock inside the lateral subquery; the key parameter takes
+     * its type from the key column, and the parameters appear in the binding order (i, keys, compared, version).
+     */
+    private String lockedRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version) {
+        StringJoiner values = new StringJoiner(", ");
+        for (int g = 0; g < compared.length; g++) {
+            values.add(typed("?", compared[g]) + " AS " + quoteVerbatim("g" + g));
+        }
+        if (version != null) {
+            values.add(typed("?", version) + " AS \"ver\"");
+        }
+        return " FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN LATERAL (SELECT * FROM " + quoteTable(table)
+                + " WHERE " + keyEquals(schema, "") + " FOR UPDATE) t ON TRUE"
+                + (values.length() == 0 ? "" : " CROSS JOIN (SELECT " + values + ") g");
     }
 
     /** A bound string takes the type of the column it meets (jsonb, interval, ...), as MySQL's strings do. */

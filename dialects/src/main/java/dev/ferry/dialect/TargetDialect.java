@@ -89,8 +89,8 @@ public abstract class TargetDialect extends AbstractDialect {
     /** A condition as a selectable value (PostgreSQL selects booleans; Oracle before 23ai cannot). */
     protected abstract String asValue(String condition);
 
-    /** The row as JSON text, keyed by the MySQL column names. */
-    protected abstract String jsonObject(RowSchema schema);
+    /** The row as JSON text, keyed by the MySQL column names; {@code qualifier} prefixes the columns (e.g. "t."). */
+    protected abstract String jsonObject(RowSchema schema, String qualifier);
 
     @Override
     public String lockConflictRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version) {
@@ -103,7 +103,7 @@ public abstract class TargetDialect extends AbstractDialect {
             order = "CASE WHEN " + p + " IS NULL THEN CASE WHEN " + v + " IS NULL THEN 0 ELSE -1 END WHEN " + v
                     + " IS NULL OR " + p + " > " + v + " THEN 1 WHEN " + p + " = " + v + " THEN 0 ELSE -1 END";
         }
-        return "SELECT " + jsonObject(schema) + ", " + asValue(compared.length == 0 ? "1 = 1" : same)
+        return "SELECT " + jsonObject(schema, "") + ", " + asValue(compared.length == 0 ? "1 = 1" : same)
                 + ", " + order + " FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "") + " FOR UPDATE";
     }
 

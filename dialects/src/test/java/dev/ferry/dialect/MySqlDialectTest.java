@@ -96,6 +96,18 @@ class MySqlDialectTest {
     }
 
     @Test
+    void conflictRowsOfARunAreLockedAndReadInOneStatement() {
+        assertThat(new MySqlDialect(true).lockConflictRows(TABLE, SCHEMA, new ColumnInfo[] {TEXT},
+                new ColumnInfo("na`me", "bigint", null, 19), 2)).isEqualTo(
+                "SELECT v.`i`, t.`id` IS NOT NULL, JSON_OBJECT('id', t.`id`, 'select', t.`select`, 'na`me', t.`na``me`),"
+                        + " TRUE AND CAST(t.`select` AS BINARY) <=> CAST(CONVERT(v.`g0` USING utf8mb4) AS BINARY),"
+                        + " CASE WHEN v.`ver` IS NULL THEN IF(t.`na``me` IS NULL, 0, -1) WHEN t.`na``me` IS NULL"
+                        + " OR v.`ver` > t.`na``me` THEN 1 WHEN v.`ver` = t.`na``me` THEN 0 ELSE -1 END"
+                        + " FROM (SELECT ? AS `i`, ? AS `k0`, ? AS `g0`, ? AS `ver` UNION ALL SELECT ?, ?, ?, ?) AS v"
+                        + " LEFT JOIN `shop``s`.`order items` AS t ON t.`id` = v.`k0` FOR UPDATE");
+    }
+
+    @Test
     void versionDecidesTheUpsertForm() {
         assertThat(MySqlDialect.forServerVersion("9.7.4").name()).isEqualTo("MySQL 8.0.19+");
         assertThat(MySqlDialect.forServerVersion("8.0.19").name()).isEqualTo("MySQL 8.0.19+");

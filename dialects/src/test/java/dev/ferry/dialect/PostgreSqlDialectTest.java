@@ -89,6 +89,19 @@ class PostgreSqlDialectTest {
     }
 
     @Test
+    void conflictRowsOfARunAreLockedPerRowAndReadInOneStatement() {
+        String one = "SELECT p.\"i\", t.\"id\" IS NOT NULL, json_build_object('id', t.\"id\", 'select', t.\"select\","
+                + " 'na`me', t.\"na`me\")::text, t.\"select\" IS NOT DISTINCT FROM CAST(g.\"g0\" AS character varying),"
+                + " CASE WHEN g.\"ver\" IS NULL THEN CASE WHEN t.\"na`me\" IS NULL THEN 0 ELSE -1 END WHEN t.\"na`me\""
+                + " IS NULL OR g.\"ver\" > t.\"na`me\" THEN 1 WHEN g.\"ver\" = t.\"na`me\" THEN 0 ELSE -1 END"
+                + " FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN LATERAL (SELECT * FROM"
+                + " \"Shop\"\"s\".\"order items\" WHERE \"id\" = ? FOR UPDATE) t ON TRUE CROSS JOIN"
+                + " (SELECT CAST(? AS character varying) AS \"g0\", CAST(? AS bigint) AS \"ver\") g";
+        assertThat(d.lockConflictRows(TABLE, SCHEMA, new ColumnInfo[] {TEXT}, new ColumnInfo("na`me", "bigint", null, 0),
+                2)).isEqualTo(one + " UNION ALL " + one);
+    }
+
+    @Test
     void probeRowsLocksInsideALateralSubqueryPerRow() {
         String one = "SELECT p.\"i\", t.\"id\" IS NOT NULL, t.\"select\" IS NOT DISTINCT FROM CAST(g.\"g0\" AS character"
                 + " varying) FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN LATERAL (SELECT * FROM"

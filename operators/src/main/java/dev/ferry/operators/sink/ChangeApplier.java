@@ -22,6 +22,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Applies one committable to the target as one local transaction: first the commit-marker row
@@ -483,6 +484,10 @@ final class ChangeApplier implements AutoCloseable {
                 } else if (!fitting.isEmpty()) {
                     writeFitting(fitting, g);
                 }
+                if (kind != Kind.ECHO_MATCH && resolveTogether(rest,
+                        kind == Kind.UPDATE ? ConflictResolver.Missed.UPDATE : ConflictResolver.Missed.DELETE, g)) {
+                    return;
+                }
                 for (ChangeEvent e : rest) {
                     if (kind == Kind.ECHO_MATCH) {
                         unconfirmedEcho(e, g);
@@ -543,12 +548,15 @@ final class ChangeApplier implements AutoCloseable {
                 int[] settled = Arrays.copyOf(counts, batch.size());
                 Probed probed = probe(failed.stream().map(batch::get).toList(), true, g);
                 List<Integer> free = new ArrayList<>();
+                List<Integer> differing = new ArrayList<>();
                 for (int f = 0; f < failed.size(); f++) {
                     int i = failed.get(f);
                     settled[i] = probed.fits[f] ? 0 : Statement.EXECUTE_FAILED;
-                    if (!probed.found[f]) {
-                        free.add(i);
-                    }
+                    (probed.found[f] ? differing : free).add(i);
+                }
+                differing.removeIf(i -> settled[i] == 0);
+                if (resolveTogether(differing.stream().map(batch::get).toList(), ConflictResolver.Missed.INSERT, g)) {
+                    differing.forEach(i -> settled[i] = 0); // resolved and recorded
                 }
                 if (free.isEmpty()) {
                     return settled;
@@ -568,6 +576,52 @@ final class ChangeApplier implements AutoCloseable {
                     settled[free.get(f)] = f < again.length ? again[f] : Statement.EXECUTE_FAILED;
                 }
                 return settled;
+            }
+
+            /**
+             * Resolves rows of distinct keys that did not fit their target rows with one locking read of those rows
+             * and a batch per kind of write, instead of a read and a write per row; false if they must be resolved
+             * one by one: a single row, a dialect that cannot lock them in one statement, or rows that could meet
+             * through more than their exact key (a secondary unique key, a text key a collation folds), whose
+             * resolution keeps the source order.
+             */
+            private boolean resolveTogether(List<ChangeEvent> rows, ConflictResolver.Missed missed, TableGuards g)
+                    throws SQLException {
+                if (rows.size() < 2 || !tables.table(table).uniqueKeys().isEmpty()
+                        || rows.stream().anyMatch(e -> Arrays.stream(e.key()).anyMatch(v -> v instanceof String))) {
+                    return false;
+                }
+                ConflictResolver.Verdicts verdicts = resolver.judgeRun(missed, rows, g, connection, PROBE_PARAMETERS);
+                if (verdicts == null) {
+                    return false;
+                }
+                writeAll(dialect.upsert(table, schema), verdicts.upserts(), ChangeEvent::after);
+                writeAll(dialect.deleteByKey(table, schema), verdicts.deletes(), e -> e.keyOf(e.before()));
+                verdicts.records().forEach(Pass.this::record);
+                for (ChangeEvent e : verdicts.insertAlone()) {
+                    record(resolver.insertFailed(e, g));
+                }
+                return true;
+            }
+
+            /** Writes the winners of a resolved run in one batch; it has no other key to collide on. */
+            private void writeAll(String sql, List<ChangeEvent> rows, Function<ChangeEvent, Object[]> values)
+                    throws SQLException {
+                if (rows.isEmpty()) {
+                    return;
+                }
+                PreparedStatement ps = statements.get(sql);
+                for (ChangeEvent e : rows) {
+                    statements.bindValues(ps, 1, values.apply(e));
+                    ps.addBatch();
+                }
+                try {
+                    ps.executeBatch();
+                } catch (BatchUpdateException failed) {
+                    afterFailedBatch(failed);
+                    throw new ApplyException("writing the winning versions of " + rows.size() + " conflicting row(s)"
+                            + " into " + table + " failed: " + failed.getMessage(), failed);
+                }
             }
 
             private void writeFitting(List<ChangeEvent> fitting, TableGuards g) throws SQLException {

@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Writes conflicts into the target's {@code ferry.ferry_conflict}, in the apply transaction. A
@@ -65,19 +67,36 @@ final class ConflictLog {
         }
     }
 
-    /** Records each conflict, in order; returns those that got a record of their own (not follow-ups). */
+    /**
+     * Records each conflict, in order; returns those that got a record of their own (not follow-ups). New records
+     * go in as one batch; it is sent before a follow-up check that could continue one of them (same row).
+     */
     List<ConflictRecord> write(List<ConflictRecord> conflicts) throws SQLException {
         if (conflicts.isEmpty()) {
             return conflicts;
         }
         List<ConflictRecord> recorded = new ArrayList<>(conflicts.size());
+        Set<List<String>> pendingRows = new HashSet<>();
         try (PreparedStatement insert = connection.prepareStatement(this.insert);
                 PreparedStatement followUp = connection.prepareStatement(this.followUp)) {
             for (ConflictRecord c : conflicts) {
-                if (!c.isFollowUpCandidate() || !followsUp(followUp, c)) {
-                    insert(insert, c);
-                    recorded.add(c);
+                List<String> row = List.of(c.event().table().toString(), c.key());
+                if (c.isFollowUpCandidate()) {
+                    if (pendingRows.contains(row)) {
+                        insert.executeBatch();
+                        pendingRows.clear();
+                    }
+                    if (followsUp(followUp, c)) {
+                        continue;
+                    }
                 }
+                bindInsert(insert, c);
+                insert.addBatch();
+                pendingRows.add(row);
+                recorded.add(c);
+            }
+            if (!pendingRows.isEmpty()) {
+                insert.executeBatch();
             }
         }
         return recorded;
@@ -95,7 +114,7 @@ final class ConflictLog {
         return ps.executeUpdate() == 1;
     }
 
-    private void insert(PreparedStatement ps, ConflictRecord c) throws SQLException {
+    private void bindInsert(PreparedStatement ps, ConflictRecord c) throws SQLException {
         ps.setString(1, channel);
         ps.setString(2, direction);
         ps.setString(3, c.event().table().database());
@@ -114,6 +133,5 @@ final class ConflictLog {
         } else {
             ps.setNull(13, Types.TIMESTAMP);
         }
-        ps.executeUpdate();
     }
 }

@@ -10,6 +10,7 @@ import dev.ferry.operators.conflict.ConflictPolicy;
 import dev.ferry.operators.conflict.ConflictRules;
 import dev.ferry.operators.conflict.ConflictType;
 import dev.ferry.operators.conflict.Resolution;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -204,14 +205,95 @@ final class ConflictResolver {
 
     private ConflictRecord decide(ChangeEvent e, TableGuards g, ConflictType type, Probe p, Action applyIncoming)
             throws SQLException {
+        ConflictRecord decided = judge(e, g, type, p);
+        if (decided.resolution() == Resolution.INCOMING_APPLIED) {
+            applyIncoming.run();
+        }
+        return decided;
+    }
+
+    /** The table's policy applied to one conflict: whether the incoming change wins, and its record. */
+    private ConflictRecord judge(ChangeEvent e, TableGuards g, ConflictType type, Probe p) {
         ConflictPolicy policy = g.rule().policy();
         if (rules.incomingWins(policy, p.versionOrder)) {
-            applyIncoming.run();
             return new ConflictRecord(e, type, Resolution.INCOMING_APPLIED, policy, p.targetRow);
         }
         Resolution kept = policy.kind() == ConflictPolicy.Kind.MANUAL ? Resolution.KEPT_FOR_OPERATOR
                 : Resolution.TARGET_KEPT;
         return new ConflictRecord(e, type, kept, policy, p.targetRow);
+    }
+
+    /** Which changes of a run met a row that is not their image, as {@link #judgeRun} found them. */
+    enum Missed { INSERT, UPDATE, DELETE }
+
+    /**
+     * What {@link #judgeRun} decided for a run: a record per row (null where the target already held the incoming
+     * row), the rows whose incoming version wins and is to be written (upserted, or deleted by key), and the inserts
+     * whose key was free after all, for {@link #insertFailed} one at a time.
+     */
+    record Verdicts(List<ConflictRecord> records, List<ChangeEvent> upserts, List<ChangeEvent> deletes,
+            List<ChangeEvent> insertAlone) {}
+
+    /**
+     * Decides a run of changes of one table (distinct keys, no change of key) whose guarded statements did not
+     * fit, by one locking read of all their target rows, as {@link #insertFailed}, {@link #updateMissed} and
+     * {@link #deleteMissed} decide one: the caller then writes the winners in one batch per kind. Null if the
+     * target cannot lock such rows in one statement (see Dialect#lockConflictRows).
+     */
+    Verdicts judgeRun(Missed missed, List<ChangeEvent> run, TableGuards g, Connection connection, int maxParameters)
+            throws SQLException {
+        ChangeEvent head = run.get(0);
+        if (dialect.lockConflictRows(head.table(), head.schema(), g.columns(), g.version(), 1) == null) {
+            return null;
+        }
+        Probe[] probes = new Probe[run.size()];
+        int perRow = 1 + head.schema().keyIndexes().length + g.columns().length + (g.version() == null ? 0 : 1);
+        int chunk = Math.max(1, maxParameters / perRow);
+        for (int from = 0; from < run.size(); from += chunk) {
+            int to = Math.min(run.size(), from + chunk);
+            try (PreparedStatement ps = connection.prepareStatement(
+                    dialect.lockConflictRows(head.table(), head.schema(), g.columns(), g.version(), to - from))) {
+                int index = 1;
+                for (int i = from; i < to; i++) {
+                    ChangeEvent e = run.get(i);
+                    Object[] image = missed == Missed.DELETE ? e.before() : e.after();
+                    ps.setInt(index++, i);
+                    index = statements.bindValues(ps, index, e.keyOf(missed == Missed.INSERT ? e.after() : e.before()));
+                    index = statements.bindGuards(ps, index, image, g.indexes(), g.columns());
+                    if (g.version() != null) {
+                        dialect.bindForCompare(ps, index++, image[g.versionIndex()], g.version());
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        boolean found = rs.getBoolean(2);
+                        int order = !found || rs.getObject(5) == null ? (found ? 0 : 1) : rs.getInt(5);
+                        probes[rs.getInt(1)] = new Probe(found, found && rs.getBoolean(4), order,
+                                found ? rs.getString(3) : null);
+                    }
+                }
+            }
+        }
+        Verdicts v = new Verdicts(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int i = 0; i < run.size(); i++) {
+            ChangeEvent e = run.get(i);
+            Probe p = probes[i];
+            ConflictRecord decided = switch (missed) {
+                case INSERT -> !p.found ? null : p.sameAsImage ? null : judge(e, g, ConflictType.INSERT_EXISTS, p);
+                case UPDATE -> !p.found ? judge(e, g, ConflictType.UPDATE_MISSING, p)
+                        : p.sameAsImage ? null : judge(e, g, ConflictType.UPDATE_MISMATCH, p);
+                case DELETE -> !p.found ? new ConflictRecord(e, ConflictType.DELETE_MISSING, Resolution.NOTHING_TO_DO,
+                        g.rule().policy(), null) : judge(e, g, ConflictType.DELETE_MISMATCH, p);
+            };
+            if (missed == Missed.INSERT && !p.found) {
+                v.insertAlone().add(e);
+            }
+            v.records().add(decided);
+            if (decided != null && decided.resolution() == Resolution.INCOMING_APPLIED) {
+                (missed == Missed.DELETE ? v.deletes() : v.upserts()).add(e);
+            }
+        }
+        return v;
     }
 
     /** Locks and reads the target row with {@code key}. */
