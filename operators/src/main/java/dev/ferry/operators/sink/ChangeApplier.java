@@ -75,6 +75,11 @@ final class ChangeApplier implements AutoCloseable {
     private final Statements statements;
     private final ConflictResolver resolver;
     private final ConflictLog conflictLog;
+    /**
+     * Tables whose last batch of inserts met existing rows: their next batch is probed before it is written (the
+     * rows a conflict stream keeps meeting), until a probe finds none.
+     */
+    private final Set<TableId> insertsMeetRows = new HashSet<>();
     /** Whether rows of different keys may be batched out of source order (see Pass). */
     private final boolean reorders;
     private long commits;
@@ -412,23 +417,33 @@ final class ChangeApplier implements AutoCloseable {
                     probeThenApply(guards);
                     return;
                 }
+                int[] counts;
+                if (kind == Kind.INSERT && insertsMeetRows.contains(table) && batch.size() >= PROBE_FROM_ROWS) {
+                    // the last insert batch of this table failed: probe first rather than fail and roll back again
+                    counts = insertAgainWhereTheKeyIsFree(new int[0], guards);
+                } else {
+                    counts = execute(guards);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    int count = i < counts.length ? counts[i] : Statement.EXECUTE_FAILED;
+                    settle(batch.get(i), count, guards);
+                }
+            }
+
+            private int[] execute(TableGuards guards) throws SQLException {
                 PreparedStatement ps = statements.get(sql(guards));
                 for (ChangeEvent e : batch) {
                     bind(ps, e, guards);
                     ps.addBatch();
                 }
-                int[] counts;
                 try {
-                    counts = ps.executeBatch();
+                    return ps.executeBatch();
                 } catch (BatchUpdateException failed) {
-                    counts = afterFailedBatch(failed);
+                    int[] counts = afterFailedBatch(failed);
                     if (kind == Kind.INSERT) {
                         counts = insertAgainWhereTheKeyIsFree(counts, guards);
                     }
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    int count = i < counts.length ? counts[i] : Statement.EXECUTE_FAILED;
-                    settle(batch.get(i), count, guards);
+                    return counts;
                 }
             }
 
@@ -553,6 +568,11 @@ final class ChangeApplier implements AutoCloseable {
                     int i = failed.get(f);
                     settled[i] = probed.fits[f] ? 0 : Statement.EXECUTE_FAILED;
                     (probed.found[f] ? differing : free).add(i);
+                }
+                if (free.size() == failed.size()) {
+                    insertsMeetRows.remove(table); // met none: plain batches again
+                } else {
+                    insertsMeetRows.add(table);
                 }
                 differing.removeIf(i -> settled[i] == 0);
                 if (resolveTogether(differing.stream().map(batch::get).toList(), ConflictResolver.Missed.INSERT, g)) {

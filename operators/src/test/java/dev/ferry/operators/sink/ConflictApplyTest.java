@@ -425,6 +425,31 @@ class ConflictApplyTest {
     }
 
     /**
+     * After an insert batch met existing rows, the table's next insert batches are probed before they are written
+     * (no failed statement to roll back), until a probe finds no existing key: each decides as a plain batch would.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
+    void insertBatchesAfterOneThatMetRowsAreProbedFirstAndDecideTheSame(ServerKind kind) throws Exception {
+        setUp(kind);
+        TableId w = sibling("w", "(id BIGINT PRIMARY KEY, v BIGINT)");
+        target.execute("INSERT INTO " + sql(w) + " VALUES (5, -1), (15, -1), (18, 18)");
+        try (ChangeApplier applier = applier(w, priority("sh"), "sh", 100)) {
+            for (long from = 1; from <= 31; from += 10) { // 1-10 fails on 5; 11-20 probed first; 21-30 and 31-40 plain
+                List<ChangeEvent> events = new ArrayList<>();
+                for (long i = from; i < from + 10; i++) {
+                    events.add(row(w, Op.INSERT, null, new Object[] {i, i}));
+                }
+                applier.apply(committable(events.toArray(ChangeEvent[]::new)));
+            }
+        }
+        assertThat(conflictRows()).containsExactly("[5]|insert-exists|incoming-applied",
+                "[15]|insert-exists|incoming-applied");
+        assertThat(target.query("SELECT COUNT(*) FROM " + sql(w) + " WHERE v = id").get(0).get(0).toString())
+                .isEqualTo("40");
+    }
+
+    /**
      * A probe binds a few values per row: on a wide table a long run is split so that no statement binds more than
      * the drivers take (PostgreSQL's and Oracle's protocols allow 65,535 parameters, and PostgreSQL's JDBC driver
      * 32,767 in some versions).
