@@ -124,6 +124,14 @@ public interface Dialect extends Serializable {
     String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows);
 
     /**
+     * Whether {@link #probeRows} locks the rows it finds, so that rows it found fitting may then be written by key
+     * alone. Where it cannot (Oracle), updates and deletes keep their before image in their own WHERE clause.
+     */
+    default boolean probeLocksRows() {
+        return true;
+    }
+
+    /**
      * Updates the row found by the before image's key, only if its {@code guards} columns still hold
      * the before image's values: no row updated means a conflict. Binds every column of the after
      * image, then the key and the guard columns of the before image (see {@link #bindForCompare}).

@@ -185,9 +185,15 @@ public final class OracleDialect extends TargetDialect {
     /**
      * {@code SELECT v."i", found, matches FROM (SELECT ? AS "i", ? AS "k0", CAST(? AS type) AS "g0" FROM DUAL
      * UNION ALL ...) v LEFT JOIN t ON t.k = v."k0"}, WITHOUT a lock: Oracle cannot lock rows through a join
-     * with a UNION view (ORA-02014). That is safe because every guarded update or delete re-checks the
-     * guards in its own WHERE; found and matches are 1 or 0.
+     * with a UNION view (ORA-02014). So it only answers questions that a later write re-checks or that need no
+     * lock (does an echo's row already hold the home site's version? is an insert's key free?), never which
+     * updates or deletes may be written by key alone (see {@link #probeLocksRows}); found and matches are 1 or 0.
      */
+    @Override
+    public boolean probeLocksRows() {
+        return false;
+    }
+
     @Override
     public String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows) {
         int[] keys = schema.keyIndexes();

@@ -216,6 +216,10 @@ class OracleOnH2Test {
             }
         }
         assertThat(rows).containsExactlyInAnyOrder("0:1:1", "1:1:0", "2:0:0");
+        // the probe takes no lock (ORA-02014): updates and deletes that it finds fitting are not written by key
+        // alone, and conflicting rows are locked and read one at a time
+        assertThat(dialect.probeLocksRows()).isFalse();
+        assertThat(dialect.lockConflictRows(ORDERS, ROW, guards, null, 2)).isNull();
     }
 
     @Test

@@ -411,9 +411,10 @@ final class ChangeApplier implements AutoCloseable {
                 }
                 TableGuards guards = kind == Kind.UPSERT ? null
                         : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
-                // a few rows go faster as guarded statements (one round trip), many as probe + batch (two)
-                if (batch.size() >= PROBE_FROM_ROWS
-                        && (kind == Kind.UPDATE || kind == Kind.DELETE || kind == Kind.ECHO_MATCH)) {
+                // a few rows go faster as guarded statements (one round trip), many as probe + batch (two); the
+                // fitting rows are then written by key alone, which needs a probe that locked them
+                if (batch.size() >= PROBE_FROM_ROWS && (kind == Kind.ECHO_MATCH
+                        || (kind == Kind.UPDATE || kind == Kind.DELETE) && dialect.probeLocksRows())) {
                     probeThenApply(guards);
                     return;
                 }
