@@ -57,7 +57,7 @@ final class ConflictResolver {
     ConflictRecord updateMissed(ChangeEvent e, TableGuards g) throws SQLException {
         Probe p = probe(e, g, e.after(), e.keyOf(e.before()), e.after());
         if (!p.found) {
-            return decide(e, g, ConflictType.UPDATE_MISSING, p, () -> upsert(e));
+            return decide(e, g, ConflictType.UPDATE_MISSING, p, () -> insertMissing(e, g));
         }
         return p.sameAsImage ? null : decide(e, g, ConflictType.UPDATE_MISMATCH, p, () -> forceUpdate(e));
     }
@@ -207,7 +207,15 @@ final class ConflictResolver {
             throws SQLException {
         ConflictRecord decided = judge(e, g, type, p);
         if (decided.resolution() == Resolution.INCOMING_APPLIED) {
-            applyIncoming.run();
+            try {
+                applyIncoming.run();
+            } catch (SQLException duplicate) {
+                rethrowUnlessDuplicate(duplicate);
+                // the winning version holds a unique value that another row has here: a conflict with that row,
+                // decided like any unique-key collision (it never stops the direction)
+                return uniqueCollision(e, g, e.op() == Op.INSERT ? ConflictType.INSERT_UNIQUE
+                        : ConflictType.UPDATE_UNIQUE, duplicate, applyIncoming);
+            }
         }
         return decided;
     }
@@ -314,6 +322,18 @@ final class ConflictResolver {
             }
             int order = rs.getObject(3) == null ? 0 : rs.getInt(3);
             return new Probe(true, rs.getBoolean(2), order, rs.getString(1));
+        }
+    }
+
+    /**
+     * Writes a row the target does not have. Where the table has a secondary unique key, as a plain INSERT: a
+     * MySQL upsert would silently rewrite whichever other row holds one of its unique values.
+     */
+    private void insertMissing(ChangeEvent e, TableGuards g) throws SQLException {
+        if (g.target().uniqueKeys().isEmpty()) {
+            upsert(e);
+        } else {
+            executeAlone(dialect.insert(e.table(), e.schema()), ps -> statements.bindValues(ps, 1, e.after()));
         }
     }
 

@@ -586,6 +586,31 @@ class ConflictApplyTest {
                 after == null ? null : new Object[] {key, after, afterVer}, "f:1", "f:1:" + key, 0);
     }
 
+    /**
+     * A winning version whose unique value another row holds here (the row's own before image no longer matched,
+     * or the row was missing): a unique-key conflict with that row, decided and recorded like any other, never an
+     * error that stops the direction.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
+    void aWinningVersionTakesAUniqueValueFromAnotherRowInsteadOfStoppingTheDirection(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'target', 1, 'u1'), (2, 'target', 1, 'u2'), (4, 'target', 1, 'u4'), (7, 'x', 1, 'taken'),"
+                + " (8, 'y', 1, 'held'), (9, 'z', 1, 'kept')");
+        ChangeApplier.Result r = apply(priority("sh"), "sh",
+                update(1, "old", 1, "u1", 1, "incoming", 2, "taken"),   // mismatch; row 7 holds 'taken'
+                update(2, "old", 1, "u2", 2, "incoming", 2, "u2"),      // mismatch
+                update(3, "old", 1, "u3", 3, "incoming", 2, "held"),    // missing; row 8 holds 'held'
+                insert(4, "incoming", 2, "kept"));                      // exists; row 9 holds 'kept'
+        assertThat(conflictRows()).containsExactly("[1]|update-unique-key|incoming-applied",
+                "[7]|update-unique-key|incoming-applied", "[2]|update-mismatch|incoming-applied",
+                "[3]|update-unique-key|incoming-applied", "[8]|update-unique-key|incoming-applied",
+                "[4]|insert-unique-key|incoming-applied", "[9]|insert-unique-key|incoming-applied");
+        assertThat(types(r)).hasSize(7);
+        assertThat(rows()).containsExactly("1|incoming|2|taken", "2|incoming|2|u2", "3|incoming|2|held",
+                "4|incoming|2|kept");
+    }
+
     /** Another table next to {@code t}, created with these columns. */
     private TableId sibling(String name, String columns) {
         TableId id = new TableId(table.database(), name);
