@@ -15,7 +15,6 @@ import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -218,6 +217,8 @@ class FlinkClusterITCase {
 
     // ---- the cluster, through the scripts a user runs
 
+    private final Set<Integer> pickedPorts = new HashSet<>();
+
     private void startCluster() throws Exception {
         if (Files.isDirectory(ARTIFACTS)) { // the artifacts of an earlier run
             try (var files = Files.walk(ARTIFACTS)) {
@@ -226,8 +227,8 @@ class FlinkClusterITCase {
                 }
             }
         }
-        int rest = freePort();
-        int rpc = freePort();
+        int rest = freePortRange(1);
+        int rpc = freePortRange(1);
         metricsPortLow = freePortRange(5);
         dashboard = "http://127.0.0.1:" + rest;
         clusterEnv = Map.of("FERRY_CLUSTER_DIR", dir.resolve("cluster").toString(),
@@ -526,22 +527,27 @@ class FlinkClusterITCase {
         return m.group(1);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** The first port of {@code n} consecutive ports that are free on every interface now. */
-    private static int freePortRange(int n) {
+    /**
+     * The first port of {@code n} consecutive ports that are free on every interface now and were not picked before.
+     * They lie below Linux's ephemeral range (32768 and up), from which outgoing connections take local ports at
+     * random: a port found free there could be gone before the cluster binds it (a red CI run saw "Could not start
+     * rest endpoint on any port in port range 43403").
+     */
+    private int freePortRange(int n) {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int low = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+            int low = ThreadLocalRandom.current().nextInt(20_000, 32_000 - n);
             List<ServerSocket> held = new ArrayList<>();
             try {
                 for (int port = low; port < low + n; port++) {
+                    if (pickedPorts.contains(port)) {
+                        throw new IOException("picked already");
+                    }
                     ServerSocket s = new ServerSocket();
                     held.add(s);
                     s.bind(new InetSocketAddress(port));
+                }
+                for (int port = low; port < low + n; port++) {
+                    pickedPorts.add(port);
                 }
                 return low;
             } catch (IOException taken) {
