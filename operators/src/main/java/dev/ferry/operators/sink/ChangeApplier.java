@@ -38,11 +38,6 @@ final class ChangeApplier implements AutoCloseable {
     private static final int PRUNE_EVERY = 1000;
     /** Runs of at least this many updates, deletes or echoes are checked by one probe statement. */
     private static final int PROBE_FROM_ROWS = 4;
-    /**
-     * Parameters one probe statement binds at most: PostgreSQL's and Oracle's protocols cap a statement at
-     * 65,535, and older PostgreSQL drivers at 32,767.
-     */
-    private static final int PROBE_PARAMETERS = 32_000;
 
     /** What happened to one committable. */
     enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED, DDL_HELD }
@@ -516,12 +511,11 @@ final class ChangeApplier implements AutoCloseable {
             /**
              * Locks and checks {@code rows} (distinct keys of this batch) against their before image, or their
              * after image: whether each row's key is there (found) and holds the image's guard values (fits). A
-             * long run on a wide table is split, so that no statement binds more than {@link #PROBE_PARAMETERS}.
+             * long run on a wide table is split (see {@link Statements#rowsPerStatement}).
              */
             private Probed probe(List<ChangeEvent> rows, boolean afterImage, TableGuards g) throws SQLException {
                 Probed probed = new Probed(new boolean[rows.size()], new boolean[rows.size()]);
-                int perRow = 1 + schema.keyIndexes().length + g.columns().length;
-                int chunk = Math.max(1, PROBE_PARAMETERS / perRow);
+                int chunk = Statements.rowsPerStatement(1 + schema.keyIndexes().length + g.columns().length);
                 for (int from = 0; from < rows.size(); from += chunk) {
                     int to = Math.min(rows.size(), from + chunk);
                     try (PreparedStatement ps = connection.prepareStatement(
@@ -612,7 +606,7 @@ final class ChangeApplier implements AutoCloseable {
                         || rows.stream().anyMatch(e -> Arrays.stream(e.key()).anyMatch(v -> v instanceof String))) {
                     return false;
                 }
-                ConflictResolver.Verdicts verdicts = resolver.judgeRun(missed, rows, g, connection, PROBE_PARAMETERS);
+                ConflictResolver.Verdicts verdicts = resolver.judgeRun(missed, rows, g, connection);
                 if (verdicts == null) {
                     return false;
                 }

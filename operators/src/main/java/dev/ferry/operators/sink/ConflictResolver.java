@@ -248,15 +248,14 @@ final class ConflictResolver {
      * {@link #deleteMissed} decide one: the caller then writes the winners in one batch per kind. Null if the
      * target cannot lock such rows in one statement (see Dialect#lockConflictRows).
      */
-    Verdicts judgeRun(Missed missed, List<ChangeEvent> run, TableGuards g, Connection connection, int maxParameters)
-            throws SQLException {
+    Verdicts judgeRun(Missed missed, List<ChangeEvent> run, TableGuards g, Connection connection) throws SQLException {
         ChangeEvent head = run.get(0);
         if (dialect.lockConflictRows(head.table(), head.schema(), g.columns(), g.version(), 1) == null) {
             return null;
         }
         Probe[] probes = new Probe[run.size()];
-        int perRow = 1 + head.schema().keyIndexes().length + g.columns().length + (g.version() == null ? 0 : 1);
-        int chunk = Math.max(1, maxParameters / perRow);
+        int chunk = Statements.rowsPerStatement(
+                1 + head.schema().keyIndexes().length + g.columns().length + (g.version() == null ? 0 : 1));
         for (int from = 0; from < run.size(); from += chunk) {
             int to = Math.min(run.size(), from + chunk);
             try (PreparedStatement ps = connection.prepareStatement(

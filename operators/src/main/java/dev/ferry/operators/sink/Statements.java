@@ -10,6 +10,12 @@ import java.util.Map;
 
 /** The apply connection's prepared statements, kept by SQL text, and the ways rows are bound to them. */
 final class Statements implements AutoCloseable {
+    /**
+     * Parameters one statement of Ferry's own (a probe, a locking read) binds at most: PostgreSQL's and Oracle's
+     * protocols cap a statement at 65,535, and older PostgreSQL drivers at 32,767.
+     */
+    private static final int MAX_PARAMETERS = 32_000;
+
     private final Connection connection;
     private final Dialect dialect;
     private final Map<String, PreparedStatement> cache = new HashMap<>();
@@ -17,6 +23,11 @@ final class Statements implements AutoCloseable {
     Statements(Connection connection, Dialect dialect) {
         this.connection = connection;
         this.dialect = dialect;
+    }
+
+    /** How many rows one statement may bind, at {@code parametersPerRow} each (at least one). */
+    static int rowsPerStatement(int parametersPerRow) {
+        return Math.max(1, MAX_PARAMETERS / parametersPerRow);
     }
 
     PreparedStatement get(String sql) throws SQLException {
