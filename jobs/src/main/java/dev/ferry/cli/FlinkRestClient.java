@@ -50,7 +50,7 @@ public final class FlinkRestClient {
 
     /**
      * The current values of the operator metrics of a job whose ids (such as
-     * {@code 0.apply_to_us__Committer.lagMs}, one per subtask) pass {@code id}.
+     * {@code 0.apply_to_us.lagMs}, one per subtask) pass {@code id}.
      */
     public Map<String, Double> operatorMetrics(String jobId, Predicate<String> id) throws IOException {
         Map<String, Double> values = new LinkedHashMap<>();

@@ -9,19 +9,21 @@ import dev.ferry.loop.FerryTables;
 import dev.ferry.loop.LoopFilter;
 import dev.ferry.operators.ChangeEventTypeInfo;
 import dev.ferry.operators.source.ChangeEventDeserializer;
-import dev.ferry.operators.sink.FerrySink;
+import dev.ferry.operators.sink.ApplyOperator;
+import dev.ferry.operators.sink.RowKeys;
 import dev.ferry.operators.sink.SinkSettings;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
 import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -32,7 +34,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class DirectionJob {
     public static final String SOURCE_UID = "ferry-binlog-source";
     public static final String LOOP_FILTER_UID = "ferry-loop-filter";
-    public static final String SINK_UID = "ferry-sink";
+    /** The apply operator; "ferry-sink" named the Sink V2 of Ferry before keyed conflict memory (not restorable). */
+    public static final String APPLY_UID = "ferry-apply";
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration COMMIT_RETRY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -65,12 +68,13 @@ public final class DirectionJob {
         SinkSettings settings = new SinkSettings(config.channel(), direction.name(), Endpoints.of(from),
                 Endpoints.of(to), transactional, apply.batchSize(), COMMIT_RETRY_TIMEOUT, HEARTBEAT_INTERVAL,
                 config.conflictRules(direction));
-        if (!transactional) {
-            changes = changes.keyBy(new TableAndKey());
-        }
-        changes.sinkTo(new FerrySink(settings, config.tableFilter()))
-                .name("apply to " + to.name())
-                .uid(SINK_UID)
+        // transactional: one writer, in source order, so the stream is keyed where it is (parallelism 1 owns every
+        // key); parallel: rows of one key go to one writer, in order
+        KeyedStream<ChangeEvent, String> rows = transactional
+                ? DataStreamUtils.reinterpretAsKeyedStream(changes, new RowKeys())
+                : changes.keyBy(new RowKeys());
+        rows.transform("apply to " + to.name(), Types.VOID, new ApplyOperator(settings, config.tableFilter()))
+                .uid(APPLY_UID)
                 .setParallelism(transactional ? 1 : apply.parallelism());
     }
 
@@ -118,15 +122,5 @@ public final class DirectionJob {
                 .includeSchemaChanges(true)
                 .deserializer(new ChangeEventDeserializer(config.tableFilter()))
                 .build();
-    }
-
-    /** Parallel mode: rows of one key go to one subtask, in order. */
-    static final class TableAndKey implements KeySelector<ChangeEvent, String> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String getKey(ChangeEvent e) {
-            return e.table() + "\u0000" + Arrays.deepToString(e.key());
-        }
     }
 }

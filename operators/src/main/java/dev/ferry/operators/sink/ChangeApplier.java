@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Applies one committable to the target as one local transaction: first the commit-marker row
@@ -70,6 +71,12 @@ final class ChangeApplier implements AutoCloseable {
     private final Statements statements;
     private final ConflictResolver resolver;
     private final ConflictLog conflictLog;
+    private final ConflictMemory memory;
+    private final LongSupplier clock;
+    /** The source is the home site: echoes may arrive, and the echo rules ask when a row met a conflict. */
+    private final boolean echoesMayFollow;
+    /** The memory as the apply in progress sees it. */
+    private PendingMemory pending;
     /**
      * Tables whose last batch of inserts met existing rows: their next batch is probed before it is written (the
      * rows a conflict stream keeps meeting), until a probe finds none.
@@ -79,8 +86,19 @@ final class ChangeApplier implements AutoCloseable {
     private final boolean reorders;
     private long commits;
 
+    /** An applier with a memory of its own, as used outside the apply operator. */
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
             ConflictRules rules) throws SQLException {
+        this(connection, dialect, channel, direction, batchSize, rules, ConflictMemory.inMap(),
+                System::currentTimeMillis);
+    }
+
+    ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
+            ConflictRules rules, ConflictMemory memory, LongSupplier clock) throws SQLException {
+        this.memory = memory;
+        this.clock = clock;
+        this.echoesMayFollow = rules.sourceSite().equals(rules.homeSite());
+        this.pending = new PendingMemory(memory, clock.getAsLong());
         this.connection = connection;
         this.dialect = dialect;
         this.direction = direction;
@@ -132,9 +150,11 @@ final class ChangeApplier implements AutoCloseable {
             return Result.of(Outcome.EMPTY);
         }
         long rows = committable.events().stream().filter(e -> e.op() != Op.HEARTBEAT && !e.isEcho()).count();
+        pending = new PendingMemory(memory, clock.getAsLong());
         try {
             if (!markers.insert(committable, rows)) {
                 connection.rollback();
+                reloadMemory();
                 return Result.of(Outcome.ALREADY_APPLIED);
             }
             Pass pass = new Pass(committable);
@@ -156,13 +176,15 @@ final class ChangeApplier implements AutoCloseable {
                 // only echoes, all confirmed: leave no trace, not even a marker (a replay would only
                 // check them again)
                 connection.rollback();
+                pending.commit(committable.events(), echoesMayFollow);
                 return new Result(Outcome.EMPTY, List.of(), 0, pass.echoesConfirmed, 0);
             }
-            List<ConflictRecord> recorded = conflictLog.write(pass.conflicts);
+            List<ConflictRecord> recorded = conflictLog.write(pass.conflicts, pending);
             if (++commits % PRUNE_EVERY == 0) {
                 markers.prune(committable.subtask());
             }
             connection.commit();
+            pending.commit(committable.events(), echoesMayFollow);
             return new Result(Outcome.APPLIED, recorded, pass.conflicts.size() - recorded.size(),
                     pass.echoesConfirmed, pass.echoesApplied);
         } catch (SQLException | RuntimeException e) {
@@ -178,6 +200,7 @@ final class ChangeApplier implements AutoCloseable {
      */
     private List<ConflictRecord> releaseDecidedTables() throws SQLException {
         List<ConflictRecord> recorded = new ArrayList<>();
+        pending = new PendingMemory(memory, clock.getAsLong());
         try {
             held.refresh();
             for (HeldTables.Decision d : held.decisions()) {
@@ -193,9 +216,10 @@ final class ChangeApplier implements AutoCloseable {
                 for (Map.Entry<Long, ChangeEvent> w : waiting.entrySet()) {
                     if (w.getValue().op() == Op.DDL) {
                         pass.flush();
-                        recorded.addAll(conflictLog.write(pass.conflicts));
+                        recorded.addAll(conflictLog.write(pass.conflicts, pending));
                         held.release(d.table(), last);
                         connection.commit();
+                        pending.commit(List.of(), echoesMayFollow);
                         TranslatedDdlApplier.Attempt attempt = translatedDdl.applyInPlace(w.getValue());
                         close(); // statements and column types of the old table definition
                         translatedDdl.recordReplayed(w.getKey(), w.getValue(), attempt);
@@ -212,15 +236,31 @@ final class ChangeApplier implements AutoCloseable {
                     last = w.getKey();
                 }
                 pass.flush();
-                recorded.addAll(conflictLog.write(pass.conflicts));
+                recorded.addAll(conflictLog.write(pass.conflicts, pending));
                 held.release(d.table(), last);
                 connection.commit();
+                pending.commit(List.of(), echoesMayFollow);
                 LOG.info("{}: released {} after the operator's decision '{}'", direction, d.table(), d.outcome());
             }
             return recorded;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
+        }
+    }
+
+    /**
+     * Fills the memory from the target's conflict records of the last hour. A committable found already applied
+     * was committed by an earlier run whose decisions may have missed the memory: it is updated after the
+     * commit, and so reaches only a later checkpoint than the committable. The same holds for a memory that
+     * starts empty while the target has records.
+     */
+    void reloadMemory() throws SQLException {
+        try {
+            conflictLog.recent(RowMemory.SPAN).forEach(memory::update);
+            memory.expire(clock.getAsLong());
+        } finally {
+            connection.rollback();
         }
     }
 
@@ -368,7 +408,7 @@ final class ChangeApplier implements AutoCloseable {
         private void unconfirmedEcho(ChangeEvent e, TableGuards g) throws SQLException {
             if (resolver.applyEchoOverItsBeforeImage(e, g)) {
                 echoesApplied++;
-            } else if (conflictLog.recentlyInConflict(e)) {
+            } else if (pending.recentlyInConflict(e)) {
                 resolver.forceEcho(e);
                 echoesApplied++;
             }

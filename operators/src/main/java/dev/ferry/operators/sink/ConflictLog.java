@@ -1,8 +1,10 @@
 package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.TableId;
 import dev.ferry.dialect.Dialect;
 import dev.ferry.loop.FerryTables;
+import dev.ferry.operators.conflict.Resolution;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +16,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,8 +28,6 @@ import java.util.Set;
  * ({@code follow_ups}, the newest incoming after image) instead of being recorded again.
  */
 final class ConflictLog {
-    private static final Duration MEMORY = Duration.ofHours(1);
-
     private final Connection connection;
     private final String channel;
     private final String direction;
@@ -49,46 +51,67 @@ final class ConflictLog {
         this.followUp = "UPDATE " + table + " SET follow_ups = follow_ups + 1, incoming_after = ?, last_seen_at = "
                 + now + " WHERE " + (dialect.schema() == null ? lastLost + " ORDER BY id DESC LIMIT 1"
                         : "id = (SELECT MAX(id) FROM " + table + " WHERE " + lastLost + ")");
-        this.recent = "SELECT 1 FROM " + table + " WHERE " + sameRow + " AND detected_at > ?";
+        this.recent = "SELECT table_schema, table_name, row_key, resolution, incoming_before, incoming_after,"
+                + " detected_at, last_seen_at FROM " + table + " WHERE channel = ? AND direction = ?"
+                + " AND (detected_at > ? OR last_seen_at > ?) ORDER BY id";
     }
 
-    /** Whether this direction met a conflict on this row within the last hour. */
-    boolean recentlyInConflict(ChangeEvent e) throws SQLException {
+    /**
+     * The memory this direction's records of the last {@code span} give, row by row (the newest record of a row
+     * wins): for an operator that finds its memory behind the target (see ChangeApplier#reloadMemory).
+     */
+    Map<String, RowMemory> recent(Duration span) throws SQLException {
+        Map<String, RowMemory> rows = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(recent)) {
             ps.setString(1, channel);
             ps.setString(2, direction);
-            ps.setString(3, e.table().database());
-            ps.setString(4, e.table().table());
-            ps.setString(5, RowJson.array(e.key()));
-            ps.setObject(6, CommitMarkers.utcNowMinus(MEMORY));
+            ps.setObject(3, CommitMarkers.utcNowMinus(span));
+            ps.setObject(4, CommitMarkers.utcNowMinus(span));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                while (rs.next()) {
+                    String key = RowKeys.of(new TableId(rs.getString(1), rs.getString(2)), rs.getString(3));
+                    String resolution = rs.getString(4);
+                    boolean lost = rs.getString(5) != null && (Resolution.TARGET_KEPT.label().equals(resolution)
+                            || Resolution.KEPT_FOR_OPERATOR.label().equals(resolution));
+                    LocalDateTime at = rs.getObject(8, LocalDateTime.class);
+                    if (at == null) {
+                        at = rs.getObject(7, LocalDateTime.class);
+                    }
+                    rows.put(key, new RowMemory(resolution, lost ? rs.getString(6) : null,
+                            at.toInstant(ZoneOffset.UTC).toEpochMilli()));
+                }
             }
         }
+        return rows;
     }
 
     /**
      * Records each conflict, in order; returns those that got a record of their own (not follow-ups). New records
      * go in as one batch; it is sent before a follow-up check that could continue one of them (same row).
      */
-    List<ConflictRecord> write(List<ConflictRecord> conflicts) throws SQLException {
+    List<ConflictRecord> write(List<ConflictRecord> conflicts, PendingMemory memory) throws SQLException {
         if (conflicts.isEmpty()) {
             return conflicts;
         }
         List<ConflictRecord> recorded = new ArrayList<>(conflicts.size());
-        Set<List<String>> pendingRows = new HashSet<>();
+        Set<String> pendingRows = new HashSet<>();
         try (PreparedStatement insert = connection.prepareStatement(this.insert);
                 PreparedStatement followUp = connection.prepareStatement(this.followUp)) {
             for (ConflictRecord c : conflicts) {
-                List<String> row = List.of(c.event().table().toString(), c.key());
-                if (c.isFollowUpCandidate()) {
+                String row = c.memoryKey();
+                RowMemory last = c.isFollowUpCandidate() ? memory.recall(row) : null;
+                boolean followedUp = false;
+                if (last != null && last.continuedBy(c)) {
                     if (pendingRows.contains(row)) {
                         insert.executeBatch();
                         pendingRows.clear();
                     }
-                    if (followsUp(followUp, c)) {
-                        continue;
-                    }
+                    // no record (an operator deleted it): the change is recorded anew
+                    followedUp = followsUp(followUp, c);
+                }
+                memory.remember(c);
+                if (followedUp) {
+                    continue;
                 }
                 bindInsert(insert, c);
                 insert.addBatch();

@@ -23,6 +23,11 @@ record ConflictRecord(ChangeEvent event, ConflictType type, Resolution resolutio
         return RowJson.array(rowKey != null ? rowKey : event.key());
     }
 
+    /** The conflict memory's key of that row (see RowKeys). */
+    String memoryKey() {
+        return RowKeys.of(event.table(), rowKey != null ? rowKey : event.key());
+    }
+
     /** A lost update or delete: it may continue a change this direction already lost on the same row. */
     boolean isFollowUpCandidate() {
         return event.before() != null && rowKey == null

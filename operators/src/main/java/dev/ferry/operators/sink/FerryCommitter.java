@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
 import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
@@ -22,43 +21,46 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies committables after their checkpoint completed, each as one local transaction in the
- * target. Connection loss, deadlocks and lock timeouts are retried with backoff for a while;
+ * target, for the apply operator. Connection loss, deadlocks and lock timeouts are retried with backoff for a while;
  * after that the commit fails the job, Flink restarts it from the checkpoint, and the marker rows
  * make the repeated commit skip what was already applied.
  */
-final class FerryCommitter implements Committer<FerryCommittable> {
+final class FerryCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FerryCommitter.class);
 
     private final SinkSettings settings;
     private final SimpleJdbcConnectionProvider connections;
     private final SinkMetrics metrics;
     private final LongSupplier clock;
+    private final ConflictMemory memory;
+    /** Whether the memory must be filled from the target's records before the first apply. */
+    private boolean reloadMemory;
     private ChangeApplier applier;
 
-    FerryCommitter(SinkSettings settings, MetricGroup metricGroup, LongSupplier clock) {
+    /** @param memoryMayLag whether the memory may lack decisions the target has (a fresh start) */
+    FerryCommitter(SinkSettings settings, MetricGroup metricGroup, LongSupplier clock, ConflictMemory memory,
+            boolean memoryMayLag) {
         this.settings = settings;
         this.connections = new SimpleJdbcConnectionProvider(settings.target().applyConnectionOptions());
         this.metrics = new SinkMetrics(metricGroup);
         this.clock = clock;
+        this.memory = memory;
+        this.reloadMemory = memoryMayLag;
     }
 
-    @Override
-    public void commit(Collection<CommitRequest<FerryCommittable>> requests) throws InterruptedException {
-        List<CommitRequest<FerryCommittable>> ordered = new ArrayList<>(requests);
-        ordered.sort(Comparator.comparingLong((CommitRequest<FerryCommittable> r) -> r.getCommittable().epoch())
-                .thenComparingLong(r -> r.getCommittable().sequence()));
-        for (CommitRequest<FerryCommittable> request : ordered) {
-            FerryCommittable c = request.getCommittable();
+    /**
+     * Applies committables in the order they were made. One that cannot be applied by retrying fails the job,
+     * which then restarts from the checkpoint that still holds it.
+     */
+    void commit(Collection<FerryCommittable> committables) throws InterruptedException {
+        List<FerryCommittable> ordered = new ArrayList<>(committables);
+        ordered.sort(Comparator.comparingLong(FerryCommittable::epoch).thenComparingLong(FerryCommittable::sequence));
+        for (FerryCommittable c : ordered) {
             try {
                 ChangeApplier.Result result = applyWithRetries(c);
                 record(c, result);
                 metrics.heldTables(applier.heldTableCount());
-                if (result.outcome() == ChangeApplier.Outcome.ALREADY_APPLIED) {
-                    request.signalAlreadyCommitted();
-                }
             } catch (SQLException e) {
-                // Flink 1.20 drops a committable whose request signals failure, which would lose it:
-                // fail the job instead, so it restarts from the checkpoint that still holds it
                 throw new ApplyFailedException(settings, c, e);
             }
         }
@@ -69,7 +71,12 @@ final class FerryCommitter implements Committer<FerryCommittable> {
         long backoff = 100;
         while (true) {
             try {
-                return applier().apply(c);
+                ChangeApplier current = applier();
+                if (reloadMemory) {
+                    current.reloadMemory();
+                    reloadMemory = false;
+                }
+                return current.apply(c);
             } catch (SQLException e) {
                 if (!Retry.isRetriable(e) || clock.getAsLong() + backoff > deadline) {
                     throw e;
@@ -92,7 +99,7 @@ final class FerryCommitter implements Committer<FerryCommittable> {
                 String version = connection.getMetaData().getDatabaseProductVersion();
                 Dialect dialect = Dialects.forUrl(settings.target().jdbcUrl(), version, settings.target().identifiers());
                 applier = new ChangeApplier(connection, dialect, settings.channel(), settings.direction(),
-                        settings.batchSize(), settings.conflicts());
+                        settings.batchSize(), settings.conflicts(), memory, clock);
             } catch (ClassNotFoundException e) {
                 throw new SQLException("JDBC driver for " + settings.target().jdbcUrl() + " missing from the job jar", "08001", e);
             }

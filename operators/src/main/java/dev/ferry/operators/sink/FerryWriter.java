@@ -6,11 +6,9 @@ import dev.ferry.operators.heartbeat.HeartbeatWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 
 /**
- * Collects the changes of one checkpoint interval and hands them to the committer at the barrier.
+ * Collects the changes of one checkpoint interval and cuts them into committables at the barrier.
  *
  * <p>In transactional mode a source transaction is complete only when a row of the next one
  * arrives (Flink CDC passes on no COMMIT markers; heartbeat rows make sure a next one comes). The
@@ -18,8 +16,7 @@ import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
  * In parallel mode every row stands alone. A DDL event gets a committable of its own, between the
  * rows before and after it, because DDL commits implicitly and cannot share a target transaction.
  */
-final class FerryWriter implements CommittingSinkWriter<ChangeEvent, FerryCommittable>,
-        StatefulSinkWriter<ChangeEvent, FerryWriterState> {
+final class FerryWriter implements AutoCloseable {
 
     private final int subtask;
     private final long epoch;
@@ -39,14 +36,13 @@ final class FerryWriter implements CommittingSinkWriter<ChangeEvent, FerryCommit
         for (FerryWriterState state : restored) {
             lastEpoch = Math.max(lastEpoch, state.epoch());
             for (ChangeEvent e : state.openTransaction()) {
-                write(e, null);
+                write(e);
             }
         }
         this.epoch = Math.max(now, lastEpoch + 1);
     }
 
-    @Override
-    public void write(ChangeEvent event, Context context) {
+    void write(ChangeEvent event) {
         if (event.op() == Op.DDL) {
             closeOpenTransaction();
             seal();
@@ -71,8 +67,7 @@ final class FerryWriter implements CommittingSinkWriter<ChangeEvent, FerryCommit
         openTxId = null;
     }
 
-    @Override
-    public void flush(boolean endOfInput) {
+    void flush(boolean endOfInput) {
         if (endOfInput) {
             closeOpenTransaction();
         }
@@ -85,8 +80,8 @@ final class FerryWriter implements CommittingSinkWriter<ChangeEvent, FerryCommit
         }
     }
 
-    @Override
-    public Collection<FerryCommittable> prepareCommit() {
+    /** The finished groups, each a committable; called at the checkpoint barrier. */
+    List<FerryCommittable> prepareCommit() {
         seal();
         List<FerryCommittable> committables = new ArrayList<>(sealed.size());
         for (List<ChangeEvent> events : sealed) {
@@ -96,8 +91,7 @@ final class FerryWriter implements CommittingSinkWriter<ChangeEvent, FerryCommit
         return committables;
     }
 
-    @Override
-    public List<FerryWriterState> snapshotState(long checkpointId) {
+    List<FerryWriterState> snapshotState(long checkpointId) {
         return List.of(new FerryWriterState(epoch, open));
     }
 

@@ -18,7 +18,9 @@ import dev.ferry.testing.TestServers;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -43,6 +45,9 @@ class ConflictApplyTest {
     private Connection connection;
     private String channel;
     private long sequence;
+
+    /** Each direction's conflict memory, as the apply operator keeps it in keyed state. */
+    private final Map<String, ConflictMemory> memories = new HashMap<>();
 
     void setUp(ServerKind kind) throws Exception {
         TestServers.assumeAvailable(kind);
@@ -670,8 +675,11 @@ class ConflictApplyTest {
         ConflictRules rules = new ConflictRules(priority("nobody"),
                 List.of(new ConflictRules.TableMatch(Pattern.compile(Pattern.quote(ruled.toString())), rule)),
                 sourceSite, "sh");
+        String direction = sourceSite + "->us";
+        // appliers come and go within a test, as committers across restarts; the direction's memory stays
         return new ChangeApplier(connection, Dialects.forUrl(target.jdbcUrl(),
-                connection.getMetaData().getDatabaseProductVersion()), channel, sourceSite + "->us", batchSize, rules);
+                connection.getMetaData().getDatabaseProductVersion()), channel, direction, batchSize, rules,
+                memories.computeIfAbsent(direction, d -> ConflictMemory.inMap()), System::currentTimeMillis);
     }
 
     private FerryCommittable committable(ChangeEvent... events) {

@@ -1,0 +1,205 @@
+package dev.ferry.operators.sink;
+
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.TableScope;
+import dev.ferry.operators.heartbeat.HeartbeatWriter;
+import dev.ferry.operators.indexes.IndexWatcher;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.core.io.SimpleVersionedSerialization;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Ferry's exactly-once apply: a two-phase commit without XA (see DESIGN.md), as one operator on the stream
+ * keyed by table and primary key ({@link RowKeys}). At each checkpoint the writer cuts the stream into
+ * committables, which are kept in operator state; once the checkpoint completes each is applied as one local
+ * transaction in the target, guarded by a commit-marker row, and a restored operator applies the ones its
+ * checkpoint still holds (a repeat is recognised by its marker and skipped).
+ *
+ * <p>Conflicts are decided while applying, against the target row. The operator remembers how each row's
+ * conflict was decided in keyed state ({@link KeyedConflictMemory}), so the row's later changes are resolved
+ * consistently and recorded once; a row is forgotten once it converged, or after {@link RowMemory#SPAN}.
+ */
+public final class ApplyOperator extends AbstractStreamOperator<Void>
+        implements OneInputStreamOperator<ChangeEvent, Void>, BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+    private static final ListStateDescriptor<byte[]> WRITER_STATE =
+            new ListStateDescriptor<>("ferry-writer", BytePrimitiveArraySerializer.INSTANCE);
+    private static final ListStateDescriptor<byte[]> PENDING_STATE =
+            new ListStateDescriptor<>("ferry-pending-committables", BytePrimitiveArraySerializer.INSTANCE);
+    private static final SimpleVersionedSerializer<FerryWriterState> WRITER_FORMAT =
+            new FerrySerializers.WriterStateSerializer();
+    private static final SimpleVersionedSerializer<FerryCommittable> COMMITTABLE_FORMAT =
+            new FerrySerializers.CommittableSerializer();
+
+    /** A clock the operator can be shipped with. */
+    public interface Clock extends LongSupplier, Serializable {}
+
+    private final SinkSettings settings;
+    private final TableScope indexScope;
+    private final Clock clock;
+
+    private transient FerryWriter writer;
+    private transient FerryCommitter committer;
+    private transient KeyedConflictMemory memory;
+    private transient ListState<byte[]> writerState;
+    private transient ListState<byte[]> pendingState;
+    /** Committables by the checkpoint that cut them, until that checkpoint (or a later one) completes. */
+    private transient NavigableMap<Long, List<FerryCommittable>> pending;
+    private transient boolean restored;
+
+    /** @param indexScope the tables whose standalone CREATE/DROP INDEX are sent from the source (see IndexWatcher) */
+    public ApplyOperator(SinkSettings settings, TableScope indexScope) {
+        this(settings, indexScope, System::currentTimeMillis);
+    }
+
+    ApplyOperator(SinkSettings settings, TableScope indexScope, Clock clock) {
+        this.settings = settings;
+        this.indexScope = indexScope;
+        this.clock = clock;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        if (getKeyedStateBackend() == null) {
+            throw new IllegalStateException("Ferry's apply operator needs its input keyed by RowKeys");
+        }
+        restored = context.isRestored();
+        writerState = context.getOperatorStateStore().getListState(WRITER_STATE);
+        pendingState = context.getOperatorStateStore().getListState(PENDING_STATE);
+        List<FerryWriterState> writers = new ArrayList<>();
+        for (byte[] bytes : writerState.get()) {
+            writers.add(SimpleVersionedSerialization.readVersionAndDeSerialize(WRITER_FORMAT, bytes));
+        }
+        pending = new TreeMap<>();
+        for (byte[] bytes : pendingState.get()) {
+            long checkpoint = longAt(bytes);
+            pending.computeIfAbsent(checkpoint, k -> new ArrayList<>()).add(SimpleVersionedSerialization
+                    .readVersionAndDeSerialize(COMMITTABLE_FORMAT, Arrays.copyOfRange(bytes, Long.BYTES, bytes.length)));
+        }
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        writer = new FerryWriter(subtask, settings.transactional(), writers, clock.getAsLong());
+        int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+        memory = new KeyedConflictMemory(getKeyedStateBackend(), maxParallelism,
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
+                        getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), subtask));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        committer = new FerryCommitter(settings, getMetricGroup(), clock, memory, !restored);
+        // read by the metric reporter's thread: a size read without a lock is at worst one commit behind
+        getMetricGroup().gauge("conflictMemoryRows", () -> memory.size());
+        // the restored checkpoint completed, so everything it still holds is due
+        commitUpTo(Long.MAX_VALUE);
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && settings.heartbeatInterval() != null) {
+            IndexWatcher indexes = indexScope == null ? null
+                    : new IndexWatcher(indexScope, settings.channel(), settings.direction());
+            writer.withHeartbeat(new HeartbeatWriter(settings.source(), settings.channel(), settings.direction(),
+                    settings.heartbeatInterval(), indexes));
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<ChangeEvent> element) {
+        writer.write(element.getValue());
+    }
+
+    @Override
+    public void endInput() {
+        writer.flush(true);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<FerryCommittable> cut = writer.prepareCommit();
+        if (!cut.isEmpty()) {
+            pending.put(context.getCheckpointId(), cut);
+        }
+        List<byte[]> committables = new ArrayList<>();
+        for (Map.Entry<Long, List<FerryCommittable>> e : pending.entrySet()) {
+            for (FerryCommittable c : e.getValue()) {
+                committables.add(withCheckpoint(e.getKey(),
+                        SimpleVersionedSerialization.writeVersionAndSerialize(COMMITTABLE_FORMAT, c)));
+            }
+        }
+        pendingState.update(committables);
+        List<byte[]> writers = new ArrayList<>();
+        for (FerryWriterState s : writer.snapshotState(context.getCheckpointId())) {
+            writers.add(SimpleVersionedSerialization.writeVersionAndSerialize(WRITER_FORMAT, s));
+        }
+        writerState.update(writers);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        commitUpTo(checkpointId);
+    }
+
+    private void commitUpTo(long checkpointId) throws InterruptedException {
+        NavigableMap<Long, List<FerryCommittable>> due = pending.headMap(checkpointId, true);
+        if (due.isEmpty()) {
+            return;
+        }
+        List<FerryCommittable> committables = new ArrayList<>();
+        due.values().forEach(committables::addAll);
+        committer.commit(committables);
+        due.clear();
+    }
+
+    /** How many rows the conflict memory holds (for tests and the state-size check). */
+    int rememberedRows() {
+        return memory.size();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (writer != null) {
+                writer.close();
+            }
+            if (committer != null) {
+                committer.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
+    private static byte[] withCheckpoint(long checkpointId, byte[] bytes) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(Long.BYTES + bytes.length);
+        out.writeLong(checkpointId);
+        out.write(bytes);
+        return out.getCopyOfBuffer();
+    }
+
+    private static long longAt(byte[] bytes) {
+        long v = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            v = (v << 8) | (bytes[i] & 0xFF);
+        }
+        return v;
+    }
+}

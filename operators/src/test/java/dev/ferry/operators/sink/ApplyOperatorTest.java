@@ -1,0 +1,292 @@
+package dev.ferry.operators.sink;
+
+import static dev.ferry.operators.Events.ddl;
+import static dev.ferry.operators.Events.delete;
+import static dev.ferry.operators.Events.insert;
+import static dev.ferry.operators.Events.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.TableId;
+import dev.ferry.loop.FerryTables;
+import dev.ferry.operators.Endpoint;
+import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.ServerKind;
+import dev.ferry.testing.TestServers;
+import dev.ferry.operators.conflict.ConflictRules;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The apply operator in Flink's keyed operator test harness, against a real target server: the two-phase
+ * commit, and the conflict memory in keyed state.
+ */
+class ApplyOperatorTest {
+    private TestDatabase target;
+    private TableId table;
+    private final AtomicLong now = new AtomicLong(1_000_000);
+
+    void setUp(ServerKind kind) throws Exception {
+        target = TestServers.site(kind, "us");
+        target.execute(FerryTables.schemaStatements().toArray(String[]::new));
+        String db = target.createDatabase("committer");
+        table = new TableId(db, "t");
+        target.execute("CREATE TABLE `" + db + "`.t (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void appliesCommittablesInOrderAfterTheCheckpointCompletes(ServerKind kind) throws Exception {
+        setUp(kind);
+        try (Harness h = harness(homeWins())) {
+            h.open();
+            write(h, insert(table, "f:1", 1, "a"), insert(table, "f:1", 2, "b"),
+                    update(table, "f:2", 1, "a", 10, "a2"), delete(table, "f:3", 2, "b"), insert(table, "f:4", 3, "c"));
+            h.snapshot(1, 1);
+            assertThat(rows()).as("nothing applied before the checkpoint completes").isEmpty();
+            h.notifyOfCompletedCheckpoint(1);
+        }
+        assertThat(rows()).containsExactly("10=a2"); // f:4 is still open, so held back by the writer
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aCommitRepeatedAfterARestoreIsSkipped(ServerKind kind) throws Exception {
+        setUp(kind);
+        OperatorSubtaskState checkpoint;
+        try (Harness h = harness(homeWins())) {
+            h.open();
+            write(h, insert(table, "f:1", 1, "a"), insert(table, "f:2", 2, "b"), insert(table, "f:3", 3, "open"));
+            checkpoint = h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+        }
+        assertThat(rows()).containsExactly("1=a", "2=b");
+        // a later change at the target that a re-applied committable would overwrite
+        target.execute("UPDATE `" + table.database() + "`.t SET v = 'later' WHERE id = 1");
+
+        restore(homeWins(), checkpoint).close();
+        assertThat(rows()).containsExactly("1=later", "2=b");
+        assertThat(markerCount()).isEqualTo(1L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aFailingStatementLeavesNothingHalfApplied(ServerKind kind) throws Exception {
+        setUp(kind);
+        TableId missing = new TableId(table.database(), "no_such_table");
+        try (Harness h = harness(homeWins())) {
+            h.open();
+            write(h, insert(table, "f:1", 1, "a"), insert(missing, "f:2", 2, "b"), insert(table, "f:3", 3, "c"),
+                    insert(table, "f:4", 4, "open"));
+            h.snapshot(1, 1);
+            assertThatThrownBy(() -> h.notifyOfCompletedCheckpoint(1))
+                    .hasStackTraceContaining("no_such_table")
+                    .hasStackTraceContaining("Nothing of this committable was applied");
+        }
+        assertThat(rows()).isEmpty();
+        assertThat(markerCount()).isEqualTo(0L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aDdlRunsTaggedBetweenItsRowsAndARepeatIsSkippedOrFoundSatisfied(ServerKind kind) throws Exception {
+        setUp(kind);
+        OperatorSubtaskState checkpoint;
+        try (Harness h = harness(homeWins())) {
+            h.open();
+            write(h, insert(table, "f:1", 1, "a"), ddl(table, "f:2", "alter table t add c int default 5"),
+                    new ChangeEvent(dev.ferry.common.Op.INSERT, table, new dev.ferry.common.RowSchema(
+                            new String[] {"id", "v", "c"}, new int[] {0}), null, new Object[] {2L, "b", 6L}, "f:3", "f:3",
+                            0),
+                    insert(table, "f:4", 4, "open"));
+            checkpoint = h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+        }
+        assertThat(target.query("SELECT id, v, c FROM `" + table.database() + "`.t ORDER BY id").stream()
+                .map(Object::toString).toList()).containsExactly("[1, a, 5]", "[2, b, 6]");
+        assertThat(target.query("SELECT statement, outcome FROM ferry.ferry_ddl WHERE channel = ?", channel()))
+                .containsExactly(List.of("alter /* ferry:" + channel() + ":src->dst */ table t add c int default 5",
+                        "applied"));
+
+        // repeated after a restore: the marker says it ran, so nothing runs again
+        restore(homeWins(), checkpoint).close();
+        assertThat(target.query("SELECT COUNT(*) FROM ferry.ferry_ddl WHERE channel = ?", channel()).get(0).get(0))
+                .isEqualTo(1L);
+
+        // a crash between the DDL and its marker: the DDL runs again, the target says it is already done
+        target.execute("DELETE FROM ferry.ferry_commit WHERE channel = '" + channel() + "' AND row_count = 0",
+                "DELETE FROM ferry.ferry_ddl WHERE channel = '" + channel() + "'");
+        restore(homeWins(), checkpoint).close();
+        assertThat(target.query("SELECT outcome, detail FROM ferry.ferry_ddl WHERE channel = ?", channel()))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.get(0)).isEqualTo("already-satisfied");
+                    assertThat((String) r.get(1)).startsWith("error 1060");
+                });
+        assertThat(rows()).containsExactly("1=a", "2=b");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aLostChangeAndItsContinuationAreOneRecordAcrossARestoreAndTheRowIsForgottenOnceItConverges(
+            ServerKind kind) throws Exception {
+        setUp(kind);
+        target.execute("INSERT INTO `" + table.database() + "`.t VALUES (1, 'local'), (2, 'two')");
+        OperatorSubtaskState afterTheLoss;
+        try (Harness h = harness(targetWins())) {
+            h.open();
+            write(h, update(table, "f:1", 1, "a", 1, "b"), insert(table, "f:2", 9, "next"));
+            h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            assertThat(operator(h).rememberedRows()).isEqualTo(1);
+            afterTheLoss = h.snapshot(2, 2);
+        }
+        // the memory comes back from keyed state: no committable was repeated, so nothing was read from the target
+        try (Harness h = restore(targetWins(), afterTheLoss)) {
+            assertThat(operator(h).rememberedRows()).isEqualTo(1);
+            write(h, update(table, "f:3", 1, "b", 1, "c"), insert(table, "f:4", 8, "next"));
+            h.snapshot(3, 3);
+            h.notifyOfCompletedCheckpoint(3);
+            assertThat(conflicts()).as("the continuation is a follow-up of the first record")
+                    .containsExactly("[1]:update-mismatch:target-kept:1");
+
+            // the source starts from the target's row: the sites agree on it again
+            write(h, update(table, "f:5", 1, "local", 1, "agreed"), insert(table, "f:6", 7, "next"));
+            h.snapshot(4, 4);
+            h.notifyOfCompletedCheckpoint(4);
+            assertThat(operator(h).rememberedRows()).isZero();
+            assertThat(rememberedInKeyedState(h)).isZero();
+        }
+        assertThat(rows()).containsExactly("1=agreed", "2=two", "8=next", "9=next"); // f:6 is still open
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aMemoryThatMissedACommitIsReloadedFromTheTargetsRecords(ServerKind kind) throws Exception {
+        setUp(kind);
+        target.execute("INSERT INTO `" + table.database() + "`.t VALUES (1, 'local')");
+        OperatorSubtaskState beforeTheCommit;
+        try (Harness h = harness(targetWins())) {
+            h.open();
+            write(h, update(table, "f:1", 1, "a", 1, "b"), insert(table, "f:2", 9, "next"));
+            beforeTheCommit = h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1); // then the job fails before checkpoint 2
+        }
+        try (Harness h = restore(targetWins(), beforeTheCommit)) {
+            assertThat(operator(h).rememberedRows()).as("reloaded when the repeat was found applied").isEqualTo(1);
+            write(h, update(table, "f:3", 1, "b", 1, "c"), insert(table, "f:4", 8, "next"));
+            h.snapshot(2, 2);
+            h.notifyOfCompletedCheckpoint(2);
+        }
+        assertThat(conflicts()).containsExactly("[1]:update-mismatch:target-kept:1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aDirectionFromTheHomeSiteRemembersAConflictForAnHourThenItsStateEmpties(ServerKind kind)
+            throws Exception {
+        setUp(kind);
+        target.execute("INSERT INTO `" + table.database() + "`.t VALUES (1, 'local')");
+        try (Harness h = harness(homeWins())) {
+            h.open();
+            write(h, insert(table, "f:1", 1, "home"), insert(table, "f:2", 9, "next"));
+            h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            assertThat(conflicts()).containsExactly("[1]:insert-exists:incoming-applied:0");
+
+            // converged, but echoes may still ask whether the row met a conflict lately
+            write(h, update(table, "f:3", 1, "home", 1, "home2"), insert(table, "f:4", 8, "next"));
+            h.snapshot(2, 2);
+            h.notifyOfCompletedCheckpoint(2);
+            assertThat(operator(h).rememberedRows()).isEqualTo(1);
+
+            now.addAndGet(RowMemory.SPAN.toMillis());
+            write(h, insert(table, "f:5", 7, "next"), insert(table, "f:6", 6, "next"));
+            h.snapshot(3, 3);
+            h.notifyOfCompletedCheckpoint(3);
+            assertThat(operator(h).rememberedRows()).isZero();
+            assertThat(rememberedInKeyedState(h)).isZero();
+        }
+    }
+
+    private static void write(Harness h, ChangeEvent... events) throws Exception {
+        for (ChangeEvent e : events) {
+            h.processElement(e, 0);
+        }
+    }
+
+    /** As after a failure: a new operator restores the checkpoint and applies what it still holds. */
+    private Harness restore(ConflictRules rules, OperatorSubtaskState checkpoint) throws Exception {
+        Harness h = harness(rules);
+        h.initializeState(checkpoint);
+        h.open();
+        return h;
+    }
+
+    private Harness harness(ConflictRules rules) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("allowPublicKeyRetrieval", "true");
+        Endpoint endpoint = new Endpoint("us", "127.0.0.1", target.port(), target.adminUser(), target.adminPassword(), p);
+        SinkSettings base = FerryWriterTest.settings(true, endpoint);
+        SinkSettings settings = new SinkSettings(channel(), base.direction(), base.source(), endpoint, true, 2,
+                java.time.Duration.ofSeconds(2), null, rules);
+        return new Harness(new ApplyOperator(settings, null, now::get));
+    }
+
+    /** The direction's source site ("src") is home: its changes win. */
+    private static ConflictRules homeWins() {
+        return ConflictRules.homeWins("src", "src");
+    }
+
+    /** The target's site is home: the incoming changes lose. */
+    private static ConflictRules targetWins() {
+        return ConflictRules.homeWins("src", "us");
+    }
+
+    private static ApplyOperator operator(Harness h) {
+        return (ApplyOperator) h.getOneInputOperator();
+    }
+
+    private static long rememberedInKeyedState(Harness h) throws Exception {
+        try (java.util.stream.Stream<?> keys = operator(h).<String>getKeyedStateBackend()
+                .getKeys(KeyedConflictMemory.STATE.getName(), VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    private String channel() {
+        return "committer-" + table.database();
+    }
+
+    /** This channel's conflict records: key, type, resolution, follow-ups. */
+    private List<String> conflicts() {
+        return target.query("SELECT row_key, conflict_type, resolution, follow_ups FROM ferry.ferry_conflict"
+                + " WHERE channel = ? ORDER BY id", channel()).stream()
+                .map(r -> r.get(0) + ":" + r.get(1) + ":" + r.get(2) + ":" + r.get(3)).toList();
+    }
+
+    /** Commit-marker rows of this test's channel at the target. */
+    private long markerCount() {
+        return ((Number) target.query("SELECT COUNT(*) FROM ferry.ferry_commit WHERE channel = ?", channel())
+                .get(0).get(0)).longValue();
+    }
+
+    private List<String> rows() {
+        return target.query("SELECT id, v FROM `" + table.database() + "`.t ORDER BY id").stream()
+                .map(r -> r.get(0) + "=" + r.get(1)).toList();
+    }
+
+    /** The operator on a stream keyed as the direction job keys it. */
+    private static final class Harness extends KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, Void> {
+        Harness(ApplyOperator operator) throws Exception {
+            super(operator, new RowKeys(), Types.STRING);
+        }
+    }
+}
