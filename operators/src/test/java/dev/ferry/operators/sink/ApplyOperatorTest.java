@@ -46,8 +46,7 @@ class ApplyOperatorTest {
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
     void appliesCommittablesInOrderAfterTheCheckpointCompletes(ServerKind kind) throws Exception {
         setUp(kind);
-        try (Harness h = harness(homeWins())) {
-            h.open();
+        try (Harness h = started(homeWins())) {
             write(h, insert(table, "f:1", 1, "a"), insert(table, "f:1", 2, "b"),
                     update(table, "f:2", 1, "a", 10, "a2"), delete(table, "f:3", 2, "b"), insert(table, "f:4", 3, "c"));
             h.snapshot(1, 1);
@@ -62,11 +61,9 @@ class ApplyOperatorTest {
     void aCommitRepeatedAfterARestoreIsSkipped(ServerKind kind) throws Exception {
         setUp(kind);
         OperatorSubtaskState checkpoint;
-        try (Harness h = harness(homeWins())) {
-            h.open();
+        try (Harness h = started(homeWins())) {
             write(h, insert(table, "f:1", 1, "a"), insert(table, "f:2", 2, "b"), insert(table, "f:3", 3, "open"));
-            checkpoint = h.snapshot(1, 1);
-            h.notifyOfCompletedCheckpoint(1);
+            checkpoint = completeCheckpoint(h, 1);
         }
         assertThat(rows()).containsExactly("1=a", "2=b");
         // a later change at the target that a re-applied committable would overwrite
@@ -82,8 +79,7 @@ class ApplyOperatorTest {
     void aFailingStatementLeavesNothingHalfApplied(ServerKind kind) throws Exception {
         setUp(kind);
         TableId missing = new TableId(table.database(), "no_such_table");
-        try (Harness h = harness(homeWins())) {
-            h.open();
+        try (Harness h = started(homeWins())) {
             write(h, insert(table, "f:1", 1, "a"), insert(missing, "f:2", 2, "b"), insert(table, "f:3", 3, "c"),
                     insert(table, "f:4", 4, "open"));
             h.snapshot(1, 1);
@@ -100,15 +96,13 @@ class ApplyOperatorTest {
     void aDdlRunsTaggedBetweenItsRowsAndARepeatIsSkippedOrFoundSatisfied(ServerKind kind) throws Exception {
         setUp(kind);
         OperatorSubtaskState checkpoint;
-        try (Harness h = harness(homeWins())) {
-            h.open();
+        try (Harness h = started(homeWins())) {
             write(h, insert(table, "f:1", 1, "a"), ddl(table, "f:2", "alter table t add c int default 5"),
                     new ChangeEvent(dev.ferry.common.Op.INSERT, table, new dev.ferry.common.RowSchema(
                             new String[] {"id", "v", "c"}, new int[] {0}), null, new Object[] {2L, "b", 6L}, "f:3", "f:3",
                             0),
                     insert(table, "f:4", 4, "open"));
-            checkpoint = h.snapshot(1, 1);
-            h.notifyOfCompletedCheckpoint(1);
+            checkpoint = completeCheckpoint(h, 1);
         }
         assertThat(target.query("SELECT id, v, c FROM `" + table.database() + "`.t ORDER BY id").stream()
                 .map(Object::toString).toList()).containsExactly("[1, a, 5]", "[2, b, 6]");
@@ -140,11 +134,9 @@ class ApplyOperatorTest {
         setUp(kind);
         target.execute("INSERT INTO `" + table.database() + "`.t VALUES (1, 'local'), (2, 'two')");
         OperatorSubtaskState afterTheLoss;
-        try (Harness h = harness(targetWins())) {
-            h.open();
+        try (Harness h = started(targetWins())) {
             write(h, update(table, "f:1", 1, "a", 1, "b"), insert(table, "f:2", 9, "next"));
-            h.snapshot(1, 1);
-            h.notifyOfCompletedCheckpoint(1);
+            completeCheckpoint(h, 1);
             assertThat(operator(h).rememberedRows()).isEqualTo(1);
             afterTheLoss = h.snapshot(2, 2);
         }
@@ -152,15 +144,13 @@ class ApplyOperatorTest {
         try (Harness h = restore(targetWins(), afterTheLoss)) {
             assertThat(operator(h).rememberedRows()).isEqualTo(1);
             write(h, update(table, "f:3", 1, "b", 1, "c"), insert(table, "f:4", 8, "next"));
-            h.snapshot(3, 3);
-            h.notifyOfCompletedCheckpoint(3);
+            completeCheckpoint(h, 3);
             assertThat(conflicts()).as("the continuation is a follow-up of the first record")
                     .containsExactly("[1]:update-mismatch:target-kept:1");
 
             // the source starts from the target's row: the sites agree on it again
             write(h, update(table, "f:5", 1, "local", 1, "agreed"), insert(table, "f:6", 7, "next"));
-            h.snapshot(4, 4);
-            h.notifyOfCompletedCheckpoint(4);
+            completeCheckpoint(h, 4);
             assertThat(operator(h).rememberedRows()).isZero();
             assertThat(rememberedInKeyedState(h)).isZero();
         }
@@ -173,17 +163,14 @@ class ApplyOperatorTest {
         setUp(kind);
         target.execute("INSERT INTO `" + table.database() + "`.t VALUES (1, 'local')");
         OperatorSubtaskState beforeTheCommit;
-        try (Harness h = harness(targetWins())) {
-            h.open();
+        try (Harness h = started(targetWins())) {
             write(h, update(table, "f:1", 1, "a", 1, "b"), insert(table, "f:2", 9, "next"));
-            beforeTheCommit = h.snapshot(1, 1);
-            h.notifyOfCompletedCheckpoint(1); // then the job fails before checkpoint 2
+            beforeTheCommit = completeCheckpoint(h, 1); // then the job fails before checkpoint 2
         }
         try (Harness h = restore(targetWins(), beforeTheCommit)) {
             assertThat(operator(h).rememberedRows()).as("reloaded when the repeat was found applied").isEqualTo(1);
             write(h, update(table, "f:3", 1, "b", 1, "c"), insert(table, "f:4", 8, "next"));
-            h.snapshot(2, 2);
-            h.notifyOfCompletedCheckpoint(2);
+            completeCheckpoint(h, 2);
         }
         assertThat(conflicts()).containsExactly("[1]:update-mismatch:target-kept:1");
     }
@@ -194,26 +181,29 @@ class ApplyOperatorTest {
             throws Exception {
         setUp(kind);
         target.execute("INSERT INTO `" + table.database() + "`.t VALUES (1, 'local')");
-        try (Harness h = harness(homeWins())) {
-            h.open();
+        try (Harness h = started(homeWins())) {
             write(h, insert(table, "f:1", 1, "home"), insert(table, "f:2", 9, "next"));
-            h.snapshot(1, 1);
-            h.notifyOfCompletedCheckpoint(1);
+            completeCheckpoint(h, 1);
             assertThat(conflicts()).containsExactly("[1]:insert-exists:incoming-applied:0");
 
             // converged, but echoes may still ask whether the row met a conflict lately
             write(h, update(table, "f:3", 1, "home", 1, "home2"), insert(table, "f:4", 8, "next"));
-            h.snapshot(2, 2);
-            h.notifyOfCompletedCheckpoint(2);
+            completeCheckpoint(h, 2);
             assertThat(operator(h).rememberedRows()).isEqualTo(1);
 
             now.addAndGet(RowMemory.SPAN.toMillis());
             write(h, insert(table, "f:5", 7, "next"), insert(table, "f:6", 6, "next"));
-            h.snapshot(3, 3);
-            h.notifyOfCompletedCheckpoint(3);
+            completeCheckpoint(h, 3);
             assertThat(operator(h).rememberedRows()).isZero();
             assertThat(rememberedInKeyedState(h)).isZero();
         }
+    }
+
+    /** Takes checkpoint {@code id} and completes it: the operator applies what it cut. */
+    private static OperatorSubtaskState completeCheckpoint(Harness h, long id) throws Exception {
+        OperatorSubtaskState state = h.snapshot(id, id);
+        h.notifyOfCompletedCheckpoint(id);
+        return state;
     }
 
     private static void write(Harness h, ChangeEvent... events) throws Exception {
@@ -226,6 +216,12 @@ class ApplyOperatorTest {
     private Harness restore(ConflictRules rules, OperatorSubtaskState checkpoint) throws Exception {
         Harness h = harness(rules);
         h.initializeState(checkpoint);
+        h.open();
+        return h;
+    }
+
+    private Harness started(ConflictRules rules) throws Exception {
+        Harness h = harness(rules);
         h.open();
         return h;
     }
