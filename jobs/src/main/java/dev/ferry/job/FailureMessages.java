@@ -7,13 +7,17 @@ import java.util.Optional;
  * how to fix it. Returns empty for failures it does not recognise.
  */
 public final class FailureMessages {
+    /** Flink's words for a savepoint or checkpoint with state of an operator the job no longer has. */
+    private static final String UNMAPPED_STATE = "Cannot map checkpoint/savepoint state for operator";
+
     private FailureMessages() {}
 
     /** A failure that restarting cannot cure: the runner stops the direction instead of looping. */
     public static boolean isFatal(String failure) {
         return failure != null && (failure.contains("is no longer available on the server")
                 || failure.contains("Could not find first log file name in binary log index file")
-                || failure.contains("has no primary key"));
+                || failure.contains("has no primary key")
+                || failure.contains(UNMAPPED_STATE));
     }
 
     public static Optional<String> explain(String direction, String site, String failure) {
@@ -34,6 +38,13 @@ public final class FailureMessages {
         if (failure.contains("Communications link failure") || failure.contains("Connection refused")) {
             return Optional.of(direction + ": a database is unreachable: " + firstLine(failure)
                     + ". Ferry keeps retrying with backoff; no change is lost while it waits.");
+        }
+        if (failure.contains(UNMAPPED_STATE)) {
+            return Optional.of(direction + ": its saved state cannot be restored: it holds state of an operator"
+                    + " this Ferry does not have, such as the sink of a Ferry from before the keyed apply operator"
+                    + " (uid 'ferry-sink'). Nothing was applied from it. Fix: move this direction's state directory"
+                    + " aside and start the direction again with 'startup: initial' (or 'latest' once the sites"
+                    + " are known to be equal); see README, 'Upgrading with savepoints'.");
         }
         if (failure.contains("has no primary key")) {
             return Optional.of(firstLine(failure));

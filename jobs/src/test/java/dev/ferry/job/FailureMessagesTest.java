@@ -28,6 +28,20 @@ class FailureMessagesTest {
     }
 
     @Test
+    void aSavepointOfAnOlderFerrysSinkIsExplainedAndStopsTheDirection() {
+        // Flink 1.20.3's text (org.apache.flink.runtime.checkpoint.Checkpoints)
+        String failure = "java.lang.IllegalStateException: Failed to rollback to checkpoint/savepoint"
+                + " file:/var/lib/ferry/sh-to-us/savepoints/savepoint-1a2b3c. Cannot map checkpoint/savepoint state for"
+                + " operator 9dd63673dd41ea021b896d5203f3ba7c to the new program, because the operator is not available"
+                + " in the new program. If you want to allow to skip this, you can set the --allowNonRestoredState"
+                + " option on the CLI.";
+        assertThat(FailureMessages.isFatal(failure)).isTrue();
+        assertThat(FailureMessages.explain("sh->us", "sh", failure)).hasValueSatisfying(m -> assertThat(m)
+                .contains("sh->us").contains("cannot be restored").contains("ferry-sink")
+                .contains("state directory aside").contains("startup: initial"));
+    }
+
+    @Test
     void anUnreachableTargetIsRetriedNotStopped() {
         String failure = "com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure";
         assertThat(FailureMessages.isFatal(failure)).isFalse();
