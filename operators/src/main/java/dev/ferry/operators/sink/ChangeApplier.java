@@ -69,6 +69,8 @@ final class ChangeApplier implements AutoCloseable {
     private final ConflictRules rules;
     private final TargetTables tables;
     private final Statements statements;
+    /** MySQL-family targets: inserts as Ferry's own multi-row statements; else null (a JDBC batch). */
+    private final MultiRowInsert multiRowInsert;
     private final ConflictResolver resolver;
     private final ConflictLog conflictLog;
     private final ConflictMemory memory;
@@ -114,6 +116,8 @@ final class ChangeApplier implements AutoCloseable {
         this.conflictLog = new ConflictLog(connection, dialect, channel, direction);
         this.resolver = new ConflictResolver(dialect, rules, statements);
         this.reorders = dialect.applyIgnoresForeignKeys();
+        this.multiRowInsert = dialect.schema() == null ? new MultiRowInsert(connection, dialect, statements, batchSize)
+                : null;
         try (Statement s = connection.createStatement()) {
             for (String sql : dialect.sessionSetup()) {
                 s.execute(sql);
@@ -467,6 +471,11 @@ final class ChangeApplier implements AutoCloseable {
             }
 
             private int[] execute(TableGuards guards) throws SQLException {
+                if (kind == Kind.INSERT && multiRowInsert != null && batch.size() > 1) {
+                    int[] counts = multiRowInsert.insert(table, schema, batch);
+                    boolean metRows = counts[counts.length - 1] == Statement.EXECUTE_FAILED;
+                    return metRows ? insertAgainWhereTheKeyIsFree(counts, guards) : counts;
+                }
                 PreparedStatement ps = statements.get(sql(guards));
                 for (ChangeEvent e : batch) {
                     bind(ps, e, guards);

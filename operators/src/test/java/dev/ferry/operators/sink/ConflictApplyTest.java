@@ -430,6 +430,36 @@ class ConflictApplyTest {
     }
 
     /**
+     * Ferry's multi-row inserts stay within the server's packet limit, as Connector/J's batch rewrite did: rows
+     * whose text adds up to more than max_allowed_packet go in as several statements.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void insertsLargerThanTheServersPacketLimitAreSplitIntoSeveralStatements(ServerKind kind) throws Exception {
+        setUp(kind);
+        TableId w = sibling("wide", "(id BIGINT PRIMARY KEY, v LONGTEXT)");
+        long packet = ((Number) target.query("SELECT @@max_allowed_packet").get(0).get(0)).longValue();
+        int rows = (int) (packet / 1_000_000) + 4;
+        List<ChangeEvent> events = new ArrayList<>();
+        for (long i = 1; i <= rows; i++) {
+            events.add(row(w, Op.INSERT, null, new Object[] {i, String.valueOf((char) ('a' + i % 26)).repeat(1_000_000)}));
+        }
+        long insertsBefore = inserts();
+
+        ChangeApplier.Result r = apply(priority("sh"), "sh", events.toArray(ChangeEvent[]::new));
+
+        assertThat(r.conflicts()).isEmpty();
+        assertThat(inserts() - insertsBefore).as("INSERT statements").isGreaterThan(1);
+        assertThat(target.query("SELECT COUNT(*), SUM(LENGTH(v)) FROM " + sql(w)).get(0).stream()
+                .map(v -> ((Number) v).longValue()).toList()).containsExactly((long) rows, rows * 1_000_000L);
+    }
+
+    private long inserts() {
+        return Long.parseLong(String.valueOf(
+                target.query("SHOW GLOBAL STATUS WHERE Variable_name = 'Com_insert'").get(0).get(1)));
+    }
+
+    /**
      * After an insert batch met existing rows, the table's next insert batches are probed before they are written
      * (no failed statement to roll back), until a probe finds no existing key: each decides as a plain batch would.
      */
