@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.job.FerryJob;
@@ -61,7 +62,7 @@ public final class ChannelStatus {
     private static Direction direction(DirectionConfig d, JsonNode job, FlinkRestClient rest) throws IOException {
         String id = job.path("jid").asText();
         Map<String, Double> metrics = rest.operatorMetrics(id, name -> SINK_METRIC.matcher(name).matches());
-        JsonNode checkpoints = rest.get("/jobs/" + id + "/checkpoints");
+        JsonNode checkpoints = checkpoints(id, rest);
         JsonNode last = checkpoints.path("latest").path("completed");
         long ackedAt = last.path("latest_ack_timestamp").asLong(-1);
         return new Direction(d.name(), id, job.path("state").asText(), max(metrics, "streaming") > 0,
@@ -69,6 +70,18 @@ public final class ChannelStatus {
                 (long) sum(metrics, "appliedRows"), (long) sum(metrics, "conflicts"), (long) max(metrics, "heldTables"),
                 last.path("id").asLong(-1), ackedAt < 0 ? -1 : System.currentTimeMillis() - ackedAt,
                 checkpoints.path("counts").path("failed").asLong());
+    }
+
+    /**
+     * The job's checkpoint statistics; none yet (an empty object) while Flink cannot give them: a job that is
+     * still starting answers HTTP 500 for a moment.
+     */
+    private static JsonNode checkpoints(String jobId, FlinkRestClient rest) {
+        try {
+            return rest.get("/jobs/" + jobId + "/checkpoints");
+        } catch (IOException e) {
+            return JsonNodeFactory.instance.objectNode();
+        }
     }
 
     private static double sum(Map<String, Double> metrics, String name) {

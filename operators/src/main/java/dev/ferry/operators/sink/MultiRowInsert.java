@@ -23,15 +23,15 @@ final class MultiRowInsert {
     private final Connection connection;
     private final Dialect dialect;
     private final Statements statements;
-    /** Statements of this many rows are kept prepared; other sizes (a batch's last one) are prepared each time. */
-    private final int fullRows;
+    /** Rows of one batch at most. */
+    private final int batchSize;
     private long maxStatementBytes;
 
     MultiRowInsert(Connection connection, Dialect dialect, Statements statements, int batchSize) {
         this.connection = connection;
         this.dialect = dialect;
         this.statements = statements;
-        this.fullRows = batchSize;
+        this.batchSize = batchSize;
     }
 
     /**
@@ -42,7 +42,7 @@ final class MultiRowInsert {
     int[] insert(TableId table, RowSchema schema, List<ChangeEvent> rows) throws SQLException {
         int[] counts = new int[rows.size()];
         Arrays.fill(counts, Statement.EXECUTE_FAILED);
-        int maxRows = Math.min(fullRows, Statements.rowsPerStatement(schema.size()));
+        int maxRows = Math.min(batchSize, Statements.rowsPerStatement(schema.size()));
         long maxBytes = maxStatementBytes();
         String single = dialect.insert(table, schema);
         String valuesRow = single.substring(single.lastIndexOf(" VALUES ") + " VALUES ".length());
@@ -58,7 +58,7 @@ final class MultiRowInsert {
                 to++;
             }
             try {
-                execute(single, valuesRow, rows.subList(from, to));
+                execute(single, valuesRow, rows.subList(from, to), to - from == maxRows);
             } catch (SQLException e) {
                 if (!dialect.isDuplicateKey(e)) {
                     throw e;
@@ -71,12 +71,13 @@ final class MultiRowInsert {
         return counts;
     }
 
-    private void execute(String single, String valuesRow, List<ChangeEvent> rows) throws SQLException {
+    /** @param full whether the statement has the most rows one can have: those are kept prepared, others not */
+    private void execute(String single, String valuesRow, List<ChangeEvent> rows, boolean full) throws SQLException {
         StringBuilder sql = new StringBuilder(single.length() + rows.size() * (valuesRow.length() + 2)).append(single);
         for (int i = 1; i < rows.size(); i++) {
             sql.append(", ").append(valuesRow);
         }
-        if (rows.size() == fullRows) {
+        if (full) {
             bindAndRun(statements.get(sql.toString()), rows);
         } else {
             try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {

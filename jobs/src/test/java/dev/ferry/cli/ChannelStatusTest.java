@@ -1,0 +1,77 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.job.FerryJob;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code ferry status} against a stub of Flink's REST API, for answers a live cluster gives only for a moment. */
+class ChannelStatusTest {
+    private static final String CHANNEL = """
+            channel: demo
+            sites:
+              sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
+              us: { url: "jdbc:mysql://127.0.0.1:3307", user: ferry, password: "${env:US_PASSWORD}" }
+            directions:
+              - { from: sh, to: us }
+            tables:
+              include: ['shop\\..*']
+            """;
+
+    private HttpServer flink;
+
+    @AfterEach
+    void stop() {
+        if (flink != null) {
+            flink.stop(0);
+        }
+    }
+
+    @Test
+    void aJobThatIsStillStartingIsShownWithoutCheckpointsRatherThanFailingTheStatus() throws Exception {
+        ChannelConfig config = ChannelConfig.parse(CHANNEL, "test.yaml",
+                Map.of("SH_PASSWORD", "a", "US_PASSWORD", "b")::get);
+        String name = FerryJob.jobName(config, config.directions().get(0));
+        flink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        answer("/jobs/overview", 200, "{\"jobs\": [{\"jid\": \"j1\", \"name\": \"" + name
+                + "\", \"state\": \"INITIALIZING\", \"start-time\": 1}]}");
+        answer("/jobs/j1", 200, "{\"vertices\": []}");
+        // what Flink 1.20 answered in CliStatusITCase for a job submitted a moment before
+        answer("/jobs/j1/checkpoints", 500, "{\"errors\": [\"Internal server error.\"]}");
+        flink.start();
+
+        List<ChannelStatus.Direction> status = ChannelStatus.read(config,
+                new FlinkRestClient("http://127.0.0.1:" + flink.getAddress().getPort()));
+
+        assertThat(status).singleElement().satisfies(d -> {
+            assertThat(d.name()).isEqualTo("sh->us");
+            assertThat(d.state()).isEqualTo("INITIALIZING");
+            assertThat(d.lastCheckpointId()).isEqualTo(-1);
+        });
+    }
+
+    private void answer(String path, int code, String json) {
+        flink.createContext(path, exchange -> {
+            if (!exchange.getRequestURI().getPath().equals(path)) {
+                exchange.sendResponseHeaders(404, -1);
+                exchange.close();
+                return;
+            }
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(code, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            } catch (IOException ignored) {
+                // the client went away
+            }
+        });
+    }
+}
