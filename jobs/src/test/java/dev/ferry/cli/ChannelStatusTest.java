@@ -4,28 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.ConfigFixtures;
 import dev.ferry.job.FerryJob;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code ferry status} against a stub of Flink's REST API, for answers a live cluster gives only for a moment. */
 class ChannelStatusTest {
-    private static final String CHANNEL = """
-            channel: demo
-            sites:
-              sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
-              us: { url: "jdbc:mysql://127.0.0.1:3307", user: ferry, password: "${env:US_PASSWORD}" }
-            directions:
-              - { from: sh, to: us }
-            tables:
-              include: ['shop\\..*']
-            """;
-
     private HttpServer flink;
 
     @AfterEach
@@ -37,8 +26,7 @@ class ChannelStatusTest {
 
     @Test
     void aJobThatIsStillStartingIsShownWithoutCheckpointsRatherThanFailingTheStatus() throws Exception {
-        ChannelConfig config = ChannelConfig.parse(CHANNEL, "test.yaml",
-                Map.of("SH_PASSWORD", "a", "US_PASSWORD", "b")::get);
+        ChannelConfig config = ChannelConfig.parse(ConfigFixtures.MINIMAL, "test.yaml", ConfigFixtures.ENV_LOOKUP);
         String name = FerryJob.jobName(config, config.directions().get(0));
         flink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         answer("/jobs/overview", 200, "{\"jobs\": [{\"jid\": \"j1\", \"name\": \"" + name

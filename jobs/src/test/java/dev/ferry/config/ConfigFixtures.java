@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Shared YAML snippets and helpers for the channel config tests. */
-final class ConfigFixtures {
+/** Shared YAML snippets and helpers for the channel config tests (and other tests that need a channel). */
+public final class ConfigFixtures {
     static final String SH_PASSWORD = "sh-Secret-4711";
     static final String US_PASSWORD = "us-Secret-0815";
     static final Map<String, String> ENV = Map.of("SH_PASSWORD", SH_PASSWORD, "US_PASSWORD", US_PASSWORD);
-    static final Function<String, String> ENV_LOOKUP = ENV::get;
+    public static final Function<String, String> ENV_LOOKUP = ENV::get;
 
     /** The smallest valid two-site channel file. */
-    static final String MINIMAL = """
+    public static final String MINIMAL = """
             channel: demo
             sites:
               sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
