@@ -256,7 +256,7 @@ public final class ChannelConfig implements Serializable {
 
     /** The conflict rules of {@code direction}'s sink: its source site, and the home site for ties. */
     public ConflictRules conflictRules(DirectionConfig direction) {
-        return conflicts.rules(direction.from(), homeSite().name());
+        return conflicts.rules(direction.from(), direction.to(), List.copyOf(sites.keySet()));
     }
 
     /**

@@ -58,6 +58,8 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     /** Rows (see RowKeyText#of) announced as retractions in the stamped transaction being read, not yet seen. */
     private transient Set<String> announcedRows;
     private transient Counter retractions;
+    /** Row changes of this site's own transactions passed on (snapshot rows included, retractions not). */
+    private transient Counter rowsPassed;
     private transient Counter stampedTransactions;
     private transient Counter stampedRows;
     private transient Counter stampedDdl;
@@ -88,6 +90,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         stampedRows = getRuntimeContext().getMetricGroup().counter("stampedRowsFiltered");
         stampedDdl = getRuntimeContext().getMetricGroup().counter("stampedDdlFiltered");
         retractions = getRuntimeContext().getMetricGroup().counter("retractionsPassed");
+        rowsPassed = getRuntimeContext().getMetricGroup().counter("rowsPassed");
         // 1 if this run resumed in the middle of a stamped transaction (whose rest it then drops)
         getRuntimeContext().getMetricGroup().gauge("restoredInsideStampedTransaction",
                 () -> restoredInsideStampedTransaction ? 1 : 0);
@@ -138,6 +141,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             return;
         }
         if (!FerryTables.isFerryTable(event.table())) {
+            rowsPassed.inc();
             out.collect(event);
         } else if (event.after() == null || event.op() == Op.READ) {
             return;
