@@ -416,7 +416,8 @@ final class ChangeApplier implements AutoCloseable {
          * left alone too.
          */
         private void retract(ChangeEvent e) throws SQLException {
-            if (!lastChangeFromTheSourceFitted(RowKeys.of(e.table(), e.key()))) {
+            String row = RowKeys.of(e.table(), e.key());
+            if (e.op() == Op.INSERT ? !lastChangeFromTheSourceWasAFittedDelete(row) : !lastChangeFromTheSourceFitted(row)) {
                 retractionsSkipped++;
                 return;
             }
@@ -467,7 +468,25 @@ final class ChangeApplier implements AutoCloseable {
          */
         private boolean lastChangeFromTheSourceFitted(String row) {
             ChangeEvent latest = latestByRow.get(row);
-            return latest != null ? !conflicted.contains(latest) : pending.recall(row) == null;
+            if (latest != null) {
+                return !conflicted.contains(latest);
+            }
+            RowMemory m = pending.recall(row);
+            return m == null || m.isSourceDelete();
+        }
+
+        /**
+         * Whether the row is absent here because the source deleted it (the latest change from the source was a
+         * delete that fitted): "absent" is no unique version, and a row this site deleted itself after the
+         * source's last change must not be brought back by a retraction of a delete the source lost.
+         */
+        private boolean lastChangeFromTheSourceWasAFittedDelete(String row) {
+            ChangeEvent latest = latestByRow.get(row);
+            if (latest != null) {
+                return latest.op() == Op.DELETE && !conflicted.contains(latest);
+            }
+            RowMemory m = pending.recall(row);
+            return m != null && m.isSourceDelete();
         }
 
         /** Keeps a conflict (if any) and the records of rows it replaced, in order. */
