@@ -78,6 +78,8 @@ final class ChangeApplier implements AutoCloseable {
     private final LongSupplier clock;
     /** Where losing versions of the target are written back, announced; null if no direction reads the target. */
     private final RetractionWriter retractions;
+    /** The source's latest runs of fitting changes per row, for its retractions; null where none can come. */
+    private final SourceChains chains;
     /** The memory as the apply in progress sees it. */
     private PendingMemory pending;
     /**
@@ -92,15 +94,19 @@ final class ChangeApplier implements AutoCloseable {
     /** An applier with a memory of its own, as used outside the apply operator. */
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
             ConflictRules rules) throws SQLException {
-        this(connection, dialect, channel, direction, batchSize, rules, ConflictMemory.inMap(),
+        this(connection, dialect, channel, direction, batchSize, rules, ConflictMemory.inMap(), SourceChains.inMap(),
                 System::currentTimeMillis, false);
     }
 
-    /** @param announceRetractions a direction of the channel reads the target (see {@link RetractionWriter}) */
+    /**
+     * @param announceRetractions a direction of the channel reads the target (see {@link RetractionWriter}); then
+     *     the source's runs of fitting changes are kept too ({@code chains}), for its retractions
+     */
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
-            ConflictRules rules, ConflictMemory memory, LongSupplier clock, boolean announceRetractions)
-            throws SQLException {
+            ConflictRules rules, ConflictMemory memory, SourceChains chains, LongSupplier clock,
+            boolean announceRetractions) throws SQLException {
         this.memory = memory;
+        this.chains = announceRetractions && dialect.schema() == null ? chains : null;
         this.clock = clock;
         this.pending = new PendingMemory(memory, clock.getAsLong());
         this.connection = connection;
@@ -196,6 +202,7 @@ final class ChangeApplier implements AutoCloseable {
             }
             connection.commit();
             pending.commit(committable.events());
+            pass.keepChains();
             return new Result(Outcome.APPLIED, recorded, pass.conflicts.size() - recorded.size(),
                     pass.retractionsApplied, pass.retractionsSkipped);
         } catch (SQLException | RuntimeException e) {
@@ -331,8 +338,11 @@ final class ChangeApplier implements AutoCloseable {
         final List<ConflictRecord> conflicts = new ArrayList<>();
         long retractionsApplied;
         long retractionsSkipped;
-        /** Per row (RowKeys), the latest change of this pass; and the changes that met a conflict. */
-        private final Map<String, ChangeEvent> latestByRow = new HashMap<>();
+        /** Per row (RowKeys), this pass's changes in source order; and the changes that met a conflict. */
+        private final Map<String, List<ChangeEvent>> rowChanges = new LinkedHashMap<>();
+        /** Per row, its run of fitting source changes as far as folded ({@link #chainOf}), and how far that is. */
+        private final Map<String, SourceChains.Chain> chainsSoFar = new HashMap<>();
+        private final Map<String, Integer> folded = new HashMap<>();
         private final Set<ChangeEvent> conflicted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         /** Open batches by table, schema and kind, in the order they were opened. */
         private final Map<List<Object>, Batch> open = new LinkedHashMap<>();
@@ -349,7 +359,7 @@ final class ChangeApplier implements AutoCloseable {
                 retract(e);
                 return;
             }
-            latestByRow.put(RowKeys.of(e.table(), e.key()), e);
+            rowChanges.computeIfAbsent(RowKeys.of(e.table(), e.key()), k -> new ArrayList<>()).add(e);
             Kind kind = Kind.of(e);
             List<Object> id = List.of(e.table(), e.schema(), kind);
             String key = Arrays.deepToString(e.key());
@@ -408,19 +418,49 @@ final class ChangeApplier implements AutoCloseable {
         }
 
         /**
-         * Takes back a version the source lost (see {@link RetractionWriter}): the row is set to the retraction's
-         * after image only where the latest change from the source fitted the row and the row still holds the
-         * retraction's before image, the lost version this direction applied here;
-         * a row changed since is left alone (that later change is the truth, or meets the winner as a conflict).
-         * An insert where the key exists, a write another row's unique value blocks, or a table that is gone here is
-         * left alone too.
+         * Takes back a version the source lost (see {@link RetractionWriter}). Where this direction's latest run of
+         * fitting changes of the row ended in the lost version (the retraction's before image) and the row still
+         * holds it, the row goes back to the run's base: this site's own version before it took the source's lost
+         * ones. Without such a run (one already taken back, or expired), a lost version that the row still holds
+         * after a fitting latest change goes to the retraction's after image, the winner's base at the source.
+         * Anything else is left alone: the row met a conflict here, or changed here since.
          */
         private void retract(ChangeEvent e) throws SQLException {
             String row = RowKeys.of(e.table(), e.key());
-            if (e.op() == Op.INSERT ? !lastChangeFromTheSourceWasAFittedDelete(row) : !lastChangeFromTheSourceFitted(row)) {
+            SourceChains.Chain chain = chainOf(row);
+            Object[] lost = e.before();
+            Object[] back;
+            if (chain != null && fitsSchema(chain, e) && Arrays.deepEquals(chain.tip(), lost)) {
+                back = chain.base();
+            } else if (chain == null && lost != null && lastChangeFromTheSourceFitted(row)) {
+                back = e.after();
+            } else {
                 retractionsSkipped++;
                 return;
             }
+            if (writeBack(e, lost, back)) {
+                retractionsApplied++;
+                chainsSoFar.put(row, null); // taken back: the row is this site's again
+            } else {
+                retractionsSkipped++;
+            }
+        }
+
+        /** A run kept from before a DDL may have another shape than the retraction's rows. */
+        private boolean fitsSchema(SourceChains.Chain chain, ChangeEvent e) {
+            int columns = e.schema().size();
+            return (chain.base() == null || chain.base().length == columns)
+                    && (chain.tip() == null || chain.tip().length == columns);
+        }
+
+        /** Sets the row from {@code lost} to {@code back} (null: absent) where it still holds {@code lost}. */
+        private boolean writeBack(ChangeEvent e, Object[] lost, Object[] back) throws SQLException {
+            if (lost == null && back == null) {
+                return false;
+            }
+            Op op = lost == null ? Op.INSERT : back == null ? Op.DELETE : Op.UPDATE;
+            ChangeEvent change = new ChangeEvent(op, e.table(), e.schema(), lost, back, e.txId(), e.position(),
+                    e.sourceTsMs());
             TableGuards g;
             try {
                 g = TableGuards.of(e.table(), e.schema(), rules.ruleFor(e.table()), tables.table(e.table()));
@@ -428,65 +468,75 @@ final class ChangeApplier implements AutoCloseable {
                 if (!"42S02".equals(gone.getSQLState())) {
                     throw gone;
                 }
-                retractionsSkipped++; // the table is gone here: nothing holds the lost version
-                return;
+                return false; // the table is gone here: nothing holds the lost version
             }
-            String sql = switch (e.op()) {
+            String sql = switch (op) {
                 case INSERT -> dialect.insert(e.table(), e.schema());
                 case UPDATE -> dialect.guardedUpdate(e.table(), e.schema(), g.columns());
-                case DELETE -> dialect.guardedDelete(e.table(), e.schema(), g.columns());
-                default -> throw new IllegalArgumentException("not a retraction: " + e);
+                default -> dialect.guardedDelete(e.table(), e.schema(), g.columns());
             };
             PreparedStatement ps = statements.get(sql);
             ps.clearParameters();
-            switch (e.op()) {
-                case INSERT -> statements.bindValues(ps, 1, e.after());
-                case UPDATE -> resolver.bindGuarded(ps, e, g);
-                default -> resolver.bindKeyAndGuards(ps, 1, e.before(), e, g);
+            switch (op) {
+                case INSERT -> statements.bindValues(ps, 1, change.after());
+                case UPDATE -> resolver.bindGuarded(ps, change, g);
+                default -> resolver.bindKeyAndGuards(ps, 1, change.before(), change, g);
             }
-            int changed;
             try {
-                changed = ps.executeUpdate();
+                return ps.executeUpdate() == 1;
             } catch (SQLException duplicate) {
                 if (!dialect.isDuplicateKey(duplicate)) {
                     throw new ApplyException("retraction of " + e + " failed: " + duplicate.getMessage(), duplicate);
                 }
-                changed = 0;
+                return false; // an insert where the key exists, or another row's unique value: this site's own
             }
-            if (changed == 1) {
-                retractionsApplied++;
-            } else {
-                retractionsSkipped++;
+        }
+
+        /**
+         * The row's run of fitting source changes after this pass's changes so far (each settled: retract flushes
+         * first): a fitting change continues the run if it starts from the run's tip, else starts a new one; a change
+         * that met a conflict ends it.
+         */
+        private SourceChains.Chain chainOf(String row) {
+            SourceChains.Chain chain = chainsSoFar.containsKey(row) ? chainsSoFar.get(row)
+                    : chains == null ? null : chains.get(row);
+            List<ChangeEvent> changes = rowChanges.getOrDefault(row, List.of());
+            for (int i = folded.getOrDefault(row, 0); i < changes.size(); i++) {
+                ChangeEvent c = changes.get(i);
+                if (conflicted.contains(c) || c.op() == Op.READ) {
+                    chain = null;
+                } else if (chain != null && Arrays.deepEquals(chain.tip(), c.before())) {
+                    chain = new SourceChains.Chain(chain.base(), c.after());
+                } else {
+                    chain = new SourceChains.Chain(c.before(), c.after());
+                }
             }
+            folded.put(row, changes.size());
+            chainsSoFar.put(row, chain);
+            return chain;
+        }
+
+        /** After the commit: keeps each changed row's run (see {@link SourceChains}). */
+        void keepChains() {
+            if (chains == null) {
+                return;
+            }
+            for (String row : rowChanges.keySet()) {
+                chainOf(row);
+            }
+            chainsSoFar.forEach(chains::put);
         }
 
         /**
          * Whether the latest change this direction applied to the row fitted it (met no conflict): only then can the
-         * row hold a version it took from the source unseen. A row whose latest change from the source met a
-         * conflict here holds this site's own version or the winner (e.g. absent because this site deleted it,
-         * while the source's delete of it found nothing: its "absent" is not the source's).
+         * row hold a version it took from the source unseen.
          */
         private boolean lastChangeFromTheSourceFitted(String row) {
-            ChangeEvent latest = latestByRow.get(row);
-            if (latest != null) {
-                return !conflicted.contains(latest);
+            List<ChangeEvent> changes = rowChanges.get(row);
+            if (changes != null) {
+                return !conflicted.contains(changes.get(changes.size() - 1));
             }
-            RowMemory m = pending.recall(row);
-            return m == null || m.isSourceDelete();
-        }
-
-        /**
-         * Whether the row is absent here because the source deleted it (the latest change from the source was a
-         * delete that fitted): "absent" is no unique version, and a row this site deleted itself after the
-         * source's last change must not be brought back by a retraction of a delete the source lost.
-         */
-        private boolean lastChangeFromTheSourceWasAFittedDelete(String row) {
-            ChangeEvent latest = latestByRow.get(row);
-            if (latest != null) {
-                return latest.op() == Op.DELETE && !conflicted.contains(latest);
-            }
-            RowMemory m = pending.recall(row);
-            return m != null && m.isSourceDelete();
+            return pending.recall(row) == null;
         }
 
         /** Keeps a conflict (if any) and the records of rows it replaced, in order. */

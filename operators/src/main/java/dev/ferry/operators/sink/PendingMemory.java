@@ -2,9 +2,11 @@ package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.Op;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The conflict memory as one apply transaction sees it: the direction's memory overlaid with what this
@@ -31,29 +33,25 @@ final class PendingMemory {
     }
 
     /**
-     * After the commit: keeps this transaction's decisions; a row whose latest change here fitted (its before image
-     * was the target row) converged, and is forgotten, unless that change was a delete: then the row is marked as
-     * deleted by the source (see {@link RowMemory#sourceDeleted}).
+     * After the commit: keeps this transaction's decisions and lets go of rows that converged, those whose
+     * change here met no conflict (its before image was the target row). Such a row's lost change can no longer
+     * be continued.
      */
     void commit(List<ChangeEvent> applied) {
         decided.forEach(memory::update);
-        Map<String, ChangeEvent> latest = new LinkedHashMap<>();
-        for (ChangeEvent e : applied) {
+        Set<String> converged = new HashSet<>();
+        for (ChangeEvent e : memory.isEmpty() ? List.<ChangeEvent>of() : applied) {
             if (e.op() == Op.HEARTBEAT || e.op() == Op.DDL || e.isRetraction()) {
                 continue; // a retraction may have been left alone: no sign that the sites agree
             }
-            latest.put(RowKeys.of(e.table(), e.key()), e);
+            String key = RowKeys.of(e.table(), e.key());
+            if (memory.remembers(key) && !decided.containsKey(key)) {
+                converged.add(key);
+            }
         }
-        latest.forEach((key, e) -> {
-            if (decided.containsKey(key)) {
-                return;
-            }
-            if (e.op() == Op.DELETE) {
-                memory.update(key, RowMemory.sourceDeleted(nowMs));
-            } else if (memory.remembers(key)) {
-                memory.update(key, null);
-            }
-        });
+        for (String key : converged) {
+            memory.update(key, null);
+        }
         decided.clear();
         memory.expire(nowMs);
     }

@@ -49,6 +49,9 @@ class ConflictApplyTest {
     /** Whether the target's binlog is read back, so that its lost versions are announced and written back. */
     private boolean announceRetractions;
 
+    /** Each direction's runs of fitting source changes, as the apply operator keeps them in keyed state. */
+    private final Map<String, SourceChains> chains = new HashMap<>();
+
     /** Each direction's conflict memory, as the apply operator keeps it in keyed state. */
     private final Map<String, ConflictMemory> memories = new HashMap<>();
 
@@ -233,6 +236,7 @@ class ConflictApplyTest {
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
     void aRetractionTakesBackOnlyALostVersionThatIsStillHere(ServerKind kind) throws Exception {
         setUp(kind);
+        announceRetractions = true; // this site is read back: the source's runs are kept
         // 1 and 4 hold the version the source lost, applied here earlier; 2 was changed here since; the source's
         // delete of 3 (which it lost) fitted here; 5 is absent because this site deleted it after the source's insert
         seed("(1, 'lost', 2, 'u1'), (2, 'moved on', 3, 'u2'), (4, 'lost', 2, 'u4'), (3, 'base', 1, 'u3')");
@@ -258,6 +262,25 @@ class ConflictApplyTest {
     }
 
     /**
+     * This site had 'mine' in row 9 and, seeing nothing concurrent, took the source's two later versions. The source
+     * then lost them to a third site's change whose base was something else ('theirs'): this site goes back to its own
+     * version before the run, 'mine', not to the winner's base at the source.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aRetractionSetsTheRowBackToThisSitesVersionBeforeTheSourcesRun(ServerKind kind) throws Exception {
+        setUp(kind);
+        announceRetractions = true;
+        seed("(9, 'mine', 1, 'u9')");
+        apply(priority("sh"), "us", update(9, "mine", 1, "u9", 9, "l1", 2, "u9"));
+        apply(priority("sh"), "us", update(9, "l1", 2, "u9", 9, "l2", 3, "u9"));
+        ChangeApplier.Result r = apply(priority("sh"), "us",
+                update(9, "l2", 3, "u9", 9, "theirs", 1, "u9").asRetraction());
+        assertThat(r.retractionsApplied()).isEqualTo(1);
+        assertThat(rows()).containsExactly("9|mine|1|u9");
+    }
+
+    /**
      * The source deleted rows 7 and 8 and lost (the winner updated them), and announced retractions "insert the base
      * back". Here the rows are gone because this site deleted them itself, after the winner: the source's deletes
      * found nothing here (delete-missing), so "absent" is this site's own version, not the lost one.
@@ -266,6 +289,7 @@ class ConflictApplyTest {
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
     void aRetractionIsLeftAloneWhereTheSourcesChangeOfTheRowMetAConflictHere(ServerKind kind) throws Exception {
         setUp(kind);
+        announceRetractions = true;
         apply(priority("sh"), "us", delete(7, "base", 1, "u7")); // an earlier committable
         ChangeApplier.Result r = apply(priority("sh"), "us", insert(7, "base", 1, "u7").asRetraction(),
                 delete(8, "base", 1, "u8"), insert(8, "base", 1, "u8").asRetraction()); // the same committable
@@ -730,7 +754,8 @@ class ConflictApplyTest {
         // appliers come and go within a test, as committers across restarts; the direction's memory stays
         return new ChangeApplier(connection, Dialects.forUrl(target.jdbcUrl(),
                 connection.getMetaData().getDatabaseProductVersion()), channel, direction, batchSize, rules,
-                memories.computeIfAbsent(direction, d -> ConflictMemory.inMap()), System::currentTimeMillis,
+                memories.computeIfAbsent(direction, d -> ConflictMemory.inMap()),
+                chains.computeIfAbsent(direction, d -> SourceChains.inMap()), System::currentTimeMillis,
                 announceRetractions);
     }
 
