@@ -353,7 +353,7 @@ abstract class ConflictITBase extends MeshITBase {
         }
     }
 
-    private static boolean isConflictTotal(String metricId) {
+    static boolean isConflictTotal(String metricId) {
         return metricId.endsWith(".conflicts") && !metricId.contains("conflictType")
                 && !metricId.contains("conflictResolution");
     }
@@ -400,12 +400,12 @@ abstract class ConflictITBase extends MeshITBase {
                 .map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2) + " " + r.get(3)).toList();
     }
 
-    private static long followUps(TestDatabase site, Mesh mesh) {
+    static long followUps(TestDatabase site, Mesh mesh) {
         return ((Number) site.query("SELECT COALESCE(SUM(follow_ups), 0) FROM ferry.ferry_conflict WHERE channel = ?",
                 mesh.name).get(0).get(0)).longValue();
     }
 
-    private static long allConflicts(TestDatabase site, Mesh mesh) {
+    static long allConflicts(TestDatabase site, Mesh mesh) {
         return ((Number) site.query("SELECT COUNT(*) FROM ferry.ferry_conflict WHERE channel = ?", mesh.name)
                 .get(0).get(0)).longValue();
     }
