@@ -99,7 +99,7 @@ final class FerryCommitter implements AutoCloseable {
                 String version = connection.getMetaData().getDatabaseProductVersion();
                 Dialect dialect = Dialects.forUrl(settings.target().jdbcUrl(), version, settings.target().identifiers());
                 applier = new ChangeApplier(connection, dialect, settings.channel(), settings.direction(),
-                        settings.batchSize(), settings.conflicts(), memory, clock);
+                        settings.batchSize(), settings.conflicts(), memory, clock, settings.announceRetractions());
             } catch (ClassNotFoundException e) {
                 throw new SQLException("JDBC driver for " + settings.target().jdbcUrl() + " missing from the job jar", "08001", e);
             }
@@ -117,7 +117,7 @@ final class FerryCommitter implements AutoCloseable {
 
     private void record(FerryCommittable c, ChangeApplier.Result result) {
         ChangeApplier.Outcome outcome = result.outcome();
-        metrics.echoes(result.echoesConfirmed(), result.echoesApplied());
+        metrics.retractions(result.retractionsApplied(), result.retractionsSkipped());
         long now = clock.getAsLong();
         Set<String> transactions = new HashSet<>();
         long rows = 0;
@@ -127,7 +127,7 @@ final class FerryCommitter implements AutoCloseable {
                 if (settings.isOwnHeartbeat(e)) {
                     metrics.lag(now - settings.heartbeatTimestamp(e));
                 }
-            } else if (e.op() != Op.DDL && !e.isEcho()) {
+            } else if (e.op() != Op.DDL && !e.isRetraction()) {
                 rows++;
                 snapshotRows += e.op() == Op.READ ? 1 : 0;
                 if (e.txId() != null) {
