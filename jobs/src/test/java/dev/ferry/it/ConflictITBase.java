@@ -15,7 +15,6 @@ import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLTransactionRollbackException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -413,15 +412,8 @@ abstract class ConflictITBase extends MeshITBase {
     }
 
     private Mesh twoSites(String prefix) {
-        TestDatabase sh = TestServers.site(kind(), "sh");
-        TestDatabase us = TestServers.site(kind(), "us");
-        String db = sh.createDatabase(prefix);
-        us.execute("CREATE DATABASE " + q(db));
-        Map<String, TestDatabase> sites = new LinkedHashMap<>();
-        sites.put("sh", sh);
-        sites.put("us", us);
-        return new Mesh("cf" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), db, sites, stateDir,
-                false);
+        return Mesh.twoSites("cf" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), prefix,
+                TestServers.site(kind(), "sh"), TestServers.site(kind(), "us"), stateDir, false);
     }
 
     private static String amount(TestDatabase site, String db, String table) {

@@ -37,6 +37,17 @@ final class Mesh {
         this.snapshotFromFirstSite = snapshotFromFirstSite;
     }
 
+    /** Sites sh and us, with a new database {@code prefix_<n>} at both; {@code snapshotFromSh}: see the constructor. */
+    static Mesh twoSites(String name, String prefix, TestDatabase sh, TestDatabase us, Path stateDir,
+            boolean snapshotFromSh) {
+        String database = sh.createDatabase(prefix);
+        us.execute("CREATE DATABASE " + Sites.q(database));
+        Map<String, TestDatabase> sites = new LinkedHashMap<>();
+        sites.put("sh", sh);
+        sites.put("us", us);
+        return new Mesh(name, database, sites, stateDir, snapshotFromSh);
+    }
+
     TestDatabase site(String site) {
         return sites.get(site);
     }

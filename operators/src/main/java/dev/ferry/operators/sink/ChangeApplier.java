@@ -331,6 +331,9 @@ final class ChangeApplier implements AutoCloseable {
         final List<ConflictRecord> conflicts = new ArrayList<>();
         long retractionsApplied;
         long retractionsSkipped;
+        /** Per row (RowKeys), the latest change of this pass; and the changes that met a conflict. */
+        private final Map<String, ChangeEvent> latestByRow = new HashMap<>();
+        private final Set<ChangeEvent> conflicted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         /** Open batches by table, schema and kind, in the order they were opened. */
         private final Map<List<Object>, Batch> open = new LinkedHashMap<>();
         /** The open batch that holds a row this ordering key belongs to. */
@@ -346,6 +349,7 @@ final class ChangeApplier implements AutoCloseable {
                 retract(e);
                 return;
             }
+            latestByRow.put(RowKeys.of(e.table(), e.key()), e);
             Kind kind = Kind.of(e);
             List<Object> id = List.of(e.table(), e.schema(), kind);
             String key = Arrays.deepToString(e.key());
@@ -405,12 +409,17 @@ final class ChangeApplier implements AutoCloseable {
 
         /**
          * Takes back a version the source lost (see {@link RetractionWriter}): the row is set to the retraction's
-         * after image only where it still holds its before image, the lost version this direction applied here;
+         * after image only where the latest change from the source fitted the row and the row still holds the
+         * retraction's before image, the lost version this direction applied here;
          * a row changed since is left alone (that later change is the truth, or meets the winner as a conflict).
          * An insert where the key exists, a write another row's unique value blocks, or a table that is gone here is
          * left alone too.
          */
         private void retract(ChangeEvent e) throws SQLException {
+            if (!lastChangeFromTheSourceFitted(RowKeys.of(e.table(), e.key()))) {
+                retractionsSkipped++;
+                return;
+            }
             TableGuards g;
             try {
                 g = TableGuards.of(e.table(), e.schema(), rules.ruleFor(e.table()), tables.table(e.table()));
@@ -450,9 +459,21 @@ final class ChangeApplier implements AutoCloseable {
             }
         }
 
+        /**
+         * Whether the latest change this direction applied to the row fitted it (met no conflict): only then can the
+         * row hold a version it took from the source unseen. A row whose latest change from the source met a
+         * conflict here holds this site's own version or the winner (e.g. absent because this site deleted it,
+         * while the source's delete of it found nothing: its "absent" is not the source's).
+         */
+        private boolean lastChangeFromTheSourceFitted(String row) {
+            ChangeEvent latest = latestByRow.get(row);
+            return latest != null ? !conflicted.contains(latest) : pending.recall(row) == null;
+        }
+
         /** Keeps a conflict (if any) and the records of rows it replaced, in order. */
         private void record(ConflictRecord conflict) {
             if (conflict != null) {
+                conflicted.add(conflict.event());
                 conflicts.add(conflict);
                 conflicts.addAll(resolver.drainReplaced());
             }

@@ -253,6 +253,23 @@ class ConflictApplyTest {
                 .as("a committable of skipped retractions only leaves no commit marker").isEqualTo(1L);
     }
 
+    /**
+     * The source deleted rows 7 and 8 and lost (the winner updated them), and announced retractions "insert the base
+     * back". Here the rows are gone because this site deleted them itself, after the winner: the source's deletes
+     * found nothing here (delete-missing), so "absent" is this site's own version, not the lost one.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aRetractionIsLeftAloneWhereTheSourcesChangeOfTheRowMetAConflictHere(ServerKind kind) throws Exception {
+        setUp(kind);
+        apply(priority("sh"), "us", delete(7, "base", 1, "u7")); // an earlier committable
+        ChangeApplier.Result r = apply(priority("sh"), "us", insert(7, "base", 1, "u7").asRetraction(),
+                delete(8, "base", 1, "u8"), insert(8, "base", 1, "u8").asRetraction()); // the same committable
+        assertThat(r.retractionsSkipped()).isEqualTo(2);
+        assertThat(rows()).isEmpty();
+        assertThat(conflictRows()).containsExactly("[7]|delete-missing|nothing-to-do", "[8]|delete-missing|nothing-to-do");
+    }
+
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
     void aLostTargetVersionIsWrittenBackToTheWinnersBaseAnnouncedBeforeTheWinner(ServerKind kind) throws Exception {
