@@ -399,7 +399,7 @@ abstract class ConflictITBase extends MeshITBase {
         }
     }
 
-    private static boolean isConflictTotal(String metricId) {
+    static boolean isConflictTotal(String metricId) {
         return metricId.endsWith(".conflicts") && !metricId.contains("conflictType")
                 && !metricId.contains("conflictResolution");
     }
@@ -440,18 +440,18 @@ abstract class ConflictITBase extends MeshITBase {
     }
 
     /** "direction key type resolution" of each conflict recorded at {@code site} in the channel. */
-    private static List<String> records(TestDatabase site, Mesh mesh) {
+    static List<String> records(TestDatabase site, Mesh mesh) {
         return site.query("SELECT direction, row_key, conflict_type, resolution FROM ferry.ferry_conflict"
                 + " WHERE channel = ? AND row_key NOT LIKE '[-%' ORDER BY id", mesh.name).stream()
                 .map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2) + " " + r.get(3)).toList();
     }
 
-    private static long followUps(TestDatabase site, Mesh mesh) {
+    static long followUps(TestDatabase site, Mesh mesh) {
         return ((Number) site.query("SELECT COALESCE(SUM(follow_ups), 0) FROM ferry.ferry_conflict WHERE channel = ?",
                 mesh.name).get(0).get(0)).longValue();
     }
 
-    private static long allConflicts(TestDatabase site, Mesh mesh) {
+    static long allConflicts(TestDatabase site, Mesh mesh) {
         return ((Number) site.query("SELECT COUNT(*) FROM ferry.ferry_conflict WHERE channel = ?", mesh.name)
                 .get(0).get(0)).longValue();
     }
