@@ -172,6 +172,7 @@ final class ChangeApplier implements AutoCloseable {
         try {
             if (!markers.insert(committable, rows)) {
                 connection.rollback();
+                forgetChains(committable); // applied by an earlier run, whose run updates the restored state lacks
                 reloadMemory();
                 return Result.of(Outcome.ALREADY_APPLIED);
             }
@@ -279,6 +280,17 @@ final class ChangeApplier implements AutoCloseable {
             memory.expire(clock.getAsLong());
         } finally {
             connection.rollback();
+        }
+    }
+
+    /** Forgets the runs of the rows a committable changed: a retraction of them is then left to the other rules. */
+    private void forgetChains(FerryCommittable committable) {
+        if (chains != null) {
+            for (ChangeEvent e : committable.events()) {
+                if (e.op() != Op.HEARTBEAT && e.op() != Op.DDL && !e.isRetraction()) {
+                    chains.put(RowKeys.of(e.table(), e.key()), null);
+                }
+            }
         }
     }
 
