@@ -510,14 +510,18 @@ final class ChangeApplier implements AutoCloseable {
          * that met a conflict ends it.
          */
         private SourceChains.Chain chainOf(String row) {
-            SourceChains.Chain chain = chainsSoFar.containsKey(row) ? chainsSoFar.get(row)
-                    : chains == null ? null : chains.get(row);
+            boolean fromState = !chainsSoFar.containsKey(row);
+            SourceChains.Chain chain = !fromState ? chainsSoFar.get(row) : chains == null ? null : chains.get(row);
             List<ChangeEvent> changes = rowChanges.getOrDefault(row, List.of());
             for (int i = folded.getOrDefault(row, 0); i < changes.size(); i++) {
                 ChangeEvent c = changes.get(i);
+                // between committables this site may have inserted and deleted the row itself: an absent tip kept
+                // from an earlier one is no proof that nothing happened here, so a change from absent starts anew
+                boolean continues = chain != null && Arrays.deepEquals(chain.tip(), c.before())
+                        && !(fromState && i == 0 && chain.tip() == null);
                 if (conflicted.contains(c) || c.op() == Op.READ) {
                     chain = null;
-                } else if (chain != null && Arrays.deepEquals(chain.tip(), c.before())) {
+                } else if (continues) {
                     chain = new SourceChains.Chain(chain.base(), c.after());
                 } else {
                     chain = new SourceChains.Chain(c.before(), c.after());
