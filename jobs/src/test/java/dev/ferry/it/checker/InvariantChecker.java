@@ -1,0 +1,408 @@
+package dev.ferry.it.checker;
+
+import static dev.ferry.it.checker.CheckReport.Invariant.I1;
+import static dev.ferry.it.checker.CheckReport.Invariant.I2;
+import static dev.ferry.it.checker.CheckReport.Invariant.I3;
+import static dev.ferry.it.checker.CheckReport.Invariant.I4;
+
+import dev.ferry.it.checker.History.Txn;
+import dev.ferry.it.checker.History.Write;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks the client log against the sites' final rows and conflict records.
+ *
+ * <ul>
+ *   <li>I1: all sites hold the same tables, schema and rows.
+ *   <li>I2, per site: every committed version is there as its transaction wrote it, or a committed write replaced it
+ *       (its {@code prev} is that version: it was made where the version was visible), or a conflict record shows it
+ *       lost (a {@code target_row} overwritten with {@code incoming-applied}, an {@code incoming_after} with
+ *       {@code target-kept}). A committed delete: the row is absent, or a later insert saw it (in {@code ck_gone}),
+ *       or a record shows it lost. No site holds a version no committed transaction wrote.
+ *   <li>I3: every conflict record is between versions of two sites made concurrently (neither where the other was
+ *       visible, see {@link Causality}); for unique-key conflicts, either version concurrent with a write of the
+ *       other site to the same row or unique value. A write no other site's write was concurrent with is never
+ *       lost, with or without a record. Tables that only one site writes per row (ck_gone, the temporary tables)
+ *       have no conflicts at all.
+ *   <li>I4: the health problems the run observed after the writes stopped.
+ * </ul>
+ */
+public final class InvariantChecker {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+    private final History history;
+    private final List<String> sites;
+    private final Map<String, SiteState> finals;
+    private final List<String> healthProblems;
+    private final List<Txn> txns;
+    private final Map<Long, Txn> txnByToken = new HashMap<>();
+    private final Map<Long, Write> writeByToken = new HashMap<>();
+    private final Map<Write, Txn> txnOf = new IdentityHashMap<>();
+    /** Tokens some committed write read and replaced. */
+    private final Set<Long> replaced = new HashSet<>();
+    /** Per row: the writes that found it absent (their seen deletes). */
+    private final Map<String, List<Write>> insertsIntoAbsent = new HashMap<>();
+    /** "site|table|id|prevTok" -> the write that replaced that version there (a delete, preferably). */
+    private final Map<String, Write> replacers = new HashMap<>();
+    /** Version token -> the record that shows it lost. */
+    private final Map<Long, ConflictRecord> lostVersions = new HashMap<>();
+    /** "site|table|id|prevTok" of deletes lost (kept out as an incoming change, or overwritten where made) -> record. */
+    private final Map<String, ConflictRecord> lostDeletes = new HashMap<>();
+    /** "site|table|id" where an absent row (a delete made there) was overwritten -> record. */
+    private final Map<String, ConflictRecord> lostAbsences = new HashMap<>();
+    /** Writes that I2 found missing at some site. */
+    private final Set<Write> missing = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Causality causality;
+
+    public InvariantChecker(History history, Map<String, SiteState> finals, List<String> healthProblems) {
+        this.history = history;
+        this.sites = history.sites();
+        this.finals = finals;
+        this.healthProblems = healthProblems;
+        this.txns = history.txns();
+        for (Txn t : txns) {
+            txnByToken.put(t.id(), t);
+            for (Write w : t.writes()) {
+                txnOf.put(w, t);
+                txnByToken.put(w.token(), t);
+                writeByToken.put(w.token(), w);
+                if (w.prevTok() != null) {
+                    replaced.add(w.prevTok());
+                } else {
+                    insertsIntoAbsent.computeIfAbsent(row(w.table(), w.id()), k -> new ArrayList<>()).add(w);
+                }
+                if (w.prevTok() != null) {
+                    replacers.merge(sites.get(t.site()) + "|" + row(w.table(), w.id()) + "|" + w.prevTok(), w,
+                            (a, b) -> a.isDelete() ? a : b);
+                }
+            }
+        }
+        causality = new Causality(txns, sites.size(), txnByToken);
+        txns.stream().sorted(Comparator.comparingLong(Txn::seq)).forEach(t -> {
+            for (Write w : t.writes()) {
+                causality.wrote(row(w.table(), w.id()), t);
+                if (w.movedFrom() != null) {
+                    causality.wrote(row(w.table(), w.movedFrom()), t);
+                }
+                String u = unique(w.table(), w.after());
+                if (u != null) {
+                    causality.wrote(u, t);
+                }
+            }
+        });
+        for (SiteState s : finals.values()) {
+            s.conflicts().forEach(this::noteLoss);
+        }
+    }
+
+    public CheckReport check() {
+        CheckReport report = new CheckReport();
+        convergence(report);
+        for (String site : sites) {
+            nothingLostSilently(report, finals.get(site));
+        }
+        noSpuriousConflicts(report);
+        healthProblems.forEach(p -> report.violation(I4, "direction", null, p));
+        figures(report);
+        return report;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // I1
+
+    private void convergence(CheckReport report) {
+        SiteState first = finals.get(sites.get(0));
+        for (String site : sites.subList(1, sites.size())) {
+            SiteState other = finals.get(site);
+            Set<String> onlyFirst = new TreeSet<>(first.schema());
+            onlyFirst.removeAll(other.schema());
+            Set<String> onlyOther = new TreeSet<>(other.schema());
+            onlyOther.removeAll(first.schema());
+            if (!onlyFirst.isEmpty() || !onlyOther.isEmpty()) {
+                report.violation(I1, "schema", null, "schema differs: only at " + first.site() + ": " + limit(onlyFirst) + "; only at "
+                        + site + ": " + limit(onlyOther));
+            }
+            Set<String> tables = new java.util.LinkedHashSet<>(CheckerSchema.MODELED);
+            tables.addAll(new TreeSet<>(first.tables().keySet()));
+            tables.addAll(new TreeSet<>(other.tables().keySet()));
+            for (String table : tables) {
+                Map<String, Map<String, String>> a = first.tables().getOrDefault(table, Map.of());
+                Map<String, Map<String, String>> b = other.tables().getOrDefault(table, Map.of());
+                Set<String> keys = new TreeSet<>(Comparator.comparing(InvariantChecker::keyOrder));
+                keys.addAll(a.keySet());
+                keys.addAll(b.keySet());
+                for (String key : keys) {
+                    if (!Objects.equals(a.get(key), b.get(key))) {
+                        report.violation(I1, "rows of " + table, table + "|" + key, table + " " + key + ": " + first.site() + " " + show(a.get(key)) + " | "
+                                + site + " " + show(b.get(key)));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // I2
+
+    private void nothingLostSilently(CheckReport report, SiteState state) {
+        for (Txn t : txns) {
+            for (Write w : t.writes()) {
+                Map<String, String> here = state.row(w.table(), w.id());
+                if (!w.isDelete()) {
+                    if (here != null && w.newTok().equals(tok(here))) {
+                        if (!matches(w.after(), here)) {
+                            report.violation(I2, "version altered at " + state.site(), row(w.table(), w.id()), state.site() + " holds " + describe(w) + " altered: written "
+                                    + show(w.after()) + ", held " + show(here));
+                        }
+                    } else if (!replaced.contains(w.newTok()) && !lostVersions.containsKey(w.newTok())) {
+                        missing.add(w);
+                        report.violation(I2, "version missing at " + state.site(), row(w.table(), w.id()), describe(w) + " is not at " + state.site() + " (it holds "
+                                + show(here) + "); no committed write replaced it and no conflict record shows it lost");
+                    }
+                } else if (here != null && !deleteSeenLater(t, w) && recordOfLoss(t, w, true) == null) {
+                    missing.add(w);
+                    report.violation(I2, "delete undone at " + state.site(), row(w.table(), w.id()), describe(w) + " is undone at " + state.site() + " (it holds " + show(here)
+                            + "); no later insert saw it and no conflict record shows it lost");
+                }
+            }
+        }
+        for (String table : CheckerSchema.MODELED) {
+            state.tables().getOrDefault(table, Map.of()).forEach((key, row) -> {
+                if (!writeByToken.containsKey(tok(row))) {
+                    report.violation(I2, "unknown version at " + state.site(), table + "|" + key, state.site() + " holds " + table + " " + key + " as " + show(row)
+                            + ", a version no committed transaction wrote");
+                }
+            });
+        }
+    }
+
+    /** A delete some insert saw (in ck_gone) before it wrote the row again: that insert superseded it. */
+    private boolean deleteSeenLater(Txn t, Write delete) {
+        String site = sites.get(t.site());
+        for (Write insert : insertsIntoAbsent.getOrDefault(row(delete.table(), delete.id()), List.of())) {
+            Long seen = insert.seenDeletes() == null ? null : insert.seenDeletes().get(site);
+            if (seen != null && seen >= delete.delTok()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // reading the conflict records
+
+    /** Notes what a record shows lost: the version it overwrote or the incoming change it kept out. */
+    private void noteLoss(ConflictRecord r) {
+        Long id = r.keyId();
+        Long incoming = ConflictRecord.tok(r.incomingAfter());
+        Long target = ConflictRecord.tok(r.targetRow());
+        if (r.incomingApplied()) {
+            if (target != null && !target.equals(incoming)) {
+                lostVersions.putIfAbsent(target, r);
+            } else if (r.targetRow() == null && id != null) {
+                // an absent row overwritten: the delete made here of the version the incoming change replaced, or
+                // (for I2 only, which does not know which) any delete of that row made here
+                lostDeletes.putIfAbsent(r.site() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()), r);
+                lostAbsences.putIfAbsent(r.site() + "|" + row(r.table(), id), r);
+            }
+        } else if (r.targetKept()) {
+            if (incoming != null) {
+                lostVersions.putIfAbsent(incoming, r);
+            } else if (r.incomingBefore() != null && id != null) {
+                lostDeletes.putIfAbsent(r.from() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()), r);
+            }
+        }
+    }
+
+    /**
+     * The record that shows this write lost, or null. {@code anyAbsence}: a record of an absent row overwritten
+     * counts for every delete of that row made at that site, not only for the delete of the version the incoming
+     * change replaced.
+     */
+    private ConflictRecord recordOfLoss(Txn t, Write w, boolean anyAbsence) {
+        if (!w.isDelete()) {
+            return lostVersions.get(w.newTok());
+        }
+        String site = sites.get(t.site());
+        ConflictRecord r = lostDeletes.get(site + "|" + row(w.table(), w.id()) + "|" + w.prevTok());
+        if (r == null && anyAbsence) {
+            r = lostAbsences.get(site + "|" + row(w.table(), w.id()));
+        }
+        for (Write moved : t.writes()) { // the delete half of a key change is lost with its new row
+            if (r == null && moved.table().equals(w.table()) && Objects.equals(moved.movedFrom(), w.id())) {
+                r = lostVersions.get(moved.newTok());
+            }
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // I3
+
+    private void noSpuriousConflicts(CheckReport report) {
+        for (String site : sites) {
+            for (ConflictRecord r : finals.get(site).conflicts()) {
+                Long id = r.keyId();
+                if (CheckerSchema.PROBE.equals(r.table()) && id != null && id < 0) {
+                    continue; // a reader probe written before that reader ran (see Mesh.awaitReaders)
+                }
+                if (!CheckerSchema.MODELED.contains(r.table())) {
+                    report.violation(I3, "conflict on " + r.table(), null, "conflict on a table whose rows only one site writes: " + r);
+                    continue;
+                }
+                Write incoming = incomingWrite(r, id);
+                Write target = targetWrite(r, id);
+                if (!justified(r, incoming, target)) {
+                    report.violation(I3, "spurious " + r.type() + " at " + site, id == null ? null : row(r.table(), id), "spurious conflict, its versions were not made concurrently: " + r
+                            + "; incoming " + (incoming == null ? "unknown" : describe(incoming)) + "; target "
+                            + (target == null ? "unknown" : describe(target)));
+                }
+            }
+        }
+        for (Txn t : txns) {
+            for (Write w : t.writes()) {
+                ConflictRecord lost = recordOfLoss(t, w, false);
+                if ((lost != null || missing.contains(w)) && concurrentWriter(t, w) == null) {
+                    report.violation(I3, lost != null ? "isolated write overwritten, recorded" : "isolated write lost, unrecorded",
+                            row(w.table(), w.id()),
+                            describe(w) + ", which no other site's write was concurrent with, was lost: "
+                            + (lost != null ? "overwritten by " + lost : "it disappeared (see I2)"));
+                }
+            }
+        }
+    }
+
+    private boolean justified(ConflictRecord r, Write incoming, Write target) {
+        Txn ti = incoming == null ? null : txnOf.get(incoming);
+        Txn tt = target == null ? null : txnOf.get(target);
+        if (ti != null && tt != null && causality.concurrent(ti, tt)) {
+            return true;
+        }
+        boolean lenient = r.type().contains("unique") || ti == null || tt == null;
+        return lenient && (ti != null && concurrentWriter(ti, incoming) != null
+                || tt != null && concurrentWriter(tt, target) != null);
+    }
+
+    /** A transaction of another site, concurrent with this write's, that wrote its row (or either row of a key change, or its unique value). */
+    private Txn concurrentWriter(Txn t, Write w) {
+        Txn other = causality.concurrentWriter(row(w.table(), w.id()), t);
+        if (other == null && w.movedFrom() != null) {
+            other = causality.concurrentWriter(row(w.table(), w.movedFrom()), t);
+        }
+        String u = unique(w.table(), w.after());
+        if (other == null && u != null) {
+            other = causality.concurrentWriter(u, t);
+        }
+        return other;
+    }
+
+    private Write incomingWrite(ConflictRecord r, Long id) {
+        Long after = ConflictRecord.tok(r.incomingAfter());
+        if (after != null) {
+            return writeByToken.get(after);
+        }
+        return id == null ? null : replacers.get(r.from() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
+    }
+
+    private Write targetWrite(ConflictRecord r, Long id) {
+        Long target = ConflictRecord.tok(r.targetRow());
+        if (target != null) {
+            return writeByToken.get(target);
+        }
+        // the row was absent here: deleted here, of the same version the incoming change replaced
+        Write w = id == null ? null : replacers.get(r.site() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
+        return w != null && w.isDelete() ? w : null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void figures(CheckReport report) {
+        Map<String, Integer> kinds = new LinkedHashMap<>();
+        Map<String, Integer> ops = new java.util.TreeMap<>();
+        int[] perSite = new int[sites.size()];
+        for (Txn t : txns) {
+            perSite[t.site()]++;
+            t.writes().forEach(w -> kinds.merge(w.kind(), 1, Integer::sum));
+            t.ops().forEach(o -> ops.merge(o, 1, Integer::sum));
+        }
+        List<String> counts = new ArrayList<>();
+        for (int i = 0; i < sites.size(); i++) {
+            counts.add(sites.get(i) + " " + perSite[i]);
+        }
+        report.figure("transactions committed", txns.size() + " (" + String.join(", ", counts) + ")");
+        report.figure("row writes committed", kinds.values().stream().mapToInt(Integer::intValue).sum() + " " + kinds);
+        report.figure("operations", ops);
+        List<String> conflicts = new ArrayList<>();
+        int total = 0;
+        for (String site : sites) {
+            List<ConflictRecord> records = finals.get(site).conflicts();
+            total += records.size();
+            conflicts.add(site + " " + records.size() + " (follow-ups "
+                    + records.stream().mapToInt(ConflictRecord::followUps).sum() + ")");
+        }
+        report.figure("conflicts recorded", total + ": " + String.join(", ", conflicts));
+    }
+
+    private String describe(Write w) {
+        Txn t = txnOf.get(w);
+        String what = w.isDelete() ? "delete of " + Tokens.format(w.prevTok(), sites) : w.kind() + " "
+                + Tokens.format(w.newTok(), sites) + (w.prevTok() == null ? "" : " (replacing " + Tokens.format(w.prevTok(), sites) + ")");
+        return w.table() + " " + w.id() + " " + what + " by " + sites.get(t.site()) + " tx " + Tokens.format(t.id(), sites)
+                + " " + t.ops() + (t.resolved() ? " (commit outcome resolved)" : "") + " committed "
+                + TIME.format(t.committedAt()) + "Z";
+    }
+
+    private String show(Map<String, String> row) {
+        if (row == null) {
+            return "nothing";
+        }
+        Map<String, String> shown = new LinkedHashMap<>(row);
+        shown.computeIfPresent("tok", (k, v) -> Tokens.format(Long.parseLong(v), sites));
+        shown.computeIfPresent("prev", (k, v) -> Tokens.format(Long.parseLong(v), sites));
+        return shown.toString();
+    }
+
+    private static boolean matches(Map<String, String> written, Map<String, String> held) {
+        return written.entrySet().stream().allMatch(e -> held.containsKey(e.getKey())
+                && Objects.equals(e.getValue(), held.get(e.getKey())));
+    }
+
+    private static Long tok(Map<String, String> row) {
+        return row == null || row.get("tok") == null ? null : Long.parseLong(row.get("tok"));
+    }
+
+    static String row(String table, long id) {
+        return table + "|" + id;
+    }
+
+    private static String unique(String table, Map<String, String> after) {
+        return CheckerSchema.hasUnique(table) && after != null && after.get("u") != null
+                ? table + ".u=" + after.get("u") : null;
+    }
+
+    /** Numeric keys in numeric order, others after them as text. */
+    private static String keyOrder(String key) {
+        return key.matches("-?\\d{1,18}") ? String.format("%020d", Long.parseLong(key) + 1_000_000_000_000_000L) : "~" + key;
+    }
+
+    private static String limit(Set<String> lines) {
+        return lines.size() <= 5 ? lines.toString() : new ArrayList<>(lines).subList(0, 5) + " and " + (lines.size() - 5) + " more";
+    }
+
+    static String time(Instant at) {
+        return TIME.format(at);
+    }
+}
