@@ -13,6 +13,7 @@ public final class ChannelHosts implements AutoCloseable {
     private final ChannelSpec spec;
     private ChannelHost current;
     private int started;
+    private final java.util.List<String> earlierProblems = new java.util.ArrayList<>();
 
     public ChannelHosts(ChannelSpec spec) {
         this.spec = spec;
@@ -59,6 +60,16 @@ public final class ChannelHosts implements AutoCloseable {
         ChannelHost host = current;
         current = null;
         host.crash();
+        earlierProblems.addAll(host.problems());
+    }
+
+    /** Every failure the directions reported on every host so far, in order. */
+    public synchronized java.util.List<String> allProblems() {
+        java.util.List<String> all = new java.util.ArrayList<>(earlierProblems);
+        if (current != null) {
+            all.addAll(current.problems());
+        }
+        return all;
     }
 
     @Override

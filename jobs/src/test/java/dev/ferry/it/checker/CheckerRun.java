@@ -168,6 +168,16 @@ public final class CheckerRun implements AutoCloseable {
         Map<String, Integer> events = history.eventCounts();
         report.figure("faults injected", count(events, "runner-restart", "taskmanager-kill", "process-kill9", "server-restart"));
         report.figure("schema changes", count(events, "ddl-add-column", "ddl-temp-table", "ddl-stuck"));
+        Map<String, Integer> problems = new LinkedHashMap<>();
+        for (String p : hosts.allProblems()) {
+            problems.merge(p.length() > 300 ? p.substring(0, 297) + "..." : p, 1, Integer::sum);
+        }
+        report.figure("direction failures reported during the run", problems.values().stream().mapToInt(i -> i).sum()
+                + (problems.isEmpty() ? "" : ", distinct:"));
+        int n = 0;
+        for (Map.Entry<String, Integer> p : problems.entrySet()) {
+            report.figure("  failure " + ++n + " (" + p.getValue() + "x)", p.getKey());
+        }
         report.figure("converged", converged == null ? "NOT within " + settings.convergeTimeout().toSeconds()
                 + " s after the writes stopped" : "after " + converged.toSeconds() + " s");
         List<History.Event> list = history.events();

@@ -63,6 +63,11 @@ final class ClientTransaction {
         return reads;
     }
 
+    /** The tokens of every row version this transaction wrote, also those it replaced itself. */
+    List<Long> issued() {
+        return new ArrayList<>(issued);
+    }
+
     /** Locks one row by key; returns it as it is now (null if absent). */
     Map<String, String> lock(String table, long id) throws SQLException {
         List<Map<String, String>> rows = query("SELECT * FROM " + table + " WHERE id = ? FOR UPDATE", id);

@@ -59,12 +59,23 @@ final class DirectionHealth {
         return wrong;
     }
 
-    /** numRestarts per job name. */
+    /**
+     * numRestarts per job name. Flink's REST API answers a metric it has not fetched yet with nothing, so each is
+     * asked again until it has a value.
+     */
     private static Map<String, Long> restarts(FlinkRestClient rest) throws IOException {
         Map<String, Long> restarts = new LinkedHashMap<>();
         for (JsonNode job : rest.get("/jobs/overview").path("jobs")) {
-            JsonNode v = rest.get("/jobs/" + job.path("jid").asText() + "/metrics?get=numRestarts");
-            restarts.merge(job.path("name").asText(), v.size() > 0 ? v.get(0).path("value").asLong(0) : 0L, Long::sum);
+            String path = "/jobs/" + job.path("jid").asText() + "/metrics?get=numRestarts";
+            JsonNode v = rest.get(path);
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); v.size() == 0
+                    && System.nanoTime() < deadline; v = rest.get(path)) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+            if (v.size() == 0) {
+                throw new IOException("no numRestarts for " + job.path("name").asText());
+            }
+            restarts.merge(job.path("name").asText(), v.get(0).path("value").asLong(0), Long::sum);
         }
         return restarts;
     }

@@ -47,10 +47,12 @@ public final class History {
      *
      * @param seq its position among the committed transactions of its site, from 1
      * @param reads every token it read: the versions of the rows it locked and the deletes it saw in ck_gone
+     * @param issued every token it issued, also for versions that a later statement of it replaced (they can
+     *     show in conflict records, as Ferry applies the transaction statement by statement)
      * @param resolved whether its COMMIT had an unknown outcome, resolved as committed afterwards
      */
     public record Txn(long id, int site, long seq, Instant committedAt, List<String> ops, List<Long> reads,
-            List<Write> writes, boolean resolved) {}
+            List<Write> writes, List<Long> issued, boolean resolved) {}
 
     /** A fault or schema change, for the report. */
     public record Event(Instant at, String kind, String detail) {}
@@ -83,9 +85,9 @@ public final class History {
 
     /** Logs a committed transaction; its sequence number is the next of its site. */
     public synchronized Txn commit(long id, int site, Instant at, List<String> ops, List<Long> reads,
-            List<Write> writes, boolean resolved) {
+            List<Write> writes, List<Long> issued, boolean resolved) {
         Txn t = new Txn(id, site, ++lastSeq[site], at, List.copyOf(ops), List.copyOf(reads), List.copyOf(writes),
-                resolved);
+                List.copyOf(issued), resolved);
         txns.add(t);
         return t;
     }

@@ -47,6 +47,7 @@ public final class InvariantChecker {
     private final List<String> sites;
     private final Map<String, SiteState> finals;
     private final List<String> healthProblems;
+    /** In commit order (per site: in site order). */
     private final List<Txn> txns;
     private final Map<Long, Txn> txnByToken = new HashMap<>();
     private final Map<Long, Write> writeByToken = new HashMap<>();
@@ -75,6 +76,7 @@ public final class InvariantChecker {
         this.txns = history.txns();
         for (Txn t : txns) {
             txnByToken.put(t.id(), t);
+            t.issued().forEach(token -> txnByToken.put(token, t));
             for (Write w : t.writes()) {
                 txnOf.put(w, t);
                 txnByToken.put(w.token(), t);
@@ -115,6 +117,9 @@ public final class InvariantChecker {
             nothingLostSilently(report, finals.get(site));
         }
         noSpuriousConflicts(report);
+        for (int site = 0; site < sites.size(); site++) {
+            noReplacedVersionComesBack(report, site);
+        }
         healthProblems.forEach(p -> report.violation(I4, "direction", null, p));
         figures(report);
         return report;
@@ -263,12 +268,12 @@ public final class InvariantChecker {
                     report.violation(I3, "conflict on " + r.table(), null, "conflict on a table whose rows only one site writes: " + r);
                     continue;
                 }
-                Write incoming = incomingWrite(r, id);
-                Write target = targetWrite(r, id);
-                if (!justified(r, incoming, target)) {
-                    report.violation(I3, "spurious " + r.type() + " at " + site, id == null ? null : row(r.table(), id), "spurious conflict, its versions were not made concurrently: " + r
-                            + "; incoming " + (incoming == null ? "unknown" : describe(incoming)) + "; target "
-                            + (target == null ? "unknown" : describe(target)));
+                Txn incoming = incomingTxn(r, id);
+                Txn target = targetTxn(r, id);
+                if (!justified(r, id, incoming, target)) {
+                    report.violation(I3, "spurious " + r.type() + " at " + site, id == null ? null : row(r.table(), id),
+                            "spurious conflict, its versions were not made concurrently: " + r + "; incoming from "
+                                    + describe(incoming) + "; target from " + describe(target));
                 }
             }
         }
@@ -285,46 +290,120 @@ public final class InvariantChecker {
         }
     }
 
-    private boolean justified(ConflictRecord r, Write incoming, Write target) {
-        Txn ti = incoming == null ? null : txnOf.get(incoming);
-        Txn tt = target == null ? null : txnOf.get(target);
-        if (ti != null && tt != null && causality.concurrent(ti, tt)) {
+    /**
+     * Whether a record is between versions made concurrently: its incoming and target versions' transactions; when
+     * one of them is unknown, or for a unique-key conflict, a concurrent write of another site to the record's row
+     * or to the unique value of either version is enough.
+     */
+    private boolean justified(ConflictRecord r, Long id, Txn incoming, Txn target) {
+        if (incoming != null && target != null && causality.concurrent(incoming, target)) {
             return true;
         }
-        boolean lenient = r.type().contains("unique") || ti == null || tt == null;
-        return lenient && (ti != null && concurrentWriter(ti, incoming) != null
-                || tt != null && concurrentWriter(tt, target) != null);
+        if (!r.type().contains("unique") && incoming != null && target != null) {
+            return false;
+        }
+        List<String> rows = new ArrayList<>();
+        if (id != null) {
+            rows.add(row(r.table(), id));
+        }
+        for (Map<String, String> image : java.util.Arrays.asList(r.incomingAfter(), r.incomingBefore(), r.targetRow())) {
+            String u = unique(r.table(), image);
+            if (u != null) {
+                rows.add(u);
+            }
+        }
+        for (Txn t : java.util.Arrays.asList(incoming, target)) {
+            for (String what : rows) {
+                if (t != null && causality.concurrentWriter(what, t) != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
-    /** A transaction of another site, concurrent with this write's, that wrote its row (or either row of a key change, or its unique value). */
+    /**
+     * A version that a site's own client replaced must not show there again: a later transaction of that client
+     * reading it means that something at the site overwrote the replacing write (and whatever followed it) with the
+     * older version, e.g. a stale echo. The replacing write was made where the old version was visible, so the old
+     * version cannot win a conflict against it; only a recorded loss of the replacing write excuses it.
+     */
+    private void noReplacedVersionComesBack(CheckReport report, int site) {
+        Map<Long, Write> replacedHere = new HashMap<>();
+        Set<Write> reported = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Txn t : txns) { // in commit order, so per site in site order
+            if (t.site() != site) {
+                continue;
+            }
+            for (long read : t.reads()) {
+                Write replacing = replacedHere.get(read);
+                if (replacing != null && recordOfLoss(txnOf.get(replacing), replacing, true) == null
+                        && reported.add(replacing)) {
+                    report.violation(I3, "replaced version came back at " + sites.get(site),
+                            row(replacing.table(), replacing.id()), describe(replacing) + " was undone at "
+                                    + sites.get(site) + ": " + describe(t) + " read " + Tokens.format(read, sites)
+                                    + " there again; no conflict record shows the replacing write lost");
+                }
+            }
+            for (Write w : t.writes()) {
+                if (w.prevTok() != null) {
+                    replacedHere.put(w.prevTok(), w);
+                }
+            }
+        }
+    }
+
+    /**
+     * A transaction of another site, concurrent with this write's, that wrote its row, or the other row of a key
+     * change (the row moved from, or for the delete half the row moved to), or its unique value.
+     */
     private Txn concurrentWriter(Txn t, Write w) {
-        Txn other = causality.concurrentWriter(row(w.table(), w.id()), t);
-        if (other == null && w.movedFrom() != null) {
-            other = causality.concurrentWriter(row(w.table(), w.movedFrom()), t);
+        List<String> what = new ArrayList<>();
+        what.add(row(w.table(), w.id()));
+        if (w.movedFrom() != null) {
+            what.add(row(w.table(), w.movedFrom()));
+        }
+        for (Write other : t.writes()) {
+            if (other.table().equals(w.table()) && Objects.equals(other.movedFrom(), w.id())) {
+                what.add(row(other.table(), other.id()));
+            }
         }
         String u = unique(w.table(), w.after());
-        if (other == null && u != null) {
-            other = causality.concurrentWriter(u, t);
+        if (u != null) {
+            what.add(u);
         }
-        return other;
+        for (String x : what) {
+            Txn other = causality.concurrentWriter(x, t);
+            if (other != null) {
+                return other;
+            }
+        }
+        return null;
     }
 
-    private Write incomingWrite(ConflictRecord r, Long id) {
+    /** The transaction that made the incoming change: it issued the after image, or replaced the before image. */
+    private Txn incomingTxn(ConflictRecord r, Long id) {
         Long after = ConflictRecord.tok(r.incomingAfter());
         if (after != null) {
-            return writeByToken.get(after);
+            return txnByToken.get(after);
         }
-        return id == null ? null : replacers.get(r.from() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
+        Long before = ConflictRecord.tok(r.incomingBefore());
+        Write replacer = id == null ? null : replacers.get(r.from() + "|" + row(r.table(), id) + "|" + before);
+        if (replacer != null) {
+            return txnOf.get(replacer);
+        }
+        Txn issuer = before == null ? null : txnByToken.get(before); // a version its own transaction replaced
+        return issuer != null && !writeByToken.containsKey(before) ? issuer : null;
     }
 
-    private Write targetWrite(ConflictRecord r, Long id) {
+    /** The transaction that made the target row; for an absent row, the delete made here of the incoming before image. */
+    private Txn targetTxn(ConflictRecord r, Long id) {
         Long target = ConflictRecord.tok(r.targetRow());
         if (target != null) {
-            return writeByToken.get(target);
+            return txnByToken.get(target);
         }
-        // the row was absent here: deleted here, of the same version the incoming change replaced
         Write w = id == null ? null : replacers.get(r.site() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
-        return w != null && w.isDelete() ? w : null;
+        return w != null && w.isDelete() ? txnOf.get(w) : null;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -354,6 +433,11 @@ public final class InvariantChecker {
                     + records.stream().mapToInt(ConflictRecord::followUps).sum() + ")");
         }
         report.figure("conflicts recorded", total + ": " + String.join(", ", conflicts));
+    }
+
+    private String describe(Txn t) {
+        return t == null ? "a transaction not in the log" : sites.get(t.site()) + " tx " + Tokens.format(t.id(), sites)
+                + " " + t.ops() + " committed " + TIME.format(t.committedAt()) + "Z";
     }
 
     private String describe(Write w) {

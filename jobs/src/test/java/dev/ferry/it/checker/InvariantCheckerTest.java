@@ -112,6 +112,20 @@ class InvariantCheckerTest {
                 .contains("which no other site's write was concurrent with, was lost");
     }
 
+    @Test
+    void aVersionThatComesBackWhereItWasReplacedIsReported() {
+        cleanHistory();
+        // later, a transaction at us reads A again, which us itself replaced with B: B was undone there
+        commit(US, List.of(A), version(BULK, 8, null, H));
+        put("sh", BULK, 8, image(BULK, 8, null, H));
+        put("us", BULK, 8, image(BULK, 8, null, H));
+        CheckReport report = check();
+        assertThat(report.violations(I3)).as(report.text(20)).singleElement().asString()
+                .contains("kv_prio 1 update us#11 (replacing sh#11)").contains("was undone at us")
+                .contains("read sh#11 there again");
+        assertThat(report.violationCount()).isEqualTo(1);
+    }
+
     private CheckReport check() {
         Map<String, SiteState> finals = new LinkedHashMap<>();
         for (String site : history.sites()) {
@@ -124,7 +138,8 @@ class InvariantCheckerTest {
     private void commit(int site, List<Long> reads, Write write) {
         time += 10;
         long txId = Tokens.of(site, 1000 + time);
-        history.commit(txId, site, Instant.ofEpochMilli(time), List.of("upsert"), reads, List.of(write), false);
+        history.commit(txId, site, Instant.ofEpochMilli(time), List.of("upsert"), reads, List.of(write),
+                List.of(write.token()), false);
     }
 
     private static Write version(String table, long id, Long prev, long tok) {

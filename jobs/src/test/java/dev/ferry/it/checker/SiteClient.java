@@ -98,11 +98,11 @@ public final class SiteClient implements Runnable {
             history.unknownOutcome(siteIndex);
             closeQuietly(c);
             if (committed(txId)) {
-                history.commit(txId, siteIndex, Instant.now(), tx.ops(), tx.reads(), writes, true);
+                history.commit(txId, siteIndex, Instant.now(), tx.ops(), tx.reads(), writes, tx.issued(), true);
             }
             return null;
         }
-        history.commit(txId, siteIndex, Instant.now(), tx.ops(), tx.reads(), writes, false);
+        history.commit(txId, siteIndex, Instant.now(), tx.ops(), tx.reads(), writes, tx.issued(), false);
         return c;
     }
 
