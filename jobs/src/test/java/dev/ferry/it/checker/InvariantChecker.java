@@ -118,7 +118,7 @@ public final class InvariantChecker {
         }
         noSpuriousConflicts(report);
         for (int site = 0; site < sites.size(); site++) {
-            noReplacedVersionComesBack(report, site);
+            nothingUndoneAtItsOwnSite(report, site);
         }
         healthProblems.forEach(p -> report.violation(I4, "direction", null, p));
         figures(report);
@@ -323,13 +323,17 @@ public final class InvariantChecker {
     }
 
     /**
-     * A version that a site's own client replaced must not show there again: a later transaction of that client
-     * reading it means that something at the site overwrote the replacing write (and whatever followed it) with the
-     * older version, e.g. a stale echo. The replacing write was made where the old version was visible, so the old
-     * version cannot win a conflict against it; only a recorded loss of the replacing write excuses it.
+     * What a site's own client wrote must not be undone there behind its back. (1) A version it replaced must not
+     * show there again: a later transaction reading it means something overwrote the replacing write (and whatever
+     * followed) with the older version, e.g. a stale echo; the replacing write was made where the old version was
+     * visible, so the old version cannot win a conflict against it. (2) The version it left must not vanish: a later
+     * insert that finds the row absent must have seen (in ck_gone) a delete that did not precede that version.
+     * Only a recorded loss of the undone write excuses either.
      */
-    private void noReplacedVersionComesBack(CheckReport report, int site) {
+    private void nothingUndoneAtItsOwnSite(CheckReport report, int site) {
+        String name = sites.get(site);
         Map<Long, Write> replacedHere = new HashMap<>();
+        Map<String, Write> leftHere = new HashMap<>();
         Set<Write> reported = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Txn t : txns) { // in commit order, so per site in site order
             if (t.site() != site) {
@@ -339,18 +343,39 @@ public final class InvariantChecker {
                 Write replacing = replacedHere.get(read);
                 if (replacing != null && recordOfLoss(txnOf.get(replacing), replacing, true) == null
                         && reported.add(replacing)) {
-                    report.violation(I3, "replaced version came back at " + sites.get(site),
-                            row(replacing.table(), replacing.id()), describe(replacing) + " was undone at "
-                                    + sites.get(site) + ": " + describe(t) + " read " + Tokens.format(read, sites)
-                                    + " there again; no conflict record shows the replacing write lost");
+                    report.violation(I3, "replaced version came back at " + name, row(replacing.table(), replacing.id()),
+                            describe(replacing) + " was undone at " + name + ": " + describe(t) + " read "
+                                    + Tokens.format(read, sites) + " there again; no record shows the replacing write lost");
                 }
             }
             for (Write w : t.writes()) {
+                Write left = leftHere.get(row(w.table(), w.id()));
+                if (w.prevTok() == null && left != null && !left.isDelete() && !deletedSince(left, w)
+                        && recordOfLoss(txnOf.get(left), left, true) == null && reported.add(left)) {
+                    report.violation(I3, "version vanished at " + name, row(w.table(), w.id()), describe(left)
+                            + " vanished at " + name + ": " + describe(t) + " found the row absent, with no delete"
+                            + " seen since (ck_gone " + w.seenDeletes() + "); no record shows it lost");
+                }
+            }
+            for (Write w : t.writes()) {
+                leftHere.put(row(w.table(), w.id()), w);
                 if (w.prevTok() != null) {
                     replacedHere.put(w.prevTok(), w);
                 }
             }
         }
+    }
+
+    /** Whether the insert saw a delete of the row that did not happen before {@code version} was written. */
+    private boolean deletedSince(Write version, Write insert) {
+        Txn written = txnOf.get(version);
+        for (long delete : insert.seenDeletes() == null ? List.<Long>of() : insert.seenDeletes().values()) {
+            Txn deleter = txnByToken.get(delete);
+            if (deleter == null || !causality.before(deleter, written)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

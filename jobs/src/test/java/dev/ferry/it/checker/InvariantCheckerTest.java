@@ -126,6 +126,20 @@ class InvariantCheckerTest {
         assertThat(report.violationCount()).isEqualTo(1);
     }
 
+    @Test
+    void aVersionThatVanishesWhereItWasWrittenIsReported() {
+        cleanHistory();
+        // us writes kv_bulk 8 as H; later us finds the row absent, with no delete seen, and inserts it again
+        long again = Tokens.of(US, 51);
+        commit(US, List.of(), version(BULK, 8, null, H));
+        commit(US, List.of(), version(BULK, 8, null, again));
+        put("sh", BULK, 8, image(BULK, 8, null, again));
+        put("us", BULK, 8, image(BULK, 8, null, again));
+        CheckReport report = check();
+        assertThat(report.violations(I3)).as(report.text(20)).anySatisfy(v -> assertThat(v)
+                .startsWith("kv_bulk 8 insert us#41").contains("vanished at us").contains("found the row absent"));
+    }
+
     private CheckReport check() {
         Map<String, SiteState> finals = new LinkedHashMap<>();
         for (String site : history.sites()) {
