@@ -354,7 +354,8 @@ public final class InvariantChecker {
                         && recordOfLoss(txnOf.get(left), left, true) == null && reported.add(left)) {
                     report.violation(I3, "version vanished at " + name, row(w.table(), w.id()), describe(left)
                             + " vanished at " + name + ": " + describe(t) + " found the row absent, with no delete"
-                            + " seen since (ck_gone " + w.seenDeletes() + "); no record shows it lost");
+                            + " seen since (ck_gone " + w.seenDeletes() + "); no record shows it lost"
+                            + replacedElsewhere(site, left));
                 }
             }
             for (Write w : t.writes()) {
@@ -364,6 +365,19 @@ public final class InvariantChecker {
                 }
             }
         }
+    }
+
+    /** The writes of other sites that replaced this version, which its site may have received wrongly. */
+    private String replacedElsewhere(int site, Write version) {
+        StringBuilder b = new StringBuilder();
+        for (int other = 0; other < sites.size(); other++) {
+            Write w = other == site ? null
+                    : replacers.get(sites.get(other) + "|" + row(version.table(), version.id()) + "|" + version.newTok());
+            if (w != null) {
+                b.append("; replaced at ").append(sites.get(other)).append(" by ").append(describe(w));
+            }
+        }
+        return b.toString();
     }
 
     /** Whether the insert saw a delete of the row that did not happen before {@code version} was written. */
