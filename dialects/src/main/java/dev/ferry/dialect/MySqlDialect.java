@@ -19,6 +19,13 @@ import java.util.StringJoiner;
  */
 public final class MySqlDialect extends AbstractDialect {
     private static final long serialVersionUID = 1L;
+    /**
+     * The session user variable that tells a guarded trigger ({@code IF @ferry_applying IS NULL THEN ... END IF})
+     * a write is Ferry's: such a trigger already ran at the site where the row was first written.
+     */
+    public static final String APPLYING_VARIABLE = "@ferry_applying";
+    /** Sets {@link #APPLYING_VARIABLE} on a session that writes replicated rows. */
+    public static final String MARK_APPLYING = "SET " + APPLYING_VARIABLE + " = 1";
     private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     private final boolean rowAlias;
@@ -211,6 +218,8 @@ public final class MySqlDialect extends AbstractDialect {
                 "SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'",
                 // rows arrive in source commit order; the source already enforced its foreign keys
                 "SET foreign_key_checks = 0",
+                // guarded triggers (IF @ferry_applying IS NULL THEN ...) skip Ferry's writes: they ran at the origin
+                MARK_APPLYING,
                 "SET NAMES utf8mb4");
     }
 

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -93,8 +95,16 @@ public final class LocalRunner implements AutoCloseable {
 
     private Configuration clusterConfiguration() {
         Configuration c = new Configuration();
+        // every listener on this machine only: the JVM holds the sites' passwords, and Flink's REST API and
+        // BLOB server authenticate nobody. No jar upload or run through REST, and no cancel from the dashboard.
         c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         c.set(RestOptions.ADDRESS, "127.0.0.1");
+        c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+        c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        c.set(TaskManagerOptions.HOST, "127.0.0.1");
+        c.set(WebOptions.SUBMIT_ENABLE, false);
+        c.set(WebOptions.CANCEL_ENABLE, false);
         c.set(RestOptions.BIND_PORT, restPort == 0 ? "0" : restPort + "-" + (restPort + 20));
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);

@@ -56,9 +56,10 @@ public record ConflictConfig(TableConflictRule defaultRule, List<TableRule> tabl
     }
 
     /** The rules of a direction reading {@code sourceSite}, with {@code homeSite} as the channel's home site. */
-    public ConflictRules rules(String sourceSite, String homeSite) {
+    /** @param siteOrder the channel's sites as listed, the home site first */
+    public ConflictRules rules(String sourceSite, String targetSite, List<String> siteOrder) {
         return new ConflictRules(defaultRule,
                 tables.stream().map(t -> new ConflictRules.TableMatch(Pattern.compile(t.match()), t.rule())).toList(),
-                sourceSite, homeSite);
+                sourceSite, targetSite, siteOrder.get(0), siteOrder);
     }
 }

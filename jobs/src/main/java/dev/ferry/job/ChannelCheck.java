@@ -1,5 +1,6 @@
 package dev.ferry.job;
 
+import dev.ferry.common.TableId;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.config.SiteConfig;
@@ -8,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +42,8 @@ public final class ChannelCheck {
     private final List<Result> results = new ArrayList<>();
     /** The server_id of every reachable MySQL site, for the uniqueness checks. */
     private final Map<String, Long> serverIds = new HashMap<>();
+    /** The included tables of every reachable source, for the checks of the PostgreSQL targets they feed. */
+    private final Map<String, List<TableId>> includedAt = new HashMap<>();
 
     private ChannelCheck(ChannelConfig config) {
         this.config = config;
@@ -47,9 +51,8 @@ public final class ChannelCheck {
 
     public static List<Result> run(ChannelConfig config) {
         ChannelCheck check = new ChannelCheck(config);
-        for (SiteConfig site : config.sites().values()) {
-            check.site(site);
-        }
+        // sources first: a PostgreSQL target's trigger check needs the tables its sources include
+        config.sites().values().stream().sorted(Comparator.comparing(s -> !s.kind().hasBinlog())).forEach(check::site);
         check.serverIdsAreUnique();
         return List.copyOf(check.results);
     }
@@ -64,11 +67,13 @@ public final class ChannelCheck {
         try (Connection c = Endpoints.of(site).connect()) {
             results.add(Result.ok(name, "connect", site.kind().displayName() + " "
                     + c.getMetaData().getDatabaseProductVersion() + " at " + site.host() + ":" + site.port()));
+            SourceChecks.Included included = site.kind().hasBinlog() ? SourceChecks.includedTables(config, c) : null;
             if (isSource(site)) {
-                source(site, c);
+                source(site, c, included);
             }
             if (isTarget(site)) {
                 results.add(TargetChecks.writeGrants(site, c));
+                triggers(site, c, included == null ? tablesInto(site) : included.tables());
             }
             results.add(TargetChecks.ferryTables(site, c));
         } catch (FerryException e) {
@@ -79,14 +84,16 @@ public final class ChannelCheck {
         }
     }
 
-    private void source(SiteConfig site, Connection c) throws SQLException {
+    private void source(SiteConfig site, Connection c, SourceChecks.Included included) throws SQLException {
         String name = site.name();
         results.add(Result.of(name, "binlog", SourceChecks.binlog(site, c), "log_bin=ON, ROW, FULL"));
         results.add(Result.of(name, "privileges", SourceChecks.replicationGrants(site, c),
                 "REPLICATION SLAVE, REPLICATION CLIENT, SELECT"));
-        SourceChecks.Included included = SourceChecks.includedTables(config, c);
         results.add(Result.of(name, "primary keys", SourceChecks.primaryKeys(site, included),
                 included.tables().size() + " included table(s), each with a primary key"));
+        includedAt.put(name, included.tables());
+        CascadeCheck.Cascades cascades = CascadeCheck.read(c, included.tables());
+        results.add(Result.of(name, "foreign keys", cascades.finding(site), cascades.summary()));
         if (copiesFrom(site)) {
             results.add(SourceChecks.floatsInInitialCopy(site, included.tables(), c)
                     .map(f -> new Result(name, "initial copy", Status.WARN, f.problem(), f.fix()))
@@ -103,6 +110,33 @@ public final class ChannelCheck {
             serverIds.put(name, rs.getLong(1));
             results.add(timeZone(site, rs.getString(2), rs.getString(3), rs.getLong(4)));
         }
+    }
+
+    /** Triggers on these tables that would run on Ferry's writes. */
+    private void triggers(SiteConfig site, Connection c, List<TableId> tables) throws SQLException {
+        String check = "triggers";
+        switch (site.kind()) {
+            case POSTGRESQL -> results.add(Result.of(site.name(), check, PostgresTriggerCheck.at(site, c,
+                    TargetPreflight.dialect(site, c), tables), "no enabled trigger on a replicated table"));
+            case ORACLE -> results.add(new Result(site.name(), check, Status.WARN, "not checked for Oracle",
+                    "drop or disable the triggers of the replicated tables there: they would run again on the rows"
+                    + " Ferry copies"));
+            default -> {
+                List<Finding> findings = TriggerCheck.mySqlTarget(site, c, tables);
+                findings.forEach(f -> results.add(new Result(site.name(), check, Status.FAIL, f.problem(), f.fix())));
+                if (findings.isEmpty()) {
+                    results.add(Result.ok(site.name(), check, "no trigger that would run on Ferry's writes"));
+                }
+            }
+        }
+    }
+
+    /** The tables the sources of this site's directions include, as far as they could be read. */
+    private List<TableId> tablesInto(SiteConfig site) {
+        Set<TableId> tables = new TreeSet<>();
+        config.directions().stream().filter(d -> d.to().equals(site.name()))
+                .forEach(d -> tables.addAll(includedAt.getOrDefault(d.from(), List.of())));
+        return List.copyOf(tables);
     }
 
     /** Whether a direction from this site starts with an initial copy. */

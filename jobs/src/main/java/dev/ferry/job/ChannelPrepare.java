@@ -80,8 +80,9 @@ public final class ChannelPrepare {
                 }
                 grants.add("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX ON `ferry`.*" + to);
                 if (target) {
+                    // TRIGGER: MySQL shows a table's triggers only with it, and Ferry must see them (TriggerCheck)
                     for (String db : databases) {
-                        grants.add("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX ON `"
+                        grants.add("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER ON `"
                                 + db.replace("`", "``") + "`.*" + to);
                     }
                 }

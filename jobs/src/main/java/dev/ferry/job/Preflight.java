@@ -37,12 +37,14 @@ public final class Preflight {
             checkBinlog(from, source);
             ensureFerryTables(from, source);
             List<TableId> tables = includedTables(config, from, source);
+            failOn(CascadeCheck.read(source, tables).finding(from));
             if (direction.startup() == DirectionConfig.Startup.INITIAL) {
                 refuseBacktickColumns(direction, from, source, tables);
                 SourceChecks.floatsInInitialCopy(from, tables, source).ifPresent(f -> LOG.warn("{}: {} Fix: {}",
                         direction.name(), f.problem(), f.fix()));
             }
             if (to.kind().hasBinlog()) {
+                failOn(TriggerCheck.mySqlTarget(to, target, SourceChecks.includedTables(config, target).tables()));
                 ensureFerryTables(to, target);
                 createMissingTargetTables(from, source, to, target, tables);
             } else {
@@ -83,10 +85,16 @@ public final class Preflight {
         failOn(SourceChecks.replicationGrants(site, c));
     }
 
-    private static void failOn(Optional<Finding> finding) {
+    static void failOn(Optional<Finding> finding) {
         finding.ifPresent(f -> {
             throw new FerryException(f.message());
         });
+    }
+
+    private static void failOn(List<Finding> findings) {
+        if (!findings.isEmpty()) {
+            throw new FerryException(String.join(" ", findings.stream().map(Finding::message).toList()));
+        }
     }
 
     static void ensureFerryTables(SiteConfig site, Connection c) throws SQLException {

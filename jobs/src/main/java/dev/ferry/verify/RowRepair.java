@@ -2,6 +2,7 @@ package dev.ferry.verify;
 
 import dev.ferry.dialect.Dialect;
 import dev.ferry.dialect.Dialects;
+import dev.ferry.dialect.MySqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,6 +37,8 @@ final class RowRepair {
             // replicate key 0 as 0, refuse to truncate; the source enforced its foreign keys
             s.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
             s.execute("SET SESSION foreign_key_checks = 0");
+            // guarded triggers must not run on repaired rows either (see MySqlDialect#sessionSetup)
+            s.execute(MySqlDialect.MARK_APPLYING);
             stamp.insert(to, MYSQL, keys.size());
             for (Object[] key : keys) {
                 delete(table, key);

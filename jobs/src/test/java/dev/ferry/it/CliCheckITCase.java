@@ -65,8 +65,8 @@ class CliCheckITCase {
         assertThat(results).filteredOn(r -> r.status() == Status.FAIL).isEmpty();
         for (String site : List.of("sh", "us")) {
             assertThat(results).filteredOn(r -> r.site().equals(site)).extracting(Result::check)
-                    .contains("connect", "binlog", "privileges", "primary keys", "time zone", "write privileges",
-                            "Ferry tables", "replica server ids");
+                    .contains("connect", "binlog", "privileges", "primary keys", "foreign keys", "time zone",
+                            "write privileges", "triggers", "Ferry tables", "replica server ids");
         }
         assertThat(results).filteredOn(r -> r.check().equals("initial copy")).extracting(Result::site, Result::status)
                 .as("only sh copies; its table has no FLOAT").containsExactly(tuple("sh", Status.OK));
@@ -123,7 +123,7 @@ class CliCheckITCase {
             ChannelPrepare.Site target = sites.get(1);
             assertThat(target.prepared()).as("a user that cannot log in").isFalse();
             assertThat(target.detail()).contains("Cannot log in to site 'us'");
-            assertThat(target.grants()).contains("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX ON `"
+            assertThat(target.grants()).contains("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER ON `"
                     + database + "`.* TO 'ferry_writer'@'%';");
         }
         assertThat(ChannelCheck.run(config)).filteredOn(r -> r.site().equals("sh") && r.check().equals("Ferry tables"))
@@ -144,7 +144,7 @@ class CliCheckITCase {
             List<Result> after = ChannelCheck.run(config);
             assertThat(after).filteredOn(r -> r.site().equals("pg")).extracting(Result::check, Result::status)
                     .containsExactly(tuple("connect", Status.OK), tuple("write privileges", Status.OK),
-                            tuple("Ferry tables", Status.OK));
+                            tuple("triggers", Status.OK), tuple("Ferry tables", Status.OK));
         }
     }
 

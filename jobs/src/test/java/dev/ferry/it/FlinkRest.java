@@ -35,9 +35,18 @@ final class FlinkRest {
 
     /** Failed checkpoints of all the runner's jobs so far. */
     static long failedCheckpoints(LocalRunner runner) {
+        return checkpoints(runner, "failed");
+    }
+
+    /** Completed checkpoints of all the runner's jobs so far (each one commits what its direction read before it). */
+    static long completedCheckpoints(LocalRunner runner) {
+        return checkpoints(runner, "completed");
+    }
+
+    private static long checkpoints(LocalRunner runner, String count) {
         long sum = 0;
         for (JobID job : runner.jobs().values()) {
-            sum += get(runner, "/jobs/" + job + "/checkpoints").path("counts").path("failed").asLong();
+            sum += get(runner, "/jobs/" + job + "/checkpoints").path("counts").path(count).asLong();
         }
         return sum;
     }

@@ -37,6 +37,17 @@ final class Mesh {
         this.snapshotFromFirstSite = snapshotFromFirstSite;
     }
 
+    /** Sites sh and us, with a new database {@code prefix_<n>} at both; {@code snapshotFromSh}: see the constructor. */
+    static Mesh twoSites(String name, String prefix, TestDatabase sh, TestDatabase us, Path stateDir,
+            boolean snapshotFromSh) {
+        String database = sh.createDatabase(prefix);
+        us.execute("CREATE DATABASE " + Sites.q(database));
+        Map<String, TestDatabase> sites = new LinkedHashMap<>();
+        sites.put("sh", sh);
+        sites.put("us", us);
+        return new Mesh(name, database, sites, stateDir, snapshotFromSh);
+    }
+
     TestDatabase site(String site) {
         return sites.get(site);
     }
@@ -86,6 +97,11 @@ final class Mesh {
      * @return per direction, the row changes applied so far (the baseline for exact counts later)
      */
     Map<String, Long> awaitReaders(String table, String valuesFormat) {
+        return awaitReaders(table, valuesFormat, TwoWayITBase.TIMEOUT);
+    }
+
+    /** {@link #awaitReaders(String, String)}, each probe given {@code timeout}, e.g. to catch up after a load. */
+    Map<String, Long> awaitReaders(String table, String valuesFormat, java.time.Duration timeout) {
         String qualified = Sites.q(database) + "." + Sites.q(table);
         long siteBase = 0;
         for (TestDatabase from : sites.values()) {
@@ -99,7 +115,7 @@ final class Mesh {
                 }
                 return sites.values().stream().allMatch(to -> !to.query("SELECT 1 FROM " + qualified
                         + " WHERE id = ?", probe[0]).isEmpty());
-            }, TwoWayITBase.TIMEOUT, "a probe row from " + from.name() + " to reach every site");
+            }, timeout, "a probe row from " + from.name() + " to reach every site");
         }
         TestDatabase first = sites.values().iterator().next();
         TwoWayITBase.exec(first, database, "DELETE FROM " + Sites.q(table) + " WHERE id < 0");

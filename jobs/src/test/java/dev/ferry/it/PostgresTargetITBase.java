@@ -4,8 +4,10 @@ import static dev.ferry.it.Sites.await;
 import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ferry.config.ChannelConfig;
+import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.FerryException;
 import dev.ferry.job.Preflight;
 import dev.ferry.testing.TestDatabase;
@@ -206,6 +208,37 @@ abstract class PostgresTargetITBase {
                 .hasMessageContaining("Column `spot` of type POINT")
                 .hasMessageContaining("Fix: leave the table out with 'tables.exclude'");
         assertThat(pg.tableExists(database, "places")).isFalse();
+    }
+
+    /** Ferry's PostgreSQL session runs triggers (it is not a replica session): an enabled one is refused. */
+    @Test
+    void anEnabledTriggerAtThePostgreSqlTargetIsRefusedUntilItIsDisabled() {
+        source.execute("CREATE TABLE " + t("orders") + " (id INT PRIMARY KEY, note VARCHAR(20))",
+                "INSERT INTO " + t("orders") + " VALUES (1, 'a')");
+        String orders = PgSite.table(database, "orders");
+        pg.execute("CREATE SCHEMA " + PgSite.q(database),
+                "CREATE TABLE " + orders + " (id integer PRIMARY KEY, note varchar(20))",
+                "CREATE FUNCTION " + PgSite.q(database) + ".shout() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN NEW.note := upper(NEW.note); RETURN NEW; END $$",
+                "CREATE TRIGGER orders_shout BEFORE INSERT OR UPDATE ON " + orders + " FOR EACH ROW EXECUTE FUNCTION "
+                        + PgSite.q(database) + ".shout()");
+        ChannelConfig config = config("transactional");
+
+        assertThatThrownBy(() -> Preflight.check(config, OneDirection.direction(config)))
+                .isInstanceOf(FerryException.class)
+                .hasMessageContaining("Trigger(s) at PostgreSQL site 'pg' would run again on the rows Ferry copies")
+                .hasMessageContaining("\"orders_shout\" (BEFORE INSERT OR UPDATE ON " + orders + ")")
+                .hasMessageContaining("ALTER TABLE " + orders + " DISABLE TRIGGER \"orders_shout\"");
+        assertThat(pg.count(database, "orders")).as("nothing copied").isZero();
+        assertThat(ChannelCheck.run(config)).filteredOn(r -> r.check().equals("triggers"))
+                .extracting(ChannelCheck.Result::site, ChannelCheck.Result::status)
+                .containsExactly(tuple("pg", ChannelCheck.Status.FAIL));
+
+        pg.execute("ALTER TABLE " + orders + " DISABLE TRIGGER orders_shout");
+        assertThat(ChannelCheck.run(config)).filteredOn(r -> r.check().equals("triggers"))
+                .extracting(ChannelCheck.Result::site, ChannelCheck.Result::status)
+                .containsExactly(tuple("pg", ChannelCheck.Status.OK));
+        Preflight.check(config, OneDirection.direction(config));
     }
 
     @Test

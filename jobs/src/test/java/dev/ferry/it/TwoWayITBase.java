@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class TwoWayITBase extends MeshITBase {
     static final Duration TIMEOUT = ReplicationITBase.TIMEOUT;
-    private static final AtomicInteger CHANNELS = new AtomicInteger();
 
     /** Row changes each direction had applied when the load started. */
     Map<String, Long> baseline;
@@ -247,25 +245,6 @@ abstract class TwoWayITBase extends MeshITBase {
         return new Mesh(channelName(), db, sites, stateDir, false);
     }
 
-    /** Sites sh and us, each with a new database holding the table {@code tableDdl} creates. */
-    private Mesh mesh2(String prefix, String tableDdl, boolean snapshotFromSh) {
-        TestDatabase sh = TestServers.site(kind(), "sh");
-        TestDatabase us = TestServers.site(kind(), "us");
-        String db = sh.createDatabase(prefix);
-        us.execute("CREATE DATABASE " + q(db));
-        for (TestDatabase site : List.of(sh, us)) {
-            exec(site, db, tableDdl);
-        }
-        return new Mesh(channelName(), db, twoSites(sh, us), stateDir, snapshotFromSh);
-    }
-
-    private static Map<String, TestDatabase> twoSites(TestDatabase sh, TestDatabase us) {
-        Map<String, TestDatabase> sites = new LinkedHashMap<>();
-        sites.put("sh", sh);
-        sites.put("us", us);
-        return sites;
-    }
-
     /** One load per site, each on its own keys, started once every reader runs. */
     private List<SiteLoad> probedLoads(Mesh mesh) {
         baseline = mesh.awaitReaders("events", "(id, origin, n) VALUES (%d, 'probe', 0)");
@@ -314,9 +293,9 @@ abstract class TwoWayITBase extends MeshITBase {
      * heartbeat rows. Waits until each site has logged a few row events, then checks that all of
      * them were heartbeats (an echo or a ping-pong would log rows of the user's tables).
      */
-    private void assertBinlogsQuiet(Mesh mesh) {
+    static void assertBinlogsQuiet(Mesh mesh) {
         for (TestDatabase site : mesh.sites.values()) {
-            List<Object> start = site.query(kind() == ServerKind.MYSQL ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS")
+            List<Object> start = site.query(site.kind() == ServerKind.MYSQL ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS")
                     .get(0);
             String events = "SHOW BINLOG EVENTS IN '" + start.get(0) + "' FROM " + start.get(1);
             await(() -> tableMaps(site, events).size() >= 4, TIMEOUT, "heartbeats in the binlog of " + site.name());
@@ -350,13 +329,13 @@ abstract class TwoWayITBase extends MeshITBase {
         }
     }
 
-    private static List<String> tables(TestDatabase server, String db) {
+    static List<String> tables(TestDatabase server, String db) {
         return server.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
                 + " ORDER BY TABLE_NAME", db).stream().map(r -> (String) r.get(0)).toList();
     }
 
     /** "direction outcome statement-without-tag" for each DDL Ferry executed at this site. */
-    private static List<String> ddlRecords(TestDatabase server, String channel) {
+    static List<String> ddlRecords(TestDatabase server, String channel) {
         return server.query("SELECT direction, outcome, statement FROM ferry.ferry_ddl WHERE channel = ?"
                 + " ORDER BY applied_at", channel).stream()
                 .map(r -> r.get(0) + " " + r.get(1) + " " + ((String) r.get(2)).replaceFirst(" /\\* ferry:[^*]*\\*/", ""))
@@ -377,9 +356,5 @@ abstract class TwoWayITBase extends MeshITBase {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(server.name() + ": " + e.getMessage() + " in " + List.of(sql), e);
         }
-    }
-
-    private static String channelName() {
-        return "tw" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet();
     }
 }

@@ -33,18 +33,20 @@ final class FerryCommitter implements AutoCloseable {
     private final SinkMetrics metrics;
     private final LongSupplier clock;
     private final ConflictMemory memory;
+    private final SourceChains chains;
     /** Whether the memory must be filled from the target's records before the first apply. */
     private boolean reloadMemory;
     private ChangeApplier applier;
 
     /** @param memoryMayLag whether the memory may lack decisions the target has (a fresh start) */
     FerryCommitter(SinkSettings settings, MetricGroup metricGroup, LongSupplier clock, ConflictMemory memory,
-            boolean memoryMayLag) {
+            SourceChains chains, boolean memoryMayLag) {
         this.settings = settings;
         this.connections = new SimpleJdbcConnectionProvider(settings.target().applyConnectionOptions());
         this.metrics = new SinkMetrics(metricGroup);
         this.clock = clock;
         this.memory = memory;
+        this.chains = chains;
         this.reloadMemory = memoryMayLag;
     }
 
@@ -99,7 +101,8 @@ final class FerryCommitter implements AutoCloseable {
                 String version = connection.getMetaData().getDatabaseProductVersion();
                 Dialect dialect = Dialects.forUrl(settings.target().jdbcUrl(), version, settings.target().identifiers());
                 applier = new ChangeApplier(connection, dialect, settings.channel(), settings.direction(),
-                        settings.batchSize(), settings.conflicts(), memory, clock);
+                        settings.batchSize(), settings.conflicts(), memory, chains, clock,
+                        settings.announceRetractions());
             } catch (ClassNotFoundException e) {
                 throw new SQLException("JDBC driver for " + settings.target().jdbcUrl() + " missing from the job jar", "08001", e);
             }
@@ -117,7 +120,7 @@ final class FerryCommitter implements AutoCloseable {
 
     private void record(FerryCommittable c, ChangeApplier.Result result) {
         ChangeApplier.Outcome outcome = result.outcome();
-        metrics.echoes(result.echoesConfirmed(), result.echoesApplied());
+        metrics.retractions(result.retractionsApplied(), result.retractionsSkipped());
         long now = clock.getAsLong();
         Set<String> transactions = new HashSet<>();
         long rows = 0;
@@ -127,7 +130,7 @@ final class FerryCommitter implements AutoCloseable {
                 if (settings.isOwnHeartbeat(e)) {
                     metrics.lag(now - settings.heartbeatTimestamp(e));
                 }
-            } else if (e.op() != Op.DDL && !e.isEcho()) {
+            } else if (e.op() != Op.DDL && !e.isRetraction()) {
                 rows++;
                 snapshotRows += e.op() == Op.READ ? 1 : 0;
                 if (e.txId() != null) {

@@ -1,0 +1,116 @@
+package dev.ferry.job;
+
+import dev.ferry.common.TableId;
+import dev.ferry.config.SiteConfig;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Foreign keys at a source whose ON UPDATE or ON DELETE action changes other rows (CASCADE, SET NULL, SET
+ * DEFAULT). MariaDB, and MySQL with InnoDB's own foreign keys, make those changes inside the storage engine, so
+ * the binlog does not carry them; and Ferry applies with foreign_key_checks=0, so they do not happen at the
+ * target either: the sites would differ silently. MySQL's SQL-layer foreign keys
+ * ({@code innodb_native_foreign_keys=OFF}, the default of MySQL 9.7) log them as row events, which replicate
+ * exactly. Read-only; used by start-up and {@code ferry check}.
+ */
+final class CascadeCheck {
+    private static final Set<String> ACTING = Set.of("CASCADE", "SET NULL", "SET DEFAULT");
+
+    /** One foreign key, its columns in order. */
+    record ForeignKey(String name, TableId child, List<String> columns, TableId parent, List<String> parentColumns,
+            String onUpdate, String onDelete) {
+        String actions() {
+            List<String> actions = new ArrayList<>();
+            if (ACTING.contains(onUpdate)) {
+                actions.add("ON UPDATE " + onUpdate);
+            }
+            if (ACTING.contains(onDelete)) {
+                actions.add("ON DELETE " + onDelete);
+            }
+            return String.join(" ", actions);
+        }
+
+        String describe() {
+            return "`" + name + "` on " + child + " " + columns + " REFERENCES " + parent + " " + parentColumns + " "
+                    + actions();
+        }
+
+        /** The same key without the action, as the fix (two statements: neither server reuses the name in one). */
+        String restricted() {
+            String alter = "ALTER TABLE " + Preflight.quote(child);
+            return alter + " DROP FOREIGN KEY " + Preflight.quote(name) + "; " + alter + " ADD CONSTRAINT "
+                    + Preflight.quote(name) + " FOREIGN KEY " + quoted(columns) + " REFERENCES "
+                    + Preflight.quote(parent) + " " + quoted(parentColumns) + " ON UPDATE RESTRICT ON DELETE RESTRICT";
+        }
+
+        private static String quoted(List<String> columns) {
+            return "(" + String.join(", ", columns.stream().map(Preflight::quote).toList()) + ")";
+        }
+    }
+
+    /** The acting foreign keys of a site that touch a replicated table, and whether its binlog carries their changes. */
+    record Cascades(List<ForeignKey> keys, boolean logged) {
+        Optional<Finding> finding(SiteConfig site) {
+            if (keys.isEmpty() || logged) {
+                return Optional.empty();
+            }
+            return Optional.of(new Finding("Foreign key(s) at site '" + site.name() + "' change rows by themselves,"
+                    + " which the binlog does not carry and Ferry does not repeat at the target, so the sites would"
+                    + " differ silently: " + String.join("; ", keys.stream().map(ForeignKey::describe).toList()) + ".",
+                    "make each RESTRICT (or NO ACTION) and have the application change the child rows itself, so that"
+                    + " every change is a row event (" + String.join("; ", keys.stream().map(ForeignKey::restricted)
+                    .toList()) + "); or leave both tables out with 'tables.exclude'."));
+        }
+
+        String summary() {
+            return keys.isEmpty() ? "no foreign key that cascades on a replicated table" : keys.size() + " cascading"
+                    + " foreign key(s); this server logs their changes as row events (innodb_native_foreign_keys=OFF)";
+        }
+    }
+
+    private CascadeCheck() {}
+
+    /** The acting foreign keys whose child or parent table is one of {@code tables}. */
+    static Cascades read(Connection c, List<TableId> tables) throws SQLException {
+        List<ForeignKey> keys = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT r.CONSTRAINT_SCHEMA,"
+                + " r.TABLE_NAME, r.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME,"
+                + " k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS r"
+                + " JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA"
+                + " AND k.TABLE_NAME = r.TABLE_NAME AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME"
+                + " AND k.REFERENCED_TABLE_NAME IS NOT NULL"
+                + " WHERE r.UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
+                + " OR r.DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
+                + " ORDER BY r.CONSTRAINT_SCHEMA, r.TABLE_NAME, r.CONSTRAINT_NAME, k.ORDINAL_POSITION")) {
+            ForeignKey last = null;
+            while (rs.next()) {
+                TableId child = new TableId(rs.getString(1), rs.getString(2));
+                TableId parent = new TableId(rs.getString(5), rs.getString(6));
+                if (last == null || !last.child().equals(child) || !last.name().equals(rs.getString(3))) {
+                    last = new ForeignKey(rs.getString(3), child, new ArrayList<>(), parent, new ArrayList<>(),
+                            rs.getString(8), rs.getString(9));
+                    if (tables.contains(child) || tables.contains(parent)) {
+                        keys.add(last);
+                    }
+                }
+                last.columns().add(rs.getString(4));
+                last.parentColumns().add(rs.getString(7));
+            }
+        }
+        return new Cascades(keys, logsCascades(c));
+    }
+
+    /** MySQL's SQL-layer foreign keys write their cascaded changes to the binlog as row events. */
+    private static boolean logsCascades(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW VARIABLES LIKE 'innodb_native_foreign_keys'")) {
+            return rs.next() && "OFF".equalsIgnoreCase(rs.getString(2));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.cli.LocalRunner;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.testing.ServerKind;
+import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.TestServers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ferry run}'s in-process cluster listens on the loopback interface only (REST, BLOB server, RPC), and its
+ * REST API takes no jars: the JVM holds the sites' passwords, and Flink authenticates nobody (issue 17).
+ */
+class LocalRunnerListenersITCase {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyListenerIsOnLoopbackAndNoJarCanBeUploaded() throws Exception {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("listen");
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)");
+        Path file = OneDirection.channelFile(dir, "listen" + ProcessHandle.current().pid(), sh, us,
+                OneDirection.channelTail("sh", "us", "initial", database, dir.resolve("state"), "transactional"));
+        ChannelConfig config = ChannelConfig.load(file);
+        List<String> problems = new ArrayList<>();
+        try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {
+            runner.start();
+            List<String> listeners = listeningAddresses(ProcessHandle.current().pid());
+            assertThat(listeners).as("this JVM's listening sockets").isNotEmpty()
+                    .allSatisfy(a -> assertThat(a).matches("(127\\.0\\.0\\.1|\\[::1\\]|\\[::ffff:127\\.0\\.0\\.1\\]):\\d+"));
+
+            HttpResponse<String> upload = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(runner.dashboardUrl() + "/jars/upload"))
+                    .header("Content-Type", "multipart/form-data; boundary=x")
+                    .POST(HttpRequest.BodyPublishers.ofString("--x--\r\n", StandardCharsets.UTF_8)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(upload.statusCode()).as("jar upload: %s", upload.body()).isEqualTo(404);
+            HttpResponse<String> jobs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(runner.dashboardUrl() + "/jobs/overview")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(jobs.statusCode()).as("the dashboard still reads").isEqualTo(200);
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    /** The local addresses of the TCP sockets that {@code pid} listens on, as {@code ss -ltnp} shows them. */
+    private static List<String> listeningAddresses(long pid) throws Exception {
+        Process ss = new ProcessBuilder("ss", "-Hltnp").redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ss.waitFor()).as("ss: %s", out).isZero();
+        List<String> addresses = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.contains("pid=" + pid + ",")) {
+                addresses.add(line.trim().split("\\s+")[3]);
+            }
+        }
+        return addresses;
+    }
+}
