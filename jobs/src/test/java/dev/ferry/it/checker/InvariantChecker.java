@@ -172,6 +172,14 @@ public final class InvariantChecker {
                             report.violation(I2, "version altered at " + state.site(), row(w.table(), w.id()), state.site() + " holds " + describe(w) + " altered: written "
                                     + show(w.after()) + ", held " + show(here));
                         }
+                        for (String site : sites) {
+                            Write replacing = replacers.get(site + "|" + row(w.table(), w.id()) + "|" + w.newTok());
+                            if (replacing != null && recordOfLoss(txnOf.get(replacing), replacing, true) == null) {
+                                report.violation(I2, "replaced version is back at " + state.site(), row(w.table(), w.id()),
+                                        state.site() + " ends with " + describe(w) + ", which " + describe(replacing)
+                                                + " had replaced; no record shows that write lost");
+                            }
+                        }
                     } else if (!replaced.contains(w.newTok()) && !lostVersions.containsKey(w.newTok())) {
                         missing.add(w);
                         report.violation(I2, "version missing at " + state.site(), row(w.table(), w.id()), describe(w) + " is not at " + state.site() + " (it holds "
