@@ -66,7 +66,8 @@ abstract class TwoSiteCheckerITBase {
         Mesh mesh = new Mesh("ck" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), db, sites,
                 stateDir.resolve("state"), false);
         mesh.extraYaml = CheckerSchema.conflictsYaml(db);
-        Path workDir = Files.createDirectories(Path.of("target", "checker", kind().name().toLowerCase() + "-" + settings.seed()));
+        Path workDir = Files.createDirectories(
+                Path.of("target", "checker", kind().name().toLowerCase() + "-" + settings.seed()));
         Path configFile = workDir.resolve("channel.yaml");
         Files.writeString(configFile, mesh.yaml());
         ChannelSpec spec = new ChannelSpec(mesh.name, db, mesh.config(), configFile,

@@ -32,7 +32,8 @@ final class Causality {
             last[t.site()] = t;
         });
         boolean changed = true;
-        for (int pass = 0; changed && pass < 100; pass++) { // a fixed point; two passes unless a read precedes its write's log time
+        // a fixed point: two passes, unless a read precedes its write in the log (commit times of two threads)
+        for (int pass = 0; changed && pass < 100; pass++) {
             changed = false;
             for (Txn t : order) {
                 long[] k = new long[sites];

@@ -43,8 +43,8 @@ public final class CheckerRun implements AutoCloseable {
 
     /** The first line of the run's output. */
     public String banner() {
-        return "two-site checker on " + kind + ": seed " + settings.seed() + ", writes for " + settings.duration().toSeconds()
-                + " s" + (settings.soak() ? " (soak)" : "") + "; replay with " + settings.replay();
+        return "two-site checker on " + kind + ": seed " + settings.seed() + ", writes for "
+                + settings.duration().toSeconds() + " s" + (settings.soak() ? " (soak)" : "") + "; replay with " + settings.replay();
     }
 
     /** Starts the channel in this JVM; wait for its readers before {@link #run}. */
@@ -160,13 +160,15 @@ public final class CheckerRun implements AutoCloseable {
         List<String> unknown = new ArrayList<>();
         for (String site : history.sites()) {
             aborted.add(site + " " + history.aborted(site));
-            long resolved = history.txns().stream().filter(t -> t.resolved() && history.sites().get(t.site()).equals(site)).count();
+            long resolved = history.txns().stream()
+                    .filter(t -> t.resolved() && history.sites().get(t.site()).equals(site)).count();
             unknown.add(site + " " + history.unknownOutcomes(site) + " (" + resolved + " committed)");
         }
         report.figure("transactions rolled back (deadlock, time-out, server gone)", String.join(", ", aborted));
         report.figure("commits with unknown outcome, resolved", String.join(", ", unknown));
         Map<String, Integer> events = history.eventCounts();
-        report.figure("faults injected", count(events, "runner-restart", "taskmanager-kill", "process-kill9", "server-restart"));
+        report.figure("faults injected",
+                count(events, "runner-restart", "taskmanager-kill", "process-kill9", "server-restart"));
         report.figure("schema changes", count(events, "ddl-add-column", "ddl-temp-table", "ddl-stuck"));
         Map<String, Integer> problems = new LinkedHashMap<>();
         for (String p : hosts.allProblems()) {

@@ -166,7 +166,8 @@ final class ClientTransaction {
                 continue;
             }
             if (newTok != null && !issued.contains(newTok)) {
-                throw new IllegalStateException(site + ": " + ref + " holds token " + newTok + " this transaction did not issue");
+                throw new IllegalStateException(site + ": " + ref + " holds token " + newTok
+                        + ", which this transaction did not issue");
             }
             Long delTok = null;
             if (a == null) {

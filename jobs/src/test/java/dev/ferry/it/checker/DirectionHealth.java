@@ -46,7 +46,8 @@ final class DirectionHealth {
                 }
                 long restarts = restartsAfter.getOrDefault(name, 0L) - restartsBefore.getOrDefault(name, 0L);
                 if (restarts > 0) {
-                    wrong.add(d + ": restarted " + restarts + " times during the " + window.toSeconds() + " s quiet window");
+                    wrong.add(d + ": restarted " + restarts + " times during the " + window.toSeconds()
+                            + " s quiet window");
                 }
             }
         } catch (Exception e) {

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * killed (or, when the channel runs as a process, that process killed with SIGKILL), and one site's database
  * server stopped and started again. The kinds come round in a shuffled cycle, so a short run sees each of them.
  */
-public final class FaultInjector implements Runnable {
+public final class FaultInjector extends CheckerTask {
     enum Kind { RUNNER_RESTART, WORKER_KILL, SERVER_RESTART }
 
     /** A fault {@code at} after the start; {@code site} for a server restart. */
@@ -30,7 +30,6 @@ public final class FaultInjector implements Runnable {
     private final Random random;
     private final boolean processHosts;
     private final AtomicBoolean stop;
-    private volatile Throwable failure;
 
     /**
      * @param processHosts whether a restarted runner may be a {@code ferry run} process
@@ -66,25 +65,17 @@ public final class FaultInjector implements Runnable {
         return plan;
     }
 
-    public Throwable failure() {
-        return failure;
-    }
-
     @Override
-    public void run() {
+    void work() throws Exception {
         long start = System.nanoTime();
-        try {
-            for (Planned fault : plan) {
-                while (System.nanoTime() - start < fault.at().toNanos()) {
-                    if (stop.get()) {
-                        return;
-                    }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        for (Planned fault : plan) {
+            while (System.nanoTime() - start < fault.at().toNanos()) {
+                if (stop.get()) {
+                    return;
                 }
-                inject(fault);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             }
-        } catch (Exception | Error e) {
-            failure = e;
+            inject(fault);
         }
     }
 

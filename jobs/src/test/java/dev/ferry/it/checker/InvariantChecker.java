@@ -137,8 +137,8 @@ public final class InvariantChecker {
             Set<String> onlyOther = new TreeSet<>(other.schema());
             onlyOther.removeAll(first.schema());
             if (!onlyFirst.isEmpty() || !onlyOther.isEmpty()) {
-                report.violation(I1, "schema", null, "schema differs: only at " + first.site() + ": " + limit(onlyFirst) + "; only at "
-                        + site + ": " + limit(onlyOther));
+                report.violation(I1, "schema", null, "schema differs: only at " + first.site() + ": "
+                        + limit(onlyFirst) + "; only at " + site + ": " + limit(onlyOther));
             }
             Set<String> tables = new java.util.LinkedHashSet<>(CheckerSchema.MODELED);
             tables.addAll(new TreeSet<>(first.tables().keySet()));
@@ -151,8 +151,8 @@ public final class InvariantChecker {
                 keys.addAll(b.keySet());
                 for (String key : keys) {
                     if (!Objects.equals(a.get(key), b.get(key))) {
-                        report.violation(I1, "rows of " + table, table + "|" + key, table + " " + key + ": " + first.site() + " " + show(a.get(key)) + " | "
-                                + site + " " + show(b.get(key)));
+                        report.violation(I1, "rows of " + table, table + "|" + key, table + " " + key + ": "
+                                + first.site() + " " + show(a.get(key)) + " | " + site + " " + show(b.get(key)));
                     }
                 }
             }
@@ -163,40 +163,44 @@ public final class InvariantChecker {
     // I2
 
     private void nothingLostSilently(CheckReport report, SiteState state) {
+        String at = state.site();
         for (Txn t : txns) {
             for (Write w : t.writes()) {
+                String row = row(w.table(), w.id());
                 Map<String, String> here = state.row(w.table(), w.id());
-                if (!w.isDelete()) {
-                    if (here != null && w.newTok().equals(tok(here))) {
-                        if (!matches(w.after(), here)) {
-                            report.violation(I2, "version altered at " + state.site(), row(w.table(), w.id()), state.site() + " holds " + describe(w) + " altered: written "
-                                    + show(w.after()) + ", held " + show(here));
-                        }
-                        for (String site : sites) {
-                            Write replacing = replacers.get(site + "|" + row(w.table(), w.id()) + "|" + w.newTok());
-                            if (replacing != null && recordOfLoss(txnOf.get(replacing), replacing, true) == null) {
-                                report.violation(I2, "replaced version is back at " + state.site(), row(w.table(), w.id()),
-                                        state.site() + " ends with " + describe(w) + ", which " + describe(replacing)
-                                                + " had replaced; no record shows that write lost");
-                            }
-                        }
-                    } else if (!replaced.contains(w.newTok()) && !lostVersions.containsKey(w.newTok())) {
+                if (w.isDelete()) {
+                    if (here != null && !deleteSeenLater(t, w) && recordOfLoss(t, w, true) == null) {
                         missing.add(w);
-                        report.violation(I2, "version missing at " + state.site(), row(w.table(), w.id()), describe(w) + " is not at " + state.site() + " (it holds "
-                                + show(here) + "); no committed write replaced it and no conflict record shows it lost");
+                        report.violation(I2, "delete undone at " + at, row, describe(w) + " is undone at " + at
+                                + " (it holds " + show(here) + "); no later insert saw it and no conflict record"
+                                + " shows it lost");
                     }
-                } else if (here != null && !deleteSeenLater(t, w) && recordOfLoss(t, w, true) == null) {
+                } else if (here != null && w.newTok().equals(tok(here))) {
+                    if (!matches(w.after(), here)) {
+                        report.violation(I2, "version altered at " + at, row, at + " holds " + describe(w)
+                                + " altered: written " + show(w.after()) + ", held " + show(here));
+                    }
+                    for (String site : sites) {
+                        Write replacing = replacers.get(site + "|" + row + "|" + w.newTok());
+                        if (replacing != null && recordOfLoss(txnOf.get(replacing), replacing, true) == null) {
+                            report.violation(I2, "replaced version is back at " + at, row, at + " ends with "
+                                    + describe(w) + ", which " + describe(replacing) + " had replaced; no record"
+                                    + " shows that write lost");
+                        }
+                    }
+                } else if (!replaced.contains(w.newTok()) && !lostVersions.containsKey(w.newTok())) {
                     missing.add(w);
-                    report.violation(I2, "delete undone at " + state.site(), row(w.table(), w.id()), describe(w) + " is undone at " + state.site() + " (it holds " + show(here)
-                            + "); no later insert saw it and no conflict record shows it lost");
+                    report.violation(I2, "version missing at " + at, row, describe(w) + " is not at " + at
+                            + " (it holds " + show(here) + "); no committed write replaced it and no conflict record"
+                            + " shows it lost");
                 }
             }
         }
         for (String table : CheckerSchema.MODELED) {
             state.tables().getOrDefault(table, Map.of()).forEach((key, row) -> {
                 if (!writeByToken.containsKey(tok(row))) {
-                    report.violation(I2, "unknown version at " + state.site(), table + "|" + key, state.site() + " holds " + table + " " + key + " as " + show(row)
-                            + ", a version no committed transaction wrote");
+                    report.violation(I2, "unknown version at " + at, table + "|" + key, at + " holds " + table + " "
+                            + key + " as " + show(row) + ", a version no committed transaction wrote");
                 }
             });
         }
@@ -222,20 +226,21 @@ public final class InvariantChecker {
         Long id = r.keyId();
         Long incoming = ConflictRecord.tok(r.incomingAfter());
         Long target = ConflictRecord.tok(r.targetRow());
+        Long before = ConflictRecord.tok(r.incomingBefore());
         if (r.incomingApplied()) {
             if (target != null && !target.equals(incoming)) {
                 lostVersions.putIfAbsent(target, r);
             } else if (r.targetRow() == null && id != null) {
                 // an absent row overwritten: the delete made here of the version the incoming change replaced, or
                 // (for I2 only, which does not know which) any delete of that row made here
-                lostDeletes.putIfAbsent(r.site() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()), r);
+                lostDeletes.putIfAbsent(r.site() + "|" + row(r.table(), id) + "|" + before, r);
                 lostAbsences.putIfAbsent(r.site() + "|" + row(r.table(), id), r);
             }
         } else if (r.targetKept()) {
             if (incoming != null) {
                 lostVersions.putIfAbsent(incoming, r);
             } else if (r.incomingBefore() != null && id != null) {
-                lostDeletes.putIfAbsent(r.from() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()), r);
+                lostDeletes.putIfAbsent(r.from() + "|" + row(r.table(), id) + "|" + before, r);
             }
         }
     }
@@ -273,7 +278,8 @@ public final class InvariantChecker {
                     continue; // a reader probe written before that reader ran (see Mesh.awaitReaders)
                 }
                 if (!CheckerSchema.MODELED.contains(r.table())) {
-                    report.violation(I3, "conflict on " + r.table(), null, "conflict on a table whose rows only one site writes: " + r);
+                    report.violation(I3, "conflict on " + r.table(), null,
+                            "conflict on a table whose rows only one site writes: " + r);
                     continue;
                 }
                 Txn incoming = incomingTxn(r, id);
@@ -289,7 +295,8 @@ public final class InvariantChecker {
             for (Write w : t.writes()) {
                 ConflictRecord lost = recordOfLoss(t, w, false);
                 if ((lost != null || missing.contains(w)) && concurrentWriter(t, w) == null) {
-                    report.violation(I3, lost != null ? "isolated write overwritten, recorded" : "isolated write lost, unrecorded",
+                    report.violation(I3,
+                            lost != null ? "isolated write overwritten, recorded" : "isolated write lost, unrecorded",
                             row(w.table(), w.id()),
                             describe(w) + ", which no other site's write was concurrent with, was lost: "
                             + (lost != null ? "overwritten by " + lost : "it disappeared (see I2)"));
@@ -353,7 +360,8 @@ public final class InvariantChecker {
                         && reported.add(replacing)) {
                     report.violation(I3, "replaced version came back at " + name, row(replacing.table(), replacing.id()),
                             describe(replacing) + " was undone at " + name + ": " + describe(t) + " read "
-                                    + Tokens.format(read, sites) + " there again; no record shows the replacing write lost");
+                                    + Tokens.format(read, sites) + " there again; no record shows the replacing write"
+                                    + " lost");
                 }
             }
             for (Write w : t.writes()) {
@@ -449,7 +457,8 @@ public final class InvariantChecker {
         if (target != null) {
             return txnByToken.get(target);
         }
-        Write w = id == null ? null : replacers.get(r.site() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
+        Write w = id == null ? null
+                : replacers.get(r.site() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
         return w != null && w.isDelete() ? txnOf.get(w) : null;
     }
 
@@ -489,8 +498,9 @@ public final class InvariantChecker {
 
     private String describe(Write w) {
         Txn t = txnOf.get(w);
-        String what = w.isDelete() ? "delete of " + Tokens.format(w.prevTok(), sites) : w.kind() + " "
-                + Tokens.format(w.newTok(), sites) + (w.prevTok() == null ? "" : " (replacing " + Tokens.format(w.prevTok(), sites) + ")");
+        String what = w.isDelete() ? "delete of " + Tokens.format(w.prevTok(), sites)
+                : w.kind() + " " + Tokens.format(w.newTok(), sites)
+                        + (w.prevTok() == null ? "" : " (replacing " + Tokens.format(w.prevTok(), sites) + ")");
         return w.table() + " " + w.id() + " " + what + " by " + sites.get(t.site()) + " tx " + Tokens.format(t.id(), sites)
                 + " " + t.ops() + (t.resolved() ? " (commit outcome resolved)" : "") + " committed "
                 + TIME.format(t.committedAt()) + "Z";
@@ -526,11 +536,13 @@ public final class InvariantChecker {
 
     /** Numeric keys in numeric order, others after them as text. */
     private static String keyOrder(String key) {
-        return key.matches("-?\\d{1,18}") ? String.format("%020d", Long.parseLong(key) + 1_000_000_000_000_000L) : "~" + key;
+        return key.matches("-?\\d{1,18}")
+                ? String.format("%020d", Long.parseLong(key) + 1_000_000_000_000_000L) : "~" + key;
     }
 
     private static String limit(Set<String> lines) {
-        return lines.size() <= 5 ? lines.toString() : new ArrayList<>(lines).subList(0, 5) + " and " + (lines.size() - 5) + " more";
+        return lines.size() <= 5 ? lines.toString()
+                : new ArrayList<>(lines).subList(0, 5) + " and " + (lines.size() - 5) + " more";
     }
 
     static String time(Instant at) {

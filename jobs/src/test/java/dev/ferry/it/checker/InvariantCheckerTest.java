@@ -93,7 +93,8 @@ class InvariantCheckerTest {
                 .allSatisfy(v -> assertThat(v).contains("kv_bulk 7 insert sh#41").contains("is not at"));
         assertThat(report.violations(I3)).as(text).isNotEmpty()
                 .anySatisfy(v -> assertThat(v).startsWith("spurious conflict").contains("kv_prio [1] update-mismatch"));
-        assertThat(report.violations(I4)).as(text).containsExactly("us->sh: restarted 3 times during the 15 s quiet window");
+        assertThat(report.violations(I4)).as(text)
+                .containsExactly("us->sh: restarted 3 times during the 15 s quiet window");
         assertThat(text).contains("I1 (").contains("I2 (").contains("I3 (").contains("I4 (");
     }
 

@@ -29,11 +29,12 @@ final class RunFiles {
         List<String> sites = history.sites();
         Files.writeString(dir.resolve("report.txt"), report.text(Integer.MAX_VALUE));
         Map<String, List<String>> byRow = new LinkedHashMap<>();
-        Set<String> wanted = new HashSet<>(new ArrayList<>(report.rows()).subList(0, Math.min(MAX_ROWS, report.rows().size())));
+        List<String> rows = new ArrayList<>(report.rows());
+        Set<String> wanted = new HashSet<>(rows.subList(0, Math.min(MAX_ROWS, rows.size())));
         try (PrintWriter out = writer(dir.resolve("history.txt"))) {
             for (Txn t : history.txns()) {
-                String head = InvariantChecker.time(t.committedAt()) + " " + sites.get(t.site()) + " seq " + t.seq() + " tx "
-                        + Tokens.format(t.id(), sites) + (t.resolved() ? " (outcome resolved)" : "") + " " + t.ops();
+                String head = InvariantChecker.time(t.committedAt()) + " " + sites.get(t.site()) + " seq " + t.seq()
+                        + " tx " + Tokens.format(t.id(), sites) + (t.resolved() ? " (outcome resolved)" : "") + " " + t.ops();
                 out.println(head + " read " + t.reads().stream().map(r -> Tokens.format(r, sites)).toList());
                 for (Write w : t.writes()) {
                     String line = w.table() + " " + w.id() + " " + w.kind() + " " + Tokens.format(w.newTok(), sites)

@@ -21,10 +21,10 @@ import java.util.concurrent.locks.LockSupport;
  * does not order concurrent DDL of one table at two sites; the README asks for this): after each change a barrier
  * row is written at that site ({@code ck_probe}, after the DDL in its binlog), and the next change waits until the
  * barrier has reached the other site. A change that does not arrive within the time-out stops further schema changes
- * (the run then reports what is stuck); so does the end of the run. Statements interrupted by a server restart are retried; an error that says
- * the effect is already there counts as done.
+ * (the run then reports what is stuck); so does the end of the run. Statements interrupted by a server restart are
+ * retried; an error that says the effect is already there counts as done.
  */
-public final class SchemaChanger implements Runnable {
+public final class SchemaChanger extends CheckerTask {
     /** duplicate column, table exists, unknown table, duplicate key: the statement's effect is already there */
     private static final Set<Integer> ALREADY_DONE = Set.of(1060, 1050, 1051, 1062);
     private static final int MAX_ADDED_COLUMNS_PER_TABLE = 6;
@@ -41,7 +41,6 @@ public final class SchemaChanger implements Runnable {
     private final AtomicBoolean stop;
     private final boolean tempTables;
     private final Map<String, Integer> addedPerTable = new java.util.HashMap<>();
-    private volatile Throwable failure;
 
     public SchemaChanger(Map<String, TestDatabase> sites, String database, Columns columns, History history,
             Random random, Duration minGap, Duration maxGap, Duration timeout, boolean tempTables, AtomicBoolean stop) {
@@ -57,58 +56,50 @@ public final class SchemaChanger implements Runnable {
         this.stop = stop;
     }
 
-    public Throwable failure() {
-        return failure;
-    }
-
     @Override
-    public void run() {
-        try {
-            List<String> names = new ArrayList<>(sites.keySet());
-            for (int n = 1; pause(); n++) {
-                String site = names.get(random.nextInt(names.size()));
-                String table = CheckerSchema.MODELED.get(random.nextInt(CheckerSchema.MODELED.size()));
-                boolean addColumn = (random.nextBoolean() || !tempTables)
-                        && addedPerTable.getOrDefault(table, 0) < MAX_ADDED_COLUMNS_PER_TABLE;
-                if (!addColumn && !tempTables) {
-                    continue; // every table has its columns
+    void work() {
+        List<String> names = new ArrayList<>(sites.keySet());
+        for (int n = 1; pause(); n++) {
+            String site = names.get(random.nextInt(names.size()));
+            String table = CheckerSchema.MODELED.get(random.nextInt(CheckerSchema.MODELED.size()));
+            boolean addColumn = (random.nextBoolean() || !tempTables)
+                    && addedPerTable.getOrDefault(table, 0) < MAX_ADDED_COLUMNS_PER_TABLE;
+            if (!addColumn && !tempTables) {
+                continue; // every table has its columns
+            }
+            String change;
+            if (addColumn) {
+                String column = "c" + n;
+                exec(site, "ALTER TABLE " + table + " ADD COLUMN " + column + " INT NULL DEFAULT " + n);
+                columns.add(site, table, column);
+                addedPerTable.merge(table, 1, Integer::sum);
+                change = "add column " + table + "." + column;
+            } else {
+                String temp = "tmp_" + n;
+                exec(site, "CREATE TABLE " + temp + " (id INT PRIMARY KEY, v VARCHAR(20))");
+                exec(site, "INSERT INTO " + temp + " VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500 + random.nextInt(2500)));
+                exec(site, "DROP TABLE " + temp);
+                change = "create, fill and drop " + temp;
+            }
+            history.event(addColumn ? "ddl-add-column" : "ddl-temp-table", site + ": " + change);
+            long barrier = BARRIER_BASE + n;
+            exec(site, "INSERT INTO " + CheckerSchema.PROBE + " VALUES (" + barrier + ")");
+            for (String other : names) {
+                if (other.equals(site)) {
+                    continue;
                 }
-                String change;
+                if (!arrived(other, barrier)) {
+                    if (!stop.get()) {
+                        history.event("ddl-stuck", site + ": " + change + " did not reach " + other + " within "
+                                + timeout.toSeconds() + " s; no more schema changes");
+                    }
+                    return;
+                }
                 if (addColumn) {
-                    String column = "c" + n;
-                    exec(site, "ALTER TABLE " + table + " ADD COLUMN " + column + " INT NULL DEFAULT " + n);
-                    columns.add(site, table, column);
-                    addedPerTable.merge(table, 1, Integer::sum);
-                    change = "add column " + table + "." + column;
-                } else {
-                    String temp = "tmp_" + n;
-                    exec(site, "CREATE TABLE " + temp + " (id INT PRIMARY KEY, v VARCHAR(20))");
-                    exec(site, "INSERT INTO " + temp + " VALUES (1, 'a'), (2, 'b'), (3, 'c')");
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500 + random.nextInt(2500)));
-                    exec(site, "DROP TABLE " + temp);
-                    change = "create, fill and drop " + temp;
-                }
-                history.event(addColumn ? "ddl-add-column" : "ddl-temp-table", site + ": " + change);
-                long barrier = BARRIER_BASE + n;
-                exec(site, "INSERT INTO " + CheckerSchema.PROBE + " VALUES (" + barrier + ")");
-                for (String other : names) {
-                    if (other.equals(site)) {
-                        continue;
-                    }
-                    if (!arrived(other, barrier)) {
-                        if (!stop.get()) {
-                            history.event("ddl-stuck", site + ": " + change + " did not reach " + other + " within "
-                                    + timeout.toSeconds() + " s; no more schema changes");
-                        }
-                        return;
-                    }
-                    if (addColumn) {
-                        columns.add(other, table, "c" + n);
-                    }
+                    columns.add(other, table, "c" + n);
                 }
             }
-        } catch (RuntimeException | Error e) {
-            failure = e;
         }
     }
 

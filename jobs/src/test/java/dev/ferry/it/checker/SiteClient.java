@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * unknown outcome: the client reconnects, waiting for the server if it is being restarted, and looks for the
  * transaction's row in {@code <db>_x.txlog}, which only a committed transaction leaves.
  */
-public final class SiteClient implements Runnable {
+public final class SiteClient extends CheckerTask {
     private static final Duration RESOLVE_TIMEOUT = Duration.ofMinutes(3);
 
     private final String site;
@@ -33,7 +33,6 @@ public final class SiteClient implements Runnable {
     private final long intervalNanos;
     private final AtomicBoolean stop;
     private final AtomicLong counter = new AtomicLong();
-    private volatile Throwable failure;
 
     public SiteClient(String site, TestDatabase server, String database, History history, WorkloadGenerator workload,
             double transactionsPerSecond, AtomicBoolean stop) {
@@ -47,13 +46,8 @@ public final class SiteClient implements Runnable {
         this.stop = stop;
     }
 
-    /** What ended the client other than the stop flag, e.g. a bug of the workload; null if nothing. */
-    public Throwable failure() {
-        return failure;
-    }
-
     @Override
-    public void run() {
+    void work() {
         Connection c = null;
         long next = System.nanoTime();
         try {
@@ -68,8 +62,6 @@ public final class SiteClient implements Runnable {
                 }
                 c = transaction(c);
             }
-        } catch (RuntimeException | Error e) {
-            failure = e;
         } finally {
             closeQuietly(c);
         }

@@ -108,7 +108,8 @@ public final class WorkloadGenerator {
     }
 
     private long key(String table) {
-        return keyOffset + (random.nextInt(4) == 0 ? 1 + random.nextInt(10) : 1 + random.nextInt(CheckerSchema.keySpace(table)));
+        int n = random.nextInt(4) == 0 ? 10 : CheckerSchema.keySpace(table); // a quarter from the hot keys
+        return keyOffset + 1 + random.nextInt(n);
     }
 
     private void simple(ClientTransaction tx, String table) throws SQLException {
@@ -154,31 +155,42 @@ public final class WorkloadGenerator {
         if (CheckerSchema.hasUnique(table) && random.nextInt(3) == 0) {
             set.put("u", freeUnique(tx, table, id, row.get("u")));
         }
+        updateRow(tx, table, set, id);
+    }
+
+    /** UPDATE of one row by key: {@code set} maps columns to their new values. */
+    private static void updateRow(ClientTransaction tx, String table, Map<String, Object> set, long id)
+            throws SQLException {
         List<Object> params = new ArrayList<>(set.values());
         params.add(id);
         tx.exec("UPDATE " + table + " SET " + String.join(" = ?, ", set.keySet()) + " = ? WHERE id = ?",
                 params.toArray());
     }
 
+    /** The row locked, and the next version of it, replacing what is there. */
+    private record Next(Map<String, String> row, Map<String, Object> version) {}
+
+    private Next lockForNextVersion(ClientTransaction tx, String op, String table, long id) throws SQLException {
+        tx.op(op);
+        Map<String, String> row = tx.lock(table, id);
+        return new Next(row, version(tx, table, id, row == null ? null : tok(row)));
+    }
+
     /** A delete and an insert of the same key in one transaction. */
     private void deleteAndReinsert(ClientTransaction tx, String table, long id) throws SQLException {
-        tx.op("delete-reinsert");
-        Map<String, String> row = tx.lock(table, id);
-        Map<String, Object> v = version(tx, table, id, row == null ? null : tok(row));
-        if (CheckerSchema.hasUnique(table)) {
-            v.put("u", row == null ? null : row.get("u")); // free again once the row is deleted
+        Next next = lockForNextVersion(tx, "delete-reinsert", table, id);
+        if (CheckerSchema.hasUnique(table)) { // its unique value is free again once the row is deleted
+            next.version().put("u", next.row() == null ? null : next.row().get("u"));
         }
-        if (row != null) {
+        if (next.row() != null) {
             tx.exec("DELETE FROM " + table + " WHERE id = ?", id);
         }
-        insert(tx, "INSERT", table, v);
+        insert(tx, "INSERT", table, next.version());
     }
 
     /** REPLACE, in kv_prio with a unique value that may belong to another row, which REPLACE then deletes. */
     private void replace(ClientTransaction tx, String table, long id) throws SQLException {
-        tx.op("replace");
-        Map<String, String> row = tx.lock(table, id);
-        Map<String, Object> v = version(tx, table, id, row == null ? null : tok(row));
+        Map<String, Object> v = lockForNextVersion(tx, "replace", table, id).version();
         if (CheckerSchema.hasUnique(table)) {
             v.put("u", anyUnique(tx, table));
         }
@@ -190,9 +202,7 @@ public final class WorkloadGenerator {
      * one updated. {@code prev = tok} keeps the token of the version replaced, whichever row that is.
      */
     private void onDuplicateKeyUpdate(ClientTransaction tx, String table, long id) throws SQLException {
-        tx.op("insert-on-duplicate-key-update");
-        Map<String, String> row = tx.lock(table, id);
-        Map<String, Object> v = version(tx, table, id, row == null ? null : tok(row));
+        Map<String, Object> v = lockForNextVersion(tx, "insert-on-duplicate-key-update", table, id).version();
         if (CheckerSchema.hasUnique(table)) {
             v.put("u", anyUnique(tx, table));
         }
@@ -225,10 +235,7 @@ public final class WorkloadGenerator {
         if (CheckerSchema.hasTs(table)) {
             set.put("ts", clock.incrementAndGet());
         }
-        List<Object> params = new ArrayList<>(set.values());
-        params.add(id);
-        tx.exec("UPDATE " + table + " SET " + String.join(" = ?, ", set.keySet()) + " = ? WHERE id = ?",
-                params.toArray());
+        updateRow(tx, table, set, id);
         tx.moved(table, id, to);
     }
 
