@@ -24,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class CheckerRun implements AutoCloseable {
     private static final Duration QUIET_WINDOW = Duration.ofSeconds(15);
     private static final Duration STABLE = Duration.ofSeconds(3);
+    private static final Duration STALLED = Duration.ofSeconds(90);
 
     private final CheckerSettings settings;
     private final ChannelSpec spec;
@@ -98,7 +99,7 @@ public final class CheckerRun implements AutoCloseable {
             throw new IllegalStateException("the checker itself failed (" + banner() + ")", failure);
         }
 
-        Duration converged = awaitConvergence();
+        Convergence converged = awaitConvergence();
         List<String> health = DirectionHealth.observe(hosts.current(), spec, spec.config().directions().stream()
                 .map(d -> d.name()).toList(), QUIET_WINDOW);
         Map<String, SiteState> finals = new LinkedHashMap<>();
@@ -112,39 +113,62 @@ public final class CheckerRun implements AutoCloseable {
         return report;
     }
 
+    /** How the wait for convergence ended: {@code after} is how long it took (converged or not). */
+    private record Convergence(boolean converged, Duration after, String how) {}
+
     /**
-     * Polls both sites until they hold the same rows and schema, still the same a few seconds later; returns how long
-     * that took, or null if they did not converge within the time-out.
+     * Polls both sites until they hold the same rows and schema, still the same a few seconds later. Gives up at
+     * the time-out, or once neither site has changed for {@link #STALLED} while they differ (longer than Flink's
+     * restart backoff, so nothing more is coming).
      */
-    private Duration awaitConvergence() {
+    private Convergence awaitConvergence() {
         long start = System.nanoTime();
         long deadline = start + settings.convergeTimeout().toNanos();
         SiteState firstEqual = null;
         long equalSince = 0;
+        List<SiteState> previous = null;
+        long unchangedSince = start;
         while (System.nanoTime() < deadline) {
             try {
                 List<SiteState> now = new ArrayList<>();
                 for (Map.Entry<String, TestDatabase> s : sites.entrySet()) {
                     now.add(SiteState.readData(s.getValue(), s.getKey(), spec.database()));
                 }
+                if (previous == null || !sameData(previous, now)) {
+                    previous = now;
+                    unchangedSince = System.nanoTime();
+                }
                 boolean equal = now.stream().allMatch(s -> s.sameData(now.get(0)));
                 if (!equal) {
                     firstEqual = null;
+                    if (System.nanoTime() - unchangedSince >= STALLED.toNanos()) {
+                        return new Convergence(false, Duration.ofNanos(System.nanoTime() - start),
+                                "the sites differ and neither changed for " + STALLED.toSeconds() + " s");
+                    }
                 } else if (firstEqual == null || !firstEqual.sameData(now.get(0))) {
                     firstEqual = now.get(0);
                     equalSince = System.nanoTime();
                 } else if (System.nanoTime() - equalSince >= STABLE.toNanos()) {
-                    return Duration.ofNanos(System.nanoTime() - start);
+                    return new Convergence(true, Duration.ofNanos(System.nanoTime() - start), "");
                 }
             } catch (SQLException e) {
                 firstEqual = null; // a server still coming back
             }
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
         }
-        return null;
+        return new Convergence(false, settings.convergeTimeout(), "time-out");
     }
 
-    private void describe(CheckReport report, History history, Duration writing, Duration converged) {
+    private static boolean sameData(List<SiteState> a, List<SiteState> b) {
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).sameData(b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void describe(CheckReport report, History history, Duration writing, Convergence converged) {
         report.header(banner());
         report.header(report.violationCount() == 0 ? "result: every invariant held"
                 : "result: " + report.violationCount() + " violations (seed " + settings.seed() + ")");
@@ -180,8 +204,9 @@ public final class CheckerRun implements AutoCloseable {
         for (Map.Entry<String, Integer> p : problems.entrySet()) {
             report.figure("  failure " + ++n + " (" + p.getValue() + "x)", p.getKey());
         }
-        report.figure("converged", converged == null ? "NOT within " + settings.convergeTimeout().toSeconds()
-                + " s after the writes stopped" : "after " + converged.toSeconds() + " s");
+        report.figure("converged", converged.converged() ? "after " + converged.after().toSeconds() + " s"
+                : "NOT: gave up " + converged.after().toSeconds() + " s after the writes stopped ("
+                        + converged.how() + ")");
         List<History.Event> list = history.events();
         for (int i = 0; i < list.size() && i < 60; i++) {
             History.Event e = list.get(i);
