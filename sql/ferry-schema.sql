@@ -90,17 +90,3 @@ CREATE TABLE IF NOT EXISTS `ferry`.`ferry_conflict` (
   KEY by_row (channel, direction, table_schema, table_name, row_key(200)),
   KEY detected_at (detected_at)
 ) ENGINE=InnoDB;
-
--- Announces retractions (see docs/conflicts.md): when a Ferry sink here overwrites this site's own version of a
--- row because it lost a conflict, it first writes this row, listing the rows it is about to write back to the
--- winner's base, then writes them. Binlog readers of this site pass exactly those writes on as retractions, so a
--- site that had already applied the losing version from here takes it back. One row per writer; seq changes
--- every time so that the binlog always shows the write.
-CREATE TABLE IF NOT EXISTS `ferry`.`ferry_retraction` (
-  channel    VARCHAR(64)  NOT NULL,
-  direction  VARCHAR(140) NOT NULL,
-  subtask    INT          NOT NULL,
-  seq        BIGINT       NOT NULL,
-  row_keys   MEDIUMTEXT   NOT NULL COMMENT 'one line per row: db.table, a NUL, the primary key as a JSON array',
-  PRIMARY KEY (channel, direction, subtask)
-) ENGINE=InnoDB;

@@ -23,7 +23,7 @@ public final class ChangeEvent implements Serializable {
     private final String txId;
     private final String position;
     private final long sourceTsMs;
-    private final boolean retraction;
+    private final boolean echo;
 
     /**
      * @param txId the source transaction: the binlog file and position of its BEGIN; every row
@@ -37,8 +37,8 @@ public final class ChangeEvent implements Serializable {
     }
 
     private ChangeEvent(Op op, TableId table, RowSchema schema, Object[] before, Object[] after,
-            String txId, String position, long sourceTsMs, boolean retraction) {
-        this.retraction = retraction;
+            String txId, String position, long sourceTsMs, boolean echo) {
+        this.echo = echo;
         this.op = Objects.requireNonNull(op, "op");
         this.table = Objects.requireNonNull(table, "table");
         this.schema = Objects.requireNonNull(schema, "schema");
@@ -83,18 +83,16 @@ public final class ChangeEvent implements Serializable {
     private static final RowSchema NO_COLUMNS = new RowSchema(new String[0], new int[0]);
 
     /**
-     * The same change, marked as a retraction: the source site lost a conflict on this row and wrote its
-     * version back to the winner's base; this change (from the lost version to that base) is read from
-     * the source's binlog inside the stamped transaction that resolved the conflict. The target applies
-     * it only where the row still holds the lost version, which it got from the source before the
-     * source saw the conflict (see docs/conflicts.md, "Retractions").
+     * The same change, marked as an echo: a change that originated at this event's target, was
+     * applied by Ferry at the home site and is read back from the home site's binlog. The target
+     * applies an echo only where it still shows the home site's earlier version (see ChangeApplier).
      */
-    public ChangeEvent asRetraction() {
+    public ChangeEvent asEcho() {
         return new ChangeEvent(op, table, schema, before, after, txId, position, sourceTsMs, true);
     }
 
-    public boolean isRetraction() {
-        return retraction;
+    public boolean isEcho() {
+        return echo;
     }
 
     /** The statement of a {@link Op#DDL} event. */
@@ -174,7 +172,7 @@ public final class ChangeEvent implements Serializable {
                 && Objects.equals(txId, e.txId)
                 && Objects.equals(position, e.position)
                 && sourceTsMs == e.sourceTsMs
-                && retraction == e.retraction;
+                && echo == e.echo;
     }
 
     @Override
@@ -187,6 +185,6 @@ public final class ChangeEvent implements Serializable {
         if (op == Op.DDL) {
             return "DDL on " + table + " at " + position + ": " + ddl();
         }
-        return (retraction ? "retraction " : "") + op + " " + table + " key=" + Arrays.deepToString(key()) + " tx=" + txId + " at " + position;
+        return (echo ? "echo " : "") + op + " " + table + " key=" + Arrays.deepToString(key()) + " tx=" + txId + " at " + position;
     }
 }

@@ -116,11 +116,10 @@ public final class ValueCodec {
         return row;
     }
 
-    private static final int RETRACTION_FLAG = 0x40;
+    private static final int ECHO_FLAG = 0x40;
 
     public static void writeEvent(DataOutput out, ChangeEvent e) throws IOException {
-        // bit 6 of the op byte marks a retraction (it marked an echo before retractions replaced echoes; an echo
-        // restored from such a checkpoint is applied as a retraction: only where the row still holds its before image)
+        // bit 6 of the op byte marks an echo; events written before echoes existed read as non-echo
         out.writeByte(opByte(e));
         writeShape(out, new TableShape(e.table(), e.schema()));
         writeRow(out, e.before());
@@ -144,14 +143,14 @@ public final class ValueCodec {
     record TableShape(TableId table, RowSchema schema) {}
 
     static int opByte(ChangeEvent e) {
-        return e.op().ordinal() | (e.isRetraction() ? RETRACTION_FLAG : 0);
+        return e.op().ordinal() | (e.isEcho() ? ECHO_FLAG : 0);
     }
 
     static ChangeEvent event(int opByte, TableShape shape, Object[] before, Object[] after, String txId,
             String position, long sourceTsMs) {
-        Op op = Op.values()[opByte & ~RETRACTION_FLAG];
+        Op op = Op.values()[opByte & ~ECHO_FLAG];
         ChangeEvent e = new ChangeEvent(op, shape.table(), shape.schema(), before, after, txId, position, sourceTsMs);
-        return (opByte & RETRACTION_FLAG) != 0 ? e.asRetraction() : e;
+        return (opByte & ECHO_FLAG) != 0 ? e.asEcho() : e;
     }
 
     static void writeShape(DataOutput out, TableShape shape) throws IOException {

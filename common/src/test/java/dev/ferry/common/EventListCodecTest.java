@@ -28,7 +28,7 @@ class EventListCodecTest {
                         "f:10:3:0", 1),
                 ChangeEvent.ddl(ORDERS, "alter table orders add c int", "f:20", "f:20:1:0", 2),
                 new ChangeEvent(Op.DELETE, ORDERS, ORDER_AFTER_ALTER, new Object[] {1L, null, 7L}, null, "f:30",
-                        "f:30:1:0", 3).asRetraction(),
+                        "f:30:1:0", 3).asEcho(),
                 new ChangeEvent(Op.READ, LINES, LINE, null, new Object[] {2L, 1L, null}, null, null, 0),
                 // equal but not the same objects as the first row's: found through the table of shapes
                 new ChangeEvent(Op.INSERT, new TableId("shop", "orders"), new RowSchema(new String[] {"id", "note"},
@@ -37,8 +37,8 @@ class EventListCodecTest {
         List<ChangeEvent> back = roundTrip(events);
 
         assertThat(back).isEqualTo(events);
-        assertThat(back.get(4).isRetraction()).isTrue();
-        assertThat(back.get(0).isRetraction()).isFalse();
+        assertThat(back.get(4).isEcho()).isTrue();
+        assertThat(back.get(0).isEcho()).isFalse();
         assertThat(back.get(5).txId()).isNull();
     }
 

@@ -51,9 +51,9 @@ class ValueCodecTest {
         ChangeEvent e = new ChangeEvent(Op.DELETE, new TableId("shop", "t"), SCHEMA, new Object[] {1L, "x"}, null,
                 "binlog.000002:4", "binlog.000002:4:1:0", 5L);
 
-        assertThat(roundTrip(e).isRetraction()).isFalse();
-        assertThat(roundTrip(e.asRetraction()).isRetraction()).isTrue();
-        assertThat(roundTrip(e.asRetraction())).isEqualTo(e.asRetraction()).isNotEqualTo(e);
+        assertThat(roundTrip(e).isEcho()).isFalse();
+        assertThat(roundTrip(e.asEcho()).isEcho()).isTrue();
+        assertThat(roundTrip(e.asEcho())).isEqualTo(e.asEcho()).isNotEqualTo(e);
     }
 
     @Test

@@ -256,15 +256,24 @@ public final class ChannelConfig implements Serializable {
 
     /** The conflict rules of {@code direction}'s sink: its source site, and the home site for ties. */
     public ConflictRules conflictRules(DirectionConfig direction) {
-        return conflicts.rules(direction.from(), direction.to(), List.copyOf(sites.keySet()));
+        return conflicts.rules(direction.from(), homeSite().name());
     }
 
     /**
-     * Whether some direction of this channel reads {@code site}'s binlog. Then a sink writing there announces
-     * the rows it writes back because the site's own version lost a conflict (retractions, docs/conflicts.md).
+     * The name of the direction back from {@code direction}'s target to its source, if {@code direction}
+     * starts at the home site and the channel has that reverse direction; otherwise {@code null}. The rows
+     * that reverse direction applied at the home site are sent back to its source as echoes, so that the
+     * home site's conflict decisions reach it.
      */
-    public boolean isReadBack(String site) {
-        return directions.stream().anyMatch(d -> d.from().equals(site));
+    public String echoDirection(DirectionConfig direction) {
+        if (!direction.from().equals(homeSite().name())) {
+            return null;
+        }
+        return directions.stream()
+                .filter(d -> d.from().equals(direction.to()) && d.to().equals(direction.from()))
+                .map(DirectionConfig::name)
+                .findFirst()
+                .orElse(null);
     }
 
     @Override

@@ -87,8 +87,6 @@ final class ChannelConfigParser {
     private final String source;
     private final Function<String, String> env;
     private final List<Problem> problems = new ArrayList<>();
-    /** A direction and its reverse, e.g. sh->us and us->sh: the sites must converge on one version. */
-    private boolean twoWay;
 
     ChannelConfigParser(String source, Function<String, String> env) {
         this.source = source == null ? "<channel file>" : source;
@@ -110,8 +108,6 @@ final class ChannelConfigParser {
         String channel = channelName(top);
         Sites sites = sites(top);
         List<RawDirection> rawDirections = directions(top, sites);
-        twoWay = rawDirections.stream().anyMatch(d -> rawDirections.stream()
-                .anyMatch(r -> r.from().equals(d.to()) && r.to().equals(d.from())));
         TableFilter tableFilter = tables(top);
         Path stateDir = stateDir(top, channel);
         Duration checkpointInterval = checkpointInterval(top);
@@ -1075,16 +1071,6 @@ final class ChannelConfigParser {
                                         + (priority ? "the site that wins" : "the column to compare"),
                                 "write '" + kind.configName() + ": " + (priority ? home : "<column>")
                                         + "' instead of 'policy: " + value + "'");
-                        return null;
-                    }
-                    if (twoWay && (kind == ConflictPolicy.Kind.SOURCE_WINS
-                            || kind == ConflictPolicy.Kind.TARGET_WINS)) {
-                        problem(path + "." + key, "'" + value + "' cannot make the sites of a two-way channel agree:"
-                                        + " each site would " + (kind == ConflictPolicy.Kind.SOURCE_WINS
-                                        ? "take the other's version" : "keep its own version")
-                                        + ", so they would end different",
-                                "write 'priority: " + home + "' (that site's version wins everywhere) or"
-                                        + " 'newer-wins: <column>'; 'policy: manual' keeps both versions for an operator");
                         return null;
                     }
                     return ConflictPolicy.of(kind);

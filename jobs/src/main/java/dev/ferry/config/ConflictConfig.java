@@ -56,10 +56,9 @@ public record ConflictConfig(TableConflictRule defaultRule, List<TableRule> tabl
     }
 
     /** The rules of a direction reading {@code sourceSite}, with {@code homeSite} as the channel's home site. */
-    /** @param siteOrder the channel's sites as listed, the home site first */
-    public ConflictRules rules(String sourceSite, String targetSite, List<String> siteOrder) {
+    public ConflictRules rules(String sourceSite, String homeSite) {
         return new ConflictRules(defaultRule,
                 tables.stream().map(t -> new ConflictRules.TableMatch(Pattern.compile(t.match()), t.rule())).toList(),
-                sourceSite, targetSite, siteOrder.get(0), siteOrder);
+                sourceSite, homeSite);
     }
 }

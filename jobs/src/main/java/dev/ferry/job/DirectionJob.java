@@ -46,8 +46,10 @@ public final class DirectionJob {
         configureCheckpointing(env, config);
         SiteConfig from = config.site(direction.from());
         SiteConfig to = config.site(direction.to());
-        // retractions announced at the source pass on: the target may have applied a version the source lost
-        LoopFilter loopFilter = new LoopFilter(direction.name(), config.channel());
+        String echoDirection = config.echoDirection(direction);
+        LoopFilter loopFilter = echoDirection == null
+                ? new LoopFilter(direction.name())
+                : new LoopFilter(direction.name(), config.channel(), echoDirection);
 
         DataStream<ChangeEvent> changes = env
                 .fromSource(source(config, direction, from), WatermarkStrategy.noWatermarks(),
@@ -65,7 +67,7 @@ public final class DirectionJob {
         boolean transactional = apply.mode() == ApplyConfig.Mode.TRANSACTIONAL;
         SinkSettings settings = new SinkSettings(config.channel(), direction.name(), Endpoints.of(from),
                 Endpoints.of(to), transactional, apply.batchSize(), COMMIT_RETRY_TIMEOUT, HEARTBEAT_INTERVAL,
-                config.conflictRules(direction), config.isReadBack(direction.to()));
+                config.conflictRules(direction));
         // transactional: one writer, in source order, so the stream is keyed where it is (parallelism 1 owns every
         // key); parallel: rows of one key go to one writer, in order
         KeyedStream<ChangeEvent, String> rows = transactional
@@ -91,7 +93,6 @@ public final class DirectionJob {
         tables.add(FerryTables.HEARTBEAT.toString().replace(".", "\\."));
         tables.add(FerryTables.INDEX_SYNC.toString().replace(".", "\\."));
         tables.add(FerryTables.DDL.toString().replace(".", "\\."));
-        tables.add(FerryTables.RETRACTION.toString().replace(".", "\\."));
 
         Properties debezium = new Properties();
         debezium.setProperty("decimal.handling.mode", "precise");

@@ -18,7 +18,7 @@ import java.util.Set;
 /** What a site must offer to be written by Ferry: write privileges, and Ferry's own tables. Read-only. */
 final class TargetChecks {
     private static final List<TableId> MYSQL_TABLES = List.of(FerryTables.COMMIT, FerryTables.HEARTBEAT,
-            FerryTables.DDL, FerryTables.INDEX_SYNC, FerryTables.CONFLICT, FerryTables.RETRACTION);
+            FerryTables.DDL, FerryTables.INDEX_SYNC, FerryTables.CONFLICT);
     private static final List<TableId> TARGET_ONLY_TABLES = List.of(FerryTables.COMMIT, FerryTables.DDL,
             FerryTables.HELD, FerryTables.CONFLICT);
 

@@ -12,7 +12,7 @@ import java.sql.SQLException;
  * not replicated back (see LoopFilter). One epoch per verify run, one sequence number per transaction.
  */
 final class RepairStamp {
-    /** The marker's direction: no real direction has this name, so no reader mistakes the rows for its own. */
+    /** The marker's direction: no real direction has this name, so no reader takes the rows as its echoes. */
     static final String DIRECTION = "verify-repair";
 
     private final String channel;

@@ -499,28 +499,6 @@ class ChannelConfigErrorsTest {
     }
 
     @Test
-    void aTwoWayChannelRefusesPoliciesUnderWhichTheSitesWouldEndDifferent() {
-        ChannelConfigException e = errors(twoWay("""
-                conflicts:
-                  default: { policy: source-wins }
-                  tables:
-                    - { match: 'a', policy: target-wins }
-                    - { match: 'b', policy: manual }
-                """));
-        assertThat(e.getMessage()).contains(
-                "demo.yaml: conflicts.default.policy: 'source-wins' cannot make the sites of a two-way channel agree:"
-                        + " each site would take the other's version, so they would end different. Fix: write"
-                        + " 'priority: sh' (that site's version wins everywhere) or 'newer-wins: <column>';"
-                        + " 'policy: manual' keeps both versions for an operator.",
-                "demo.yaml: conflicts.tables[0].policy: 'target-wins' cannot make the sites of a two-way channel"
-                        + " agree: each site would keep its own version");
-        assertThat(e.problems()).hasSize(2);
-        // one way, nothing has to agree: both are allowed
-        ConfigFixtures.parse(ConfigFixtures.MINIMAL + "conflicts: { default: { policy: source-wins }, tables: [{ match: 'a',"
-                + " policy: target-wins }] }\n");
-    }
-
-    @Test
     void conflictPolicyValues() {
         assertThat(errors(twoWay("conflicts: { default: { policy: target_wins } }\n")).getMessage())
                 .isEqualTo("demo.yaml: conflicts.default.policy: unknown value 'target_wins'; did you mean 'target-wins'? "

@@ -145,7 +145,7 @@ class ChannelConfigTest {
         assertThat(config.apply()).isEqualTo(new ApplyConfig(ApplyConfig.Mode.PARALLEL, 8, 500));
         assertThat(config.conflicts()).isEqualTo(new ConflictConfig(rule(ConflictPolicy.priority("sh"), true), List.of(
                 new ConflictConfig.TableRule("shop\\.orders", rule(ConflictPolicy.newerWins("updated_at"), false)),
-                new ConflictConfig.TableRule("shop\\.audit_.*", rule(ConflictPolicy.of(ConflictPolicy.Kind.MANUAL), true)))));
+                new ConflictConfig.TableRule("shop\\.audit_.*", rule(ConflictPolicy.of(ConflictPolicy.Kind.TARGET_WINS), true)))));
     }
 
     @Test
@@ -315,16 +315,14 @@ class ChannelConfigTest {
                 .isEqualTo(rule(ConflictPolicy.priority("us"), true));
         for (ConflictPolicy.Kind kind : List.of(ConflictPolicy.Kind.SOURCE_WINS, ConflictPolicy.Kind.TARGET_WINS,
                 ConflictPolicy.Kind.MANUAL)) {
-            // source-wins and target-wins: one way only (see ChannelConfigErrorsTest)
-            assertThat(parse(MINIMAL + "conflicts: { default: { policy: " + kind.configName() + " } }\n")
+            assertThat(parse(twoWay("conflicts: { default: { policy: " + kind.configName() + " } }\n"))
                     .conflicts().defaultRule()).isEqualTo(rule(ConflictPolicy.of(kind), true));
         }
     }
 
     @Test
     void conflictTablesFirstMatchWins() {
-        // one way: source-wins and target-wins are refused where a direction's reverse exists
-        ChannelConfig config = parse(MINIMAL + ("""
+        ChannelConfig config = parse(twoWay("""
                 conflicts:
                   default: { priority: us }
                   tables:
@@ -338,7 +336,7 @@ class ChannelConfigTest {
         assertThat(ruleFor(config, "sh->us", "shop", "orders")).isEqualTo(rule(ConflictPolicy.newerWins("updated_at"), false));
         assertThat(ruleFor(config, "sh->us", "shop", "audit_log"))
                 .as("the first matching entry wins").isEqualTo(rule(ConflictPolicy.of(ConflictPolicy.Kind.TARGET_WINS), true));
-        assertThat(ruleFor(config, "sh->us", "shop", "items")).isEqualTo(rule(ConflictPolicy.of(ConflictPolicy.Kind.MANUAL), true));
+        assertThat(ruleFor(config, "us->sh", "shop", "items")).isEqualTo(rule(ConflictPolicy.of(ConflictPolicy.Kind.MANUAL), true));
         assertThat(ruleFor(config, "sh->us", "shop", "orders_old"))
                 .as("a full match on db.table").isEqualTo(rule(ConflictPolicy.of(ConflictPolicy.Kind.MANUAL), true));
         assertThat(ruleFor(config, "sh->us", "crm", "orders")).isEqualTo(rule(ConflictPolicy.priority("us"), true));
@@ -350,7 +348,7 @@ class ChannelConfigTest {
         assertThat(copy.hashCode()).isEqualTo(config.hashCode());
         assertThat(ruleFor(copy, "sh->us", "shop", "audit_x")).isEqualTo(ruleFor(config, "sh->us", "shop", "audit_x"));
         assertThat(config.toString()).contains("conflicts=ConflictConfig[defaultRule=TableConflictRule[policy=priority: us");
-        assertThat(config).isNotEqualTo(parse(MINIMAL + "conflicts: { default: { priority: us } }\n"));
+        assertThat(config).isNotEqualTo(parse(twoWay("conflicts: { default: { priority: us } }\n")));
     }
 
     @Test
@@ -361,14 +359,16 @@ class ChannelConfigTest {
     }
 
     @Test
-    void aSiteIsReadBackWhenADirectionStartsThere() {
+    void echoDirectionIsTheReverseOfAHomeSiteDirection() {
         ChannelConfig twoWay = parse(twoWay(""));
-        assertThat(twoWay.isReadBack("us")).isTrue();
-        assertThat(twoWay.isReadBack("sh")).isTrue();
+        assertThat(twoWay.echoDirection(twoWay.direction("sh->us"))).isEqualTo("us->sh");
+        assertThat(twoWay.echoDirection(twoWay.direction("us->sh"))).as("us is not the home site").isNull();
+
+        ChannelConfig named = parse(twoWay("").replace("- { from: us, to: sh }", "- { from: us, to: sh, name: back }"));
+        assertThat(named.echoDirection(named.direction("sh->us"))).as("the reverse direction's own name").isEqualTo("back");
 
         ChannelConfig oneWay = parse(MINIMAL);
-        assertThat(oneWay.isReadBack("us")).as("nothing reads the target of a one-way channel").isFalse();
-        assertThat(oneWay.isReadBack("sh")).isTrue();
+        assertThat(oneWay.echoDirection(oneWay.direction("sh->us"))).as("no reverse direction").isNull();
 
         ChannelConfig homeNotSeeding = parse("""
                 channel: demo
@@ -380,11 +380,13 @@ class ChannelConfigTest {
                   - { from: us, to: sh }
                 tables: { include: ['shop\\..*'] }
                 """);
+        assertThat(homeNotSeeding.echoDirection(homeNotSeeding.direction("us->sh"))).isEqualTo("sh->us");
+        assertThat(homeNotSeeding.echoDirection(homeNotSeeding.direction("sh->us"))).isNull();
         assertThat(homeNotSeeding.conflictRules(homeNotSeeding.direction("sh->us")).homeSite()).isEqualTo("us");
     }
 
     @Test
-    void conflictRulesInAThreeSiteMesh() {
+    void echoDirectionInAThreeSiteMesh() {
         ChannelConfig mesh = parse("""
                 channel: demo
                 sites:
@@ -400,8 +402,10 @@ class ChannelConfigTest {
                   - { from: eu, to: us }
                 tables: { include: ['shop\\..*'] }
                 """);
-        for (String site : List.of("sh", "us", "eu")) {
-            assertThat(mesh.isReadBack(site)).as(site).isTrue();
+        assertThat(mesh.echoDirection(mesh.direction("sh->us"))).isEqualTo("us->sh");
+        assertThat(mesh.echoDirection(mesh.direction("sh->eu"))).isEqualTo("eu->sh");
+        for (String direction : List.of("us->sh", "us->eu", "eu->sh", "eu->us")) {
+            assertThat(mesh.echoDirection(mesh.direction(direction))).as(direction).isNull();
         }
         assertThat(mesh.conflictRules(mesh.direction("eu->us")).sourceSite()).isEqualTo("eu");
         assertThat(mesh.conflictRules(mesh.direction("eu->us")).homeSite()).isEqualTo("sh");

@@ -53,16 +53,6 @@ abstract class TwoWayRegressionITBase extends MeshITBase {
     }
 
     /**
-     * Failure 2: after a real conflict on a row (both sites update it at once; sh, the home site,
-     * wins), us alone writes the row five times, each write only once the previous one has reached sh.
-     * A stamped UPDATE with an older version overwrote us's later writes at us.
-     */
-    @Test
-    void writesAtUsAfterAConflictEachAwaitedAtShAllSurvive() throws Exception {
-        writesAtUsAfterAConflict(true);
-    }
-
-    /**
      * Failure 2 without waiting for sh: the five writes follow each other by about two checkpoints of
      * each direction (each 500 ms), so each goes to sh in its own committable, and whatever comes back
      * for the earlier ones meets the later ones at us.

@@ -21,8 +21,6 @@ public final class FerryTables {
     public static final TableId INDEX_SYNC = new TableId(SCHEMA, "ferry_index_sync");
     /** Conflicts met while applying at a site; never replicated. */
     public static final TableId CONFLICT = new TableId(SCHEMA, "ferry_conflict");
-    /** Announces the rows a Ferry sink is about to write back because this site's version lost a conflict. */
-    public static final TableId RETRACTION = new TableId(SCHEMA, "ferry_retraction");
 
     private FerryTables() {}
 

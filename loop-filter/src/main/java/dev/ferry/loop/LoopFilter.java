@@ -3,7 +3,6 @@ package dev.ferry.loop;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.IndexDelta;
 import dev.ferry.common.Op;
-import dev.ferry.common.RowKeyText;
 import dev.ferry.common.TableId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,36 +29,30 @@ import org.slf4j.LoggerFactory;
  * a Ferry sink has just announced DDL in {@code ferry.ferry_ddl}, because the server rewrites some
  * statements in its binlog without their comments (DROP TABLE).
  *
- * <p>One kind of stamped row passes on: a retraction. When a Ferry sink of this channel overwrote this
- * site's own version of a row because it lost a conflict, it announced the rows in {@code ferry_retraction}
- * and then wrote each back to the winner's base; the first write of each announced row after the
- * announcement passes on, marked with {@link ChangeEvent#asRetraction()}, so that the target, which may have
- * applied the losing version from here already, takes it back (see docs/conflicts.md). Nothing else of a
- * stamped transaction crosses: no echo of what a Ferry sink applied.
+ * <p>On the home site's outgoing direction of a two-way channel, the rows a Ferry sink applied here
+ * from the target site come back to it as echoes, so that the home site's decisions reach it.
  *
- * <p>Runs at parallelism 1, right after the source, in binlog order. The transaction being read,
- * whether it is stamped, and the rows announced in it and not yet seen are kept in state, because a
- * restore can resume inside a stamped transaction, after its stamp.
+ * <p>Runs at parallelism 1, right after the source, in binlog order. The transaction being read
+ * and whether it is stamped are kept in state, because a restore can resume inside a stamped
+ * transaction, after its stamp.
  */
 public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(LoopFilter.class);
 
     private final String direction;
-    /** Retractions announced in this channel pass on; {@code null}: none do. */
-    private final String channel;
+    private final String echoChannel;
+    private final String echoDirection;
     private transient ListState<String> stampedTxState;
-    private transient ListState<String> announcedRowsState;
+    private transient ListState<String> echoTxState;
     private transient ListState<String> announcedDdlState;
     /** Tables on which a Ferry sink announced DDL that the binlog has not shown yet. */
     private transient Set<String> announcedDdl;
     private transient String currentTx;
     private transient boolean currentTxStamped;
-    /** Rows (see RowKeyText#of) announced as retractions in the stamped transaction being read, not yet seen. */
-    private transient Set<String> announcedRows;
-    private transient Counter retractions;
-    /** Row changes of this site's own transactions passed on (snapshot rows included, retractions not). */
-    private transient Counter rowsPassed;
+    /** The stamped transaction being read was written by {@link #echoDirection}: its rows pass on as echoes. */
+    private transient boolean currentTxEcho;
+    private transient Counter echoRows;
     private transient Counter stampedTransactions;
     private transient Counter stampedRows;
     private transient Counter stampedDdl;
@@ -72,16 +65,19 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
 
     /** @param direction this job's direction: index-change rows its own job wrote become DDL events */
     public LoopFilter(String direction) {
-        this(direction, null);
+        this(direction, null, null);
     }
 
     /**
-     * @param channel retractions announced by this channel's sinks at the source pass on (see the class);
-     *     {@code null} for none
+     * @param echoChannel, echoDirection the direction coming into this job's source site from its
+     *     target site, in this channel: the rows it applied here are passed on as echoes (see
+     *     {@link ChangeEvent#asEcho()}). Set only on the home site's outgoing directions of a
+     *     two-way channel, where the home site arbitrates conflicts; {@code null} for none.
      */
-    public LoopFilter(String direction, String channel) {
+    public LoopFilter(String direction, String echoChannel, String echoDirection) {
         this.direction = direction;
-        this.channel = channel;
+        this.echoChannel = echoChannel;
+        this.echoDirection = echoDirection;
     }
 
     @Override
@@ -89,8 +85,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         stampedTransactions = getRuntimeContext().getMetricGroup().counter("stampedTransactionsFiltered");
         stampedRows = getRuntimeContext().getMetricGroup().counter("stampedRowsFiltered");
         stampedDdl = getRuntimeContext().getMetricGroup().counter("stampedDdlFiltered");
-        retractions = getRuntimeContext().getMetricGroup().counter("retractionsPassed");
-        rowsPassed = getRuntimeContext().getMetricGroup().counter("rowsPassed");
+        echoRows = getRuntimeContext().getMetricGroup().counter("echoRowsPassed");
         // 1 if this run resumed in the middle of a stamped transaction (whose rest it then drops)
         getRuntimeContext().getMetricGroup().gauge("restoredInsideStampedTransaction",
                 () -> restoredInsideStampedTransaction ? 1 : 0);
@@ -110,7 +105,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             // a DDL commits on its own: it ends whatever transaction was being read
             currentTx = null;
             currentTxStamped = false;
-            announcedRows.clear();
+            currentTxEcho = false;
             if (DdlTag.isTagged(event.ddl()) || announcedDdl.remove(event.table().toString())) {
                 stampedDdl.inc();
             } else if (!FerryTables.isFerryTable(event.table())) {
@@ -121,27 +116,22 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         if (event.txId() != null && !event.txId().equals(currentTx)) {
             currentTx = event.txId();
             currentTxStamped = event.table().equals(FerryTables.COMMIT) && event.op() == Op.INSERT;
-            announcedRows.clear();
+            currentTxEcho = currentTxStamped && echoDirection != null
+                    && echoChannel.equals(value(event, "channel")) && echoDirection.equals(value(event, "direction"));
             if (currentTxStamped) {
                 stampedTransactions.inc();
             }
         }
         if (event.txId() != null && currentTxStamped) {
-            if (isAnnouncement(event)) {
-                for (String row : value(event, "row_keys").split("\n")) {
-                    announcedRows.add(row);
-                }
-            } else if (!announcedRows.isEmpty() && !FerryTables.isFerryTable(event.table())
-                    && announcedRows.remove(RowKeyText.of(event.table(), event.key()))) {
-                retractions.inc();
-                out.collect(event.asRetraction());
-                return;
+            if (currentTxEcho && !FerryTables.isFerryTable(event.table())) {
+                echoRows.inc();
+                out.collect(event.asEcho());
+            } else {
+                stampedRows.inc();
             }
-            stampedRows.inc();
             return;
         }
         if (!FerryTables.isFerryTable(event.table())) {
-            rowsPassed.inc();
             out.collect(event);
         } else if (event.after() == null || event.op() == Op.READ) {
             return;
@@ -156,11 +146,6 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         }
     }
 
-    private boolean isAnnouncement(ChangeEvent event) {
-        return channel != null && event.table().equals(FerryTables.RETRACTION) && event.after() != null
-                && channel.equals(value(event, "channel"));
-    }
-
     private static String value(ChangeEvent event, String column) {
         return String.valueOf(event.after()[event.schema().indexOf(column)]);
     }
@@ -168,7 +153,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         stampedTxState.update(currentTx != null && currentTxStamped ? List.of(currentTx) : List.of());
-        announcedRowsState.update(currentTx != null && currentTxStamped ? new ArrayList<>(announcedRows) : List.of());
+        echoTxState.update(currentTx != null && currentTxEcho ? List.of(currentTx) : List.of());
         announcedDdlState.update(new ArrayList<>(announcedDdl));
     }
 
@@ -176,8 +161,8 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     public void initializeState(FunctionInitializationContext context) throws Exception {
         stampedTxState = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("stamped-transaction", Types.STRING));
-        announcedRowsState = context.getOperatorStateStore()
-                .getListState(new ListStateDescriptor<>("announced-retractions", Types.STRING));
+        echoTxState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("echo-transaction", Types.STRING));
         announcedDdlState = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("announced-ddl", Types.STRING));
         announcedDdl = new HashSet<>();
@@ -190,9 +175,9 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             restoredInsideStampedTransaction = true;
             LOG.info("resumed inside stamped transaction {}: its remaining rows are dropped", tx);
         }
-        announcedRows = new HashSet<>();
-        for (String row : announcedRowsState.get()) {
-            announcedRows.add(row);
+        for (String tx : echoTxState.get()) {
+            currentTxEcho = tx.equals(currentTx);
+            LOG.info("resumed inside echo transaction {}: its remaining rows pass on as echoes", tx);
         }
     }
 }

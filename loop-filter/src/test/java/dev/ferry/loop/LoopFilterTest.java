@@ -18,8 +18,6 @@ class LoopFilterTest {
     private static final RowSchema MARKER = new RowSchema(
             new String[] {"channel", "direction", "subtask", "epoch", "seq", "row_count", "committed_at"},
             new int[] {0, 1, 2, 3, 4});
-    private static final RowSchema ANNOUNCEMENT = new RowSchema(
-            new String[] {"channel", "direction", "subtask", "seq", "row_keys"}, new int[] {0, 1, 2});
     private static final RowSchema HEARTBEAT = new RowSchema(new String[] {"channel", "direction", "ts_ms"},
             new int[] {0, 1});
 
@@ -130,68 +128,50 @@ class LoopFilterTest {
     }
 
     @Test
-    void ofAStampedTransactionOnlyTheFirstWriteOfEachAnnouncedRowPassesAsARetraction() throws Exception {
-        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = retractionHarness()) {
+    void onTheHomeSitesWayOutRowsAppliedFromTheTargetComeBackAsEchoes() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
             h.open();
-            h.processElement(marker("f:1"), 0);
-            h.processElement(user("f:1", 1), 0); // applied before the announcement: dropped
-            h.processElement(announcement("f:1", "c", 2, 3), 0);
-            h.processElement(user("f:1", 2), 0); // the write-back of row 2: passes
-            h.processElement(user("f:1", 4), 0); // not announced: dropped
-            h.processElement(user("f:1", 2), 0); // the winner written over row 2: dropped
-            h.processElement(user("f:1", 3), 0); // the write-back of row 3: passes
-            h.processElement(marker("f:2"), 0);
-            h.processElement(announcement("f:2", "another channel", 5), 0);
-            h.processElement(user("f:2", 5), 0); // announced by another channel: dropped
-            h.processElement(user("f:3", 6), 0); // a local change
-            List<ChangeEvent> out = h.extractOutputValues();
-            assertThat(ids(out)).containsExactly(2L, 3L, 6L);
-            assertThat(out.stream().map(ChangeEvent::isRetraction)).containsExactly(true, true, false);
-        }
-    }
-
-    @Test
-    void anAnnouncementEndsWithItsTransaction() throws Exception {
-        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = retractionHarness()) {
-            h.open();
-            h.processElement(marker("f:1"), 0);
-            h.processElement(announcement("f:1", "c", 2), 0);
-            h.processElement(marker("f:2"), 0); // the write-back never came (it was rolled back with its savepoint)
+            h.processElement(marker("f:1", "c", "b->a"), 0); // applied here from b: echo it to b
+            h.processElement(user("f:1", 1), 0);
+            h.processElement(marker("f:2", "c", "x->a"), 0); // applied here from a third site: drop
             h.processElement(user("f:2", 2), 0);
-            assertThat(h.extractOutputValues()).isEmpty();
+            h.processElement(marker("f:3", "other", "b->a"), 0); // another channel's direction: drop
+            h.processElement(user("f:3", 3), 0);
+            h.processElement(user("f:4", 4), 0); // a's own change
+            List<ChangeEvent> out = h.extractOutputValues();
+            assertThat(ids(out)).containsExactly(1L, 4L);
+            assertThat(out.get(0).isEcho()).isTrue();
+            assertThat(out.get(1).isEcho()).isFalse();
         }
     }
 
     @Test
-    void aRestoreBetweenAnAnnouncementAndItsWriteBackStillPassesIt() throws Exception {
+    void aRestoreInsideAnEchoTransactionKeepsEchoingItsRest() throws Exception {
         OperatorSubtaskState snapshot;
-        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = retractionHarness()) {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
             h.open();
-            h.processElement(marker("f:1"), 0);
-            h.processElement(announcement("f:1", "c", 2), 0);
+            h.processElement(marker("f:1", "c", "b->a"), 0);
+            h.processElement(user("f:1", 1), 0);
             snapshot = h.snapshot(1, 1);
         }
-        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = retractionHarness()) {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
             h.initializeState(snapshot);
             h.open();
             h.processElement(user("f:1", 2), 0);
-            h.processElement(user("f:1", 2), 0);
+            h.processElement(user("f:5", 3), 0);
             List<ChangeEvent> out = h.extractOutputValues();
-            assertThat(ids(out)).containsExactly(2L);
-            assertThat(out.get(0).isRetraction()).isTrue();
+            assertThat(ids(out)).containsExactly(2L, 3L);
+            assertThat(out.stream().map(ChangeEvent::isEcho)).containsExactly(true, false);
         }
     }
 
-    private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> retractionHarness() throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new LoopFilter("a->b", "c")));
+    private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> echoHarness() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new LoopFilter("a->b", "c", "b->a")));
     }
 
-    private static ChangeEvent announcement(String tx, String channel, long... ids) {
-        String rows = java.util.Arrays.stream(ids)
-                .mapToObj(id -> dev.ferry.common.RowKeyText.of(USER, new Object[] {id}))
-                .collect(java.util.stream.Collectors.joining("\n"));
-        return new ChangeEvent(Op.INSERT, FerryTables.RETRACTION, ANNOUNCEMENT, null,
-                new Object[] {channel, "b->a", 0L, 1L, rows}, tx, tx + ":r", 0);
+    private static ChangeEvent marker(String tx, String channel, String direction) {
+        return new ChangeEvent(Op.INSERT, FerryTables.COMMIT, MARKER, null,
+                new Object[] {channel, direction, 0L, 1L, 2L, 3L, null}, tx, tx + ":m", 0);
     }
 
     private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness() throws Exception {

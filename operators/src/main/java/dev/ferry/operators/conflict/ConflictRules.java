@@ -9,9 +9,7 @@ import java.util.regex.Pattern;
 /**
  * The conflict rules of one direction: a rule per table pattern (first match wins) and a default.
  * {@code sourceSite} is where this direction's changes come from; {@code homeSite}, the channel's
- * first site, breaks newer-wins ties. With the channel's sites in order ({@code siteOrder}), every
- * decision between two sites is the same at both, also between two sites a priority rule does not
- * name (the one listed first wins): that is what makes three or more sites converge.
+ * first site, breaks newer-wins ties.
  */
 public final class ConflictRules implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -23,23 +21,12 @@ public final class ConflictRules implements Serializable {
     private final List<TableMatch> tables;
     private final String sourceSite;
     private final String homeSite;
-    /** The direction's target, and the channel's sites in the order the channel file lists them. */
-    private final String targetSite;
-    private final List<String> siteOrder;
 
-    /** Rules of a direction whose target and sibling sites are unknown: the home site breaks ties. */
     public ConflictRules(TableConflictRule defaultRule, List<TableMatch> tables, String sourceSite, String homeSite) {
-        this(defaultRule, tables, sourceSite, "", homeSite, List.of(homeSite));
-    }
-
-    public ConflictRules(TableConflictRule defaultRule, List<TableMatch> tables, String sourceSite, String targetSite,
-            String homeSite, List<String> siteOrder) {
         this.defaultRule = Objects.requireNonNull(defaultRule);
         this.tables = List.copyOf(tables);
         this.sourceSite = Objects.requireNonNull(sourceSite);
-        this.targetSite = Objects.requireNonNull(targetSite);
         this.homeSite = Objects.requireNonNull(homeSite);
-        this.siteOrder = List.copyOf(siteOrder);
     }
 
     /** The channel default when a channel file says nothing: the home site wins, every column compared. */
@@ -74,18 +61,10 @@ public final class ConflictRules implements Serializable {
      */
     public boolean incomingWins(ConflictPolicy policy, int versionOrder) {
         return switch (policy.kind()) {
-            case PRIORITY -> sourceSite.equals(policy.site())
-                    || !targetSite.isEmpty() && !targetSite.equals(policy.site()) && sourceRanksFirst();
-            case NEWER_WINS -> versionOrder != 0 ? versionOrder > 0 : sourceRanksFirst();
+            case PRIORITY -> sourceSite.equals(policy.site());
+            case NEWER_WINS -> versionOrder != 0 ? versionOrder > 0 : sourceSite.equals(homeSite);
             case SOURCE_WINS -> true;
             case TARGET_WINS, MANUAL -> false;
         };
-    }
-
-    /** Whether the source is listed before the target (the home site first); unknown sites rank last. */
-    private boolean sourceRanksFirst() {
-        int source = siteOrder.indexOf(sourceSite);
-        int target = siteOrder.indexOf(targetSite);
-        return source >= 0 && (target < 0 || source < target);
     }
 }

@@ -61,7 +61,6 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     private transient FerryWriter writer;
     private transient FerryCommitter committer;
     private transient KeyedConflictMemory memory;
-    private transient KeyedSourceChains chains;
     private transient ListState<byte[]> writerState;
     private transient ListState<byte[]> pendingState;
     /** Committables by the checkpoint that cut them, until that checkpoint (or a later one) completes. */
@@ -106,13 +105,12 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         memory = new KeyedConflictMemory(getKeyedStateBackend(), maxParallelism,
                 KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
                         getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), subtask));
-        chains = new KeyedSourceChains(getKeyedStateBackend());
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        committer = new FerryCommitter(settings, getMetricGroup(), clock, memory, chains, !restored);
+        committer = new FerryCommitter(settings, getMetricGroup(), clock, memory, !restored);
         // read by the metric reporter's thread: a size read without a lock is at worst one commit behind
         getMetricGroup().gauge("conflictMemoryRows", () -> memory.size());
         // the restored checkpoint completed, so everything it still holds is due

@@ -6,7 +6,6 @@ import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.Dialect;
 import dev.ferry.operators.conflict.ConflictRules;
-import dev.ferry.operators.conflict.Resolution;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,7 +37,7 @@ import java.util.function.LongSupplier;
  */
 final class ChangeApplier implements AutoCloseable {
     private static final int PRUNE_EVERY = 1000;
-    /** Runs of at least this many updates or deletes are checked by one probe statement. */
+    /** Runs of at least this many updates, deletes or echoes are checked by one probe statement. */
     private static final int PROBE_FROM_ROWS = 4;
 
     /** What happened to one committable. */
@@ -46,11 +45,11 @@ final class ChangeApplier implements AutoCloseable {
 
     /**
      * What one apply did: its outcome, the conflicts it recorded, how many more only continued an
-     * earlier record (follow-ups), and how many retractions took a lost version back here (applied) or
-     * found the row changed since (skipped).
+     * earlier record (follow-ups), and how many echoes found the
+     * home site's version here already (confirmed) or had to write it (applied).
      */
-    record Result(Outcome outcome, List<ConflictRecord> conflicts, long followUps, long retractionsApplied,
-            long retractionsSkipped) {
+    record Result(Outcome outcome, List<ConflictRecord> conflicts, long followUps, long echoesConfirmed,
+            long echoesApplied) {
         static Result of(Outcome outcome) {
             return new Result(outcome, List.of(), 0, 0, 0);
         }
@@ -76,10 +75,8 @@ final class ChangeApplier implements AutoCloseable {
     private final ConflictLog conflictLog;
     private final ConflictMemory memory;
     private final LongSupplier clock;
-    /** Where losing versions of the target are written back, announced; null if no direction reads the target. */
-    private final RetractionWriter retractions;
-    /** The source's latest runs of fitting changes per row, for its retractions; null where none can come. */
-    private final SourceChains chains;
+    /** The source is the home site: echoes may arrive, and the echo rules ask when a row met a conflict. */
+    private final boolean echoesMayFollow;
     /** The memory as the apply in progress sees it. */
     private PendingMemory pending;
     /**
@@ -94,20 +91,15 @@ final class ChangeApplier implements AutoCloseable {
     /** An applier with a memory of its own, as used outside the apply operator. */
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
             ConflictRules rules) throws SQLException {
-        this(connection, dialect, channel, direction, batchSize, rules, ConflictMemory.inMap(), SourceChains.inMap(),
-                System::currentTimeMillis, false);
+        this(connection, dialect, channel, direction, batchSize, rules, ConflictMemory.inMap(),
+                System::currentTimeMillis);
     }
 
-    /**
-     * @param announceRetractions a direction of the channel reads the target (see {@link RetractionWriter}); then
-     *     the source's runs of fitting changes are kept too ({@code chains}), for its retractions
-     */
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
-            ConflictRules rules, ConflictMemory memory, SourceChains chains, LongSupplier clock,
-            boolean announceRetractions) throws SQLException {
+            ConflictRules rules, ConflictMemory memory, LongSupplier clock) throws SQLException {
         this.memory = memory;
-        this.chains = announceRetractions && dialect.schema() == null ? chains : null;
         this.clock = clock;
+        this.echoesMayFollow = rules.sourceSite().equals(rules.homeSite());
         this.pending = new PendingMemory(memory, clock.getAsLong());
         this.connection = connection;
         this.dialect = dialect;
@@ -122,9 +114,7 @@ final class ChangeApplier implements AutoCloseable {
         this.tables = new TargetTables(connection, dialect);
         this.statements = new Statements(connection, dialect);
         this.conflictLog = new ConflictLog(connection, dialect, channel, direction);
-        this.retractions = announceRetractions && dialect.schema() == null
-                ? new RetractionWriter(dialect, statements, channel, direction) : null;
-        this.resolver = new ConflictResolver(dialect, rules, statements, retractions, connection);
+        this.resolver = new ConflictResolver(dialect, rules, statements);
         this.reorders = dialect.applyIgnoresForeignKeys();
         this.multiRowInsert = dialect.schema() == null ? new MultiRowInsert(connection, dialect, statements, batchSize)
                 : null;
@@ -144,8 +134,7 @@ final class ChangeApplier implements AutoCloseable {
         }
         List<ConflictRecord> all = new ArrayList<>(released);
         all.addAll(result.conflicts());
-        return new Result(result.outcome(), all, result.followUps(), result.retractionsApplied(),
-                result.retractionsSkipped());
+        return new Result(result.outcome(), all, result.followUps(), result.echoesConfirmed(), result.echoesApplied());
     }
 
     private Result applyCommittable(FerryCommittable committable) throws SQLException {
@@ -164,10 +153,7 @@ final class ChangeApplier implements AutoCloseable {
         if (committable.events().stream().allMatch(e -> e.op() == Op.HEARTBEAT)) {
             return Result.of(Outcome.EMPTY);
         }
-        long rows = committable.events().stream().filter(e -> e.op() != Op.HEARTBEAT && !e.isRetraction()).count();
-        if (retractions != null) {
-            retractions.subtask(committable.subtask());
-        }
+        long rows = committable.events().stream().filter(e -> e.op() != Op.HEARTBEAT && !e.isEcho()).count();
         pending = new PendingMemory(memory, clock.getAsLong());
         try {
             if (!markers.insert(committable, rows)) {
@@ -190,21 +176,21 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             pass.flush();
-            if (rows == 0 && pass.retractionsApplied == 0) {
-                // only retractions, none of which found its lost version here: leave no trace, not even a marker
+            if (rows == 0 && pass.echoesApplied == 0) {
+                // only echoes, all confirmed: leave no trace, not even a marker (a replay would only
+                // check them again)
                 connection.rollback();
-                pending.commit(committable.events());
-                return new Result(Outcome.EMPTY, List.of(), 0, 0, pass.retractionsSkipped);
+                pending.commit(committable.events(), echoesMayFollow);
+                return new Result(Outcome.EMPTY, List.of(), 0, pass.echoesConfirmed, 0);
             }
             List<ConflictRecord> recorded = conflictLog.write(pass.conflicts, pending);
             if (++commits % PRUNE_EVERY == 0) {
                 markers.prune(committable.subtask());
             }
             connection.commit();
-            pending.commit(committable.events());
-            pass.keepChains();
+            pending.commit(committable.events(), echoesMayFollow);
             return new Result(Outcome.APPLIED, recorded, pass.conflicts.size() - recorded.size(),
-                    pass.retractionsApplied, pass.retractionsSkipped);
+                    pass.echoesConfirmed, pass.echoesApplied);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
@@ -237,7 +223,7 @@ final class ChangeApplier implements AutoCloseable {
                         recorded.addAll(conflictLog.write(pass.conflicts, pending));
                         held.release(d.table(), last);
                         connection.commit();
-                        pending.commit(List.of());
+                        pending.commit(List.of(), echoesMayFollow);
                         TranslatedDdlApplier.Attempt attempt = translatedDdl.applyInPlace(w.getValue());
                         close(); // statements and column types of the old table definition
                         translatedDdl.recordReplayed(w.getKey(), w.getValue(), attempt);
@@ -257,7 +243,7 @@ final class ChangeApplier implements AutoCloseable {
                 recorded.addAll(conflictLog.write(pass.conflicts, pending));
                 held.release(d.table(), last);
                 connection.commit();
-                pending.commit(List.of());
+                pending.commit(List.of(), echoesMayFollow);
                 LOG.info("{}: released {} after the operator's decision '{}'", direction, d.table(), d.outcome());
             }
             return recorded;
@@ -279,6 +265,19 @@ final class ChangeApplier implements AutoCloseable {
             memory.expire(clock.getAsLong());
         } finally {
             connection.rollback();
+        }
+    }
+
+    /** Whether the table does not exist at the target (any other error is thrown). */
+    private boolean tableIsGone(TableId table) throws SQLException {
+        try {
+            tables.table(table);
+            return false;
+        } catch (SQLException missing) {
+            if ("42S02".equals(missing.getSQLState())) {
+                return true;
+            }
+            throw missing;
         }
     }
 
@@ -309,9 +308,16 @@ final class ChangeApplier implements AutoCloseable {
         UPDATE,
         /** An update that moves the row to another key: one guarded UPDATE statement each. */
         UPDATE_KEY,
-        DELETE;
+        DELETE,
+        /** An echo insert or update: does the target already hold exactly this row? */
+        ECHO_MATCH,
+        /** An echo delete: is the row gone here too, as at the home site? */
+        ECHO_DELETE;
 
         static Kind of(ChangeEvent e) {
+            if (e.isEcho()) {
+                return e.op() == Op.DELETE ? ECHO_DELETE : ECHO_MATCH;
+            }
             return switch (e.op()) {
                 case READ -> UPSERT;
                 case INSERT -> INSERT;
@@ -336,14 +342,8 @@ final class ChangeApplier implements AutoCloseable {
     private final class Pass {
         final FerryCommittable committable;
         final List<ConflictRecord> conflicts = new ArrayList<>();
-        long retractionsApplied;
-        long retractionsSkipped;
-        /** Per row (RowKeys), this pass's changes in source order; and the changes that met a conflict. */
-        private final Map<String, List<ChangeEvent>> rowChanges = new LinkedHashMap<>();
-        /** Per row, its run of fitting source changes as far as folded ({@link #chainOf}), and how far that is. */
-        private final Map<String, SourceChains.Chain> chainsSoFar = new HashMap<>();
-        private final Map<String, Integer> folded = new HashMap<>();
-        private final Set<ChangeEvent> conflicted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long echoesConfirmed;
+        long echoesApplied;
         /** Open batches by table, schema and kind, in the order they were opened. */
         private final Map<List<Object>, Batch> open = new LinkedHashMap<>();
         /** The open batch that holds a row this ordering key belongs to. */
@@ -354,12 +354,11 @@ final class ChangeApplier implements AutoCloseable {
         }
 
         void add(ChangeEvent e) throws SQLException {
-            if (e.isRetraction()) {
-                flush(); // rare: whatever came before it is written first, in source order
-                retract(e);
+            if (e.isEcho() && tableIsGone(e.table())) {
+                // this site created, filled and dropped the table meanwhile: the home site's version of a row of
+                // it has nothing left to confirm here (it stopped the direction for good: issue 16, failure 3)
                 return;
             }
-            rowChanges.computeIfAbsent(RowKeys.of(e.table(), e.key()), k -> new ArrayList<>()).add(e);
             Kind kind = Kind.of(e);
             List<Object> id = List.of(e.table(), e.schema(), kind);
             String key = Arrays.deepToString(e.key());
@@ -418,131 +417,28 @@ final class ChangeApplier implements AutoCloseable {
         }
 
         /**
-         * Takes back a version the source lost (see {@link RetractionWriter}). Where this direction's latest run of
-         * fitting changes of the row ended in the lost version (the retraction's before image) and the row still
-         * holds it, the row goes back to the run's base: this site's own version before it took the source's lost
-         * ones. Without such a run (one already taken back, or expired), a lost version that the row still holds
-         * after a fitting latest change goes to the retraction's after image, the winner's base at the source.
-         * Anything else is left alone: the row met a conflict here, or changed here since.
+         * An echo that did not find the home site's version here. If the row here is still the one the
+         * home site had before it applied the echoed change (its before image), the echo is applied like
+         * any change of the home site: this site holds a version the home site has since replaced, e.g.
+         * one this direction wrote here after this site had deleted the row. If the row met a conflict
+         * in this direction lately, this site may have lost track of it (its later writes can start
+         * from a version the home site wrote over it), so the echo is written: the home site
+         * arbitrates, and this site's newer writes, if any, follow as later echoes. Otherwise this site
+         * changed the row again since, and that change is on its way to the home site, which will
+         * confirm or overrule it: writing the echo would only show an older value here for a moment.
          */
-        private void retract(ChangeEvent e) throws SQLException {
-            String row = RowKeys.of(e.table(), e.key());
-            SourceChains.Chain chain = chainOf(row);
-            Object[] lost = e.before();
-            Object[] back;
-            if (chain != null && fitsSchema(chain, e) && Arrays.deepEquals(chain.tip(), lost)) {
-                back = chain.base();
-            } else if (chain == null && lost != null && lastChangeFromTheSourceFitted(row)) {
-                back = e.after();
-            } else {
-                retractionsSkipped++;
-                return;
+        private void unconfirmedEcho(ChangeEvent e, TableGuards g) throws SQLException {
+            if (resolver.applyEchoOverItsBeforeImage(e, g)) {
+                echoesApplied++;
+            } else if (pending.recentlyInConflict(e)) {
+                resolver.forceEcho(e);
+                echoesApplied++;
             }
-            if (writeBack(e, lost, back)) {
-                retractionsApplied++;
-                chainsSoFar.put(row, null); // taken back: the row is this site's again
-            } else {
-                retractionsSkipped++;
-            }
-        }
-
-        /** A run kept from before a DDL may have another shape than the retraction's rows. */
-        private boolean fitsSchema(SourceChains.Chain chain, ChangeEvent e) {
-            int columns = e.schema().size();
-            return (chain.base() == null || chain.base().length == columns)
-                    && (chain.tip() == null || chain.tip().length == columns);
-        }
-
-        /** Sets the row from {@code lost} to {@code back} (null: absent) where it still holds {@code lost}. */
-        private boolean writeBack(ChangeEvent e, Object[] lost, Object[] back) throws SQLException {
-            if (lost == null && back == null) {
-                return false;
-            }
-            Op op = lost == null ? Op.INSERT : back == null ? Op.DELETE : Op.UPDATE;
-            ChangeEvent change = new ChangeEvent(op, e.table(), e.schema(), lost, back, e.txId(), e.position(),
-                    e.sourceTsMs());
-            TableGuards g;
-            try {
-                g = TableGuards.of(e.table(), e.schema(), rules.ruleFor(e.table()), tables.table(e.table()));
-            } catch (SQLException gone) {
-                if (!"42S02".equals(gone.getSQLState())) {
-                    throw gone;
-                }
-                return false; // the table is gone here: nothing holds the lost version
-            }
-            String sql = switch (op) {
-                case INSERT -> dialect.insert(e.table(), e.schema());
-                case UPDATE -> dialect.guardedUpdate(e.table(), e.schema(), g.columns());
-                default -> dialect.guardedDelete(e.table(), e.schema(), g.columns());
-            };
-            PreparedStatement ps = statements.get(sql);
-            ps.clearParameters();
-            switch (op) {
-                case INSERT -> statements.bindValues(ps, 1, change.after());
-                case UPDATE -> resolver.bindGuarded(ps, change, g);
-                default -> resolver.bindKeyAndGuards(ps, 1, change.before(), change, g);
-            }
-            try {
-                return ps.executeUpdate() == 1;
-            } catch (SQLException duplicate) {
-                if (!dialect.isDuplicateKey(duplicate)) {
-                    throw new ApplyException("retraction of " + e + " failed: " + duplicate.getMessage(), duplicate);
-                }
-                return false; // an insert where the key exists, or another row's unique value: this site's own
-            }
-        }
-
-        /**
-         * The row's run of fitting source changes after this pass's changes so far (each settled: retract flushes
-         * first): a fitting change continues the run if it starts from the run's tip, else starts a new one; a change
-         * that met a conflict ends it.
-         */
-        private SourceChains.Chain chainOf(String row) {
-            SourceChains.Chain chain = chainsSoFar.containsKey(row) ? chainsSoFar.get(row)
-                    : chains == null ? null : chains.get(row);
-            List<ChangeEvent> changes = rowChanges.getOrDefault(row, List.of());
-            for (int i = folded.getOrDefault(row, 0); i < changes.size(); i++) {
-                ChangeEvent c = changes.get(i);
-                if (conflicted.contains(c) || c.op() == Op.READ) {
-                    chain = null;
-                } else if (chain != null && Arrays.deepEquals(chain.tip(), c.before())) {
-                    chain = new SourceChains.Chain(chain.base(), c.after());
-                } else {
-                    chain = new SourceChains.Chain(c.before(), c.after());
-                }
-            }
-            folded.put(row, changes.size());
-            chainsSoFar.put(row, chain);
-            return chain;
-        }
-
-        /** After the commit: keeps each changed row's run (see {@link SourceChains}). */
-        void keepChains() {
-            if (chains == null) {
-                return;
-            }
-            for (String row : rowChanges.keySet()) {
-                chainOf(row);
-            }
-            chainsSoFar.forEach(chains::put);
-        }
-
-        /**
-         * Whether the latest change this direction applied to the row fitted it (met no conflict): only then can the
-         * row hold a version it took from the source unseen.
-         */
-        private boolean lastChangeFromTheSourceFitted(String row) {
-            List<ChangeEvent> changes = rowChanges.get(row);
-            if (changes != null) {
-                return !conflicted.contains(changes.get(changes.size() - 1));
-            }
-            return pending.recall(row) == null;
         }
 
         /** Keeps a conflict (if any) and the records of rows it replaced, in order. */
         private void record(ConflictRecord conflict) {
             if (conflict != null) {
-                conflicted.add(conflict.event());
                 conflicts.add(conflict);
                 conflicts.addAll(resolver.drainReplaced());
             }
@@ -574,8 +470,8 @@ final class ChangeApplier implements AutoCloseable {
                         : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
                 // a few rows go faster as guarded statements (one round trip), many as probe + batch (two); the
                 // fitting rows are then written by key alone, which needs a probe that locked them
-                if (batch.size() >= PROBE_FROM_ROWS && (kind == Kind.UPDATE || kind == Kind.DELETE)
-                        && dialect.probeLocksRows()) {
+                if (batch.size() >= PROBE_FROM_ROWS && (kind == Kind.ECHO_MATCH
+                        || (kind == Kind.UPDATE || kind == Kind.DELETE) && dialect.probeLocksRows())) {
                     probeThenApply(guards);
                     return;
                 }
@@ -620,6 +516,8 @@ final class ChangeApplier implements AutoCloseable {
                     case INSERT -> dialect.insert(table, schema);
                     case UPDATE, UPDATE_KEY -> dialect.guardedUpdate(table, schema, g.columns());
                     case DELETE -> dialect.guardedDelete(table, schema, g.columns());
+                    case ECHO_MATCH -> dialect.matchesRow(table, schema, g.columns());
+                    case ECHO_DELETE -> dialect.matchesRow(table, schema, TableGuards.NONE); // does the row exist?
                 };
             }
 
@@ -628,6 +526,8 @@ final class ChangeApplier implements AutoCloseable {
                     case UPSERT, INSERT -> statements.bindValues(ps, 1, e.after());
                     case UPDATE, UPDATE_KEY -> resolver.bindGuarded(ps, e, g);
                     case DELETE -> resolver.bindKeyAndGuards(ps, 1, e.before(), e, g);
+                    case ECHO_DELETE -> statements.bindValues(ps, 1, e.keyOf(e.before()));
+                    case ECHO_MATCH -> resolver.bindKeyAndGuards(ps, 1, e.after(), e, g);
                 }
             }
 
@@ -646,26 +546,32 @@ final class ChangeApplier implements AutoCloseable {
             }
 
             /**
-             * Updates and deletes of distinct keys: one statement locks the rows and tells
+             * Updates, deletes and echo checks of distinct keys: one statement locks the rows and tells
              * which still hold the compared image; those are then written in one batch (an update as an
              * upsert, which the driver sends as one multi-row statement), the others go to the resolver.
              */
             private void probeThenApply(TableGuards g) throws SQLException {
-                boolean[] fits = probe(batch, false, g).fits;
+                boolean[] fits = probe(batch, kind == Kind.ECHO_MATCH, g).fits;
                 List<ChangeEvent> fitting = new ArrayList<>();
                 List<ChangeEvent> rest = new ArrayList<>();
                 for (int i = 0; i < batch.size(); i++) {
                     (fits[i] ? fitting : rest).add(batch.get(i));
                 }
-                if (!fitting.isEmpty()) {
+                if (kind == Kind.ECHO_MATCH) {
+                    echoesConfirmed += fitting.size();
+                } else if (!fitting.isEmpty()) {
                     writeFitting(fitting, g);
                 }
-                if (resolveTogether(rest,
+                if (kind != Kind.ECHO_MATCH && resolveTogether(rest,
                         kind == Kind.UPDATE ? ConflictResolver.Missed.UPDATE : ConflictResolver.Missed.DELETE, g)) {
                     return;
                 }
                 for (ChangeEvent e : rest) {
-                    record(kind == Kind.UPDATE ? resolver.updateMissed(e, g) : resolver.deleteMissed(e, g));
+                    if (kind == Kind.ECHO_MATCH) {
+                        unconfirmedEcho(e, g);
+                    } else {
+                        record(kind == Kind.UPDATE ? resolver.updateMissed(e, g) : resolver.deleteMissed(e, g));
+                    }
                 }
             }
 
@@ -771,12 +677,6 @@ final class ChangeApplier implements AutoCloseable {
                 if (verdicts == null) {
                     return false;
                 }
-                if (retractions != null) {
-                    retractions.writeBackAll(verdicts.records().stream()
-                            .filter(r -> r != null && r.resolution() == Resolution.INCOMING_APPLIED
-                                    && ConflictResolver.losesTargetVersion(r.type()))
-                            .map(ConflictRecord::event).toList());
-                }
                 writeAll(dialect.upsert(table, schema), verdicts.upserts(), ChangeEvent::after);
                 writeAll(dialect.deleteByKey(table, schema), verdicts.deletes(), e -> e.keyOf(e.before()));
                 verdicts.records().forEach(Pass.this::record);
@@ -840,6 +740,20 @@ final class ChangeApplier implements AutoCloseable {
                     case UPDATE, UPDATE_KEY -> conflict = failed ? resolver.updateFailed(e, g)
                             : count == 0 ? resolver.updateMissed(e, g) : null;
                     case DELETE -> conflict = count == 0 ? resolver.deleteMissed(e, g) : null;
+                    case ECHO_MATCH -> {
+                        if (count == 1) {
+                            echoesConfirmed++;
+                        } else {
+                            unconfirmedEcho(e, g);
+                        }
+                    }
+                    case ECHO_DELETE -> {
+                        if (count == 0) {
+                            echoesConfirmed++;
+                        } else {
+                            unconfirmedEcho(e, g);
+                        }
+                    }
                 }
                 record(conflict);
             }

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Per-row memory of a direction's conflicts, keyed by {@link RowKeys#of}: lets the rows' later changes be
- * recognised as the same conflict going on (recorded once). Bounded: a row is forgotten once it converged, and an
- * hour after its conflict at the latest. The apply operator keeps it in Flink keyed state ({@link KeyedConflictMemory}); the applier reads it
+ * recognised as the same conflict going on (recorded once) and tells the echo rules which rows met a conflict
+ * lately. The apply operator keeps it in Flink keyed state ({@link KeyedConflictMemory}); the applier reads it
  * and updates it only after the target transaction that made the decisions committed.
  */
 interface ConflictMemory {

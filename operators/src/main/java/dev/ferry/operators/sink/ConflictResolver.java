@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,18 +28,12 @@ final class ConflictResolver {
     private final Dialect dialect;
     private final ConflictRules rules;
     private final Statements statements;
-    /** Where this site's losing versions are written back, announced; null where no direction reads the target. */
-    private final RetractionWriter retractions;
-    private final Connection connection;
     private final List<ConflictRecord> replaced = new ArrayList<>();
 
-    ConflictResolver(Dialect dialect, ConflictRules rules, Statements statements, RetractionWriter retractions,
-            Connection connection) {
+    ConflictResolver(Dialect dialect, ConflictRules rules, Statements statements) {
         this.dialect = dialect;
         this.rules = rules;
         this.statements = statements;
-        this.retractions = retractions;
-        this.connection = connection;
     }
 
     /** A plain INSERT failed: its key exists, or a unique key of another row holds its values. */
@@ -92,6 +85,40 @@ final class ConflictResolver {
                 e.keyOf(e.before())));
     }
 
+    /**
+     * Applies an echoed update or delete as a guarded statement, if the row here is still the echo's
+     * before image; whether it did. A unique key that another row holds here leaves the echo to the
+     * other rules (see ChangeApplier#unconfirmedEcho).
+     */
+    boolean applyEchoOverItsBeforeImage(ChangeEvent e, TableGuards g) throws SQLException {
+        if (e.before() == null) {
+            return false;
+        }
+        try {
+            int changed = e.op() == Op.DELETE
+                    ? executeAlone(dialect.guardedDelete(e.table(), e.schema(), g.columns()),
+                            ps -> bindKeyAndGuards(ps, 1, e.before(), e, g))
+                    : executeAlone(dialect.guardedUpdate(e.table(), e.schema(), g.columns()),
+                            ps -> bindGuarded(ps, e, g));
+            return changed == 1;
+        } catch (SQLException duplicate) {
+            rethrowUnlessDuplicate(duplicate);
+            return false;
+        }
+    }
+
+    /** Writes the home site's version of an echoed row over this site's (see ChangeApplier#unconfirmedEcho). */
+    void forceEcho(ChangeEvent e) throws SQLException {
+        if (e.op() == Op.DELETE) {
+            deleteByKey(e.table(), e.schema(), e.keyOf(e.before()));
+            return;
+        }
+        if (e.changesKey()) {
+            deleteByKey(e.table(), e.schema(), e.keyOf(e.before()));
+        }
+        upsert(e);
+    }
+
     /** Binds a guarded UPDATE: the after image, then the before image's key and guard columns. */
     int bindGuarded(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
         int next = statements.bindValues(ps, 1, e.after());
@@ -128,9 +155,6 @@ final class ConflictResolver {
         }
         Probe p = probe(e, g, e.after(), colliders.get(0), e.after());
         ConflictRecord decided = decide(e, g, type, p, () -> {
-            if (retractions != null) {
-                retractions.announce(e.table(), colliders); // their deletes below take this site's versions back
-            }
             for (Object[] key : colliders) {
                 deleteByKey(e.table(), e.schema(), key);
             }
@@ -183,57 +207,17 @@ final class ConflictResolver {
             throws SQLException {
         ConflictRecord decided = judge(e, g, type, p);
         if (decided.resolution() == Resolution.INCOMING_APPLIED) {
-            Action apply = losesTargetVersion(type) && wroteBack(e) ? () -> applyOverItsBeforeImage(e) : applyIncoming;
             try {
-                apply.run();
+                applyIncoming.run();
             } catch (SQLException duplicate) {
                 rethrowUnlessDuplicate(duplicate);
                 // the winning version holds a unique value that another row has here: a conflict with that row,
                 // decided like any unique-key collision (it never stops the direction)
                 return uniqueCollision(e, g, e.op() == Op.INSERT ? ConflictType.INSERT_UNIQUE
-                        : ConflictType.UPDATE_UNIQUE, duplicate, apply);
+                        : ConflictType.UPDATE_UNIQUE, duplicate, applyIncoming);
             }
         }
         return decided;
-    }
-
-    /** Whether the incoming change, winning a conflict of this type, replaces a version this site wrote. */
-    static boolean losesTargetVersion(ConflictType type) {
-        return switch (type) {
-            case INSERT_EXISTS, UPDATE_MISMATCH, UPDATE_MISSING, DELETE_MISMATCH -> true;
-            default -> false;
-        };
-    }
-
-    /**
-     * Sets the target row back to the winning change's base, announced (see {@link RetractionWriter}); false if no
-     * direction reads this site, or if the base cannot be written back because another row holds one of its unique
-     * values now (then nothing of the attempt stays, and the winner is written over the row as it is).
-     */
-    private boolean wroteBack(ChangeEvent e) throws SQLException {
-        if (retractions == null) {
-            return false;
-        }
-        Savepoint before = connection.setSavepoint();
-        try {
-            retractions.writeBack(e);
-            connection.releaseSavepoint(before);
-            return true;
-        } catch (SQLException duplicate) {
-            rethrowUnlessDuplicate(duplicate);
-            connection.rollback(before);
-            return false;
-        }
-    }
-
-    /** Applies a change to a row that holds its before image (absent for an insert), by key. */
-    private void applyOverItsBeforeImage(ChangeEvent e) throws SQLException {
-        switch (e.op()) {
-            case INSERT -> executeAlone(dialect.insert(e.table(), e.schema()),
-                    ps -> statements.bindValues(ps, 1, e.after()));
-            case DELETE -> deleteByKey(e.table(), e.schema(), e.keyOf(e.before()));
-            default -> forceUpdate(e);
-        }
     }
 
     /** The table's policy applied to one conflict: whether the incoming change wins, and its record. */

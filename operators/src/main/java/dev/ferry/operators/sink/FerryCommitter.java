@@ -33,20 +33,18 @@ final class FerryCommitter implements AutoCloseable {
     private final SinkMetrics metrics;
     private final LongSupplier clock;
     private final ConflictMemory memory;
-    private final SourceChains chains;
     /** Whether the memory must be filled from the target's records before the first apply. */
     private boolean reloadMemory;
     private ChangeApplier applier;
 
     /** @param memoryMayLag whether the memory may lack decisions the target has (a fresh start) */
     FerryCommitter(SinkSettings settings, MetricGroup metricGroup, LongSupplier clock, ConflictMemory memory,
-            SourceChains chains, boolean memoryMayLag) {
+            boolean memoryMayLag) {
         this.settings = settings;
         this.connections = new SimpleJdbcConnectionProvider(settings.target().applyConnectionOptions());
         this.metrics = new SinkMetrics(metricGroup);
         this.clock = clock;
         this.memory = memory;
-        this.chains = chains;
         this.reloadMemory = memoryMayLag;
     }
 
@@ -101,8 +99,7 @@ final class FerryCommitter implements AutoCloseable {
                 String version = connection.getMetaData().getDatabaseProductVersion();
                 Dialect dialect = Dialects.forUrl(settings.target().jdbcUrl(), version, settings.target().identifiers());
                 applier = new ChangeApplier(connection, dialect, settings.channel(), settings.direction(),
-                        settings.batchSize(), settings.conflicts(), memory, chains, clock,
-                        settings.announceRetractions());
+                        settings.batchSize(), settings.conflicts(), memory, clock);
             } catch (ClassNotFoundException e) {
                 throw new SQLException("JDBC driver for " + settings.target().jdbcUrl() + " missing from the job jar", "08001", e);
             }
@@ -120,7 +117,7 @@ final class FerryCommitter implements AutoCloseable {
 
     private void record(FerryCommittable c, ChangeApplier.Result result) {
         ChangeApplier.Outcome outcome = result.outcome();
-        metrics.retractions(result.retractionsApplied(), result.retractionsSkipped());
+        metrics.echoes(result.echoesConfirmed(), result.echoesApplied());
         long now = clock.getAsLong();
         Set<String> transactions = new HashSet<>();
         long rows = 0;
@@ -130,7 +127,7 @@ final class FerryCommitter implements AutoCloseable {
                 if (settings.isOwnHeartbeat(e)) {
                     metrics.lag(now - settings.heartbeatTimestamp(e));
                 }
-            } else if (e.op() != Op.DDL && !e.isRetraction()) {
+            } else if (e.op() != Op.DDL && !e.isEcho()) {
                 rows++;
                 snapshotRows += e.op() == Op.READ ? 1 : 0;
                 if (e.txId() != null) {

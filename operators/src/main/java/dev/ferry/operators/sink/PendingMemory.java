@@ -32,17 +32,23 @@ final class PendingMemory {
         decided.put(c.memoryKey(), RowMemory.of(c, nowMs));
     }
 
+    /** Whether the row met a conflict in this direction within {@link RowMemory#SPAN}. */
+    boolean recentlyInConflict(ChangeEvent e) {
+        RowMemory m = recall(RowKeys.of(e.table(), e.key()));
+        return m != null && m.isRecent(nowMs);
+    }
+
     /**
      * After the commit: keeps this transaction's decisions and lets go of rows that converged, those whose
-     * change here met no conflict (its before image was the target row). Such a row's lost change can no longer
-     * be continued.
+     * change here met no conflict (its before image was the target row). Such a row's lost change can no longer be continued. A direction that may receive echoes
+     * still keeps the time of the row's conflict, which the echo rules ask for, until it expires.
      */
-    void commit(List<ChangeEvent> applied) {
+    void commit(List<ChangeEvent> applied, boolean echoesMayFollow) {
         decided.forEach(memory::update);
         Set<String> converged = new HashSet<>();
         for (ChangeEvent e : memory.isEmpty() ? List.<ChangeEvent>of() : applied) {
-            if (e.op() == Op.HEARTBEAT || e.op() == Op.DDL || e.isRetraction()) {
-                continue; // a retraction may have been left alone: no sign that the sites agree
+            if (e.op() == Op.HEARTBEAT || e.op() == Op.DDL || e.isEcho()) {
+                continue; // an echo may have been left alone: no sign that the sites agree
             }
             String key = RowKeys.of(e.table(), e.key());
             if (memory.remembers(key) && !decided.containsKey(key)) {
@@ -50,7 +56,12 @@ final class PendingMemory {
             }
         }
         for (String key : converged) {
-            memory.update(key, null);
+            RowMemory m = memory.recall(key);
+            if (!echoesMayFollow) {
+                memory.update(key, null);
+            } else if (m != null && m.lostAfter() != null) {
+                memory.update(key, m.withoutLostChange());
+            }
         }
         decided.clear();
         memory.expire(nowMs);

@@ -1,7 +1,6 @@
 package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
-import dev.ferry.common.RowKeyText;
 import dev.ferry.common.TableId;
 import org.apache.flink.api.java.functions.KeySelector;
 
@@ -15,12 +14,12 @@ public final class RowKeys implements KeySelector<ChangeEvent, String> {
     private static final long serialVersionUID = 1L;
 
     public static String of(TableId table, Object[] key) {
-        return RowKeyText.of(table, key);
+        return of(table, RowJson.array(key));
     }
 
     /** @param keyJson the key values as ferry_conflict's {@code row_key} holds them */
     static String of(TableId table, String keyJson) {
-        return RowKeyText.of(table, keyJson);
+        return table + "\u0000" + keyJson;
     }
 
     @Override

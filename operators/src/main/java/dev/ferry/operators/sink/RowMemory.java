@@ -27,4 +27,8 @@ record RowMemory(String resolution, String lostAfter, long conflictAtMs) {
     static RowMemory of(ConflictRecord c, long nowMs) {
         return new RowMemory(c.resolution().label(), c.isFollowUpCandidate() ? c.incomingAfter() : null, nowMs);
     }
+
+    RowMemory withoutLostChange() {
+        return new RowMemory(resolution, null, conflictAtMs);
+    }
 }

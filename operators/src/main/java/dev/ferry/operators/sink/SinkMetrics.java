@@ -20,8 +20,8 @@ final class SinkMetrics {
     private final Histogram lagHistogram;
     private final MetricGroup group;
     private final Counter conflicts;
-    private final Counter retractionsApplied;
-    private final Counter retractionsSkipped;
+    private final Counter echoesConfirmed;
+    private final Counter echoesApplied;
     private final Counter conflictFollowUps;
     private final Map<String, Counter> byLabel = new HashMap<>();
     private volatile long lagMs = -1;
@@ -33,8 +33,8 @@ final class SinkMetrics {
         this.group = group;
         rows = group.counter("appliedRows");
         conflicts = group.counter("conflicts");
-        retractionsApplied = group.counter("retractionsApplied");
-        retractionsSkipped = group.counter("retractionsSkipped");
+        echoesConfirmed = group.counter("echoesConfirmed");
+        echoesApplied = group.counter("echoesApplied");
         conflictFollowUps = group.counter("conflictFollowUps");
         transactions = group.counter("appliedTransactions");
         repeatedCommits = group.counter("repeatedCommitsSkipped");
@@ -89,9 +89,9 @@ final class SinkMetrics {
         conflictFollowUps.inc(n);
     }
 
-    void retractions(long applied, long skipped) {
-        retractionsApplied.inc(applied);
-        retractionsSkipped.inc(skipped);
+    void echoes(long confirmed, long applied) {
+        echoesConfirmed.inc(confirmed);
+        echoesApplied.inc(applied);
     }
 
     void skippedRepeat() {

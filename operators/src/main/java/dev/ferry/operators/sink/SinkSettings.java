@@ -9,8 +9,7 @@ import java.util.Objects;
 
 /**
  * Everything one direction's sink needs. {@code source} is where the heartbeat rows go: the
- * binlog this direction reads. {@code announceRetractions}: the target's binlog is read by a direction of
- * the channel, so a version of the target's that loses a conflict is retracted (see RetractionWriter).
+ * binlog this direction reads.
  */
 public record SinkSettings(
         String channel,
@@ -21,14 +20,13 @@ public record SinkSettings(
         int batchSize,
         Duration retryTimeout,
         Duration heartbeatInterval,
-        ConflictRules conflicts,
-        boolean announceRetractions) implements Serializable {
+        ConflictRules conflicts) implements Serializable {
 
     /** Settings whose conflicts go the source's way (one-way channels, tests). */
     public SinkSettings(String channel, String direction, Endpoint source, Endpoint target, boolean transactional,
             int batchSize, Duration retryTimeout, Duration heartbeatInterval) {
         this(channel, direction, source, target, transactional, batchSize, retryTimeout, heartbeatInterval,
-                ConflictRules.homeWins(source.site(), source.site()), false);
+                ConflictRules.homeWins(source.site(), source.site()));
     }
 
     public SinkSettings {

@@ -46,12 +46,6 @@ class ConflictApplyTest {
     private String channel;
     private long sequence;
 
-    /** Whether the target's binlog is read back, so that its lost versions are announced and written back. */
-    private boolean announceRetractions;
-
-    /** Each direction's runs of fitting source changes, as the apply operator keeps them in keyed state. */
-    private final Map<String, SourceChains> chains = new HashMap<>();
-
     /** Each direction's conflict memory, as the apply operator keeps it in keyed state. */
     private final Map<String, ConflictMemory> memories = new HashMap<>();
 
@@ -145,11 +139,18 @@ class ConflictApplyTest {
         for (long id = 11; id <= 14; id++) { // 14 is gone already
             events.add(delete(id, "a", 1, "u" + id));
         }
-        apply(priority("us"), "sh", events.toArray(ChangeEvent[]::new));
+        events.add(update(20, "x", 1, "u20", 20, "echo", 1, "u20").asEcho()); // missing here, no overwrite: left
+        for (long id = 1; id <= 3; id++) {
+            events.add(update(id, "a", 1, "u" + id, id, "b", 2, "u" + id).asEcho());
+        }
+        ChangeApplier.Result r = apply(priority("us"), "sh", events.toArray(ChangeEvent[]::new));
         assertThat(conflictRows()).containsExactly("[2]|update-mismatch|target-kept",
                 "[5]|update-mismatch|target-kept", "[14]|delete-missing|nothing-to-do");
         assertThat(rows()).containsExactly("1|b|2|u1", "2|changed here|1|u2", "3|b|2|u3", "4|b|2|u4",
                 "5|changed here|1|u5");
+        // rows 1 and 3 were confirmed; 2 lost to the target here, so its echo finds another row and no overwrite
+        assertThat(r.echoesConfirmed()).isEqualTo(2);
+        assertThat(r.echoesApplied()).isZero();
     }
 
     @ParameterizedTest
@@ -233,93 +234,63 @@ class ConflictApplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
-    void aRetractionTakesBackOnlyALostVersionThatIsStillHere(ServerKind kind) throws Exception {
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
+    void echoesAreConfirmedSkippedOrWrittenAfterAnOverwrite(ServerKind kind) throws Exception {
         setUp(kind);
-        announceRetractions = true; // this site is read back: the source's runs are kept
-        // 1 and 4 hold the version the source lost, applied here earlier; 2 was changed here since; the source's
-        // delete of 3 (which it lost) fitted here; 5 is absent because this site deleted it after the source's insert
-        seed("(1, 'lost', 2, 'u1'), (2, 'moved on', 3, 'u2'), (4, 'lost', 2, 'u4'), (3, 'base', 1, 'u3')");
-        apply(priority("sh"), "us", delete(3, "base", 1, "u3"), insert(5, "lost", 2, "u5"));
-        target.execute("DELETE FROM " + tableSql + " WHERE id = 5");
-        ChangeApplier.Result r = apply(priority("sh"), "us",
-                update(1, "lost", 2, "u1", 1, "base", 1, "u1").asRetraction(),
-                update(2, "lost", 2, "u2", 2, "base", 1, "u2").asRetraction(),
-                delete(4, "lost", 2, "u4").asRetraction(),
-                insert(3, "base", 1, "u3").asRetraction(),
-                insert(5, "base", 1, "u5").asRetraction());
-        assertThat(r.retractionsApplied()).isEqualTo(3);
-        assertThat(r.retractionsSkipped()).isEqualTo(2);
+        seed("(1, 'mine', 1, 'u1'), (2, 'moved on', 3, 'u2'), (3, 'mine', 1, 'u3')");
+        // 1: the home site has this site's own row; 5: gone here as there; 2: this site changed it since
+        ChangeApplier.Result first = apply(priority("sh"), "sh",
+                update(1, "x", 0, "u1", 1, "mine", 1, "u1").asEcho(), delete(5, "x", 1, "u5").asEcho(),
+                update(2, "x", 1, "u2", 2, "older", 2, "u2").asEcho());
+        assertThat(first.echoesConfirmed()).isEqualTo(2);
+        assertThat(first.echoesApplied()).isZero();
+        assertThat(rows()).containsExactly("1|mine|1|u1", "2|moved on|3|u2", "3|mine|1|u3");
+        assertThat(target.query("SELECT 1 FROM ferry.ferry_commit WHERE channel = ?", channel))
+                .as("echoes that changed nothing leave no commit marker, so nothing in the binlog").isEmpty();
+
+        // the home site's own changes overwrite rows 2 and 3 here in conflicts; echoes of this site's
+        // earlier changes that the home site accepted after all are then written
+        apply(priority("sh"), "sh", update(2, "x", 1, "u2", 2, "home", 4, "u2"),
+                update(3, "x", 1, "u3", 3, "home", 2, "u3"));
+        ChangeApplier.Result later = apply(priority("sh"), "sh",
+                update(2, "x", 1, "u2", 2, "mine", 5, "u2").asEcho(), delete(3, "x", 1, "u3").asEcho());
+        assertThat(later.echoesApplied()).isEqualTo(2);
+        assertThat(later.conflicts()).isEmpty();
+        assertThat(rows()).containsExactly("1|mine|1|u1", "2|mine|5|u2");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
+    void anEchoThatFindsItsBeforeImageIsAppliedLikeAnyChangeOfTheHomeSite(ServerKind kind) throws Exception {
+        setUp(kind);
+        // rows 1 and 2 hold the version the home site had before it applied this site's later changes
+        // (e.g. written here by this direction after this site had deleted the row), with no conflict met
+        // here; row 3 was changed here since
+        seed("(1, 'home', 1, 'u1'), (2, 'home', 1, 'u2'), (3, 'moved on', 3, 'u3')");
+        ChangeApplier.Result r = apply(priority("sh"), "sh",
+                update(1, "home", 1, "u1", 1, "mine", 2, "u1").asEcho(),
+                delete(2, "home", 1, "u2").asEcho(),
+                update(3, "home", 1, "u3", 3, "mine", 2, "u3").asEcho());
+        assertThat(r.echoesApplied()).isEqualTo(2);
+        assertThat(r.echoesConfirmed()).isZero();
         assertThat(r.conflicts()).isEmpty();
-        assertThat(rows()).containsExactly("1|base|1|u1", "2|moved on|3|u2", "3|base|1|u3");
-        assertThat(conflictRows()).isEmpty();
-
-        ChangeApplier.Result none = apply(priority("sh"), "us", insert(3, "other base", 1, "u3").asRetraction());
-        assertThat(none.retractionsSkipped()).isEqualTo(1);
-        assertThat(rows()).contains("3|base|1|u3");
-        assertThat(target.query("SELECT COUNT(*) FROM ferry.ferry_commit WHERE channel = ?", channel).get(0).get(0))
-                .as("a committable of skipped retractions only leaves no commit marker").isEqualTo(2L);
+        assertThat(rows()).containsExactly("1|mine|2|u1", "3|moved on|3|u3");
     }
 
     /**
-     * This site had 'mine' in row 9 and, seeing nothing concurrent, took the source's two later versions. The source
-     * then lost them to a third site's change whose base was something else ('theirs'): this site goes back to its own
-     * version before the run, 'mine', not to the winner's base at the source.
+     * This site created a table, filled it and dropped it again while its rows went to the home site: their echoes
+     * come back for a table that is gone here. They are left (they stopped the direction for good before).
      */
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
-    void aRetractionSetsTheRowBackToThisSitesVersionBeforeTheSourcesRun(ServerKind kind) throws Exception {
+    void echoesOfATableThatIsGoneHereAreLeft(ServerKind kind) throws Exception {
         setUp(kind);
-        announceRetractions = true;
-        seed("(9, 'mine', 1, 'u9')");
-        apply(priority("sh"), "us", update(9, "mine", 1, "u9", 9, "l1", 2, "u9"));
-        apply(priority("sh"), "us", update(9, "l1", 2, "u9", 9, "l2", 3, "u9"));
-        ChangeApplier.Result r = apply(priority("sh"), "us",
-                update(9, "l2", 3, "u9", 9, "theirs", 1, "u9").asRetraction());
-        assertThat(r.retractionsApplied()).isEqualTo(1);
-        assertThat(rows()).containsExactly("9|mine|1|u9");
-    }
-
-    /**
-     * The source deleted rows 7 and 8 and lost (the winner updated them), and announced retractions "insert the base
-     * back". Here the rows are gone because this site deleted them itself, after the winner: the source's deletes
-     * found nothing here (delete-missing), so "absent" is this site's own version, not the lost one.
-     */
-    @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
-    void aRetractionIsLeftAloneWhereTheSourcesChangeOfTheRowMetAConflictHere(ServerKind kind) throws Exception {
-        setUp(kind);
-        announceRetractions = true;
-        apply(priority("sh"), "us", delete(7, "base", 1, "u7")); // an earlier committable
-        ChangeApplier.Result r = apply(priority("sh"), "us", insert(7, "base", 1, "u7").asRetraction(),
-                delete(8, "base", 1, "u8"), insert(8, "base", 1, "u8").asRetraction()); // the same committable
-        assertThat(r.retractionsSkipped()).isEqualTo(2);
-        assertThat(rows()).isEmpty();
-        assertThat(conflictRows()).containsExactly("[7]|delete-missing|nothing-to-do", "[8]|delete-missing|nothing-to-do");
-    }
-
-    @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
-    void aLostTargetVersionIsWrittenBackToTheWinnersBaseAnnouncedBeforeTheWinner(ServerKind kind) throws Exception {
-        setUp(kind);
-        seed("(1, 'mine', 5, 'u1'), (2, 'mine', 5, 'u2'), (4, 'mine', 5, 'u4'), (6, 'mine', 5, 'u6')");
-        announceRetractions = true;
-        apply(priority("sh"), "sh", update(1, "base", 1, "u1", 1, "sh", 2, "u1"), insert(2, "sh", 2, "u2"));
-        assertThat(announced()).containsExactly(key(2));
-        seed("(11, 'mine', 5, 'u11'), (12, 'mine', 5, 'u12'), (13, 'mine', 5, 'u13'), (14, 'mine', 5, 'u14')");
-        List<ChangeEvent> run = new ArrayList<>();
-        for (long id = 11; id <= 14; id++) {
-            run.add(update(id, "base", 1, "u" + id, id, "sh", 2, "u" + id));
-        }
-        run.add(update(3, "base", 1, "u3", 3, "sh", 2, "u3")); // missing here: this site deleted it
-        run.add(delete(4, "base", 1, "u4"));
-        apply(priority("sh"), "sh", run.toArray(ChangeEvent[]::new));
-        assertThat(rows()).containsExactly("1|sh|2|u1", "2|sh|2|u2", "3|sh|2|u3", "6|mine|5|u6", "11|sh|2|u11",
-                "12|sh|2|u12", "13|sh|2|u13", "14|sh|2|u14");
-        assertThat(conflictRows()).hasSize(8).allSatisfy(row -> assertThat(row).endsWith("|incoming-applied"));
-        List<List<Object>> marker = target.query("SELECT seq FROM ferry.ferry_retraction WHERE channel = ?", channel);
-        // t has a secondary unique key, so its conflicts are resolved one row at a time: one announcement each
-        assertThat(((Number) marker.get(0).get(0)).longValue()).isEqualTo(8);
+        TableId gone = new TableId(table.database(), "gone_" + SCHEMAS.incrementAndGet());
+        ChangeEvent echo = new ChangeEvent(Op.INSERT, gone, SCHEMA, null, new Object[] {1L, "a", 1L, "u1"}, "f:1",
+                "f:1:1", 0).asEcho();
+        ChangeApplier.Result r = apply(priority("sh"), "sh", echo, insert(2, "b", 1, "u2"));
+        assertThat(r.outcome()).isEqualTo(ChangeApplier.Outcome.APPLIED);
+        assertThat(rows()).containsExactly("2|b|1|u2");
     }
 
     @ParameterizedTest
@@ -754,9 +725,7 @@ class ConflictApplyTest {
         // appliers come and go within a test, as committers across restarts; the direction's memory stays
         return new ChangeApplier(connection, Dialects.forUrl(target.jdbcUrl(),
                 connection.getMetaData().getDatabaseProductVersion()), channel, direction, batchSize, rules,
-                memories.computeIfAbsent(direction, d -> ConflictMemory.inMap()),
-                chains.computeIfAbsent(direction, d -> SourceChains.inMap()), System::currentTimeMillis,
-                announceRetractions);
+                memories.computeIfAbsent(direction, d -> ConflictMemory.inMap()), System::currentTimeMillis);
     }
 
     private FerryCommittable committable(ChangeEvent... events) {
@@ -792,16 +761,6 @@ class ConflictApplyTest {
     private List<String> rows() {
         return target.query("SELECT id, v, ver, u FROM " + tableSql + " ORDER BY id").stream()
                 .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|" + r.get(3)).toList();
-    }
-
-    /** The rows the latest retraction announcement at the target lists. */
-    private List<String> announced() {
-        return List.of(target.query("SELECT row_keys FROM ferry.ferry_retraction WHERE channel = ?", channel)
-                .get(0).get(0).toString().split("\n"));
-    }
-
-    private String key(long id) {
-        return dev.ferry.common.RowKeyText.of(table, new Object[] {id});
     }
 
     private List<String> conflictRows() {
