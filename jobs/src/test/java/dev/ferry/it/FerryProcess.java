@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** {@code ./ferry run} as a separate process, the way a user starts it. */
-final class FerryProcess implements AutoCloseable {
+public final class FerryProcess implements AutoCloseable {
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final Thread reader;
@@ -35,7 +35,7 @@ final class FerryProcess implements AutoCloseable {
         reader.start();
     }
 
-    static FerryProcess run(Path config, Map<String, String> env, Path log) throws IOException {
+    public static FerryProcess run(Path config, Map<String, String> env, Path log) throws IOException {
         Path script = Path.of("..", "ferry").toAbsolutePath().normalize();
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException(script + " is missing");
@@ -47,7 +47,7 @@ final class FerryProcess implements AutoCloseable {
         return new FerryProcess(b.start());
     }
 
-    List<String> output() {
+    public List<String> output() {
         return output;
     }
 
@@ -55,14 +55,14 @@ final class FerryProcess implements AutoCloseable {
         return output.stream().anyMatch(l -> l.contains(text));
     }
 
-    void awaitOutput(String text, Duration timeout) {
+    public void awaitOutput(String text, Duration timeout) {
         Sites.await(() -> printed(text) || !process.isAlive(), timeout, "ferry to print '" + text + "'");
         if (!printed(text)) {
             throw new AssertionError("ferry exited without printing '" + text + "':\n" + String.join("\n", output));
         }
     }
 
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly(); // SIGKILL
         process.waitFor(30, TimeUnit.SECONDS);
     }

@@ -140,6 +140,22 @@ public final class Sites {
         }
     }
 
+    /** Tables, columns and indexes of a database, as comparable text. */
+    public static List<String> schema(TestDatabase server, String db) {
+        List<String> out = new ArrayList<>();
+        for (List<Object> r : server.query("SELECT TABLE_NAME, ORDINAL_POSITION, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE,"
+                + " COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
+                + " ORDER BY TABLE_NAME, ORDINAL_POSITION", db)) {
+            out.add("column " + r);
+        }
+        for (List<Object> r : server.query("SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE"
+                + " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?"
+                + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX", db)) {
+            out.add("index " + r);
+        }
+        return out;
+    }
+
     /** Sum of row_count over the commit markers of a channel: every applied row, counted once per commit. */
     public static long appliedRows(TestDatabase target, String channel) {
         List<List<Object>> r = target.query("SELECT COALESCE(SUM(row_count), 0) FROM ferry.ferry_commit"

@@ -323,26 +323,10 @@ abstract class TwoWayITBase extends MeshITBase {
 
     private static void awaitSameSchema(TestDatabase a, TestDatabase b, String db) {
         try {
-            await(() -> schema(a, db).equals(schema(b, db)), TIMEOUT, "the schema of " + db + " to converge");
+            await(() -> Sites.schema(a, db).equals(Sites.schema(b, db)), TIMEOUT, "the schema of " + db + " to converge");
         } finally {
-            assertThat(schema(b, db)).isEqualTo(schema(a, db));
+            assertThat(Sites.schema(b, db)).isEqualTo(Sites.schema(a, db));
         }
-    }
-
-    /** Tables, columns and indexes of a database, as comparable text. */
-    static List<String> schema(TestDatabase server, String db) {
-        List<String> out = new ArrayList<>();
-        for (List<Object> r : server.query("SELECT TABLE_NAME, ORDINAL_POSITION, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE,"
-                + " COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
-                + " ORDER BY TABLE_NAME, ORDINAL_POSITION", db)) {
-            out.add("column " + r);
-        }
-        for (List<Object> r : server.query("SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE"
-                + " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?"
-                + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX", db)) {
-            out.add("index " + r);
-        }
-        return out;
     }
 
     static List<String> tables(TestDatabase server, String db) {

@@ -1,0 +1,85 @@
+package dev.ferry.it.checker;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * How a checker run is set, from system properties:
+ * <ul>
+ *   <li>{@code ferry.checker.seed}: the seed (default: a random one, printed); the same seed replays the same
+ *       choices of operations, keys, schema changes and fault times;
+ *   <li>{@code ferry.checker.duration}: how long the clients write, e.g. {@code 75s} (the CI mode, default) or
+ *       {@code 30m}; above 5 minutes it is the soak mode, with faults and schema changes further apart;
+ *   <li>{@code ferry.checker.rate}: transactions per second per site (default 15);
+ *   <li>{@code ferry.checker.faults}: {@code false} to inject no faults;
+ *   <li>{@code ferry.checker.hosts}: {@code mixed} (default: a restarted runner is in this JVM or a
+ *       {@code ferry run} process, at random) or {@code in-process};
+ *   <li>{@code ferry.checker.ddl}: {@code all} (default: added columns and short-lived tables), {@code columns}
+ *       (added columns only) or {@code none};
+ *   <li>{@code ferry.checker.keys}: {@code shared} (default) or {@code disjoint}: a control in which each site
+ *       writes only its own rows, so that no conflict can happen.
+ * </ul>
+ */
+public record CheckerSettings(long seed, Duration duration, double rate, boolean faults, boolean processHosts,
+        String ddl, boolean disjoint) {
+    public static final String SEED = "ferry.checker.seed";
+    public static final String DURATION = "ferry.checker.duration";
+
+    public static CheckerSettings fromSystemProperties() {
+        String seed = System.getProperty(SEED, "").trim();
+        return new CheckerSettings(seed.isEmpty() ? ThreadLocalRandom.current().nextLong(1, 1_000_000_000L)
+                : Long.parseLong(seed), parse(System.getProperty(DURATION, "75s")),
+                Double.parseDouble(System.getProperty("ferry.checker.rate", "15")),
+                !"false".equalsIgnoreCase(System.getProperty("ferry.checker.faults", "true")),
+                !"in-process".equalsIgnoreCase(System.getProperty("ferry.checker.hosts", "mixed")),
+                System.getProperty("ferry.checker.ddl", "all").trim().toLowerCase(Locale.ROOT),
+                "disjoint".equalsIgnoreCase(System.getProperty("ferry.checker.keys", "shared")));
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 2h} or plain seconds. */
+    static Duration parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        char unit = t.charAt(t.length() - 1);
+        long n = Long.parseLong(Character.isDigit(unit) ? t : t.substring(0, t.length() - 1));
+        return switch (unit) {
+            case 'h' -> Duration.ofHours(n);
+            case 'm' -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    public boolean soak() {
+        return duration.compareTo(Duration.ofMinutes(5)) > 0;
+    }
+
+    Duration faultMinGap() {
+        return soak() ? Duration.ofSeconds(30) : Duration.ofSeconds(12);
+    }
+
+    Duration faultMaxGap() {
+        return soak() ? Duration.ofSeconds(90) : Duration.ofSeconds(18);
+    }
+
+    Duration ddlMinGap() {
+        return soak() ? Duration.ofSeconds(20) : Duration.ofSeconds(6);
+    }
+
+    Duration ddlMaxGap() {
+        return soak() ? Duration.ofSeconds(60) : Duration.ofSeconds(12);
+    }
+
+    /** How long the sites may take to converge once the writes stop (Flink's restart backoff reaches 30 s). */
+    Duration convergeTimeout() {
+        return soak() ? Duration.ofMinutes(10) : Duration.ofMinutes(3);
+    }
+
+    /** The system properties that replay this run. */
+    public String replay() {
+        return "-D" + SEED + "=" + seed + " -D" + DURATION + "=" + duration.toSeconds() + "s"
+                + (rate == 15 ? "" : " -Dferry.checker.rate=" + rate) + (faults ? "" : " -Dferry.checker.faults=false")
+                + (processHosts ? "" : " -Dferry.checker.hosts=in-process")
+                + ("all".equals(ddl) ? "" : " -Dferry.checker.ddl=" + ddl)
+                + (disjoint ? " -Dferry.checker.keys=disjoint" : "");
+    }
+}

@@ -1,0 +1,551 @@
+package dev.ferry.it.checker;
+
+import static dev.ferry.it.checker.CheckReport.Invariant.I1;
+import static dev.ferry.it.checker.CheckReport.Invariant.I2;
+import static dev.ferry.it.checker.CheckReport.Invariant.I3;
+import static dev.ferry.it.checker.CheckReport.Invariant.I4;
+
+import dev.ferry.it.checker.History.Txn;
+import dev.ferry.it.checker.History.Write;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks the client log against the sites' final rows and conflict records.
+ *
+ * <ul>
+ *   <li>I1: all sites hold the same tables, schema and rows.
+ *   <li>I2, per site: every committed version is there as its transaction wrote it, or a committed write replaced it
+ *       (its {@code prev} is that version: it was made where the version was visible), or a conflict record shows it
+ *       lost (a {@code target_row} overwritten with {@code incoming-applied}, an {@code incoming_after} with
+ *       {@code target-kept}). A committed delete: the row is absent, or a later insert saw it (in {@code ck_gone}),
+ *       or a record shows it lost. No site holds a version no committed transaction wrote.
+ *   <li>I3: every conflict record is between versions of two sites made concurrently (neither where the other was
+ *       visible, see {@link Causality}); for unique-key conflicts, either version concurrent with a write of the
+ *       other site to the same row or unique value. A write no other site's write was concurrent with is never
+ *       lost, with or without a record. Tables that only one site writes per row (ck_gone, the temporary tables)
+ *       have no conflicts at all.
+ *   <li>I4: the health problems the run observed after the writes stopped.
+ * </ul>
+ */
+public final class InvariantChecker {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+    private final History history;
+    private final List<String> sites;
+    private final Map<String, SiteState> finals;
+    private final List<String> healthProblems;
+    /** In commit order (per site: in site order). */
+    private final List<Txn> txns;
+    private final Map<Long, Txn> txnByToken = new HashMap<>();
+    private final Map<Long, Write> writeByToken = new HashMap<>();
+    private final Map<Write, Txn> txnOf = new IdentityHashMap<>();
+    /** Tokens some committed write read and replaced. */
+    private final Set<Long> replaced = new HashSet<>();
+    /** Per row: the writes that found it absent (their seen deletes). */
+    private final Map<String, List<Write>> insertsIntoAbsent = new HashMap<>();
+    /** "site|table|id|prevTok" -> the write that replaced that version there (a delete, preferably). */
+    private final Map<String, Write> replacers = new HashMap<>();
+    /** Version token -> the record that shows it lost. */
+    private final Map<Long, ConflictRecord> lostVersions = new HashMap<>();
+    /** "site|table|id|prevTok" of deletes lost (kept out as an incoming change, or overwritten where made) -> record. */
+    private final Map<String, ConflictRecord> lostDeletes = new HashMap<>();
+    /** "site|table|id" where an absent row (a delete made there) was overwritten -> record. */
+    private final Map<String, ConflictRecord> lostAbsences = new HashMap<>();
+    /** Writes that I2 found missing at some site. */
+    private final Set<Write> missing = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Causality causality;
+
+    public InvariantChecker(History history, Map<String, SiteState> finals, List<String> healthProblems) {
+        this.history = history;
+        this.sites = history.sites();
+        this.finals = finals;
+        this.healthProblems = healthProblems;
+        this.txns = history.txns();
+        for (Txn t : txns) {
+            txnByToken.put(t.id(), t);
+            t.issued().forEach(token -> txnByToken.put(token, t));
+            for (Write w : t.writes()) {
+                txnOf.put(w, t);
+                txnByToken.put(w.token(), t);
+                writeByToken.put(w.token(), w);
+                if (w.prevTok() != null) {
+                    replaced.add(w.prevTok());
+                } else {
+                    insertsIntoAbsent.computeIfAbsent(row(w.table(), w.id()), k -> new ArrayList<>()).add(w);
+                }
+                if (w.prevTok() != null) {
+                    replacers.merge(sites.get(t.site()) + "|" + row(w.table(), w.id()) + "|" + w.prevTok(), w,
+                            (a, b) -> a.isDelete() ? a : b);
+                }
+            }
+        }
+        causality = new Causality(txns, sites.size(), txnByToken);
+        txns.stream().sorted(Comparator.comparingLong(Txn::seq)).forEach(t -> {
+            for (Write w : t.writes()) {
+                causality.wrote(row(w.table(), w.id()), t);
+                if (w.movedFrom() != null) {
+                    causality.wrote(row(w.table(), w.movedFrom()), t);
+                }
+                String u = unique(w.table(), w.after());
+                if (u != null) {
+                    causality.wrote(u, t);
+                }
+            }
+        });
+        for (SiteState s : finals.values()) {
+            s.conflicts().forEach(this::noteLoss);
+        }
+    }
+
+    public CheckReport check() {
+        CheckReport report = new CheckReport();
+        convergence(report);
+        for (String site : sites) {
+            nothingLostSilently(report, finals.get(site));
+        }
+        noSpuriousConflicts(report);
+        for (int site = 0; site < sites.size(); site++) {
+            nothingUndoneAtItsOwnSite(report, site);
+        }
+        healthProblems.forEach(p -> report.violation(I4, "direction", null, p));
+        figures(report);
+        return report;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // I1
+
+    private void convergence(CheckReport report) {
+        SiteState first = finals.get(sites.get(0));
+        for (String site : sites.subList(1, sites.size())) {
+            SiteState other = finals.get(site);
+            Set<String> onlyFirst = new TreeSet<>(first.schema());
+            onlyFirst.removeAll(other.schema());
+            Set<String> onlyOther = new TreeSet<>(other.schema());
+            onlyOther.removeAll(first.schema());
+            if (!onlyFirst.isEmpty() || !onlyOther.isEmpty()) {
+                report.violation(I1, "schema", null, "schema differs: only at " + first.site() + ": "
+                        + limit(onlyFirst) + "; only at " + site + ": " + limit(onlyOther));
+            }
+            Set<String> tables = new java.util.LinkedHashSet<>(CheckerSchema.MODELED);
+            tables.addAll(new TreeSet<>(first.tables().keySet()));
+            tables.addAll(new TreeSet<>(other.tables().keySet()));
+            for (String table : tables) {
+                Map<String, Map<String, String>> a = first.tables().getOrDefault(table, Map.of());
+                Map<String, Map<String, String>> b = other.tables().getOrDefault(table, Map.of());
+                Set<String> keys = new TreeSet<>(Comparator.comparing(InvariantChecker::keyOrder));
+                keys.addAll(a.keySet());
+                keys.addAll(b.keySet());
+                for (String key : keys) {
+                    if (!Objects.equals(a.get(key), b.get(key))) {
+                        report.violation(I1, "rows of " + table, table + "|" + key, table + " " + key + ": "
+                                + first.site() + " " + show(a.get(key)) + " | " + site + " " + show(b.get(key)));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // I2
+
+    private void nothingLostSilently(CheckReport report, SiteState state) {
+        String at = state.site();
+        for (Txn t : txns) {
+            for (Write w : t.writes()) {
+                String row = row(w.table(), w.id());
+                Map<String, String> here = state.row(w.table(), w.id());
+                if (w.isDelete()) {
+                    if (here != null && !deleteSeenLater(t, w) && recordOfLoss(t, w, true) == null) {
+                        missing.add(w);
+                        report.violation(I2, "delete undone at " + at, row, describe(w) + " is undone at " + at
+                                + " (it holds " + show(here) + "); no later insert saw it and no conflict record"
+                                + " shows it lost");
+                    }
+                } else if (here != null && w.newTok().equals(tok(here))) {
+                    if (!matches(w.after(), here)) {
+                        report.violation(I2, "version altered at " + at, row, at + " holds " + describe(w)
+                                + " altered: written " + show(w.after()) + ", held " + show(here));
+                    }
+                    for (String site : sites) {
+                        Write replacing = replacers.get(site + "|" + row + "|" + w.newTok());
+                        if (replacing != null && recordOfLoss(txnOf.get(replacing), replacing, true) == null) {
+                            report.violation(I2, "replaced version is back at " + at, row, at + " ends with "
+                                    + describe(w) + ", which " + describe(replacing) + " had replaced; no record"
+                                    + " shows that write lost");
+                        }
+                    }
+                } else if (!replaced.contains(w.newTok()) && !lostVersions.containsKey(w.newTok())) {
+                    missing.add(w);
+                    report.violation(I2, "version missing at " + at, row, describe(w) + " is not at " + at
+                            + " (it holds " + show(here) + "); no committed write replaced it and no conflict record"
+                            + " shows it lost");
+                }
+            }
+        }
+        for (String table : CheckerSchema.MODELED) {
+            state.tables().getOrDefault(table, Map.of()).forEach((key, row) -> {
+                if (!writeByToken.containsKey(tok(row))) {
+                    report.violation(I2, "unknown version at " + at, table + "|" + key, at + " holds " + table + " "
+                            + key + " as " + show(row) + ", a version no committed transaction wrote");
+                }
+            });
+        }
+    }
+
+    /** A delete some insert saw (in ck_gone) before it wrote the row again: that insert superseded it. */
+    private boolean deleteSeenLater(Txn t, Write delete) {
+        String site = sites.get(t.site());
+        for (Write insert : insertsIntoAbsent.getOrDefault(row(delete.table(), delete.id()), List.of())) {
+            Long seen = insert.seenDeletes() == null ? null : insert.seenDeletes().get(site);
+            if (seen != null && seen >= delete.delTok()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // reading the conflict records
+
+    /** Notes what a record shows lost: the version it overwrote or the incoming change it kept out. */
+    private void noteLoss(ConflictRecord r) {
+        Long id = r.keyId();
+        Long incoming = ConflictRecord.tok(r.incomingAfter());
+        Long target = ConflictRecord.tok(r.targetRow());
+        Long before = ConflictRecord.tok(r.incomingBefore());
+        if (r.incomingApplied()) {
+            if (target != null && !target.equals(incoming)) {
+                lostVersions.putIfAbsent(target, r);
+            } else if (r.targetRow() == null && id != null) {
+                // an absent row overwritten: the delete made here of the version the incoming change replaced, or
+                // (for I2 only, which does not know which) any delete of that row made here
+                lostDeletes.putIfAbsent(r.site() + "|" + row(r.table(), id) + "|" + before, r);
+                lostAbsences.putIfAbsent(r.site() + "|" + row(r.table(), id), r);
+            }
+        } else if (r.targetKept()) {
+            if (incoming != null) {
+                lostVersions.putIfAbsent(incoming, r);
+            } else if (r.incomingBefore() != null && id != null) {
+                lostDeletes.putIfAbsent(r.from() + "|" + row(r.table(), id) + "|" + before, r);
+            }
+        }
+    }
+
+    /**
+     * The record that shows this write lost, or null. {@code anyAbsence}: a record of an absent row overwritten
+     * counts for every delete of that row made at that site, not only for the delete of the version the incoming
+     * change replaced.
+     */
+    private ConflictRecord recordOfLoss(Txn t, Write w, boolean anyAbsence) {
+        if (!w.isDelete()) {
+            return lostVersions.get(w.newTok());
+        }
+        String site = sites.get(t.site());
+        ConflictRecord r = lostDeletes.get(site + "|" + row(w.table(), w.id()) + "|" + w.prevTok());
+        if (r == null && anyAbsence) {
+            r = lostAbsences.get(site + "|" + row(w.table(), w.id()));
+        }
+        for (Write moved : t.writes()) { // the delete half of a key change is lost with its new row
+            if (r == null && moved.table().equals(w.table()) && Objects.equals(moved.movedFrom(), w.id())) {
+                r = lostVersions.get(moved.newTok());
+            }
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // I3
+
+    private void noSpuriousConflicts(CheckReport report) {
+        for (String site : sites) {
+            for (ConflictRecord r : finals.get(site).conflicts()) {
+                Long id = r.keyId();
+                if (CheckerSchema.PROBE.equals(r.table()) && id != null && id < 0) {
+                    continue; // a reader probe written before that reader ran (see Mesh.awaitReaders)
+                }
+                if (!CheckerSchema.MODELED.contains(r.table())) {
+                    report.violation(I3, "conflict on " + r.table(), null,
+                            "conflict on a table whose rows only one site writes: " + r);
+                    continue;
+                }
+                Txn incoming = incomingTxn(r, id);
+                Txn target = targetTxn(r, id);
+                if (!justified(r, id, incoming, target)) {
+                    report.violation(I3, "spurious " + r.type() + " at " + site, id == null ? null : row(r.table(), id),
+                            "spurious conflict, its versions were not made concurrently: " + r + "; incoming from "
+                                    + describe(incoming) + "; target from " + describe(target));
+                }
+            }
+        }
+        for (Txn t : txns) {
+            for (Write w : t.writes()) {
+                ConflictRecord lost = recordOfLoss(t, w, false);
+                if ((lost != null || missing.contains(w)) && concurrentWriter(t, w) == null) {
+                    report.violation(I3,
+                            lost != null ? "isolated write overwritten, recorded" : "isolated write lost, unrecorded",
+                            row(w.table(), w.id()),
+                            describe(w) + ", which no other site's write was concurrent with, was lost: "
+                            + (lost != null ? "overwritten by " + lost : "it disappeared (see I2)"));
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a record is between versions made concurrently: its incoming and target versions' transactions; when
+     * one of them is unknown, or for a unique-key conflict, a concurrent write of another site to the record's row
+     * or to the unique value of either version is enough.
+     */
+    private boolean justified(ConflictRecord r, Long id, Txn incoming, Txn target) {
+        if (incoming != null && target != null && causality.concurrent(incoming, target)) {
+            return true;
+        }
+        if (!r.type().contains("unique") && incoming != null && target != null) {
+            return false;
+        }
+        List<String> rows = new ArrayList<>();
+        if (id != null) {
+            rows.add(row(r.table(), id));
+        }
+        for (Map<String, String> image : java.util.Arrays.asList(r.incomingAfter(), r.incomingBefore(), r.targetRow())) {
+            String u = unique(r.table(), image);
+            if (u != null) {
+                rows.add(u);
+            }
+        }
+        for (Txn t : java.util.Arrays.asList(incoming, target)) {
+            for (String what : rows) {
+                if (t != null && causality.concurrentWriter(what, t) != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What a site's own client wrote must not be undone there behind its back. (1) A version it replaced must not
+     * show there again: a later transaction reading it means something overwrote the replacing write (and whatever
+     * followed) with the older version, e.g. a stale echo; the replacing write was made where the old version was
+     * visible, so the old version cannot win a conflict against it. (2) The version it left must not vanish: a later
+     * insert that finds the row absent must have seen (in ck_gone) a delete that did not precede that version.
+     * Only a recorded loss of the undone write excuses either.
+     */
+    private void nothingUndoneAtItsOwnSite(CheckReport report, int site) {
+        String name = sites.get(site);
+        Map<Long, Write> replacedHere = new HashMap<>();
+        Map<String, Write> leftHere = new HashMap<>();
+        Set<Write> reported = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Txn t : txns) { // in commit order, so per site in site order
+            if (t.site() != site) {
+                continue;
+            }
+            for (long read : t.reads()) {
+                Write replacing = replacedHere.get(read);
+                if (replacing != null && recordOfLoss(txnOf.get(replacing), replacing, true) == null
+                        && reported.add(replacing)) {
+                    report.violation(I3, "replaced version came back at " + name, row(replacing.table(), replacing.id()),
+                            describe(replacing) + " was undone at " + name + ": " + describe(t) + " read "
+                                    + Tokens.format(read, sites) + " there again; no record shows the replacing write"
+                                    + " lost");
+                }
+            }
+            for (Write w : t.writes()) {
+                Write left = leftHere.get(row(w.table(), w.id()));
+                if (w.prevTok() == null && left != null && !left.isDelete() && !deletedSince(left, w)
+                        && recordOfLoss(txnOf.get(left), left, true) == null && reported.add(left)) {
+                    report.violation(I3, "version vanished at " + name, row(w.table(), w.id()), describe(left)
+                            + " vanished at " + name + ": " + describe(t) + " found the row absent, with no delete"
+                            + " seen since (ck_gone " + w.seenDeletes() + "); no record shows it lost"
+                            + replacedElsewhere(site, left));
+                }
+            }
+            for (Write w : t.writes()) {
+                leftHere.put(row(w.table(), w.id()), w);
+                if (w.prevTok() != null) {
+                    replacedHere.put(w.prevTok(), w);
+                }
+            }
+        }
+    }
+
+    /** The writes of other sites that replaced this version, which its site may have received wrongly. */
+    private String replacedElsewhere(int site, Write version) {
+        StringBuilder b = new StringBuilder();
+        for (int other = 0; other < sites.size(); other++) {
+            Write w = other == site ? null
+                    : replacers.get(sites.get(other) + "|" + row(version.table(), version.id()) + "|" + version.newTok());
+            if (w != null) {
+                b.append("; replaced at ").append(sites.get(other)).append(" by ").append(describe(w));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Whether the insert saw a delete of the row that did not happen before {@code version} was written. */
+    private boolean deletedSince(Write version, Write insert) {
+        Txn written = txnOf.get(version);
+        for (long delete : insert.seenDeletes() == null ? List.<Long>of() : insert.seenDeletes().values()) {
+            Txn deleter = txnByToken.get(delete);
+            if (deleter == null || !causality.before(deleter, written)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A transaction of another site, concurrent with this write's, that wrote its row, or the other row of a key
+     * change (the row moved from, or for the delete half the row moved to), or its unique value.
+     */
+    private Txn concurrentWriter(Txn t, Write w) {
+        List<String> what = new ArrayList<>();
+        what.add(row(w.table(), w.id()));
+        if (w.movedFrom() != null) {
+            what.add(row(w.table(), w.movedFrom()));
+        }
+        for (Write other : t.writes()) {
+            if (other.table().equals(w.table()) && Objects.equals(other.movedFrom(), w.id())) {
+                what.add(row(other.table(), other.id()));
+            }
+        }
+        String u = unique(w.table(), w.after());
+        if (u != null) {
+            what.add(u);
+        }
+        for (String x : what) {
+            Txn other = causality.concurrentWriter(x, t);
+            if (other != null) {
+                return other;
+            }
+        }
+        return null;
+    }
+
+    /** The transaction that made the incoming change: it issued the after image, or replaced the before image. */
+    private Txn incomingTxn(ConflictRecord r, Long id) {
+        Long after = ConflictRecord.tok(r.incomingAfter());
+        if (after != null) {
+            return txnByToken.get(after);
+        }
+        Long before = ConflictRecord.tok(r.incomingBefore());
+        Write replacer = id == null ? null : replacers.get(r.from() + "|" + row(r.table(), id) + "|" + before);
+        if (replacer != null) {
+            return txnOf.get(replacer);
+        }
+        Txn issuer = before == null ? null : txnByToken.get(before); // a version its own transaction replaced
+        return issuer != null && !writeByToken.containsKey(before) ? issuer : null;
+    }
+
+    /** The transaction that made the target row; for an absent row, the delete made here of the incoming before image. */
+    private Txn targetTxn(ConflictRecord r, Long id) {
+        Long target = ConflictRecord.tok(r.targetRow());
+        if (target != null) {
+            return txnByToken.get(target);
+        }
+        Write w = id == null ? null
+                : replacers.get(r.site() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
+        return w != null && w.isDelete() ? txnOf.get(w) : null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void figures(CheckReport report) {
+        Map<String, Integer> kinds = new LinkedHashMap<>();
+        Map<String, Integer> ops = new java.util.TreeMap<>();
+        int[] perSite = new int[sites.size()];
+        for (Txn t : txns) {
+            perSite[t.site()]++;
+            t.writes().forEach(w -> kinds.merge(w.kind(), 1, Integer::sum));
+            t.ops().forEach(o -> ops.merge(o, 1, Integer::sum));
+        }
+        List<String> counts = new ArrayList<>();
+        for (int i = 0; i < sites.size(); i++) {
+            counts.add(sites.get(i) + " " + perSite[i]);
+        }
+        report.figure("transactions committed", txns.size() + " (" + String.join(", ", counts) + ")");
+        report.figure("row writes committed", kinds.values().stream().mapToInt(Integer::intValue).sum() + " " + kinds);
+        report.figure("operations", ops);
+        List<String> conflicts = new ArrayList<>();
+        int total = 0;
+        for (String site : sites) {
+            List<ConflictRecord> records = finals.get(site).conflicts();
+            total += records.size();
+            conflicts.add(site + " " + records.size() + " (follow-ups "
+                    + records.stream().mapToInt(ConflictRecord::followUps).sum() + ")");
+        }
+        report.figure("conflicts recorded", total + ": " + String.join(", ", conflicts));
+    }
+
+    private String describe(Txn t) {
+        return t == null ? "a transaction not in the log" : sites.get(t.site()) + " tx " + Tokens.format(t.id(), sites)
+                + " " + t.ops() + " committed " + TIME.format(t.committedAt()) + "Z";
+    }
+
+    private String describe(Write w) {
+        Txn t = txnOf.get(w);
+        String what = w.isDelete() ? "delete of " + Tokens.format(w.prevTok(), sites)
+                : w.kind() + " " + Tokens.format(w.newTok(), sites)
+                        + (w.prevTok() == null ? "" : " (replacing " + Tokens.format(w.prevTok(), sites) + ")");
+        return w.table() + " " + w.id() + " " + what + " by " + sites.get(t.site()) + " tx " + Tokens.format(t.id(), sites)
+                + " " + t.ops() + (t.resolved() ? " (commit outcome resolved)" : "") + " committed "
+                + TIME.format(t.committedAt()) + "Z";
+    }
+
+    private String show(Map<String, String> row) {
+        if (row == null) {
+            return "nothing";
+        }
+        Map<String, String> shown = new LinkedHashMap<>(row);
+        shown.computeIfPresent("tok", (k, v) -> Tokens.format(Long.parseLong(v), sites));
+        shown.computeIfPresent("prev", (k, v) -> Tokens.format(Long.parseLong(v), sites));
+        return shown.toString();
+    }
+
+    private static boolean matches(Map<String, String> written, Map<String, String> held) {
+        return written.entrySet().stream().allMatch(e -> held.containsKey(e.getKey())
+                && Objects.equals(e.getValue(), held.get(e.getKey())));
+    }
+
+    private static Long tok(Map<String, String> row) {
+        return row == null || row.get("tok") == null ? null : Long.parseLong(row.get("tok"));
+    }
+
+    static String row(String table, long id) {
+        return table + "|" + id;
+    }
+
+    private static String unique(String table, Map<String, String> after) {
+        return CheckerSchema.hasUnique(table) && after != null && after.get("u") != null
+                ? table + ".u=" + after.get("u") : null;
+    }
+
+    /** Numeric keys in numeric order, others after them as text. */
+    private static String keyOrder(String key) {
+        return key.matches("-?\\d{1,18}")
+                ? String.format("%020d", Long.parseLong(key) + 1_000_000_000_000_000L) : "~" + key;
+    }
+
+    private static String limit(Set<String> lines) {
+        return lines.size() <= 5 ? lines.toString()
+                : new ArrayList<>(lines).subList(0, 5) + " and " + (lines.size() - 5) + " more";
+    }
+
+    static String time(Instant at) {
+        return TIME.format(at);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.ferry.it.checker;
+
+import static dev.ferry.it.checker.CheckReport.Invariant.I1;
+import static dev.ferry.it.checker.CheckReport.Invariant.I2;
+import static dev.ferry.it.checker.CheckReport.Invariant.I3;
+import static dev.ferry.it.checker.CheckReport.Invariant.I4;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.it.checker.History.Write;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checker can fail: a hand-made log and final state with one violation of each invariant is reported as such,
+ * and the same history without them passes.
+ */
+class InvariantCheckerTest {
+    private static final int SH = 0;
+    private static final int US = 1;
+    private static final String PRIO = CheckerSchema.PRIO;
+    private static final String NEWER = CheckerSchema.NEWER;
+    private static final String BULK = CheckerSchema.BULK;
+    private static final long A = Tokens.of(SH, 11);
+    private static final long B = Tokens.of(US, 11);
+    private static final long C = Tokens.of(SH, 21);
+    private static final long D = Tokens.of(US, 21);
+    private static final long DELETE = Tokens.of(SH, 31);
+    private static final long E = Tokens.of(US, 31);
+    private static final long G = Tokens.of(SH, 41);
+    private static final long H = Tokens.of(US, 41);
+
+    private final History history = new History(List.of("sh", "us"));
+    private final Map<String, Map<String, Map<String, Map<String, String>>>> rows = new LinkedHashMap<>();
+    private final Map<String, List<ConflictRecord>> conflicts = new LinkedHashMap<>();
+    private final List<String> health = new ArrayList<>();
+    private long time;
+
+    /**
+     * kv_prio 1: sh inserts A, us updates it to B (having read A), sh deletes B, us inserts E having seen that
+     * delete. kv_newer 5: both insert at once (C at sh, D at us); D wins at both sites and both record C lost.
+     */
+    private void cleanHistory() {
+        commit(SH, List.of(), version(PRIO, 1, null, A));
+        commit(US, List.of(A), version(PRIO, 1, A, B));
+        commit(SH, List.of(), version(NEWER, 5, null, C));
+        commit(US, List.of(), version(NEWER, 5, null, D));
+        commit(SH, List.of(B), new Write(PRIO, 1, B, null, DELETE, null, null, null));
+        commit(US, List.of(DELETE), new Write(PRIO, 1, null, E, null, Map.of("sh", DELETE), image(PRIO, 1, null, E), null));
+        for (String site : List.of("sh", "us")) {
+            put(site, PRIO, 1, image(PRIO, 1, null, E));
+            put(site, NEWER, 5, image(NEWER, 5, null, D));
+        }
+        record("us", "sh->us", NEWER, 5, "insert-exists", ConflictRecord.TARGET_KEPT, null, image(NEWER, 5, null, C),
+                image(NEWER, 5, null, D));
+        record("sh", "us->sh", NEWER, 5, "insert-exists", ConflictRecord.INCOMING_APPLIED, null,
+                image(NEWER, 5, null, D), image(NEWER, 5, null, C));
+    }
+
+    @Test
+    void aCleanHistoryHasNoViolations() {
+        cleanHistory();
+        CheckReport report = check();
+        assertThat(report.violationCount()).as(report.text(20)).isZero();
+        assertThat(report.figures().get("conflicts recorded")).startsWith("2:");
+    }
+
+    @Test
+    void oneViolationOfEachInvariantIsReported() {
+        cleanHistory();
+        // I1: a barrier row only at sh
+        rows.get("sh").computeIfAbsent(CheckerSchema.PROBE, t -> new TreeMap<>()).put("1000001", Map.of("id", "1000001"));
+        // I2: sh's G and us's H insert kv_bulk 7 at once; both sites end with H and nobody recorded G lost
+        commit(SH, List.of(), version(BULK, 7, null, G));
+        commit(US, List.of(), version(BULK, 7, null, H));
+        put("sh", BULK, 7, image(BULK, 7, null, H));
+        put("us", BULK, 7, image(BULK, 7, null, H));
+        // I3: a conflict between A and B, although us made B where A was visible (B replaced A)
+        record("sh", "us->sh", PRIO, 1, "update-mismatch", ConflictRecord.TARGET_KEPT, image(PRIO, 1, null, A),
+                image(PRIO, 1, A, B), image(PRIO, 1, null, A));
+        // I4
+        health.add("us->sh: restarted 3 times during the 15 s quiet window");
+
+        CheckReport report = check();
+        String text = report.text(20);
+        assertThat(report.violations(I1)).as(text).singleElement().asString()
+                .contains("ck_probe 1000001").contains("sh {id=1000001}").contains("us nothing");
+        assertThat(report.violations(I2)).as(text).hasSize(2) // missing at both sites
+                .allSatisfy(v -> assertThat(v).contains("kv_bulk 7 insert sh#41").contains("is not at"));
+        assertThat(report.violations(I3)).as(text).isNotEmpty()
+                .anySatisfy(v -> assertThat(v).startsWith("spurious conflict").contains("kv_prio [1] update-mismatch"));
+        assertThat(report.violations(I4)).as(text)
+                .containsExactly("us->sh: restarted 3 times during the 15 s quiet window");
+        assertThat(text).contains("I1 (").contains("I2 (").contains("I3 (").contains("I4 (");
+    }
+
+    @Test
+    void aDeleteUndoneWithoutRecordAndAnIsolatedWriteOverwrittenAreReported() { // and the deleted version is back
+        cleanHistory();
+        // sh deletes kv_bulk 3 (version G, written by sh before); us never wrote that row; yet both sites hold G
+        commit(SH, List.of(), version(BULK, 3, null, G));
+        commit(SH, List.of(G), new Write(BULK, 3, G, null, Tokens.of(SH, 51), null, null, null));
+        put("sh", BULK, 3, image(BULK, 3, null, G));
+        put("us", BULK, 3, image(BULK, 3, null, G));
+        CheckReport report = check();
+        assertThat(report.violations(I2)).as(report.text(20)).hasSize(4)
+                .filteredOn(v -> v.contains("is undone")).hasSize(2)
+                .allSatisfy(v -> assertThat(v).startsWith("kv_bulk 3 delete of sh#41"));
+        assertThat(report.violations(I2)).filteredOn(v -> v.contains("which kv_bulk 3 delete of sh#41")).hasSize(2)
+                .allSatisfy(v -> assertThat(v).contains("ends with kv_bulk 3 insert sh#41"));
+        assertThat(report.violations(I3)).as(report.text(20)).hasSize(1).singleElement().asString()
+                .contains("which no other site's write was concurrent with, was lost");
+    }
+
+    @Test
+    void aVersionThatComesBackWhereItWasReplacedIsReported() {
+        cleanHistory();
+        // later, a transaction at us reads A again, which us itself replaced with B: B was undone there
+        commit(US, List.of(A), version(BULK, 8, null, H));
+        put("sh", BULK, 8, image(BULK, 8, null, H));
+        put("us", BULK, 8, image(BULK, 8, null, H));
+        CheckReport report = check();
+        assertThat(report.violations(I3)).as(report.text(20)).singleElement().asString()
+                .contains("kv_prio 1 update us#11 (replacing sh#11)").contains("was undone at us")
+                .contains("read sh#11 there again");
+        assertThat(report.violationCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aVersionThatVanishesWhereItWasWrittenIsReported() {
+        cleanHistory();
+        // us writes kv_bulk 8 as H; later us finds the row absent, with no delete seen, and inserts it again
+        long again = Tokens.of(US, 51);
+        commit(US, List.of(), version(BULK, 8, null, H));
+        commit(US, List.of(), version(BULK, 8, null, again));
+        put("sh", BULK, 8, image(BULK, 8, null, again));
+        put("us", BULK, 8, image(BULK, 8, null, again));
+        CheckReport report = check();
+        assertThat(report.violations(I3)).as(report.text(20)).anySatisfy(v -> assertThat(v)
+                .startsWith("kv_bulk 8 insert us#41").contains("vanished at us").contains("found the row absent"));
+    }
+
+    private CheckReport check() {
+        Map<String, SiteState> finals = new LinkedHashMap<>();
+        for (String site : history.sites()) {
+            finals.put(site, new SiteState(site, rows.getOrDefault(site, Map.of()), List.of("column [kv_prio, ...]"),
+                    conflicts.getOrDefault(site, List.of())));
+        }
+        return new InvariantChecker(history, finals, health).check();
+    }
+
+    private void commit(int site, List<Long> reads, Write write) {
+        time += 10;
+        long txId = Tokens.of(site, 1000 + time);
+        history.commit(txId, site, Instant.ofEpochMilli(time), List.of("upsert"), reads, List.of(write),
+                List.of(write.token()), false);
+    }
+
+    private static Write version(String table, long id, Long prev, long tok) {
+        return new Write(table, id, prev, tok, null, prev == null ? Map.of() : null, image(table, id, prev, tok), null);
+    }
+
+    private static Map<String, String> image(String table, long id, Long prev, long tok) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("id", Long.toString(id));
+        row.put("tok", Long.toString(tok));
+        row.put("prev", prev == null ? null : Long.toString(prev));
+        row.put("v", table + tok);
+        return row;
+    }
+
+    private void put(String site, String table, long id, Map<String, String> row) {
+        rows.computeIfAbsent(site, s -> new TreeMap<>()).computeIfAbsent(table, t -> new TreeMap<>())
+                .put(Long.toString(id), row);
+    }
+
+    private void record(String site, String direction, String table, long id, String type, String resolution,
+            Map<String, String> before, Map<String, String> after, Map<String, String> target) {
+        List<ConflictRecord> list = conflicts.computeIfAbsent(site, s -> new ArrayList<>());
+        list.add(new ConflictRecord(site, list.size() + 1, direction, table, "[" + id + "]", type, resolution, before,
+                after, target, 0));
+    }
+}
