@@ -39,7 +39,7 @@ esac
 
 read -r -a MVN_EXTRA <<< "${MVN_OPTS_EXTRA:-}"
 read -r -a EXTRA_PROPERTIES <<< "${SOAK_PROPERTIES:-}"
-properties=(-Dferry.checker.duration="${minutes}m")
+properties=(-Dferry.checker=on -Dferry.checker.duration="${minutes}m")
 [[ -n "$seed" ]] && properties+=(-Dferry.checker.seed="$seed")
 
 report="jobs/target/checker/${kind}-latest.txt"
