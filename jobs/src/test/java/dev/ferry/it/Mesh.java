@@ -92,7 +92,7 @@ final class Mesh {
      * Waits until every direction's binlog reader runs: each site writes probe rows (negative keys)
      * into {@code table}, a new one every two seconds, until its latest has reached every other site.
      * (With 'latest' a row written before the reader started never arrives; and DDL issued before
-     * it started can break it, see DESIGN.md.) The probes are then deleted everywhere.
+     * it started can break it: "Data row is smaller than a column index".) The probes are then deleted everywhere.
      *
      * @return per direction, the row changes applied so far (the baseline for exact counts later)
      */

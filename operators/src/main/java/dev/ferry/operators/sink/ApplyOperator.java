@@ -29,7 +29,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Ferry's exactly-once apply: a two-phase commit without XA (see DESIGN.md), as one operator on the stream
+ * Ferry's exactly-once apply: a two-phase commit without XA (see docs/exactly-once.md), as one operator on the stream
  * keyed by table and primary key ({@link RowKeys}). At each checkpoint the writer cuts the stream into
  * committables, which are kept in operator state; once the checkpoint completes each is applied as one local
  * transaction in the target, guarded by a commit-marker row, and a restored operator applies the ones its
