@@ -29,8 +29,7 @@ class CliStatusITCase {
         String database = sh.createDatabase("status");
         sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
                 "INSERT INTO `" + database + "`.t VALUES (1, 1), (2, 2), (3, 3)");
-        Path file = OneDirection.channelFile(dir, "status" + ProcessHandle.current().pid(), sh, us,
-                OneDirection.channelTail("sh", "us", "initial", database, dir.resolve("state"), "transactional"));
+        Path file = OneDirection.initialChannelFile(dir, "status", sh, us, database);
         ChannelConfig config = ChannelConfig.load(file);
         String url;
         List<String> problems = new ArrayList<>();

@@ -32,8 +32,7 @@ class LocalRunnerListenersITCase {
         TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
         String database = sh.createDatabase("listen");
         sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)");
-        Path file = OneDirection.channelFile(dir, "listen" + ProcessHandle.current().pid(), sh, us,
-                OneDirection.channelTail("sh", "us", "initial", database, dir.resolve("state"), "transactional"));
+        Path file = OneDirection.initialChannelFile(dir, "listen", sh, us, database);
         ChannelConfig config = ChannelConfig.load(file);
         List<String> problems = new ArrayList<>();
         try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {

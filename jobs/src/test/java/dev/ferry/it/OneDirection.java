@@ -111,6 +111,13 @@ final class OneDirection {
      * password files next to it, as {@code ferry} commands read it; {@code rest} is everything after
      * {@code sites} (see {@link #channelTail}).
      */
+    /** A one-direction sh->us channel file over {@code database}, copied first, named {@code prefix} and the pid. */
+    static Path initialChannelFile(Path dir, String prefix, TestDatabase sh, TestDatabase us, String database)
+            throws IOException {
+        return channelFile(dir, prefix + ProcessHandle.current().pid(), sh, us,
+                channelTail("sh", "us", "initial", database, dir.resolve("state"), "transactional"));
+    }
+
     static Path channelFile(Path dir, String channel, TestDatabase sh, TestDatabase us, String rest)
             throws IOException {
         return Files.writeString(dir.resolve(channel + ".yaml"), String.join("\n",
