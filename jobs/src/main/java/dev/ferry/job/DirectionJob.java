@@ -38,6 +38,7 @@ public final class DirectionJob {
     public static final String APPLY_UID = "ferry-apply";
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration COMMIT_RETRY_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration BINLOG_KEEPALIVE = Duration.ofSeconds(3);
 
     private DirectionJob() {}
 
@@ -101,6 +102,10 @@ public final class DirectionJob {
         debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
         // BINARY(n) columns carry their length, so that values the binlog shortened are padded back
         debezium.setProperty("datatype.propagate.source.type", ".+\\.BINARY");
+        // the binlog client notices a lost connection (a source server restart) only after this long without an
+        // event, then reconnects; the server sends a heartbeat every 0.8 of it. Debezium's default, a minute, left a
+        // direction reading nothing for up to two minutes after a restart while it showed as running.
+        debezium.setProperty("connect.keep.alive.interval.ms", String.valueOf(BINLOG_KEEPALIVE.toMillis()));
         if (!config.tableFilter().excludePatterns().isEmpty()) {
             debezium.setProperty("table.exclude.list", String.join(",", config.tableFilter().excludePatterns()));
         }

@@ -44,6 +44,28 @@ public final class SourceChecks {
                         + " (MariaDB: SET GLOBAL) and 'binlog_row_image=FULL' in my.cnf."));
             }
         }
+        return compressedBinlog(site, c);
+    }
+
+    /**
+     * The binlog reader inside Flink CDC 3.5.0 does not know compressed events (MySQL's transaction payloads,
+     * MariaDB's compressed row and query events) and skips them without a word: their rows would never replicate
+     * (Maxwell met the same with this library, zendesk/maxwell#2254).
+     */
+    static Optional<Finding> compressedBinlog(SiteConfig site, Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES WHERE"
+                + " Variable_name IN ('binlog_transaction_compression', 'log_bin_compress')")) {
+            while (rs.next()) {
+                if ("ON".equalsIgnoreCase(rs.getString(2)) || "1".equals(rs.getString(2))) {
+                    String variable = rs.getString(1).toLowerCase(Locale.ROOT);
+                    return Optional.of(new Finding("Site '" + site.name() + "' compresses its binlog (" + variable
+                            + "=ON). Ferry's binlog reader (Flink CDC 3.5.0) cannot read compressed events and would"
+                            + " skip their rows without a trace.", "SET PERSIST " + variable + "=OFF"
+                            + " (MariaDB: SET GLOBAL) and '" + variable + "=OFF' in my.cnf; rows written while it was"
+                            + " on must be copied again (ferry verify --repair)."));
+                }
+            }
+        }
         return Optional.empty();
     }
 

@@ -59,6 +59,24 @@ class BadInputITCase {
         }
     }
 
+    /** Flink CDC 3.5.0's binlog reader skips compressed events: their rows would never replicate. */
+    @Test
+    void aCompressedBinlogIsRefusedWithTheSetting() {
+        try (DatabaseServer mariadb = DatabaseServer.start(ServerKind.MARIADB, "compress",
+                Map.of("log_bin_compress", "ON"));
+                DatabaseServer mysql = DatabaseServer.start(ServerKind.MYSQL, "compress",
+                        Map.of("binlog_transaction_compression", "ON"))) {
+            for (DatabaseServer compressed : new DatabaseServer[] {mariadb, mysql}) {
+                compressed.createDatabase("bad");
+                String variable = compressed == mariadb ? "log_bin_compress" : "binlog_transaction_compression";
+                assertThatThrownBy(() -> check(channel(compressed, us)))
+                        .isInstanceOf(FerryException.class)
+                        .hasMessageContaining(variable + "=ON")
+                        .hasMessageContaining("SET PERSIST " + variable + "=OFF");
+            }
+        }
+    }
+
     @Test
     void anUnreachableServerIsNamedWithItsAddress() throws Exception {
         int closedPort;
