@@ -4,6 +4,7 @@ import dev.ferry.common.ChangeEvent;
 import dev.ferry.config.ApplyConfig;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
+import dev.ferry.compat.flink39207.MySqlSourceWithoutReaderReuse;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.loop.FerryTables;
 import dev.ferry.loop.LoopFilter;
@@ -88,7 +89,18 @@ public final class DirectionJob {
         checkpoints.setTolerableCheckpointFailureNumber(3);
     }
 
-    static MySqlSource<ChangeEvent> source(ChannelConfig config, DirectionConfig direction, SiteConfig from) {
+    /**
+     * The binlog source: Flink CDC's, with its readers given one snapshot split at a time, so that a copy restored
+     * from a checkpoint does not hang (FLINK-39207, see cdc-compat).
+     */
+    static MySqlSourceWithoutReaderReuse<ChangeEvent> source(ChannelConfig config, DirectionConfig direction,
+            SiteConfig from) {
+        ChangeEventDeserializer deserializer = new ChangeEventDeserializer(config.tableFilter());
+        return new MySqlSourceWithoutReaderReuse<>(upstreamSource(config, direction, from, deserializer), deserializer);
+    }
+
+    private static MySqlSource<ChangeEvent> upstreamSource(ChannelConfig config, DirectionConfig direction,
+            SiteConfig from, ChangeEventDeserializer deserializer) {
         List<String> tables = new ArrayList<>(config.tableFilter().includePatterns());
         tables.add(FerryTables.COMMIT.toString().replace(".", "\\."));
         tables.add(FerryTables.HEARTBEAT.toString().replace(".", "\\."));
@@ -125,7 +137,7 @@ public final class DirectionJob {
                 .jdbcProperties(Endpoints.jdbcProperties(from))
                 .debeziumProperties(debezium)
                 .includeSchemaChanges(true)
-                .deserializer(new ChangeEventDeserializer(config.tableFilter()))
+                .deserializer(deserializer)
                 .build();
     }
 }

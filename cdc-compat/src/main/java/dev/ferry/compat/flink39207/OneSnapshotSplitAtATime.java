@@ -1,0 +1,85 @@
+package dev.ferry.compat.flink39207;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.apache.flink.cdc.connectors.mysql.source.config.MySqlSourceConfig;
+import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSourceReaderContext;
+import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSplitReader;
+import org.apache.flink.cdc.connectors.mysql.source.split.MySqlSplit;
+import org.apache.flink.cdc.connectors.mysql.source.split.SourceRecords;
+import org.apache.flink.cdc.connectors.mysql.source.utils.hooks.SnapshotPhaseHooks;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+
+/**
+ * Workaround for FLINK-39207 (fixed in Flink CDC 3.6.0, not available to us yet; delete this package once it is):
+ * Flink CDC 3.5.0's {@code MySqlSplitReader} reuses its {@code SnapshotSplitReader} when it already holds the next
+ * snapshot split as one finishes, and a reused reader has stopped the context of its binlog backfill for good. So
+ * the second split, if the binlog moved while its chunk was read, starts the backfill, logs {@code Skip 0 rows on
+ * streaming start}, and never ends it: the copy hangs, without an error. A reader holds more than one snapshot
+ * split after a restore (its restored split plus the one it asks for at start), which is why a crash during the
+ * initial copy hung the restarted copy.
+ *
+ * <p>This subclass hands the upstream reader one snapshot split at a time and keeps the others back until that one
+ * finished. Upstream then closes its snapshot reader after every split and opens a fresh one for the next, as it
+ * does anyway when splits arrive one by one (the normal case), so no reader is reused. Binlog splits pass at once.
+ * No upstream code is copied. Both methods run on the split fetcher's one thread.
+ */
+public class OneSnapshotSplitAtATime extends MySqlSplitReader {
+    private final Deque<MySqlSplit> heldBack = new ArrayDeque<>();
+    /** The snapshot split the upstream reader holds, or null. */
+    private String inReader;
+
+    public OneSnapshotSplitAtATime(MySqlSourceConfig config, int subtaskId, MySqlSourceReaderContext context,
+            SnapshotPhaseHooks hooks) {
+        super(config, subtaskId, context, hooks);
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<MySqlSplit> change) {
+        if (!(change instanceof SplitsAddition)) {
+            super.handleSplitsChanges(change); // upstream refuses it
+            return;
+        }
+        List<MySqlSplit> now = new ArrayList<>();
+        for (MySqlSplit split : change.splits()) {
+            if (split.isSnapshotSplit()) {
+                heldBack.add(split);
+            } else {
+                now.add(split);
+            }
+        }
+        if (inReader == null && !heldBack.isEmpty()) {
+            MySqlSplit next = heldBack.poll();
+            inReader = next.splitId();
+            now.add(next);
+        }
+        if (!now.isEmpty()) {
+            super.handleSplitsChanges(new SplitsAddition<>(now));
+        }
+    }
+
+    @Override
+    public RecordsWithSplitIds<SourceRecords> fetch() throws IOException {
+        RecordsWithSplitIds<SourceRecords> records = super.fetch();
+        if (inReader != null && records.finishedSplits().contains(inReader)) {
+            // upstream found no next split queued and closed its snapshot reader: the next one gets a fresh reader
+            inReader = null;
+            MySqlSplit next = heldBack.poll();
+            if (next != null) {
+                inReader = next.splitId();
+                super.handleSplitsChanges(new SplitsAddition<>(List.of(next)));
+            }
+        }
+        return records;
+    }
+
+    /** Snapshot splits received but not yet handed to the upstream reader. */
+    int heldBack() {
+        return heldBack.size();
+    }
+}
