@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Both used to hang for ever in Flink CDC 3.5.0 (FLINK-39207, see cdc-compat): a restored reader holds more
  * than one snapshot split, and the split reader it reuses for the second one never finishes that split's binlog
- * backfill. The copy is sized ({@code -Dferry.it.copy.rows}, 150000 rows over three tables by default) so that the
+ * backfill. The copy is sized ({@code -Dferry.it.copy.rows}, 100000 rows over three tables by default) so that the
  * kill lands in the middle of it; a stalled copy fails with the counts of every table and what the source reader
  * was doing.
  */
@@ -53,7 +53,7 @@ abstract class CopyCrashITBase {
     static final Duration TIMEOUT = OneDirection.TIMEOUT;
     /** No copied row for this long, while the tables differ, is a stall rather than a slow machine. */
     static final Duration STALL = Duration.ofSeconds(Long.getLong("ferry.it.copy.stall.seconds", 60));
-    static final int ROWS = Integer.getInteger("ferry.it.copy.rows", 150_000);
+    static final int ROWS = Integer.getInteger("ferry.it.copy.rows", 100_000);
     /** Three tables of 1/2, 1/3 and 1/6 of the rows. */
     static final List<String> TABLES = List.of("orders", "order_items", "payments");
 
