@@ -66,6 +66,7 @@ public final class FerryCli {
     private FerryCli() {}
 
     public static void main(String[] args) {
+        JulToSlf4j.install();
         System.exit(run(args));
     }
 
@@ -207,16 +208,16 @@ public final class FerryCli {
     /** An exception in words: its message, or its kind if it has none (a refused connection has no message). */
     static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused (nothing listens there)";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 return t.getMessage();
             }
         }
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root instanceof java.net.ConnectException ? "connection refused (nothing listens there)"
-                : root.getClass().getSimpleName();
+        return e.getClass().getSimpleName();
     }
 
     private static int submitCommand(String[] args) throws Exception {

@@ -46,6 +46,28 @@ class ChannelStatusTest {
         });
     }
 
+    @Test
+    void onlyCheckpointsThatFailedAfterTheLastCompletedOneAreCounted() throws Exception {
+        ChannelConfig config = ChannelConfig.parse(ConfigFixtures.MINIMAL, "test.yaml", ConfigFixtures.ENV_LOOKUP);
+        String name = FerryJob.jobName(config, config.directions().get(0));
+        flink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        answer("/jobs/overview", 200, "{\"jobs\": [{\"jid\": \"j1\", \"name\": \"" + name
+                + "\", \"state\": \"RUNNING\", \"start-time\": 1}]}");
+        answer("/jobs/j1", 200, "{\"vertices\": []}");
+        // Flink 1.20's answer: a failure at start-up (id 1), then completed checkpoints, newest first
+        String history = "{\"id\": 5, \"status\": \"COMPLETED\"}, {\"id\": 4, \"status\": \"COMPLETED\"},"
+                + " {\"id\": 1, \"status\": \"FAILED\"}";
+        answer("/jobs/j1/checkpoints", 200, "{\"counts\": {\"failed\": 1, \"completed\": 2}, \"latest\": {\"completed\":"
+                + " {\"id\": 5, \"latest_ack_timestamp\": 1}}, \"history\": [" + history + "]}");
+        flink.start();
+        FlinkRestClient rest = new FlinkRestClient("http://127.0.0.1:" + flink.getAddress().getPort());
+
+        assertThat(ChannelStatus.read(config, rest)).singleElement().satisfies(d -> {
+            assertThat(d.lastCheckpointId()).isEqualTo(5);
+            assertThat(d.failedCheckpoints()).as("the failure before checkpoint 5 is over").isZero();
+        });
+    }
+
     private void answer(String path, int code, String json) {
         flink.createContext(path, exchange -> {
             if (!exchange.getRequestURI().getPath().equals(path)) {
