@@ -6,7 +6,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.ConfigFixtures;
 import dev.ferry.job.FerryJob;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -66,6 +68,18 @@ class ChannelStatusTest {
             assertThat(d.lastCheckpointId()).isEqualTo(5);
             assertThat(d.failedCheckpoints()).as("the failure before checkpoint 5 is over").isZero();
         });
+    }
+
+    @Test
+    void aDirectionThatAppliedNothingSinceItsStartIsStartingNotCopyingAndOldFailuresAreNotShown() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Reports.status(List.of(
+                new ChannelStatus.Direction("sh->us", "j1", "RUNNING", false, 0, -1, 0, 0, 0, 0, 7, 500, 0),
+                new ChannelStatus.Direction("us->sh", "j2", "RUNNING", false, 12, -1, 0, 12, 0, 0, -1, -1, 2)),
+                "http://127.0.0.1:8081", new PrintStream(out, true, StandardCharsets.UTF_8));
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines[1]).startsWith("sh->us  RUNNING  starting  lag unknown yet").doesNotContain("failed");
+        assertThat(lines[2]).contains("initial copy (12 rows so far)", "no checkpoint yet (2 failed since)");
     }
 
     private void answer(String path, int code, String json) {
