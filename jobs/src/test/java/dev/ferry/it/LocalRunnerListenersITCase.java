@@ -78,7 +78,7 @@ class LocalRunnerListenersITCase {
             runner.start();
             assertThat(runner.dashboardUrl()).startsWith("http://127.0.0.2:");
             assertThat(listeningAddresses(ProcessHandle.current().pid())).as("this JVM's listening sockets")
-                    .isNotEmpty().allSatisfy(a -> assertThat(a).matches("127\\.0\\.0\\.2:\\d+"));
+                    .isNotEmpty().allSatisfy(a -> assertThat(a).matches("(127\\.0\\.0\\.2|\\[::ffff:127\\.0\\.0\\.2\\]):\\d+"));
         }
         assertThat(problems).isEmpty();
     }
