@@ -143,6 +143,33 @@ class CliCheckITCase {
         }
     }
 
+    /**
+     * A source-only site whose user has exactly the printed grants (SELECT on *.*, nothing on the replicated
+     * database): MariaDB hides TABLE_CONSTRAINTS from it, and check and the start-up check must still see the keys.
+     */
+    @Test
+    void withOnlyThePrintedSourceGrantsThePrimaryKeysAreSeen() throws Exception {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("keys");
+        String user = "fk" + Math.floorMod(database.hashCode(), 10000);
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
+                "CREATE TABLE `" + database + "`.pair (a INT, b INT, PRIMARY KEY (b, a))",
+                "DROP USER IF EXISTS '" + user + "'@'127.0.0.1'",
+                "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY 'keys-pw'");
+        Path file = channelFile("keys", site("sh", sh, user, "keys-pw"),
+                site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
+        ChannelConfig config = ChannelConfig.load(file);
+        ChannelPrepare.run(config, false).get(0).grants().forEach(sh::execute);
+        assertThat(FerryCliAccess.run("prepare", "--config", file.toString())).isZero();
+
+        List<Result> results = ChannelCheck.run(config);
+        assertThat(results).filteredOn(r -> r.status() == Status.FAIL).as("%s", results).isEmpty();
+        assertThat(results).filteredOn(r -> r.check().equals("primary keys")).extracting(Result::detail)
+                .containsExactly("2 included table(s), each with a primary key");
+        Preflight.check(config, config.directions().get(0));
+    }
+
     @Test
     void oneCheckReportsEveryProblemWithItsFixAndChangesNothing() throws IOException {
         fresh.execute("CREATE USER IF NOT EXISTS 'weak'@'%' IDENTIFIED BY 'weak-pw'",
