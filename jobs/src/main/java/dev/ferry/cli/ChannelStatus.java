@@ -25,6 +25,9 @@ public final class ChannelStatus {
      * @param lagMs how long ago the newest source heartbeat that reached the target was written; -1 if none yet
      * @param lastCheckpointId the last completed checkpoint, or -1
      * @param lastCheckpointAgeMs how long ago it completed, or -1
+     * @param failedCheckpoints checkpoints that failed after the last completed one (all of them if none completed)
+     * @param streaming whether the job applied a change read from the binlog since it (re)started
+     * @param snapshotRows rows of the initial copy applied since the job (re)started
      */
     public record Direction(String name, String jobId, String state, boolean streaming, long snapshotRows,
             long lagMs, double rowsPerSecond, long appliedRows, long conflicts, long heldTables, long lastCheckpointId,
@@ -69,7 +72,21 @@ public final class ChannelStatus {
                 (long) sum(metrics, "snapshotRows"), (long) max(metrics, "lagMs"), sum(metrics, "appliedRowsPerSecond"),
                 (long) sum(metrics, "appliedRows"), (long) sum(metrics, "conflicts"), (long) max(metrics, "heldTables"),
                 last.path("id").asLong(-1), ackedAt < 0 ? -1 : System.currentTimeMillis() - ackedAt,
-                checkpoints.path("counts").path("failed").asLong());
+                failedSince(checkpoints, last.path("id").asLong(-1)));
+    }
+
+    /**
+     * Failed checkpoints after the last completed one, from the recent history: the count since the job's start would
+     * keep a failure at start-up on screen for ever.
+     */
+    private static long failedSince(JsonNode checkpoints, long lastCompleted) {
+        long failed = 0;
+        for (JsonNode c : checkpoints.path("history")) {
+            if ("FAILED".equals(c.path("status").asText()) && c.path("id").asLong() > lastCompleted) {
+                failed++;
+            }
+        }
+        return failed;
     }
 
     /**

@@ -28,13 +28,17 @@ public final class FerryCli {
             "      Read-only preflight of every site: connection and version, binlog ON/ROW/FULL,",
             "      server_id and the jobs' replica server ids, privileges, primary keys, time zones,",
             "      Ferry's system tables. Prints the fix for each failure; exits 1 if anything fails.",
+            "  grants --config <channel.yaml>",
+            "      Prints, per site, the GRANTs Ferry's user needs there, for the account the server",
+            "      knows it as. Needs only a login: run it first, then the GRANTs as an admin.",
             "  prepare --config <channel.yaml>",
             "      Creates Ferry's system tables at every site (safe to run again) and prints the",
             "      grants Ferry's user needs there.",
             "  status --config <channel.yaml> [--flink <url>]",
             "      Each direction as the Flink cluster reports it: job state, initial copy or",
-            "      streaming, lag, rows/s, conflicts, held tables, the last checkpoint. Default URL:",
-            "      http://127.0.0.1:8081 (where 'ferry run' serves). Exits 1 unless all run.",
+            "      streaming, lag, rows/s, conflicts, held tables, the last checkpoint. Without",
+            "      --flink it reads the channel's own 'ferry run' (its address is recorded in the",
+            "      state directory). Exits 1 unless all run.",
             "  submit --config <channel.yaml> --flink <url> [--direction <from->to>]",
             "         [--from-savepoint <path>] [--jar <job jar>]",
             "      Submits every direction (or one) as a job of a running Flink 1.20 cluster, the same",
@@ -48,15 +52,21 @@ public final class FerryCli {
             "      checkpoint intervals plus 2 s). Prints the keys that still differ; exits 1 if any.",
             "      --repair rewrites them from <site> in a Ferry-stamped transaction, which is not",
             "      replicated back.",
-            "  run --config <channel.yaml> [--port <rest port>]",
+            "  run --config <channel.yaml> [--port <rest port>] [--bind <address>]",
             "      Runs every direction of the channel in this process, with the Flink dashboard on",
-            "      127.0.0.1 (default port 8081). Ctrl-C or SIGTERM stops with a savepoint; running",
-            "      again resumes exactly there (after kill -9: from the last checkpoint).",
+            "      port 8081 (or the next free one). Every listener binds to 127.0.0.1 unless --bind",
+            "      names another address (Flink's REST API authenticates nobody: firewall it). Ctrl-C",
+            "      or SIGTERM stops with a savepoint; running again resumes exactly there (after",
+            "      kill -9: from the last checkpoint).",
+            "  quickstart [--seconds <n>] [--keep] [--dir <path>] [--rest-port <port>]",
+            "      A demo without any database install: two embedded MariaDB servers, a two-way",
+            "      channel between them, traffic at both sites and a conflict (see the README).",
             "  help  Shows this text.");
 
     private FerryCli() {}
 
     public static void main(String[] args) {
+        JulToSlf4j.install();
         System.exit(run(args));
     }
 
@@ -72,7 +82,12 @@ public final class FerryCli {
                 case "check":
                     return checkCommand(args);
                 case "prepare":
-                    return prepareCommand(args);
+                    return prepareCommand(args, true);
+                case "grants":
+                    return prepareCommand(args, false);
+                case "quickstart":
+                    // the demo has its own class path (embedded MariaDB); the ferry script starts it
+                    throw new UsageException("ferry quickstart: run it through the 'ferry' script: ./ferry quickstart");
                 case "status":
                     return statusCommand(args);
                 case "verify":
@@ -108,21 +123,40 @@ public final class FerryCli {
     private static ChannelConfig configAnd(String[] args, Map<String, String> options) {
         String config = null;
         for (int i = 1; i < args.length; i++) {
-            if ((args[i].equals("--config")) && i + 1 < args.length) {
-                config = args[++i];
-            } else if (options.containsKey(args[i]) && i + 1 < args.length) {
-                options.put(args[i], args[++i]);
-            } else if (args[i].equals("--help") || args[i].equals("-h")) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
                 System.out.println(USAGE);
                 return null;
-            } else {
+            }
+            if (!args[i].equals("--config") && !options.containsKey(args[i])) {
                 throw new UsageException("ferry " + args[0] + ": unknown option '" + args[i] + "'");
+            }
+            if (i + 1 == args.length || args[i + 1].startsWith("--")) {
+                throw new UsageException("ferry " + args[0] + ": option " + args[i] + " needs a value");
+            }
+            if (args[i].equals("--config")) {
+                config = args[++i];
+            } else {
+                options.put(args[i], args[++i]);
             }
         }
         if (config == null) {
             throw new UsageException("ferry " + args[0] + ": --config <channel.yaml> is required");
         }
         return ChannelConfig.load(Path.of(config));
+    }
+
+    /** An option's value as a whole number from {@code min} to {@code max}. */
+    private static long number(String command, Map<String, String> options, String option, long min, long max) {
+        try {
+            long n = Long.parseLong(options.get(option));
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("ferry " + command + ": " + option + " must be a whole number from " + min + " to "
+                + max + ", not '" + options.get(option) + "'");
     }
 
     private static int checkCommand(String[] args) {
@@ -136,22 +170,54 @@ public final class FerryCli {
     }
 
     private static int statusCommand(String[] args) throws IOException {
-        Map<String, String> options = new HashMap<>(Map.of("--flink", "http://127.0.0.1:8081"));
+        Map<String, String> options = new HashMap<>(Map.of("--flink", ""));
         ChannelConfig config = configAnd(args, options);
         if (config == null) {
             return 0;
         }
-        FlinkRestClient rest = new FlinkRestClient(options.get("--flink"));
+        FlinkRestClient rest = new FlinkRestClient(options.get("--flink").isEmpty() ? ownRun(config)
+                : options.get("--flink"));
         List<ChannelStatus.Direction> directions;
         try {
             directions = ChannelStatus.read(config, rest);
         } catch (IOException e) {
-            throw new FerryException("Cannot read the Flink cluster at " + rest.baseUrl() + ": " + e.getMessage()
+            throw new FerryException("Cannot read the Flink cluster at " + rest.baseUrl() + ": " + describe(e)
                     + ". Fix: start the channel ('ferry run --config ...') or give the cluster's REST address with"
                     + " --flink.", e);
         }
         Reports.status(directions, rest.baseUrl(), System.out);
         return directions.stream().allMatch(ChannelStatus.Direction::running) ? 0 : 1;
+    }
+
+    /** The REST address of the channel's own 'ferry run', from its state directory. */
+    private static String ownRun(ChannelConfig config) {
+        RunAddress.Recorded run = RunAddress.read(config.stateDir()).orElseThrow(() -> new FerryException("No 'ferry"
+                + " run' of channel '" + config.channel() + "' is running: it records its address in "
+                + config.stateDir().resolve(RunAddress.FILE).toAbsolutePath() + ", which does not exist. Fix: start it"
+                + " ('ferry run --config ...'), or give the REST address of the Flink cluster that runs the channel"
+                + " with --flink <url>."));
+        if (!run.alive()) {
+            throw new FerryException("The 'ferry run' of channel '" + config.channel() + "' recorded in " + run.file()
+                    + " (process " + run.pid() + ", " + run.url() + ") is not running any more. Fix: start it again"
+                    + " ('ferry run --config ...'), or give the REST address of the Flink cluster that runs the"
+                    + " channel with --flink <url>.");
+        }
+        return run.url();
+    }
+
+    /** An exception in words: its message, or its kind if it has none (a refused connection has no message). */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused (nothing listens there)";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static int submitCommand(String[] args) throws Exception {
@@ -188,20 +254,21 @@ public final class FerryCli {
         }
         Duration settle = options.get("--settle").isEmpty()
                 ? config.checkpointInterval().multipliedBy(3).plusSeconds(2)
-                : Duration.ofSeconds(Long.parseLong(options.get("--settle")));
+                : Duration.ofSeconds(number("verify", options, "--settle", 0, Long.MAX_VALUE));
         ChannelVerify.Options how = new ChannelVerify.Options(repair ? options.get("--from") : null,
-                Integer.parseInt(options.get("--chunk-size")), settle);
+                (int) number("verify", options, "--chunk-size", 1, Integer.MAX_VALUE), settle);
         List<ChannelVerify.TableResult> results = ChannelVerify.run(config, how, System.err);
         Reports.verified(results, System.out);
         return results.stream().allMatch(r -> r.differingKeys().isEmpty()) ? 0 : 1;
     }
 
-    private static int prepareCommand(String[] args) {
+    /** {@code prepare}, or with {@code createTables} false {@code grants}. */
+    private static int prepareCommand(String[] args, boolean createTables) {
         ChannelConfig config = configOnly(args);
         if (config == null) {
             return 0;
         }
-        List<ChannelPrepare.Site> sites = ChannelPrepare.run(config);
+        List<ChannelPrepare.Site> sites = ChannelPrepare.run(config, createTables);
         Reports.prepared(sites, System.out);
         return sites.stream().allMatch(ChannelPrepare.Site::prepared) ? 0 : 1;
     }
@@ -214,32 +281,19 @@ public final class FerryCli {
     }
 
     private static int runCommand(String[] args) throws Exception {
-        String config = null;
-        int port = 8081;
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> config = args[++i];
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--help", "-h" -> {
-                    System.out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    System.err.println("ferry run: unknown option '" + args[i] + "'\n" + USAGE);
-                    return 2;
-                }
-            }
+        Map<String, String> options = new HashMap<>(Map.of("--port", "8081", "--bind", LocalRunner.DEFAULT_BIND_ADDRESS));
+        ChannelConfig channel = configAnd(args, options);
+        if (channel == null) {
+            return 0;
         }
-        if (config == null) {
-            System.err.println("ferry run: --config <channel.yaml> is required");
-            return 2;
-        }
-        ChannelConfig channel = ChannelConfig.load(Path.of(config));
+        // Flink tries this port and the next 20
+        int port = (int) number("run", options, "--port", 0, 65535 - 20);
         CountDownLatch stop = new CountDownLatch(1);
         // handle the signals ourselves: a JVM shutdown would tear Flink down before the savepoint
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        try (LocalRunner runner = new LocalRunner(channel, port)) {
+        try (LocalRunner runner = new LocalRunner(channel, port, options.get("--bind"),
+                message -> System.err.println("ferry: " + message))) {
             runner.start();
             while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
                 if (!runner.watch()) {

@@ -39,19 +39,29 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 public final class LocalRunner implements AutoCloseable {
     private final ChannelConfig config;
     private final int restPort;
+    private final String bindAddress;
     private final Map<DirectionConfig, JobID> jobs = new LinkedHashMap<>();
     private final Map<JobID, String> reportedFailures = new LinkedHashMap<>();
     private final Consumer<String> problems;
     private MiniCluster cluster;
 
+    /** Where every listener binds unless told otherwise: this machine only. */
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+
     public LocalRunner(ChannelConfig config, int restPort) {
-        this(config, restPort, message -> System.err.println("ferry: " + message));
+        this(config, restPort, DEFAULT_BIND_ADDRESS, message -> System.err.println("ferry: " + message));
     }
 
     /** @param problems receives each failure of a direction, explained for a person */
     public LocalRunner(ChannelConfig config, int restPort, Consumer<String> problems) {
+        this(config, restPort, DEFAULT_BIND_ADDRESS, problems);
+    }
+
+    /** @param bindAddress the address every listener (REST, RPC, BLOB server) binds to */
+    public LocalRunner(ChannelConfig config, int restPort, String bindAddress, Consumer<String> problems) {
         this.config = config;
         this.restPort = restPort;
+        this.bindAddress = bindAddress;
         this.problems = problems;
     }
 
@@ -77,6 +87,7 @@ public final class LocalRunner implements AutoCloseable {
             System.out.println("ferry: " + d.name() + (restore.isPresent()
                     ? " resumes from " + restore.get() : " starts (" + d.startup().yamlName() + ")"));
         }
+        RunAddress.record(config.stateDir(), dashboardUrl());
         System.out.println("ferry: dashboard at " + dashboardUrl());
         System.out.println("ferry: state in " + config.stateDir().toAbsolutePath());
     }
@@ -95,14 +106,14 @@ public final class LocalRunner implements AutoCloseable {
 
     private Configuration clusterConfiguration() {
         Configuration c = new Configuration();
-        // every listener on this machine only: the JVM holds the sites' passwords, and Flink's REST API and
-        // BLOB server authenticate nobody. No jar upload or run through REST, and no cancel from the dashboard.
-        c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        c.set(RestOptions.ADDRESS, "127.0.0.1");
-        c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(TaskManagerOptions.HOST, "127.0.0.1");
+        // every listener on this machine only by default: the JVM holds the sites' passwords, and Flink's REST API
+        // and BLOB server authenticate nobody. No jar upload or run through REST, and no cancel from the dashboard.
+        c.set(RestOptions.BIND_ADDRESS, bindAddress);
+        c.set(RestOptions.ADDRESS, bindAddress);
+        c.set(JobManagerOptions.BIND_HOST, bindAddress);
+        c.set(JobManagerOptions.ADDRESS, bindAddress);
+        c.set(TaskManagerOptions.BIND_HOST, bindAddress);
+        c.set(TaskManagerOptions.HOST, bindAddress);
         c.set(WebOptions.SUBMIT_ENABLE, false);
         c.set(WebOptions.CANCEL_ENABLE, false);
         c.set(RestOptions.BIND_PORT, restPort == 0 ? "0" : restPort + "-" + (restPort + 20));
@@ -174,6 +185,7 @@ public final class LocalRunner implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        RunAddress.forget(config.stateDir());
         if (cluster != null) {
             cluster.close();
         }

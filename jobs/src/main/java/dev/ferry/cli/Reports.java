@@ -39,14 +39,16 @@ final class Reports {
                 out.println(d.name() + "  NOT RUNNING (no job of that name; start it with 'ferry run' or 'ferry submit')");
                 continue;
             }
-            String phase = d.streaming() ? "streaming" : "initial copy (" + d.snapshotRows() + " rows so far)";
+            // the phase is known from the first applied change after a (re)start; until then: starting
+            String phase = d.streaming() ? "streaming" : d.snapshotRows() > 0
+                    ? "initial copy (" + d.snapshotRows() + " rows so far)" : "starting";
             String lag = d.lagMs() < 0 ? "lag unknown yet" : String.format("lag %.1f s", d.lagMs() / 1000.0);
             String checkpoint = d.lastCheckpointId() < 0 ? "no checkpoint yet" : String.format(
                     "checkpoint #%d %.0f s ago", d.lastCheckpointId(), d.lastCheckpointAgeMs() / 1000.0);
-            out.printf("%s  %s  %s  %s  %.0f rows/s  %d rows applied  %d conflicts%s  %s (%d failed)  job %s%n",
+            out.printf("%s  %s  %s  %s  %.0f rows/s  %d rows applied  %d conflicts%s  %s%s  job %s%n",
                     d.name(), d.state(), phase, lag, d.rowsPerSecond(), d.appliedRows(), d.conflicts(),
                     d.heldTables() > 0 ? "  " + d.heldTables() + " table(s) HELD" : "", checkpoint,
-                    d.failedCheckpoints(), d.jobId());
+                    d.failedCheckpoints() > 0 ? " (" + d.failedCheckpoints() + " failed since)" : "", d.jobId());
         }
     }
 

@@ -69,6 +69,26 @@ public final class TableFilter implements Serializable, TableScope {
         return matchesAny(includeCompiled, qualifiedName) && !matchesAny(excludeCompiled, qualifiedName);
     }
 
+    /** An include expression's database part, if it is a plain name: {@code shop} of {@code 'shop\..*'}. */
+    private static final Pattern LITERAL_DATABASE = Pattern.compile("((?:[A-Za-z0-9_$]|\\\\[^A-Za-z0-9.])+)\\\\\\..*");
+
+    /**
+     * The databases the include expressions name literally (such as {@code shop} in {@code 'shop\..*'}), known
+     * without reading a server: before its grants, Ferry's user may see none of their tables.
+     */
+    public java.util.Set<String> literalDatabases() {
+        java.util.Set<String> databases = new java.util.TreeSet<>();
+        include.forEach(p -> literalDatabase(p).ifPresent(databases::add));
+        return databases;
+    }
+
+    /** The database an include expression names literally, if it does. */
+    public static java.util.Optional<String> literalDatabase(String expression) {
+        java.util.regex.Matcher m = LITERAL_DATABASE.matcher(expression);
+        return m.matches() ? java.util.Optional.of(m.group(1).replaceAll("\\\\(.)", "$1"))
+                : java.util.Optional.empty();
+    }
+
     private static boolean matchesAny(List<Pattern> patterns, String name) {
         for (Pattern p : patterns) {
             if (p.matcher(name).matches()) {

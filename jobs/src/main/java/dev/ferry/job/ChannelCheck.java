@@ -38,6 +38,8 @@ public final class ChannelCheck {
         }
     }
 
+    private static final int ER_NO_SUCH_TABLE = 1146;
+
     private final ChannelConfig config;
     private final List<Result> results = new ArrayList<>();
     /** The server_id of every reachable MySQL site, for the uniqueness checks. */
@@ -51,9 +53,10 @@ public final class ChannelCheck {
 
     public static List<Result> run(ChannelConfig config) {
         ChannelCheck check = new ChannelCheck(config);
-        // sources first: a PostgreSQL target's trigger check needs the tables its sources include
-        config.sites().values().stream().sorted(Comparator.comparing(s -> !s.kind().hasBinlog())).forEach(check::site);
+        // sources first: a target's checks need the tables its sources include
+        config.sites().values().stream().sorted(Comparator.comparing(s -> !check.isSource(s))).forEach(check::site);
         check.serverIdsAreUnique();
+        check.rowsOnlyAtOtherSites();
         return List.copyOf(check.results);
     }
 
@@ -72,7 +75,7 @@ public final class ChannelCheck {
                 source(site, c, included);
             }
             if (isTarget(site)) {
-                results.add(TargetChecks.writeGrants(site, c));
+                results.add(TargetChecks.writeGrants(site, c, databasesInto(site, included)));
                 triggers(site, c, included == null ? tablesInto(site) : included.tables());
             }
             results.add(TargetChecks.ferryTables(site, c));
@@ -137,6 +140,76 @@ public final class ChannelCheck {
         config.directions().stream().filter(d -> d.to().equals(site.name()))
                 .forEach(d -> tables.addAll(includedAt.getOrDefault(d.from(), List.of())));
         return List.copyOf(tables);
+    }
+
+    /**
+     * The databases Ferry writes at a target: those of the tables its sources (and, two-way, it) include, and those
+     * the include expressions name, which Ferry creates if they are missing.
+     */
+    private Set<String> databasesInto(SiteConfig site, SourceChecks.Included own) {
+        Set<String> databases = new TreeSet<>(config.tableFilter().literalDatabases());
+        tablesInto(site).forEach(t -> databases.add(t.database()));
+        if (own != null) {
+            own.tables().forEach(t -> databases.add(t.database()));
+        }
+        return databases;
+    }
+
+    /**
+     * Rows at a site that is not the seeding site, in a table that has more rows there than at the seeding site:
+     * no direction copies them (only the seeding site's rows are copied, and only changes are streamed), so they
+     * would never reach the other sites. Counted up to a bound, so that a large table costs little.
+     */
+    private void rowsOnlyAtOtherSites() {
+        DirectionConfig first = config.directions().get(0);
+        if (first.startup() != DirectionConfig.Startup.INITIAL || !includedAt.containsKey(first.from())) {
+            return;
+        }
+        SiteConfig seed = config.site(first.from());
+        for (SiteConfig site : config.sites().values()) {
+            if (site == seed || !isSource(site) || !includedAt.containsKey(site.name())) {
+                continue;
+            }
+            List<String> more = new ArrayList<>();
+            try (Connection at = Endpoints.of(site).connect(); Connection atSeed = Endpoints.of(seed).connect()) {
+                for (TableId t : includedAt.get(site.name())) {
+                    long here = boundedCount(at, t);
+                    long there = here == 0 ? 0 : boundedCount(atSeed, t);
+                    if (here > there) {
+                        more.add(t + " (" + here + " row(s) here, " + there + " at '" + seed.name() + "')");
+                    }
+                }
+            } catch (SQLException e) {
+                results.add(new Result(site.name(), "rows only here", Status.WARN, "could not compare the row counts"
+                        + " with site '" + seed.name() + "': " + e.getMessage(), "make both sites readable to"
+                        + " Ferry's user and run check again"));
+                continue;
+            }
+            results.add(more.isEmpty()
+                    ? Result.ok(site.name(), "rows only here", "no table with more rows than at seeding site '"
+                            + seed.name() + "'")
+                    : new Result(site.name(), "rows only here", Status.WARN, "more rows than at seeding site '"
+                            + seed.name() + "': " + String.join(", ", more) + "; only '" + seed.name() + "''s rows"
+                            + " are copied, so rows that exist only here never reach the other sites",
+                            "before the first start, copy those rows to '" + seed.name() + "' (or delete them here);"
+                            + " 'ferry verify' lists the keys that differ"));
+        }
+    }
+
+    private static final long COUNT_BOUND = 1_000_000;
+
+    /** The table's rows, counted up to just over {@link #COUNT_BOUND}; 0 if the table does not exist. */
+    private static long boundedCount(Connection c, TableId t) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM (SELECT 1 FROM "
+                + Preflight.quote(t) + " LIMIT " + (COUNT_BOUND + 1) + ") x")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ER_NO_SUCH_TABLE) {
+                return 0;
+            }
+            throw e;
+        }
     }
 
     /** Whether a direction from this site starts with an initial copy. */

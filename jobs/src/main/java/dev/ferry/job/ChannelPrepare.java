@@ -4,6 +4,7 @@ import dev.ferry.common.TableId;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.config.SiteConfig;
+import dev.ferry.config.TableFilter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -22,30 +23,50 @@ public final class ChannelPrepare {
     private ChannelPrepare() {}
 
     public static List<Site> run(ChannelConfig config) {
+        return run(config, true);
+    }
+
+    /**
+     * The grants of every site, and with {@code createTables} Ferry's tables there. The grants need nothing but a
+     * login, so that they can be printed, and run by an admin, before Ferry's user may do anything else.
+     */
+    public static List<Site> run(ChannelConfig config, boolean createTables) {
         Set<String> databases = replicatedDatabases(config);
         List<Site> out = new ArrayList<>();
         for (SiteConfig site : config.sites().values()) {
-            List<String> grants = grants(config, site, databases);
+            String account = Account.assumed(site);
             try (Connection c = Endpoints.of(site).connect()) {
+                if (site.kind().hasBinlog()) {
+                    account = Account.current(c);
+                }
+                if (!createTables) {
+                    out.add(new Site(site.name(), true, "logged in as " + account, grants(config, site, databases,
+                            account)));
+                    continue;
+                }
                 if (site.kind().hasBinlog()) {
                     Preflight.ensureFerryTables(site, c);
                 } else {
                     TargetPreflight.ensureFerryTables(site, c, TargetPreflight.dialect(site, c));
                 }
                 out.add(new Site(site.name(), true, "Ferry's tables are in place (sql/"
-                        + TargetChecks.schemaFile(site) + ")", grants));
+                        + TargetChecks.schemaFile(site) + ")", grants(config, site, databases, account)));
             } catch (FerryException e) {
-                out.add(new Site(site.name(), false, e.getMessage(), grants));
+                out.add(new Site(site.name(), false, e.getMessage(), grants(config, site, databases, account)));
             } catch (SQLException e) {
-                out.add(new Site(site.name(), false, Preflight.unreachable(site, e).getMessage(), grants));
+                out.add(new Site(site.name(), false, Preflight.unreachable(site, e).getMessage(),
+                        grants(config, site, databases, account)));
             }
         }
         return out;
     }
 
-    /** The databases of the included tables at the channel's sources, as far as they can be read now. */
-    private static Set<String> replicatedDatabases(ChannelConfig config) {
-        Set<String> databases = new TreeSet<>();
+    /**
+     * The databases of the included tables: those the include expressions name, and those of the tables the
+     * channel's sources show now (before its grants, Ferry's user may see none of them).
+     */
+    static Set<String> replicatedDatabases(ChannelConfig config) {
+        Set<String> databases = new TreeSet<>(config.tableFilter().literalDatabases());
         for (DirectionConfig d : config.directions()) {
             SiteConfig from = config.site(d.from());
             try (Connection c = Endpoints.of(from).connect()) {
@@ -59,7 +80,8 @@ public final class ChannelPrepare {
         return databases;
     }
 
-    static List<String> grants(ChannelConfig config, SiteConfig site, Set<String> databases) {
+    /** @param account the MySQL account to grant to, quoted ({@link Account}) */
+    static List<String> grants(ChannelConfig config, SiteConfig site, Set<String> databases, String account) {
         boolean source = config.directions().stream().anyMatch(d -> d.from().equals(site.name()));
         boolean target = config.directions().stream().anyMatch(d -> d.to().equals(site.name()));
         String user = site.user();
@@ -74,16 +96,23 @@ public final class ChannelPrepare {
                     + " CREATE ANY INDEX, SELECT ANY TABLE, INSERT ANY TABLE, UPDATE ANY TABLE, DELETE ANY TABLE TO "
                     + user.toUpperCase(java.util.Locale.ROOT) + ";");
             default -> {
-                String to = " TO '" + user + "'@'%';";
+                String to = " TO " + account + ";";
                 if (source) {
                     grants.add("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.*" + to);
                 }
-                grants.add("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX ON `ferry`.*" + to);
+                grants.add("GRANT " + Preflight.FERRY_SCHEMA_PRIVILEGES + " ON `ferry`.*" + to);
                 if (target) {
                     // TRIGGER: MySQL shows a table's triggers only with it, and Ferry must see them (TriggerCheck)
                     for (String db : databases) {
                         grants.add("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER ON `"
                                 + db.replace("`", "``") + "`.*" + to);
+                    }
+                    for (String pattern : config.tableFilter().includePatterns()) {
+                        if (TableFilter.literalDatabase(pattern).isEmpty()) {
+                            // databases such a pattern matches are known only once the user may see them
+                            grants.add("-- and the same for each other database that 'tables.include' pattern '"
+                                    + pattern + "' matches");
+                        }
                     }
                 }
             }

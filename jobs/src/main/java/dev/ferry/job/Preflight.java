@@ -28,6 +28,9 @@ public final class Preflight {
     private static final int ER_TABLEACCESS_DENIED = 1142;
     private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
 
+    /** What Ferry's user needs on its own database, where it creates and changes its tables. */
+    static final String FERRY_SCHEMA_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX";
+
     private Preflight() {}
 
     public static void check(ChannelConfig config, DirectionConfig direction) {
@@ -106,8 +109,9 @@ public final class Preflight {
             int code = e.getErrorCode();
             if (code == ER_DBACCESS_DENIED || code == ER_TABLEACCESS_DENIED || code == ER_SPECIFIC_ACCESS_DENIED) {
                 throw new FerryException("Cannot create Ferry's system tables at site '" + site.name() + "': "
-                        + e.getMessage() + ". Fix: run sql/ferry-schema.sql there as an admin, and GRANT SELECT,"
-                        + " INSERT, UPDATE, DELETE ON ferry.* TO '" + site.user() + "'@'%';", e);
+                        + e.getMessage() + ". Fix: as an admin, GRANT " + FERRY_SCHEMA_PRIVILEGES + " ON `ferry`.* TO "
+                        + Account.current(c) + "; ('ferry grants --config <file>' prints every grant Ferry needs),"
+                        + " then run this again.", e);
             }
             throw e;
         }

@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -87,7 +89,7 @@ public final class SourceChecks {
         }
         return Optional.of(new Finding("User '" + site.user() + "' at site '" + site.name() + "' lacks "
                 + String.join(", ", missing) + ", which reading the binlog needs.", "as an admin: GRANT "
-                + String.join(", ", missing) + " ON *.* TO '" + site.user() + "'@'%';"));
+                + String.join(", ", missing) + " ON *.* TO " + Account.current(c) + ";"));
     }
 
     /** The user's grants on {@code *.*}, upper case, one per line. */
@@ -105,19 +107,27 @@ public final class SourceChecks {
     }
 
     public static Included includedTables(ChannelConfig config, Connection c) throws SQLException {
+        String system = " NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema', '" + FerryTables.SCHEMA
+                + "')";
+        // STATISTICS, not TABLE_CONSTRAINTS: MariaDB hides the constraints from a user with only SELECT on *.*
+        // (the grant Ferry asks for), which made every table look keyless
+        Set<TableId> keyed = new HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT TABLE_SCHEMA,"
+                + " TABLE_NAME FROM information_schema.STATISTICS WHERE INDEX_NAME = 'PRIMARY' AND TABLE_SCHEMA"
+                + system)) {
+            while (rs.next()) {
+                keyed.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
         List<TableId> tables = new ArrayList<>();
         List<TableId> withoutKey = new ArrayList<>();
-        String sql = "SELECT t.TABLE_SCHEMA, t.TABLE_NAME, (SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS k"
-                + " WHERE k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME"
-                + " AND k.CONSTRAINT_TYPE = 'PRIMARY KEY') FROM information_schema.TABLES t"
-                + " WHERE t.TABLE_TYPE = 'BASE TABLE' AND t.TABLE_SCHEMA NOT IN"
-                + " ('mysql', 'sys', 'information_schema', 'performance_schema', '" + FerryTables.SCHEMA + "')";
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM"
+                + " information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA" + system)) {
             while (rs.next()) {
                 TableId t = new TableId(rs.getString(1), rs.getString(2));
                 if (config.tableFilter().includes(t.database(), t.table())) {
                     tables.add(t);
-                    if (rs.getInt(3) == 0) {
+                    if (!keyed.contains(t)) {
                         withoutKey.add(t);
                     }
                 }

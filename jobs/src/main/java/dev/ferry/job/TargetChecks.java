@@ -6,6 +6,7 @@ import dev.ferry.job.ChannelCheck.Result;
 import dev.ferry.job.ChannelCheck.Status;
 import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** What a site must offer to be written by Ferry: write privileges, and Ferry's own tables. Read-only. */
 final class TargetChecks {
@@ -57,37 +59,67 @@ final class TargetChecks {
                 "run 'ferry prepare --config <channel file>', or sql/" + schemaFile(site) + " there as an admin");
     }
 
-    static Result writeGrants(SiteConfig site, Connection c) throws SQLException {
+    /** @param databases the databases Ferry writes at this site besides its own */
+    static Result writeGrants(SiteConfig site, Connection c, Set<String> databases) throws SQLException {
         return switch (site.kind()) {
             case POSTGRESQL -> postgresGrants(site, c);
             case ORACLE -> new Result(site.name(), "write privileges", Status.WARN, "not checked for Oracle",
                     "see the README's Privileges section");
-            default -> mySqlGrants(site, c);
+            default -> mySqlGrants(site, c, databases);
         };
     }
 
-    private static Result mySqlGrants(SiteConfig site, Connection c) throws SQLException {
-        boolean all = false;
-        Set<String> found = new HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
-            while (rs.next()) {
-                String g = rs.getString(1).toUpperCase(Locale.ROOT);
-                all |= g.contains("ALL PRIVILEGES");
-                for (String p : List.of("INSERT", "UPDATE", "DELETE", "CREATE", "ALTER")) {
-                    if (g.contains(p)) {
-                        found.add(p);
-                    }
+    /**
+     * Whether this connection's account holds every privilege applying rows and DDL needs on each database, from
+     * its global and database grants (privileges through roles are not followed).
+     */
+    private static Result mySqlGrants(SiteConfig site, Connection c, Set<String> databases) throws SQLException {
+        String account = Account.current(c);
+        List<String> needed = List.of(Preflight.FERRY_SCHEMA_PRIVILEGES.split(", "));
+        Set<String> global = privileges(c, "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES"
+                + " WHERE GRANTEE IN (?, ?)", account, null);
+        Set<String> all = new TreeSet<>(databases);
+        all.add(FerryTables.SCHEMA);
+        List<String> lacking = new ArrayList<>();
+        List<String> fixes = new ArrayList<>();
+        for (String db : all) {
+            Set<String> have = new HashSet<>(global);
+            // a database grant may name a LIKE pattern (`shop\_%`)
+            have.addAll(privileges(c, "SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES"
+                    + " WHERE GRANTEE IN (?, ?) AND ? LIKE TABLE_SCHEMA", account, db));
+            List<String> missing = needed.stream().filter(p -> !have.contains(p)).toList();
+            if (!missing.isEmpty()) {
+                lacking.add("`" + db + "` (" + String.join(", ", missing) + ")");
+                fixes.add("GRANT " + Preflight.FERRY_SCHEMA_PRIVILEGES + " ON `" + db.replace("`", "``") + "`.* TO "
+                        + account + ";");
+            }
+        }
+        if (lacking.isEmpty()) {
+            return Result.ok(site.name(), "write privileges", Preflight.FERRY_SCHEMA_PRIVILEGES + " on "
+                    + String.join(", ", all));
+        }
+        return new Result(site.name(), "write privileges", Status.FAIL, account + " lacks privileges on "
+                + String.join(", ", lacking) + "; applying rows and DDL there needs " + Preflight.FERRY_SCHEMA_PRIVILEGES,
+                "as an admin: " + String.join(" ", fixes));
+    }
+
+    /** The privileges of the account, and those everyone has (MariaDB's PUBLIC), globally or on a database. */
+    private static Set<String> privileges(Connection c, String sql, String account, String database)
+            throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, account);
+            ps.setString(2, "'PUBLIC'@''");
+            if (database != null) {
+                ps.setString(3, database);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1).toUpperCase(Locale.ROOT));
                 }
             }
         }
-        if (all || found.containsAll(List.of("INSERT", "UPDATE", "DELETE", "CREATE", "ALTER"))) {
-            return Result.ok(site.name(), "write privileges", all ? "ALL PRIVILEGES" : String.join(", ", found));
-        }
-        return new Result(site.name(), "write privileges", Status.FAIL, "user '" + site.user() + "' has "
-                + (found.isEmpty() ? "no write privilege" : "only " + found) + "; applying rows and DDL needs"
-                + " SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX", "as an admin, for each replicated"
-                + " database and for ferry: GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX ON `<db>`.*"
-                + " TO '" + site.user() + "'@'%';");
+        return out;
     }
 
     private static Result postgresGrants(SiteConfig site, Connection c) throws SQLException {

@@ -47,7 +47,9 @@ final class TriggerCheck {
         // MariaDB shows a trigger without the TRIGGER privilege, but not its body; MySQL does not show it at all
         Collection<TableId> unseen = new TreeSet<>(TriggerVisibility.hiddenTables(c, tables));
         triggers.stream().filter(t -> t.body() == null).map(Trigger::table).forEach(unseen::add);
-        TriggerVisibility.finding(site, unseen).ifPresent(findings::add);
+        if (!unseen.isEmpty()) {
+            TriggerVisibility.finding(site, unseen, Account.current(c)).ifPresent(findings::add);
+        }
         return findings;
     }
 

@@ -50,14 +50,17 @@ final class TriggerVisibility {
         return tables.stream().filter(t -> !grants.covers(t)).toList();
     }
 
-    /** A failure naming the tables whose triggers cannot be read, with the grant; empty if there are none. */
-    static Optional<Finding> finding(SiteConfig site, Collection<TableId> tables) {
+    /**
+     * A failure naming the tables whose triggers cannot be read, with the grant; empty if there are none.
+     * @param account the connection's account ({@link Account}), which the grant names
+     */
+    static Optional<Finding> finding(SiteConfig site, Collection<TableId> tables, String account) {
         if (tables.isEmpty()) {
             return Optional.empty();
         }
         Set<String> grants = new TreeSet<>();
         for (TableId t : tables) {
-            grants.add("GRANT TRIGGER ON " + Preflight.quote(t.database()) + ".* TO '" + site.user() + "'@'%';");
+            grants.add("GRANT TRIGGER ON " + Preflight.quote(t.database()) + ".* TO " + account + ";");
         }
         return Optional.of(new Finding("User '" + site.user() + "' at site '" + site.name() + "' cannot read the"
                 + " triggers of " + tables + " (information_schema.TRIGGERS shows them only with the TRIGGER"

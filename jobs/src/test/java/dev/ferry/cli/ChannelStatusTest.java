@@ -6,7 +6,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.ConfigFixtures;
 import dev.ferry.job.FerryJob;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -44,6 +46,40 @@ class ChannelStatusTest {
             assertThat(d.state()).isEqualTo("INITIALIZING");
             assertThat(d.lastCheckpointId()).isEqualTo(-1);
         });
+    }
+
+    @Test
+    void onlyCheckpointsThatFailedAfterTheLastCompletedOneAreCounted() throws Exception {
+        ChannelConfig config = ChannelConfig.parse(ConfigFixtures.MINIMAL, "test.yaml", ConfigFixtures.ENV_LOOKUP);
+        String name = FerryJob.jobName(config, config.directions().get(0));
+        flink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        answer("/jobs/overview", 200, "{\"jobs\": [{\"jid\": \"j1\", \"name\": \"" + name
+                + "\", \"state\": \"RUNNING\", \"start-time\": 1}]}");
+        answer("/jobs/j1", 200, "{\"vertices\": []}");
+        // Flink 1.20's answer: a failure at start-up (id 1), then completed checkpoints, newest first
+        String history = "{\"id\": 5, \"status\": \"COMPLETED\"}, {\"id\": 4, \"status\": \"COMPLETED\"},"
+                + " {\"id\": 1, \"status\": \"FAILED\"}";
+        answer("/jobs/j1/checkpoints", 200, "{\"counts\": {\"failed\": 1, \"completed\": 2}, \"latest\": {\"completed\":"
+                + " {\"id\": 5, \"latest_ack_timestamp\": 1}}, \"history\": [" + history + "]}");
+        flink.start();
+        FlinkRestClient rest = new FlinkRestClient("http://127.0.0.1:" + flink.getAddress().getPort());
+
+        assertThat(ChannelStatus.read(config, rest)).singleElement().satisfies(d -> {
+            assertThat(d.lastCheckpointId()).isEqualTo(5);
+            assertThat(d.failedCheckpoints()).as("the failure before checkpoint 5 is over").isZero();
+        });
+    }
+
+    @Test
+    void aDirectionThatAppliedNothingSinceItsStartIsStartingNotCopyingAndOldFailuresAreNotShown() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Reports.status(List.of(
+                new ChannelStatus.Direction("sh->us", "j1", "RUNNING", false, 0, -1, 0, 0, 0, 0, 7, 500, 0),
+                new ChannelStatus.Direction("us->sh", "j2", "RUNNING", false, 12, -1, 0, 12, 0, 0, -1, -1, 2)),
+                "http://127.0.0.1:8081", new PrintStream(out, true, StandardCharsets.UTF_8));
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines[1]).startsWith("sh->us  RUNNING  starting  lag unknown yet").doesNotContain("failed");
+        assertThat(lines[2]).contains("initial copy (12 rows so far)", "no checkpoint yet (2 failed since)");
     }
 
     private void answer(String path, int code, String json) {

@@ -76,4 +76,12 @@ class TableFilterTest {
         assertThat(config.tableFilter().includes("shop", "orders")).isTrue();
         assertThat(config.tableFilter().includes("shop", "order items")).isFalse();
     }
+
+    @Test
+    void theDatabasesAnIncludeNamesLiterallyAreKnownWithoutAServer() {
+        TableFilter f = TableFilter.of(List.of("shop\\..*", "crm\\.customers", "my\\-db\\..*", "log_.*\\..*", ".*",
+                "(a|b)\\..*"), List.of());
+        assertThat(f.literalDatabases()).containsExactly("crm", "my-db", "shop");
+        assertThat(TableFilter.literalDatabase("log_.*\\..*")).isEmpty();
+    }
 }

@@ -10,6 +10,8 @@ import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.ChannelCheck.Result;
 import dev.ferry.job.ChannelCheck.Status;
 import dev.ferry.job.ChannelPrepare;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.job.Preflight;
 import dev.ferry.testing.DatabaseServer;
 import dev.ferry.testing.PostgresServer;
 import dev.ferry.testing.ServerKind;
@@ -73,6 +75,101 @@ class CliCheckITCase {
         assertThat(FerryCliAccess.run("check", "--config", file.toString())).isZero();
     }
 
+    /**
+     * The README's order, as a new user follows it (issue 17, "the first hour"): the user exists as
+     * 'user'@'127.0.0.1' and has no privilege at all; 'ferry grants' prints the grants for that account, including
+     * the replicated database the user cannot see yet; an admin runs exactly those; then prepare and check pass, and
+     * the start-up check finds the primary keys that MariaDB hides from TABLE_CONSTRAINTS for such a user.
+     */
+    @Test
+    void theDocumentedOrderWorksTheFirstTimeForAUserKnownByItsAddress() throws Exception {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("first");
+        String user = "fh" + Math.floorMod(database.hashCode(), 10000);
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO `" + database + "`.t VALUES (1, 1), (2, 2)");
+        us.execute("CREATE DATABASE IF NOT EXISTS `" + database + "`",
+                "CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO `" + database + "`.t VALUES (1, 1), (2, 2), (3, 3)");
+        for (TestDatabase server : List.of(sh, us)) {
+            server.execute("DROP USER IF EXISTS '" + user + "'@'127.0.0.1'",
+                    "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY 'first-pw'");
+        }
+        Path file = channelFile("first", site("sh", sh, user, "first-pw"), site("us", us, user, "first-pw"),
+                "  - { from: sh, to: us }\n  - { from: us, to: sh }", database);
+        ChannelConfig config = ChannelConfig.load(file);
+
+        assertThat(FerryCliAccess.run("grants", "--config", file.toString())).isZero();
+        List<ChannelPrepare.Site> printed = ChannelPrepare.run(config, false);
+        String account = "'" + user + "'@'127.0.0.1'";
+        for (ChannelPrepare.Site site : printed) {
+            assertThat(site.grants()).as(site.site()).contains(
+                    "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO " + account + ";",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX ON `ferry`.* TO " + account + ";",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER ON `" + database
+                            + "`.* TO " + account + ";");
+        }
+        // the ferry.* grant alone is not enough to write the replicated database: check must say so
+        for (TestDatabase server : List.of(sh, us)) {
+            server.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO " + account,
+                    "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX ON `ferry`.* TO " + account);
+        }
+        List<Result> partly = ChannelCheck.run(config);
+        assertThat(failure(partly, "us", "write privileges")).contains("`" + database + "`", "INSERT");
+        assertThat(fix(partly, "us", "write privileges")).contains("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER,"
+                + " DROP, INDEX ON `" + database + "`.* TO " + account + ";");
+
+        // now every printed grant, exactly as printed, as an admin
+        for (ChannelPrepare.Site site : printed) {
+            TestDatabase server = site.site().equals("sh") ? sh : us;
+            site.grants().stream().filter(g -> !g.startsWith("--")).forEach(server::execute);
+        }
+        assertThat(FerryCliAccess.run("prepare", "--config", file.toString())).isZero();
+        List<Result> results = ChannelCheck.run(config);
+        assertThat(results).filteredOn(r -> r.status() == Status.FAIL).as("%s", results).isEmpty();
+        assertThat(results).filteredOn(r -> r.check().equals("primary keys")).extracting(Result::status)
+                .containsExactly(Status.OK, Status.OK);
+        assertThat(results).filteredOn(r -> r.site().equals("us") && r.check().equals("rows only here"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(Status.WARN);
+                    assertThat(r.detail()).contains(database + ".t (3 row(s) here, 2 at 'sh')", "never reach");
+                });
+        assertThat(results).filteredOn(r -> r.check().equals("rows only here")).extracting(Result::site)
+                .as("the seeding site's rows are copied").containsExactly("us");
+        // what 'ferry run' checks before it starts each direction
+        for (DirectionConfig d : config.directions()) {
+            Preflight.check(config, d);
+        }
+    }
+
+    /**
+     * A source-only site whose user has exactly the printed grants (SELECT on *.*, nothing on the replicated
+     * database): MariaDB hides TABLE_CONSTRAINTS from it, and check and the start-up check must still see the keys.
+     */
+    @Test
+    void withOnlyThePrintedSourceGrantsThePrimaryKeysAreSeen() throws Exception {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("keys");
+        String user = "fk" + Math.floorMod(database.hashCode(), 10000);
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
+                "CREATE TABLE `" + database + "`.pair (a INT, b INT, PRIMARY KEY (b, a))",
+                "DROP USER IF EXISTS '" + user + "'@'127.0.0.1'",
+                "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY 'keys-pw'");
+        Path file = channelFile("keys", site("sh", sh, user, "keys-pw"),
+                site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
+        ChannelConfig config = ChannelConfig.load(file);
+        ChannelPrepare.run(config, false).get(0).grants().forEach(sh::execute);
+        assertThat(FerryCliAccess.run("prepare", "--config", file.toString())).isZero();
+
+        List<Result> results = ChannelCheck.run(config);
+        assertThat(results).filteredOn(r -> r.status() == Status.FAIL).as("%s", results).isEmpty();
+        assertThat(results).filteredOn(r -> r.check().equals("primary keys")).extracting(Result::detail)
+                .containsExactly("2 included table(s), each with a primary key");
+        Preflight.check(config, config.directions().get(0));
+    }
+
     @Test
     void oneCheckReportsEveryProblemWithItsFixAndChangesNothing() throws IOException {
         fresh.execute("CREATE USER IF NOT EXISTS 'weak'@'%' IDENTIFIED BY 'weak-pw'",
@@ -118,8 +215,11 @@ class CliCheckITCase {
             List<ChannelPrepare.Site> sites = ChannelPrepare.run(config);
             ChannelPrepare.Site sh = sites.get(0);
             assertThat(sh.prepared()).as("run %d: %s", run, sh.detail()).isTrue();
-            assertThat(sh.grants()).contains("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO '"
-                    + fresh.adminUser() + "'@'%';");
+            String admin = fresh.query("SELECT CURRENT_USER()").get(0).get(0).toString();
+            assertThat(sh.grants()).as("for the account the server knows").contains(
+                    "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO '"
+                    + admin.substring(0, admin.lastIndexOf('@')) + "'@'" + admin.substring(admin.lastIndexOf('@') + 1)
+                    + "';");
             ChannelPrepare.Site target = sites.get(1);
             assertThat(target.prepared()).as("a user that cannot log in").isFalse();
             assertThat(target.detail()).contains("Cannot log in to site 'us'");

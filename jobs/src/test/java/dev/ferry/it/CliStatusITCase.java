@@ -7,6 +7,7 @@ import dev.ferry.cli.ChannelStatus;
 import dev.ferry.cli.FerryCliAccess;
 import dev.ferry.cli.FlinkRestClient;
 import dev.ferry.cli.LocalRunner;
+import dev.ferry.cli.RunAddress;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
@@ -14,6 +15,7 @@ import dev.ferry.testing.TestServers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +55,41 @@ class CliStatusITCase {
         assertThat(problems).isEmpty();
         assertThat(FerryCliAccess.run("status", "--config", file.toString(), "--flink", url)).as("nothing runs")
                 .isEqualTo(1);
+    }
+
+    /**
+     * {@code ferry status} without {@code --flink} reads the channel's own {@code ferry run} (a separate process, as a
+     * user starts it) from the address it records in the state directory, and says so when that run is gone; the
+     * console of the run shows no java.util.logging line of the binlog client (issue 17).
+     */
+    @Test
+    void statusWithoutFlinkFindsTheChannelsOwnRunAndTheRunsConsoleHasNoJulLines() throws Exception {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("own");
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO `" + database + "`.t VALUES (1, 1), (2, 2)");
+        Path file = OneDirection.initialChannelFile(dir, "own", sh, us, database);
+        ChannelConfig config = ChannelConfig.load(file);
+        assertThat(FerryCliAccess.run("status", "--config", file.toString())).as("nothing runs yet").isEqualTo(1);
+
+        try (FerryProcess ferry = FerryProcess.run(file, Map.of(), dir.resolve("ferry.log"))) {
+            ferry.awaitOutput("dashboard at http://127.0.0.1:", OneDirection.TIMEOUT);
+            String printed = ferry.output().stream().filter(l -> l.contains("dashboard at ")).findFirst().orElseThrow();
+            RunAddress.Recorded run = RunAddress.read(config.stateDir()).orElseThrow();
+            assertThat(printed).endsWith("dashboard at " + run.url());
+            assertThat(run.alive()).isTrue();
+            FlinkRestClient rest = new FlinkRestClient(run.url());
+            await(() -> read(config, rest).streaming() && read(config, rest).appliedRows() >= 2, OneDirection.TIMEOUT,
+                    "the copy to end");
+            assertThat(FerryCliAccess.run("status", "--config", file.toString())).as("read from the recorded address")
+                    .isZero();
+            assertThat(ferry.terminate(OneDirection.TIMEOUT)).isZero();
+            assertThat(ferry.output()).as("the run's console").isNotEmpty()
+                    .noneMatch(l -> l.startsWith("INFO: ") || l.contains("com.github.shyiko"));
+        }
+        assertThat(RunAddress.read(config.stateDir())).as("forgotten when the run stops").isEmpty();
+        assertThat(FerryCliAccess.run("status", "--config", file.toString())).as("the run is gone").isEqualTo(1);
     }
 
     private static ChannelStatus.Direction read(ChannelConfig config, FlinkRestClient rest) {

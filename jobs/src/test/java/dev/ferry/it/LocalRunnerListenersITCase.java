@@ -65,6 +65,24 @@ class LocalRunnerListenersITCase {
         assertThat(problems).isEmpty();
     }
 
+    /** {@code ferry run --bind}: every listener on the address given instead (another loopback address here). */
+    @Test
+    void everyListenerIsOnTheBindAddressGiven() throws Exception {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("bind");
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)");
+        ChannelConfig config = ChannelConfig.load(OneDirection.initialChannelFile(dir, "bind", sh, us, database));
+        List<String> problems = new ArrayList<>();
+        try (LocalRunner runner = new LocalRunner(config, 0, "127.0.0.2", problems::add)) {
+            runner.start();
+            assertThat(runner.dashboardUrl()).startsWith("http://127.0.0.2:");
+            assertThat(listeningAddresses(ProcessHandle.current().pid())).as("this JVM's listening sockets")
+                    .isNotEmpty().allSatisfy(a -> assertThat(a).matches("(127\\.0\\.0\\.2|\\[::ffff:127\\.0\\.0\\.2\\]):\\d+"));
+        }
+        assertThat(problems).isEmpty();
+    }
+
     /** The local addresses of the TCP sockets that {@code pid} listens on, as {@code ss -ltnp} shows them. */
     private static List<String> listeningAddresses(long pid) throws Exception {
         Process ss = new ProcessBuilder("ss", "-Hltnp").redirectErrorStream(true).start();

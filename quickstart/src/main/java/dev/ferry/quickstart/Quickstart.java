@@ -97,6 +97,7 @@ public final class Quickstart {
     }
 
     public static void main(String[] args) {
+        dev.ferry.cli.JulToSlf4j.install();
         System.exit(run(args).exitCode());
     }
 

@@ -33,6 +33,8 @@ final class FerryCommitter implements AutoCloseable {
     private final SinkMetrics metrics;
     private final LongSupplier clock;
     private final ConflictMemory memory;
+    /** When this instance started: an older heartbeat measures the time the job was down, not its lag. */
+    private final long startedAt;
     /** Whether the memory must be filled from the target's records before the first apply. */
     private boolean reloadMemory;
     private ChangeApplier applier;
@@ -46,6 +48,7 @@ final class FerryCommitter implements AutoCloseable {
         this.clock = clock;
         this.memory = memory;
         this.reloadMemory = memoryMayLag;
+        this.startedAt = clock.getAsLong();
     }
 
     /**
@@ -123,9 +126,15 @@ final class FerryCommitter implements AutoCloseable {
         long rows = 0;
         long snapshotRows = 0;
         for (ChangeEvent e : c.events()) {
+            if (e.op() != Op.READ) {
+                // the loop filter passes no snapshot row of Ferry's tables, so a heartbeat too means the binlog
+                metrics.streaming();
+            }
             if (e.op() == Op.HEARTBEAT) {
-                if (settings.isOwnHeartbeat(e)) {
-                    metrics.lag(now - settings.heartbeatTimestamp(e));
+                long written = settings.heartbeatTimestamp(e);
+                // a heartbeat written before a restore (or savepoint) would show the downtime as lag
+                if (settings.isOwnHeartbeat(e) && written >= startedAt) {
+                    metrics.lag(now - written);
                 }
             } else if (e.op() != Op.DDL && !e.isEcho()) {
                 rows++;

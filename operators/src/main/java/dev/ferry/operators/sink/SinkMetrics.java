@@ -25,6 +25,7 @@ final class SinkMetrics {
     private final Counter conflictFollowUps;
     private final Map<String, Counter> byLabel = new HashMap<>();
     private volatile long lagMs = -1;
+    private volatile boolean streaming;
     private final Counter ddlHeld;
     private final Counter snapshotRows;
     private volatile int heldTables;
@@ -42,8 +43,8 @@ final class SinkMetrics {
         ddlAlreadySatisfied = group.counter("ddlAlreadySatisfied");
         ddlHeld = group.counter("ddlHeld");
         snapshotRows = group.counter("snapshotRows");
-        // heartbeats travel through the binlog, which the source reads once the snapshot is done
-        group.gauge("streaming", () -> lagMs >= 0 ? 1 : 0);
+        // not derived from the lag: that is unknown for a while after every (re)start, the phase is not
+        group.gauge("streaming", () -> streaming ? 1 : 0);
         group.gauge("heldTables", () -> heldTables);
         group.meter("appliedRowsPerSecond", new MeterView(rows));
         group.meter("appliedTransactionsPerSecond", new MeterView(transactions));
@@ -96,6 +97,11 @@ final class SinkMetrics {
 
     void skippedRepeat() {
         repeatedCommits.inc();
+    }
+
+    /** An event read from the binlog was applied: the initial copy, if any, is over. */
+    void streaming() {
+        streaming = true;
     }
 
     void lag(long ms) {

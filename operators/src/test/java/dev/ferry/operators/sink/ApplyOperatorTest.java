@@ -19,6 +19,11 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -199,6 +204,46 @@ class ApplyOperatorTest {
         }
     }
 
+    /**
+     * The phase and the lag after a restore (issue 17): a heartbeat the job wrote before it stopped measures the
+     * downtime, not the lag, and is not shown; any change read from the binlog (a heartbeat too) ends the phase
+     * "initial copy", while a copied row does not.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB"})
+    void aHeartbeatFromBeforeTheStartShowsNoLagAndABinlogEventMeansStreaming(ServerKind kind) throws Exception {
+        setUp(kind);
+        InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
+        try (Harness h = new Harness(operator(homeWins()), metrics)) {
+            h.open();
+            write(h, dev.ferry.operators.Events.read(table, 1, "a"));
+            completeCheckpoint(h, 1);
+            assertThat(gauge(metrics, "streaming")).as("after a copied row").isEqualTo(0);
+            assertThat(gauge(metrics, "lagMs")).isEqualTo(-1L);
+
+            // as after a savepoint: the first heartbeat read is one the job wrote 700 s ago, before it stopped
+            write(h, heartbeat("h:1", now.get() - 700_000), insert(table, "f:2", 2, "b"));
+            completeCheckpoint(h, 2);
+            assertThat(gauge(metrics, "streaming")).isEqualTo(1);
+            assertThat(gauge(metrics, "lagMs")).as("the downtime is no lag").isEqualTo(-1L);
+
+            now.addAndGet(1_500);
+            write(h, heartbeat("h:3", now.get() - 400), insert(table, "f:4", 4, "d"));
+            completeCheckpoint(h, 3);
+            assertThat(gauge(metrics, "lagMs")).isEqualTo(400L);
+        }
+    }
+
+    private ChangeEvent heartbeat(String tx, long writtenAt) {
+        return new ChangeEvent(dev.ferry.common.Op.HEARTBEAT, FerryTables.HEARTBEAT, new dev.ferry.common.RowSchema(
+                new String[] {"channel", "direction", "ts_ms"}, new int[] {0, 1}),
+                null, new Object[] {channel(), FerryWriterTest.settings(true, null).direction(), writtenAt}, tx, tx, 0);
+    }
+
+    private static Object gauge(InterceptingOperatorMetricGroup metrics, String name) {
+        return ((org.apache.flink.metrics.Gauge<?>) metrics.get(name)).getValue();
+    }
+
     /** Takes checkpoint {@code id} and completes it: the operator applies what it cut. */
     private static OperatorSubtaskState completeCheckpoint(Harness h, long id) throws Exception {
         OperatorSubtaskState state = h.snapshot(id, id);
@@ -227,13 +272,17 @@ class ApplyOperatorTest {
     }
 
     private Harness harness(ConflictRules rules) throws Exception {
+        return new Harness(operator(rules));
+    }
+
+    private ApplyOperator operator(ConflictRules rules) {
         Properties p = new Properties();
         p.setProperty("allowPublicKeyRetrieval", "true");
         Endpoint endpoint = new Endpoint("us", "127.0.0.1", target.port(), target.adminUser(), target.adminPassword(), p);
         SinkSettings base = FerryWriterTest.settings(true, endpoint);
         SinkSettings settings = new SinkSettings(channel(), base.direction(), base.source(), endpoint, true, 2,
                 java.time.Duration.ofSeconds(2), null, rules);
-        return new Harness(new ApplyOperator(settings, null, now::get));
+        return new ApplyOperator(settings, null, now::get);
     }
 
     /** The direction's source site ("src") is home: its changes win. */
@@ -283,6 +332,17 @@ class ApplyOperatorTest {
     private static final class Harness extends KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, Void> {
         Harness(ApplyOperator operator) throws Exception {
             super(operator, new RowKeys(), Types.STRING);
+        }
+
+        /** One whose operator registers its metrics in {@code metrics}, where a test can read them. */
+        Harness(ApplyOperator operator, InterceptingOperatorMetricGroup metrics) throws Exception {
+            super(operator, new RowKeys(), Types.STRING, new MockEnvironmentBuilder().setMetricGroup(
+                    new UnregisteredMetricGroups.UnregisteredTaskMetricGroup() {
+                        @Override
+                        public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name) {
+                            return metrics;
+                        }
+                    }).build());
         }
     }
 }
