@@ -25,12 +25,19 @@ public final class ChannelStatus {
      * @param lagMs how long ago the newest source heartbeat that reached the target was written; -1 if none yet
      * @param lastCheckpointId the last completed checkpoint, or -1
      * @param lastCheckpointAgeMs how long ago it completed, or -1
+     * @param failures the job's recent failures (a restart loop)
      */
     public record Direction(String name, String jobId, String state, boolean streaming, long snapshotRows,
             long lagMs, double rowsPerSecond, long appliedRows, long conflicts, long heldTables, long lastCheckpointId,
-            long lastCheckpointAgeMs, long failedCheckpoints) {
+            long lastCheckpointAgeMs, long failedCheckpoints, JobFailures failures) {
+        /** Running and not in a restart loop. */
         public boolean running() {
-            return "RUNNING".equals(state);
+            return "RUNNING".equals(state) && !failures.failing(state);
+        }
+
+        /** Flink's job state, or FAILING for a job that keeps failing and restarting. */
+        public String shownState() {
+            return failures.failing(state) ? "FAILING" : state;
         }
     }
 
@@ -41,7 +48,8 @@ public final class ChannelStatus {
         List<Direction> out = new ArrayList<>();
         for (DirectionConfig d : config.directions()) {
             JsonNode job = newest(jobs, FerryJob.jobName(config, d));
-            out.add(job == null ? new Direction(d.name(), null, "NOT FOUND", false, 0, -1, 0, 0, 0, 0, -1, -1, 0)
+            out.add(job == null ? new Direction(d.name(), null, "NOT FOUND", false, 0, -1, 0, 0, 0, 0, -1, -1, 0,
+                    JobFailures.NONE)
                     : direction(d, job, rest));
         }
         return out;
@@ -69,7 +77,7 @@ public final class ChannelStatus {
                 (long) sum(metrics, "snapshotRows"), (long) max(metrics, "lagMs"), sum(metrics, "appliedRowsPerSecond"),
                 (long) sum(metrics, "appliedRows"), (long) sum(metrics, "conflicts"), (long) max(metrics, "heldTables"),
                 last.path("id").asLong(-1), ackedAt < 0 ? -1 : System.currentTimeMillis() - ackedAt,
-                checkpoints.path("counts").path("failed").asLong());
+                checkpoints.path("counts").path("failed").asLong(), JobFailures.read(id, d.name(), d.from(), rest));
     }
 
     /**
