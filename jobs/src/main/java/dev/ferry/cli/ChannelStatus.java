@@ -28,12 +28,19 @@ public final class ChannelStatus {
      * @param failedCheckpoints checkpoints that failed after the last completed one (all of them if none completed)
      * @param streaming whether the job applied a change read from the binlog since it (re)started
      * @param snapshotRows rows of the initial copy applied since the job (re)started
+     * @param failures the job's recent failures (a restart loop)
      */
     public record Direction(String name, String jobId, String state, boolean streaming, long snapshotRows,
             long lagMs, double rowsPerSecond, long appliedRows, long conflicts, long heldTables, long lastCheckpointId,
-            long lastCheckpointAgeMs, long failedCheckpoints) {
+            long lastCheckpointAgeMs, long failedCheckpoints, JobFailures failures) {
+        /** Running and not in a restart loop. */
         public boolean running() {
-            return "RUNNING".equals(state);
+            return "RUNNING".equals(state) && !failures.failing(state);
+        }
+
+        /** Flink's job state, or FAILING for a job that keeps failing and restarting. */
+        public String shownState() {
+            return failures.failing(state) ? "FAILING" : state;
         }
     }
 
@@ -44,7 +51,8 @@ public final class ChannelStatus {
         List<Direction> out = new ArrayList<>();
         for (DirectionConfig d : config.directions()) {
             JsonNode job = newest(jobs, FerryJob.jobName(config, d));
-            out.add(job == null ? new Direction(d.name(), null, "NOT FOUND", false, 0, -1, 0, 0, 0, 0, -1, -1, 0)
+            out.add(job == null ? new Direction(d.name(), null, "NOT FOUND", false, 0, -1, 0, 0, 0, 0, -1, -1, 0,
+                    JobFailures.NONE)
                     : direction(d, job, rest));
         }
         return out;
@@ -72,7 +80,7 @@ public final class ChannelStatus {
                 (long) sum(metrics, "snapshotRows"), (long) max(metrics, "lagMs"), sum(metrics, "appliedRowsPerSecond"),
                 (long) sum(metrics, "appliedRows"), (long) sum(metrics, "conflicts"), (long) max(metrics, "heldTables"),
                 last.path("id").asLong(-1), ackedAt < 0 ? -1 : System.currentTimeMillis() - ackedAt,
-                failedSince(checkpoints, last.path("id").asLong(-1)));
+                failedSince(checkpoints, last.path("id").asLong(-1)), JobFailures.read(id, d.name(), d.from(), rest));
     }
 
     /**

@@ -46,9 +46,15 @@ final class Reports {
             String checkpoint = d.lastCheckpointId() < 0 ? "no checkpoint yet" : String.format(
                     "checkpoint #%d %.0f s ago", d.lastCheckpointId(), d.lastCheckpointAgeMs() / 1000.0);
             out.printf("%s  %s  %s  %s  %.0f rows/s  %d rows applied  %d conflicts%s  %s%s  job %s%n",
-                    d.name(), d.state(), phase, lag, d.rowsPerSecond(), d.appliedRows(), d.conflicts(),
+                    d.name(), d.shownState(), phase, lag, d.rowsPerSecond(), d.appliedRows(), d.conflicts(),
                     d.heldTables() > 0 ? "  " + d.heldTables() + " table(s) HELD" : "", checkpoint,
                     d.failedCheckpoints() > 0 ? " (" + d.failedCheckpoints() + " failed since)" : "", d.jobId());
+            JobFailures f = d.failures();
+            if (f.recent() > 0) {
+                out.printf("    %d failure(s) in the last %d min, %d restart(s) in all; the last %.0f s ago: %s%n",
+                        f.recent(), JobFailures.WINDOW.toMinutes(), f.restarts(), f.lastAgeMs() / 1000.0,
+                        f.lastReason());
+            }
         }
     }
 

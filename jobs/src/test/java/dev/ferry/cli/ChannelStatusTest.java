@@ -74,12 +74,26 @@ class ChannelStatusTest {
     void aDirectionThatAppliedNothingSinceItsStartIsStartingNotCopyingAndOldFailuresAreNotShown() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Reports.status(List.of(
-                new ChannelStatus.Direction("sh->us", "j1", "RUNNING", false, 0, -1, 0, 0, 0, 0, 7, 500, 0),
-                new ChannelStatus.Direction("us->sh", "j2", "RUNNING", false, 12, -1, 0, 12, 0, 0, -1, -1, 2)),
+                new ChannelStatus.Direction("sh->us", "j1", "RUNNING", false, 0, -1, 0, 0, 0, 0, 7, 500, 0, JobFailures.NONE),
+                new ChannelStatus.Direction("us->sh", "j2", "RUNNING", false, 12, -1, 0, 12, 0, 0, -1, -1, 2, JobFailures.NONE)),
                 "http://127.0.0.1:8081", new PrintStream(out, true, StandardCharsets.UTF_8));
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
         assertThat(lines[1]).startsWith("sh->us  RUNNING  starting  lag unknown yet").doesNotContain("failed");
         assertThat(lines[2]).contains("initial copy (12 rows so far)", "no checkpoint yet (2 failed since)");
+    }
+
+    @Test
+    void aDirectionInARestartLoopShowsAsFailingWithItsNewestFailure() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ChannelStatus.Direction looping = new ChannelStatus.Direction("sh->us", "j1", "RUNNING", true, 0, 200, 0, 10,
+                0, 0, 7, 500, 0, new JobFailures(3, 3, "java.sql.SQLException: Check constraint 'positive' is violated",
+                        4_000));
+        Reports.status(List.of(looping), "http://127.0.0.1:8081", new PrintStream(out, true, StandardCharsets.UTF_8));
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines[1]).startsWith("sh->us  FAILING  streaming");
+        assertThat(lines[2]).isEqualTo("    3 failure(s) in the last 10 min, 3 restart(s) in all; the last 4 s ago:"
+                + " java.sql.SQLException: Check constraint 'positive' is violated");
+        assertThat(looping.running()).as("ferry status exits 1").isFalse();
     }
 
     private void answer(String path, int code, String json) {
