@@ -62,6 +62,38 @@ class CliStatusITCase {
      * user starts it) from the address it records in the state directory, and says so when that run is gone; the
      * console of the run shows no java.util.logging line of the binlog client (issue 17).
      */
+    /**
+     * A direction whose target refuses a row (a CHECK constraint the source lacks) fails, restarts and fails again:
+     * running most of the time, so Flink's job state alone looks healthy. Status calls it FAILING and names the error.
+     */
+    @Test
+    void aDirectionInARestartLoopShowsAsFailingWithTheTargetsError() throws Exception {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("failing");
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO `" + database + "`.t VALUES (1, 1)");
+        us.execute("CREATE DATABASE `" + database + "`", "CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY,"
+                + " v INT, CONSTRAINT positive CHECK (v > 0))");
+        Path file = OneDirection.initialChannelFile(dir, "failing", sh, us, database);
+        ChannelConfig config = ChannelConfig.load(file);
+        try (LocalRunner runner = new LocalRunner(config, 0, problem -> { })) {
+            runner.start();
+            FlinkRestClient rest = new FlinkRestClient(runner.dashboardUrl());
+            await(() -> read(config, rest).streaming(), OneDirection.TIMEOUT, "the initial copy to end");
+            assertThat(read(config, rest).shownState()).isEqualTo("RUNNING");
+
+            sh.execute("INSERT INTO `" + database + "`.t VALUES (2, -1)");
+            await(() -> read(config, rest).failures().recent() >= 2, OneDirection.TIMEOUT, "a second failure");
+            ChannelStatus.Direction d = read(config, rest);
+            assertThat(d.shownState()).isEqualTo("FAILING");
+            assertThat(d.running()).isFalse();
+            assertThat(d.failures().lastReason()).contains("positive");
+            assertThat(FerryCliAccess.run("status", "--config", file.toString(), "--flink", runner.dashboardUrl()))
+                    .as("status exits 1").isEqualTo(1);
+        }
+    }
+
     @Test
     void statusWithoutFlinkFindsTheChannelsOwnRunAndTheRunsConsoleHasNoJulLines() throws Exception {
         TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
