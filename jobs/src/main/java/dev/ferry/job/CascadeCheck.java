@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -76,34 +78,107 @@ final class CascadeCheck {
 
     private CascadeCheck() {}
 
-    /** The acting foreign keys whose child or parent table is one of {@code tables}. */
+    /**
+     * The acting foreign keys whose child or parent table is one of {@code tables}. Keys come from
+     * {@code KEY_COLUMN_USAGE} and their actions from {@code SHOW CREATE TABLE}: MariaDB shows a user who has only
+     * SELECT (as a source's user has) no {@code REFERENTIAL_CONSTRAINTS} rows, which would pass every check.
+     */
     static Cascades read(Connection c, List<TableId> tables) throws SQLException {
         List<ForeignKey> keys = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT r.CONSTRAINT_SCHEMA,"
-                + " r.TABLE_NAME, r.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME,"
-                + " k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS r"
-                + " JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA"
-                + " AND k.TABLE_NAME = r.TABLE_NAME AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME"
-                + " AND k.REFERENCED_TABLE_NAME IS NOT NULL"
-                + " WHERE r.UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
-                + " OR r.DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
-                + " ORDER BY r.CONSTRAINT_SCHEMA, r.TABLE_NAME, r.CONSTRAINT_NAME, k.ORDINAL_POSITION")) {
+        Map<TableId, Map<String, String[]>> actionsByChild = new HashMap<>();
+        for (ForeignKey k : foreignKeys(c)) {
+            if (!tables.contains(k.child()) && !tables.contains(k.parent())) {
+                continue;
+            }
+            Map<String, String[]> actions = actionsByChild.get(k.child());
+            if (actions == null) {
+                actions = actions(c, k.child());
+                actionsByChild.put(k.child(), actions);
+            }
+            String[] onUpdateOnDelete = actions.getOrDefault(k.name(), new String[] {"RESTRICT", "RESTRICT"});
+            ForeignKey acting = new ForeignKey(k.name(), k.child(), k.columns(), k.parent(), k.parentColumns(),
+                    onUpdateOnDelete[0], onUpdateOnDelete[1]);
+            if (!acting.actions().isEmpty()) {
+                keys.add(acting);
+            }
+        }
+        return new Cascades(keys, logsCascades(c));
+    }
+
+    /** Every foreign key the user can see, without its actions. */
+    private static List<ForeignKey> foreignKeys(Connection c) throws SQLException {
+        List<ForeignKey> keys = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CONSTRAINT_SCHEMA, TABLE_NAME,"
+                + " CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME"
+                + " FROM information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_NAME IS NOT NULL"
+                + " ORDER BY CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION")) {
             ForeignKey last = null;
             while (rs.next()) {
                 TableId child = new TableId(rs.getString(1), rs.getString(2));
-                TableId parent = new TableId(rs.getString(5), rs.getString(6));
                 if (last == null || !last.child().equals(child) || !last.name().equals(rs.getString(3))) {
-                    last = new ForeignKey(rs.getString(3), child, new ArrayList<>(), parent, new ArrayList<>(),
-                            rs.getString(8), rs.getString(9));
-                    if (tables.contains(child) || tables.contains(parent)) {
-                        keys.add(last);
-                    }
+                    last = new ForeignKey(rs.getString(3), child, new ArrayList<>(),
+                            new TableId(rs.getString(5), rs.getString(6)), new ArrayList<>(), null, null);
+                    keys.add(last);
                 }
                 last.columns().add(rs.getString(4));
                 last.parentColumns().add(rs.getString(7));
             }
         }
-        return new Cascades(keys, logsCascades(c));
+        return keys;
+    }
+
+    /** ON UPDATE and ON DELETE of each foreign key of {@code table}, by constraint name, from its definition. */
+    static Map<String, String[]> actions(Connection c, TableId table) throws SQLException {
+        String ddl;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + Preflight.quote(table))) {
+            rs.next();
+            ddl = rs.getString(2);
+        }
+        return actionsIn(ddl);
+    }
+
+    /**
+     * Parses the server's own rendering of foreign keys, one per line:
+     * {@code CONSTRAINT `name` FOREIGN KEY (...) REFERENCES `t` (...) [ON DELETE a] [ON UPDATE b]}; an action it
+     * leaves out is RESTRICT.
+     */
+    static Map<String, String[]> actionsIn(String createTable) {
+        Map<String, String[]> out = new HashMap<>();
+        for (String line : createTable.split("\n")) {
+            String l = line.strip();
+            if (!l.startsWith("CONSTRAINT `") || !l.contains(" FOREIGN KEY ")) {
+                continue;
+            }
+            StringBuilder name = new StringBuilder();
+            int i = "CONSTRAINT `".length();
+            for (; i < l.length(); i++) {
+                if (l.charAt(i) == '`') {
+                    if (i + 1 < l.length() && l.charAt(i + 1) == '`') {
+                        i++;
+                    } else {
+                        break;
+                    }
+                }
+                name.append(l.charAt(i));
+            }
+            String tail = l.substring(l.lastIndexOf(')') + 1);
+            out.put(name.toString(), new String[] {action(tail, " ON UPDATE "), action(tail, " ON DELETE ")});
+        }
+        return out;
+    }
+
+    private static String action(String tail, String clause) {
+        int at = tail.indexOf(clause);
+        if (at < 0) {
+            return "RESTRICT";
+        }
+        String rest = tail.substring(at + clause.length());
+        for (String a : List.of("CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION", "RESTRICT")) {
+            if (rest.startsWith(a)) {
+                return a;
+            }
+        }
+        return "RESTRICT";
     }
 
     /** MySQL's SQL-layer foreign keys write their cascaded changes to the binlog as row events. */

@@ -170,6 +170,32 @@ class CliCheckITCase {
         Preflight.check(config, config.directions().get(0));
     }
 
+    /**
+     * MariaDB shows a user with only SELECT no REFERENTIAL_CONSTRAINTS rows: a cascading foreign key must still be
+     * found (from SHOW CREATE TABLE), or the check passes a channel whose sites would differ silently.
+     */
+    @Test
+    void withOnlyThePrintedSourceGrantsACascadingForeignKeyIsStillRefused() throws Exception {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("casc");
+        String user = "fc" + Math.floorMod(database.hashCode(), 10000);
+        sh.execute("CREATE TABLE `" + database + "`.city (id INT PRIMARY KEY)",
+                "CREATE TABLE `" + database + "`.address (id INT PRIMARY KEY, city_id INT, KEY (city_id),"
+                        + " CONSTRAINT fk_address_city FOREIGN KEY (city_id) REFERENCES city (id) ON DELETE CASCADE)",
+                "DROP USER IF EXISTS '" + user + "'@'127.0.0.1'",
+                "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY 'casc-pw'");
+        Path file = channelFile("casc", site("sh", sh, user, "casc-pw"),
+                site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
+        ChannelConfig config = ChannelConfig.load(file);
+        ChannelPrepare.run(config, false).get(0).grants().forEach(sh::execute);
+        assertThat(sh.query("SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE"
+                + " CONSTRAINT_SCHEMA = ?", database).get(0).get(0)).as("the admin sees the key").isEqualTo(1L);
+
+        assertThat(ChannelCheck.run(config)).filteredOn(r -> r.status() == Status.FAIL)
+                .extracting(Result::detail).anySatisfy(d -> assertThat(d).contains("fk_address_city", "ON DELETE CASCADE"));
+    }
+
     @Test
     void oneCheckReportsEveryProblemWithItsFixAndChangesNothing() throws IOException {
         fresh.execute("CREATE USER IF NOT EXISTS 'weak'@'%' IDENTIFIED BY 'weak-pw'",
