@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * <p>MariaDB runs from the host's packages. MySQL runs with chroot from the root filesystem built by
  * deploy/test-servers/mysql-rootfs.sh ({@code FERRY_MYSQL_ROOTFS}); its data directory is inside that root
  * filesystem. MySQL 8.0 runs on the host from the distribution {@link MySql80Distribution} extracts; its data
- * directory is beside MariaDB's. Servers can be started in parallel, from several JVMs; a shutdown hook and a watchdog kill them
- * when the JVM ends. {@link #close()} kills the server and deletes its files.
+ * directory is beside MariaDB's. Servers can be started in parallel, from several JVMs; a shutdown hook and a
+ * watchdog kill them when the JVM ends. {@link #close()} kills the server and deletes its files.
  */
 public final class DatabaseServer extends LocalServer {
 
@@ -350,7 +350,7 @@ public final class DatabaseServer extends LocalServer {
                 command.addAll(optionArguments(false));
             } else {
                 writeMyCnf();
-                command.addAll(mysqld()); // chroot execs mysqld, so the process is mysqld itself
+                command.addAll(mysqld()); // MySQL 9.x: chroot execs mysqld, so the process is mysqld itself
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the configuration of " + this, e);

@@ -125,7 +125,8 @@ final class MySql80Distribution {
             }
             String source = Files.readString(tmp.resolve("docs/INFO_SRC"));
             if (!source.contains("MySQL source " + VERSION)) {
-                throw new IllegalStateException(url + " is not MySQL " + VERSION + ": its docs/INFO_SRC says " + source);
+                throw new IllegalStateException(url + " is not MySQL " + VERSION + ": its docs/INFO_SRC says "
+                        + source);
             }
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
