@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One direction on a Flink MiniCluster between two real servers of one kind. Every test ends by
+ * One direction on a Flink MiniCluster between two real servers, of one kind unless a subclass gives the target
+ * another ({@link #targetKind()}). Every test ends by
  * comparing source and target row by row; the failover tests also prove from the commit markers
  * that every source row change was applied exactly once.
  */
@@ -48,12 +49,18 @@ abstract class ReplicationITBase {
     Channel channel;
     JobClient job;
 
+    /** The kind of the source, site "sh" (and of the target, unless {@link #targetKind()} says otherwise). */
     abstract ServerKind kind();
+
+    /** The kind of the target, site "us": the source's unless a subclass replicates between two kinds. */
+    ServerKind targetKind() {
+        return kind();
+    }
 
     @BeforeEach
     void createChannel() {
         TestDatabase sh = TestServers.site(kind(), "sh");
-        TestDatabase us = TestServers.site(kind(), "us");
+        TestDatabase us = TestServers.site(targetKind(), "us");
         String database = sh.createDatabase("it");
         channel = new Channel("it" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), database, sh,
                 us, stateDir);

@@ -22,13 +22,15 @@ import java.util.regex.Pattern;
 
 /**
  * A real MariaDB or Oracle MySQL server process with its own data directory, port and server_id, started for
- * tests. Every server binds 127.0.0.1, writes a ROW/FULL binary log and uses utf8mb4; MySQL also has GTIDs on.
+ * tests. Every server binds 127.0.0.1, writes a ROW/FULL binary log and uses utf8mb4; MySQL also has GTIDs on
+ * (MySQL 8.0 and 9.x with the same settings).
  * The admin account {@link #adminUser()} has all privileges with grant option from any host.
  *
  * <p>MariaDB runs from the host's packages. MySQL runs with chroot from the root filesystem built by
  * deploy/test-servers/mysql-rootfs.sh ({@code FERRY_MYSQL_ROOTFS}); its data directory is inside that root
- * filesystem. Servers can be started in parallel, from several JVMs; a shutdown hook and a watchdog kill them
- * when the JVM ends. {@link #close()} kills the server and deletes its files.
+ * filesystem. MySQL 8.0 runs on the host from the distribution {@link MySql80Distribution} extracts; its data
+ * directory is beside MariaDB's. Servers can be started in parallel, from several JVMs; a shutdown hook and a
+ * watchdog kill them when the JVM ends. {@link #close()} kills the server and deletes its files.
  */
 public final class DatabaseServer extends LocalServer {
 
@@ -48,11 +50,11 @@ public final class DatabaseServer extends LocalServer {
     private static final Pattern INSTALL_TIME = Pattern.compile("innodb_.*|lower_case_table_names");
 
     private final int serverId;
-    /** {@code <base>/<pid>-<kind>-<name>}: stdout, init log, process.pid; MariaDB's data too. */
+    /** {@code <base>/<pid>-<kind>-<name>}: stdout, init log, process.pid; MariaDB's and MySQL 8.0's data too. */
     private final Path hostDir;
-    /** The server's own directory as this JVM sees it (MySQL: inside the root filesystem). */
+    /** The server's own directory as this JVM sees it (MySQL 9.x: inside the root filesystem). */
     private final Path serverDir;
-    /** The same directory as the server process sees it (MySQL: a path inside the chroot). */
+    /** The same directory as the server process sees it (MySQL 9.x: a path inside the chroot). */
     private final String serverDirInside;
     private final Path rootfs;
     /** Normalised name (lower case, '_' for '-') to the option as written: {name, value or null for a flag}. */
@@ -212,6 +214,9 @@ public final class DatabaseServer extends LocalServer {
             option("collation-server", "utf8mb4_general_ci");
             option("innodb-log-file-size", "64M");
         } else {
+            if (kind() == ServerKind.MYSQL_8_0) {
+                option("basedir", MySql80Distribution.baseDir().toString());
+            }
             option("mysqlx", "OFF");
             option("gtid-mode", "ON");
             option("enforce-gtid-consistency", "ON");
@@ -269,7 +274,7 @@ public final class DatabaseServer extends LocalServer {
         port = ServerProcesses.freePort();
         try {
             writeInitSql();
-            if (kind() == ServerKind.MYSQL) {
+            if (kind().isOracleMySql()) {
                 Files.createDirectories(serverDir.resolve("files"));
                 // mysqld warns about a secure-file-priv directory that every user can read
                 Files.setPosixFilePermissions(serverDir.resolve("files"), PosixFilePermissions.fromString("rwxr-x---"));
@@ -316,7 +321,7 @@ public final class DatabaseServer extends LocalServer {
             command.add("--extra-file=" + serverDirInside + "/init.sql");
             command.addAll(optionArguments(true));
         } else {
-            command.addAll(chrootMysqld());
+            command.addAll(mysqld());
             command.addAll(List.of("--initialize-insecure", "--init-file=" + serverDirInside + "/init.sql"));
         }
         Path initLog = hostDir.resolve("init.log");
@@ -324,7 +329,11 @@ public final class DatabaseServer extends LocalServer {
                 p -> initProcess = p, () -> logTails(initLog, 0));
     }
 
-    private List<String> chrootMysqld() {
+    /** mysqld with its my.cnf: MySQL 9.x through chroot (which execs it), MySQL 8.0 directly. */
+    private List<String> mysqld() {
+        if (kind() == ServerKind.MYSQL_8_0) {
+            return List.of(MySql80Distribution.mysqld().toString(), "--defaults-file=" + serverDirInside + "/my.cnf");
+        }
         return List.of(ServerBinaries.chroot().orElseThrow().toString(), rootfs.toString(),
                 ServerBinaries.MYSQLD_IN_ROOTFS, "--defaults-file=" + serverDirInside + "/my.cnf");
     }
@@ -341,7 +350,7 @@ public final class DatabaseServer extends LocalServer {
                 command.addAll(optionArguments(false));
             } else {
                 writeMyCnf();
-                command.addAll(chrootMysqld()); // chroot execs mysqld, so the process is mysqld itself
+                command.addAll(mysqld()); // MySQL 9.x: chroot execs mysqld, so the process is mysqld itself
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the configuration of " + this, e);

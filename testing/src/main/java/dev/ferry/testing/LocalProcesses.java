@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Test databases as processes of this machine: MariaDB, MySQL ({@link DatabaseServer}) and PostgreSQL
+ * Test databases as processes of this machine: MariaDB, MySQL 9.x and 8.0 ({@link DatabaseServer}) and PostgreSQL
  * ({@link PostgresServer}). Oracle needs a container, so it is never available here.
  */
 public final class LocalProcesses implements DatabaseProvider {
@@ -20,6 +20,7 @@ public final class LocalProcesses implements DatabaseProvider {
         switch (kind) {
             case MARIADB:
             case MYSQL:
+            case MYSQL_8_0:
                 return DatabaseServer.start(kind, siteName, Map.of("default-time-zone", timeZone));
             case POSTGRESQL:
                 return PostgresServer.start(siteName, timeZone);

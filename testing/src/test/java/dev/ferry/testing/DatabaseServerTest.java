@@ -15,11 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Starts real servers of both kinds; fails instead of skipping with CI=true when one is missing. */
+/** Starts real MariaDB, MySQL 9.x and MySQL 8.0 servers; fails instead of skipping with CI=true when one is missing. */
 class DatabaseServerTest {
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "MYSQL_8_0"})
     void startsWithBinlogTimeZoneAndAdminAccount(ServerKind kind) {
         TestServers.assumeAvailable(kind);
         try (DatabaseServer server = DatabaseServer.start(kind, "settings", Map.of("default-time-zone", "+08:00"))) {
@@ -28,6 +28,8 @@ class DatabaseServerTest {
             assertThat(server.version()).satisfies(v -> {
                 if (kind == ServerKind.MARIADB) {
                     assertThat(v).contains("MariaDB");
+                } else if (kind == ServerKind.MYSQL_8_0) {
+                    assertThat(v).startsWith(MySql80Distribution.VERSION);
                 } else {
                     assertThat(v).doesNotContain("MariaDB").matches("\\d+\\.\\d+\\.\\d+.*");
                 }
@@ -65,7 +67,7 @@ class DatabaseServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "MYSQL_8_0"})
     void keepsDataAcrossKillRestartAndStop(ServerKind kind) throws Exception {
         TestServers.assumeAvailable(kind);
         DatabaseServer server = DatabaseServer.start(kind, "restart", Map.of());
@@ -102,6 +104,7 @@ class DatabaseServerTest {
         assertThat(Files.exists(dataDir)).isFalse();
     }
 
+    /** Not MySQL 8.0: site sharing does not depend on the kind, and the 8.0 ITs start their sites this way. */
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
     void sharedSitesStartInParallelWithTheirOwnTimeZones(ServerKind kind) {
@@ -121,7 +124,7 @@ class DatabaseServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "MYSQL_8_0"})
     void rejectsOptionsItManages(ServerKind kind) {
         assertThatThrownBy(() -> DatabaseServer.start(kind, "bad", Map.of("port", "3306")))
                 .isInstanceOf(IllegalArgumentException.class)
