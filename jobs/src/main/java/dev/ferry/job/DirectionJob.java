@@ -1,6 +1,8 @@
 package dev.ferry.job;
 
 import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.TableId;
+import dev.ferry.compat.dbz7594.NegativeTimePatch;
 import dev.ferry.config.ApplyConfig;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
@@ -88,11 +90,14 @@ public final class DirectionJob {
     }
 
     static MySqlSource<ChangeEvent> source(ChannelConfig config, DirectionConfig direction, SiteConfig from) {
-        List<String> tables = new ArrayList<>(config.tableFilter().includePatterns());
-        tables.add(FerryTables.COMMIT.toString().replace(".", "\\."));
-        tables.add(FerryTables.HEARTBEAT.toString().replace(".", "\\."));
-        tables.add(FerryTables.INDEX_SYNC.toString().replace(".", "\\."));
-        tables.add(FerryTables.DDL.toString().replace(".", "\\."));
+        // negative TIME values from the binlog are exact only with Ferry's DBZ-7594 decoder
+        NegativeTimePatch.verifyLoaded();
+        // the exclusions travel inside the include patterns: see SourceTableList
+        List<String> tables = new ArrayList<>(SourceTableList.patterns(config.tableFilter()));
+        for (TableId ferryTable : List.of(FerryTables.COMMIT, FerryTables.HEARTBEAT, FerryTables.INDEX_SYNC,
+                FerryTables.DDL)) {
+            tables.add(SourceTableList.exactly(ferryTable.toString()));
+        }
 
         Properties debezium = new Properties();
         debezium.setProperty("decimal.handling.mode", "precise");
@@ -101,9 +106,6 @@ public final class DirectionJob {
         debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
         // BINARY(n) columns carry their length, so that values the binlog shortened are padded back
         debezium.setProperty("datatype.propagate.source.type", ".+\\.BINARY");
-        if (!config.tableFilter().excludePatterns().isEmpty()) {
-            debezium.setProperty("table.exclude.list", String.join(",", config.tableFilter().excludePatterns()));
-        }
         debezium.putAll(Endpoints.binlogTlsProperties(from));
 
         return MySqlSource.<ChangeEvent>builder()
