@@ -222,6 +222,10 @@ abstract class ReplicationITBase {
                 java.util.Map.of(Channel.PASSWORD_VARIABLE, channel.sh.adminPassword())::get);
         job = start(config, Optional.empty());
         awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
+        // a row written after the copy arrives from the binlog: the tables below are created while streaming (a
+        // CREATE TABLE during the initial copy is lost by Flink CDC 3.5.0: README, What is and is not replicated)
+        channel.sh.execute("INSERT INTO " + db + ".items VALUES (2, 'b')");
+        awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
 
         channel.sh.execute("INSERT INTO " + db + ".legacy_log VALUES (2, '-02:00:00')",
                 "CREATE TABLE " + db + ".legacy_new (v INT)",
@@ -229,8 +233,8 @@ abstract class ReplicationITBase {
                 "UPDATE " + db + ".legacy_log SET v = 3",
                 "CREATE TABLE " + db + ".items_new (id INT PRIMARY KEY, v VARCHAR(20))",
                 "INSERT INTO " + db + ".items_new VALUES (1, 'new')",
-                "INSERT INTO " + db + ".items VALUES (2, 'b')",
-                "UPDATE " + db + ".items SET v = 'c' WHERE id = 1");
+                "INSERT INTO " + db + ".items VALUES (3, 'c')",
+                "UPDATE " + db + ".items SET v = 'd' WHERE id = 1");
         // items' last rows follow items_new's creation in the binlog, and are applied in that order
         awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
         awaitSameRows(channel.sh, channel.us, channel.database, "items_new", TIMEOUT);
