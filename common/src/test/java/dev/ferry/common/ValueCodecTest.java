@@ -60,7 +60,7 @@ class ValueCodecTest {
     void timeLiteralCoversTheWholeMysqlRange() {
         assertThat(new MysqlTime(-(838L * 3600 + 59 * 60 + 59) * 1_000_000L).toSqlLiteral())
                 .isEqualTo("-838:59:59.000000");
-        assertThat(new MysqlTime(1_000_001L).toSqlLiteral()).isEqualTo("0:00:01.000001");
+        assertThat(new MysqlTime(1_000_001L).toSqlLiteral()).isEqualTo("00:00:01.000001");
     }
 
     @Test

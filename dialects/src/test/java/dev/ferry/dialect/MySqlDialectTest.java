@@ -79,6 +79,7 @@ class MySqlDialectTest {
         assertThat(d.nullSafeEquals("`c`", new ColumnInfo("c", "enum", "latin1", 1)))
                 .isEqualTo("CAST(`c` AS BINARY) <=> CAST(CONVERT(? USING latin1) AS BINARY)");
         assertThat(d.nullSafeEquals("`c`", new ColumnInfo("c", "datetime", null, 0))).isEqualTo("`c` <=> ?");
+        assertThat(d.nullSafeEquals("`c`", new ColumnInfo("c", "time", null, 0))).isEqualTo("`c` <=> CAST(? AS TIME(6))");
     }
 
     @Test

@@ -102,6 +102,14 @@ public final class ChannelCheck {
                     .map(f -> new Result(name, "initial copy", Status.WARN, f.problem(), f.fix()))
                     .orElseGet(() -> Result.ok(name, "initial copy", "no FLOAT column to round")));
         }
+        for (DirectionConfig d : config.directions()) {
+            SiteConfig target = config.site(d.to());
+            if (d.from().equals(name) && !target.kind().hasBinlog()) {
+                results.add(Result.of(name, "types for " + target.name(), SourceChecks.spatialColumns(site, target,
+                        included.tables(), c), "no spatial column, which " + target.kind().displayName()
+                        + " could not hold"));
+            }
+        }
         if (included.tables().isEmpty()) {
             results.add(new Result(name, "tables", Status.WARN, "no table matches 'tables.include' "
                     + config.tableFilter().includePatterns() + " yet", "check 'tables.include'"));

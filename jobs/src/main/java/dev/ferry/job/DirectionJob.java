@@ -1,6 +1,8 @@
 package dev.ferry.job;
 
 import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.TableId;
+import dev.ferry.compat.dbz7594.NegativeTimePatch;
 import dev.ferry.config.ApplyConfig;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
@@ -101,11 +103,14 @@ public final class DirectionJob {
 
     private static MySqlSource<ChangeEvent> upstreamSource(ChannelConfig config, DirectionConfig direction,
             SiteConfig from, ChangeEventDeserializer deserializer) {
-        List<String> tables = new ArrayList<>(config.tableFilter().includePatterns());
-        tables.add(FerryTables.COMMIT.toString().replace(".", "\\."));
-        tables.add(FerryTables.HEARTBEAT.toString().replace(".", "\\."));
-        tables.add(FerryTables.INDEX_SYNC.toString().replace(".", "\\."));
-        tables.add(FerryTables.DDL.toString().replace(".", "\\."));
+        // negative TIME values from the binlog are exact only with Ferry's DBZ-7594 decoder
+        NegativeTimePatch.verifyLoaded();
+        // the exclusions travel inside the include patterns: see SourceTableList
+        List<String> tables = new ArrayList<>(SourceTableList.patterns(config.tableFilter()));
+        for (TableId ferryTable : List.of(FerryTables.COMMIT, FerryTables.HEARTBEAT, FerryTables.INDEX_SYNC,
+                FerryTables.DDL)) {
+            tables.add(SourceTableList.exactly(ferryTable.toString()));
+        }
 
         Properties debezium = new Properties();
         debezium.setProperty("decimal.handling.mode", "precise");
@@ -118,9 +123,6 @@ public final class DirectionJob {
         // event, then reconnects; the server sends a heartbeat every 0.8 of it. Debezium's default, a minute, left a
         // direction reading nothing for up to two minutes after a restart while it showed as running.
         debezium.setProperty("connect.keep.alive.interval.ms", String.valueOf(BINLOG_KEEPALIVE.toMillis()));
-        if (!config.tableFilter().excludePatterns().isEmpty()) {
-            debezium.setProperty("table.exclude.list", String.join(",", config.tableFilter().excludePatterns()));
-        }
         debezium.putAll(Endpoints.binlogTlsProperties(from));
 
         return MySqlSource.<ChangeEvent>builder()

@@ -51,6 +51,7 @@ public final class Preflight {
                 ensureFerryTables(to, target);
                 createMissingTargetTables(from, source, to, target, tables);
             } else {
+                failOn(SourceChecks.spatialColumns(from, to, tables, source));
                 TargetPreflight.prepare(from, source, to, target, tables);
             }
         } catch (SQLException e) {

@@ -171,4 +171,40 @@ public final class SourceChecks {
                 + " text); changes from the binlog stay exact.", "once the initial copy is done, run 'ferry verify"
                 + " --config <file> --repair --from " + site.name() + "' to copy the exact values, or use DOUBLE."));
     }
+
+    /** MySQL's spatial types (information_schema DATA_TYPE), which no PostgreSQL or Oracle type holds exactly. */
+    private static final String SPATIAL_TYPES = "'geometry', 'point', 'linestring', 'polygon', 'multipoint',"
+            + " 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection'";
+
+    /**
+     * Spatial columns of the included tables, refused toward a PostgreSQL or Oracle target: Ferry carries them as
+     * MySQL's own SRID + WKB bytes, which only MySQL and MariaDB targets read back as the same value.
+     */
+    public static Optional<Finding> spatialColumns(SiteConfig source, SiteConfig target, List<TableId> tables,
+            Connection c) throws SQLException {
+        List<String> spatial = new ArrayList<>();
+        List<String> excludes = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME,"
+                + " COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE LOWER(DATA_TYPE) IN (" + SPATIAL_TYPES
+                + ") ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION")) {
+            while (rs.next()) {
+                TableId t = new TableId(rs.getString(1), rs.getString(2));
+                if (tables.contains(t)) {
+                    spatial.add(t + "." + rs.getString(3) + " (" + rs.getString(4).toUpperCase(Locale.ROOT) + ")");
+                    String exclude = "'" + t.toString().replaceAll("[\\\\.\\[\\]{}()*+?^$|]", "\\\\$0") + "'";
+                    if (!excludes.contains(exclude)) {
+                        excludes.add(exclude);
+                    }
+                }
+            }
+        }
+        if (spatial.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding("Spatial column(s) at site '" + source.name() + "' " + spatial + " cannot be"
+                + " replicated to " + target.kind().displayName() + " site '" + target.name() + "': Ferry carries"
+                + " spatial values exactly (SRID and WKB) between MySQL and MariaDB sites only.", "leave these tables"
+                + " out of the channel with 'tables.exclude: [" + String.join(", ", excludes) + "]', or replicate"
+                + " them in a channel between MySQL/MariaDB sites."));
+    }
 }

@@ -27,13 +27,6 @@ abstract class MySqlVersionPairITBase extends ReplicationITBase {
 
     @Override
     @Test
-    @Disabled("the source's binlog decoder refuses the value, whatever the target: " + SAME_AS_ONE_VERSION)
-    void aNegativeTimeInTheBinlogStopsTheDirectionWithAClearErrorInsteadOfApplyingIt(
-            @InjectMiniCluster MiniCluster flink) {
-    }
-
-    @Override
-    @Test
     @Disabled("failover of the Flink job: " + SAME_AS_ONE_VERSION)
     void taskManagerKilledUnderLoadLosesAndDuplicatesNothing(@InjectMiniCluster MiniCluster flink) {
     }

@@ -196,18 +196,26 @@ abstract class PostgresTargetITBase {
         assertNoConflicts();
     }
 
+    /** Spatial columns: refused by the start-up check and by 'ferry check', naming table, column and the fix. */
     @Test
     void aColumnTypeWithoutAMappingStopsTheDirectionAtStartUpBeforeAnythingIsCopied() {
         source.execute("CREATE TABLE " + t("aaa") + " (id INT PRIMARY KEY, v INT)",
                 "CREATE TABLE " + t("places") + " (id INT PRIMARY KEY, spot POINT)");
         ChannelConfig config = config("transactional");
+        String column = database + ".places.spot (POINT)";
         assertThatThrownBy(() -> Preflight.check(config, OneDirection.direction(config)))
                 .isInstanceOf(FerryException.class)
-                .hasMessageContaining("Table " + database + ".places at site 'sh' cannot be replicated to PostgreSQL"
-                        + " site 'pg'")
-                .hasMessageContaining("Column `spot` of type POINT")
-                .hasMessageContaining("Fix: leave the table out with 'tables.exclude'");
+                .hasMessageContaining("Spatial column(s) at site 'sh' [" + column + "] cannot be replicated to"
+                        + " PostgreSQL site 'pg'")
+                .hasMessageContaining("Fix: leave these tables out of the channel with 'tables.exclude: ['"
+                        + database + "\\.places']'");
         assertThat(pg.tableExists(database, "places")).isFalse();
+        assertThat(ChannelCheck.run(config)).filteredOn(r -> r.check().equals("types for pg"))
+                .extracting(ChannelCheck.Result::site, ChannelCheck.Result::status, ChannelCheck.Result::detail)
+                .singleElement().satisfies(r -> {
+                    assertThat(r.toList()).startsWith("sh", ChannelCheck.Status.FAIL);
+                    assertThat((String) r.toList().get(2)).contains(column);
+                });
     }
 
     /** Ferry's PostgreSQL session runs triggers (it is not a replica session): an enabled one is refused. */

@@ -46,17 +46,12 @@ final class TypeMatrix {
 
     private TypeMatrix() {}
 
-    /**
-     * Inserts the edge rows with ids from {@code firstId}; TIMESTAMP literals are UTC. Rows meant for
-     * the binlog use TIME's smallest non-negative value: negative TIME is refused there (see
-     * ChangeEventDeserializer#refuseNegativeTime).
-     */
+    /** Inserts the edge rows with ids from {@code firstId}; TIMESTAMP literals are UTC. */
     static void insertRows(TestDatabase server, String database, int firstId, boolean viaBinlog) {
         String[] sql = new String[ROW_VALUES.length + 1];
         sql[0] = "SET time_zone = '+00:00'";
         for (int i = 0; i < ROW_VALUES.length; i++) {
-            String values = viaBinlog ? ROW_VALUES[i].replace("'-838:59:59.000000'", "'00:00:00.000000'")
-                    : withSixDigitFloats(ROW_VALUES[i]);
+            String values = viaBinlog ? ROW_VALUES[i] : withSixDigitFloats(ROW_VALUES[i]);
             sql[i + 1] = "INSERT INTO " + Sites.q(database) + ".types VALUES (" + (firstId + i) + ", " + values + ")";
         }
         server.execute(sql);

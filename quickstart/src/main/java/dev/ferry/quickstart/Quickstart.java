@@ -371,7 +371,7 @@ public final class Quickstart {
         }
         return "lag " + directions.stream().map(d -> d.name() + " " + (d.streaming()
                 ? String.format(Locale.ROOT, "%.1f s", d.lagMs() / 1000.0)
-                : !d.running() ? d.state()
+                : !d.running() ? d.shownState()
                 : d.snapshotRows() > 0 ? "initial copy (" + d.snapshotRows() + " rows)" : "starting"))
                 .collect(Collectors.joining(", "));
     }

@@ -127,7 +127,8 @@ class QuickstartTest {
 
     private static ChannelStatus.Direction direction(String name, String state, boolean streaming, long snapshotRows,
             long lagMs) {
-        return new ChannelStatus.Direction(name, "job", state, streaming, snapshotRows, lagMs, 0, 0, 0, 0, -1, -1, 0);
+        return new ChannelStatus.Direction(name, "job", state, streaming, snapshotRows, lagMs, 0, 0, 0, 0, -1, -1, 0,
+                dev.ferry.cli.JobFailures.NONE);
     }
 
     @Test

@@ -78,7 +78,10 @@ final class TargetTables {
             }
         }
         if (columns.isEmpty()) {
-            throw new SQLException("table " + id + " does not exist at the target", "42S02", 1146);
+            // e.g. created at the source while the initial copy ran: Flink CDC 3.5.0 passes no CREATE TABLE then
+            throw new SQLException("table " + id + " does not exist at the target. Fix: restart 'ferry run', whose"
+                    + " start-up creates missing target tables from the source's definition, or create it at the"
+                    + " target by hand", "42S02", 1146);
         }
         Map<String, List<ColumnInfo>> unique = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(dialect.uniqueKeysQuery())) {

@@ -5,6 +5,7 @@ import dev.ferry.common.Op;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.common.TableScope;
+import dev.ferry.loop.FerryTables;
 import dev.ferry.operators.ChangeEventTypeInfo;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,12 @@ import org.apache.flink.util.Collector;
 public final class ChangeEventDeserializer implements DebeziumDeserializationSchema<ChangeEvent> {
     private static final long serialVersionUID = 1L;
 
+    private final TableScope scope;
     private final DdlRecords ddl;
 
-    /** @param scope the channel's tables: DDL of other tables is dropped here */
+    /** @param scope the channel's tables: rows and DDL of other tables are dropped here */
     public ChangeEventDeserializer(TableScope scope) {
+        this.scope = scope;
         this.ddl = new DdlRecords(scope);
     }
 
@@ -45,6 +48,11 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
         }
         Struct source = value.getStruct("source");
         TableId table = new TableId(source.getString("db"), source.getString("table"));
+        if (!scope.includes(table) && !FerryTables.isFerryTable(table)) {
+            // the source's table list already leaves excluded tables out; this is the second line, before any
+            // value of such a table is converted (and could fail)
+            return;
+        }
         Op op = switch (value.getString("op")) {
             case "r" -> Op.READ;
             case "c" -> Op.INSERT;
@@ -67,10 +75,6 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
             txId = DdlRecords.transactionId(offset);
             position = txId + ":" + (event == null ? 0 : event) + ":" + (row == null ? 0 : row);
         }
-        if (op != Op.READ) {
-            refuseNegativeTime(table, value.getStruct("after"), position);
-            refuseNegativeTime(table, value.getStruct("before"), position);
-        }
         Long ts = source.getInt64("ts_ms");
         if (op == Op.UPDATE && before == null) {
             throw new IllegalStateException("UPDATE on " + table + " at " + position
@@ -81,28 +85,6 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
 
     private static Map<String, ?> offset(SourceRecord record) {
         return record.sourceOffset();
-    }
-
-    /**
-     * The binlog decoder bundled with Flink CDC 3.5.0 misreads some negative TIME values (for
-     * example -01:00:00 arrives as -01:04:03); the snapshot reads them correctly. Ferry stops rather
-     * than apply a wrong value.
-     */
-    private static void refuseNegativeTime(TableId table, Struct row, String position) {
-        if (row == null) {
-            return;
-        }
-        for (Field f : row.schema().fields()) {
-            String logical = f.schema().name();
-            Object v = row.get(f);
-            if (v instanceof Number n && n.longValue() < 0 && logical != null
-                    && (logical.equals("io.debezium.time.MicroTime") || logical.equals("io.debezium.time.Time"))) {
-                throw new IllegalStateException("Column " + table + "." + f.name() + " holds a negative TIME value at"
-                        + " binlog position " + position + ". Flink CDC 3.5.0's binlog decoder misreads negative TIME"
-                        + " values, so Ferry stops instead of applying a wrong one. Fix: keep TIME values"
-                        + " non-negative in replicated tables, or exclude the table in 'tables.exclude'.");
-            }
-        }
     }
 
     private static RowSchema rowSchema(TableId table, Schema row, Schema key) {

@@ -3,6 +3,7 @@ package dev.ferry.operators.source;
 import dev.ferry.common.MysqlTime;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Map;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
 
 /**
  * Turns one Debezium (Kafka Connect) column value into Ferry's value types, exactly. Debezium
@@ -58,6 +60,9 @@ final class ConnectValueConverter {
                 case "io.debezium.data.Enum":
                 case "io.debezium.data.EnumSet":
                     return value.toString();
+                case "io.debezium.data.geometry.Geometry":
+                case "io.debezium.data.geometry.Point":
+                    return mysqlGeometry((Struct) value);
                 default:
                     if (logical.startsWith("io.debezium.data.geometry")) {
                         throw new UnsupportedTypeException("spatial type " + logical);
@@ -84,6 +89,18 @@ final class ConnectValueConverter {
                 throw new UnsupportedTypeException("Connect type " + schema.type()
                         + (logical == null ? "" : " (" + logical + ")"));
         }
+    }
+
+    /**
+     * A spatial value in MySQL's own storage form, 4 bytes SRID (little-endian) then the WKB, the form both MySQL and
+     * MariaDB store and accept back as a binary value. Debezium splits it into {@code srid} (null for 0) and
+     * {@code wkb} without changing either, so the target gets the source's bytes exactly.
+     */
+    static byte[] mysqlGeometry(Struct value) {
+        byte[] wkb = bytes(value.get("wkb"));
+        Integer srid = value.getInt32("srid");
+        return ByteBuffer.allocate(4 + wkb.length).order(ByteOrder.LITTLE_ENDIAN).putInt(srid == null ? 0 : srid)
+                .put(wkb).array();
     }
 
     private static LocalDateTime microsToDateTime(long micros) {

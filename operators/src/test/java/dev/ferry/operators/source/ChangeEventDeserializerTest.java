@@ -1,11 +1,14 @@
 package dev.ferry.operators.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.MysqlTime;
 import dev.ferry.common.Op;
+import dev.ferry.common.TableScope;
+import io.debezium.data.geometry.Geometry;
+import io.debezium.data.geometry.Point;
+import java.util.HexFormat;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -31,6 +34,8 @@ class ChangeEventDeserializerTest {
             .field("t", SchemaBuilder.int64().name("io.debezium.time.MicroTime").optional().build())
             .field("bits", SchemaBuilder.bytes().name("io.debezium.data.Bits").parameter("length", "10").optional()
                     .build())
+            .field("g", Geometry.builder().optional().build())
+            .field("p", Point.builder().optional().build())
             .build();
     private static final Schema SOURCE = SchemaBuilder.struct()
             .field("db", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
@@ -53,7 +58,7 @@ class ChangeEventDeserializerTest {
     @Test
     void convertsValuesExactlyAndUnescapesColumnNames() {
         ChangeEvent e = deserialize("c", null, row(7, 5_000_000L), Map.of("file", "f", "pos", 1L));
-        assertThat(e.schema().columns()).containsExactly("back`tick", "amount", "at", "ts", "t", "bits");
+        assertThat(e.schema().columns()).containsExactly("back`tick", "amount", "at", "ts", "t", "bits", "g", "p");
         assertThat(e.key()).containsExactly(7L);
         assertThat(e.after()[1]).isEqualTo(new BigDecimal("1.000000000000000000000000000001"));
         assertThat(e.after()[2]).isEqualTo(LocalDateTime.of(2024, 2, 29, 12, 34, 56, 789_012_000));
@@ -70,11 +75,36 @@ class ChangeEventDeserializerTest {
         assertThat(e.after()[4]).isEqualTo(new MysqlTime(-3_600_000_000L)); // the snapshot reads it exactly
     }
 
+    /** The binlog's TIME is decoded by Ferry's DBZ-7594 copy of Debezium's RowDeserializers (cdc-compat). */
     @Test
-    void refusesANegativeTimeFromTheBinlog() {
-        assertThatThrownBy(() -> deserialize("c", null, row(1, -3_600_000_000L), Map.of("file", "f", "pos", 9L)))
-                .hasMessageContaining("shop.orders.t").hasMessageContaining("negative TIME")
-                .hasMessageContaining("f:9");
+    void carriesANegativeTimeFromTheBinlog() {
+        ChangeEvent e = deserialize("c", null, row(1, -3_000_000_000_000L), Map.of("file", "f", "pos", 9L));
+        assertThat(e.after()[4]).isEqualTo(new MysqlTime(-3_000_000_000_000L));
+        assertThat(e.after()[4].toString()).isEqualTo("-833:20:00.000000");
+    }
+
+    /** A spatial value becomes MySQL's storage form again: SRID (4 bytes, little-endian) then the WKB. */
+    @Test
+    void carriesSpatialValuesAsSridAndWkb() {
+        byte[] polygon = HexFormat.of().parseHex("0103000000010000000400000000000000000000000000000000000000000000000"
+                + "00000F03F0000000000000000000000000000F03F000000000000F03F00000000000000000000000000000000");
+        byte[] point = HexFormat.of().parseHex("0101000000000000000000F03F0000000000000040");
+        Struct after = row(1, 0L)
+                .put("g", Geometry.createValue(ROW.field("g").schema(), polygon, 4326))
+                .put("p", Point.createValue(ROW.field("p").schema(), point, null));
+        ChangeEvent e = deserialize("c", null, after, Map.of("file", "f", "pos", 1L));
+        assertThat(HexFormat.of().formatHex((byte[]) e.after()[6])).isEqualToIgnoringCase("E6100000"
+                + HexFormat.of().formatHex(polygon));
+        assertThat(HexFormat.of().formatHex((byte[]) e.after()[7])).isEqualToIgnoringCase("00000000"
+                + HexFormat.of().formatHex(point));
+    }
+
+    /** Rows of a table outside the channel are dropped before any value is converted (and could fail). */
+    @Test
+    void dropsRowsOfTablesOutsideTheScopeBeforeConvertingThem() {
+        List<ChangeEvent> out = deserialize("c", null, row(1, 0L), Map.of("file", "f", "pos", 1L),
+                t -> !t.table().equals("orders"));
+        assertThat(out).isEmpty();
     }
 
     private static Struct row(int id, long timeMicros) {
@@ -88,12 +118,19 @@ class ChangeEventDeserializerTest {
     }
 
     private static ChangeEvent deserialize(String op, Struct before, Struct after, Map<String, ?> offset) {
+        List<ChangeEvent> out = deserialize(op, before, after, offset, t -> true);
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+
+    private static List<ChangeEvent> deserialize(String op, Struct before, Struct after, Map<String, ?> offset,
+            TableScope scope) {
         Struct source = new Struct(SOURCE).put("db", "shop").put("table", "orders").put("ts_ms", 1L);
         Struct value = new Struct(VALUE).put("before", before).put("after", after).put("source", source).put("op", op);
         SourceRecord record = new SourceRecord(Map.of("server", "x"), offset, "topic", null, KEY,
                 new Struct(KEY).put("back``tick", 1), VALUE, value);
         List<ChangeEvent> out = new ArrayList<>();
-        new ChangeEventDeserializer(t -> true).deserialize(record, new Collector<>() {
+        new ChangeEventDeserializer(scope).deserialize(record, new Collector<>() {
             @Override
             public void collect(ChangeEvent e) {
                 out.add(e);
@@ -102,7 +139,6 @@ class ChangeEventDeserializerTest {
             @Override
             public void close() {}
         });
-        assertThat(out).hasSize(1);
-        return out.get(0);
+        return out;
     }
 }
