@@ -149,18 +149,9 @@ class CliCheckITCase {
      */
     @Test
     void withOnlyThePrintedSourceGrantsThePrimaryKeysAreSeen() throws Exception {
-        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
-        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
-        String database = sh.createDatabase("keys");
-        String user = "fk" + Math.floorMod(database.hashCode(), 10000);
-        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
-                "CREATE TABLE `" + database + "`.pair (a INT, b INT, PRIMARY KEY (b, a))",
-                "DROP USER IF EXISTS '" + user + "'@'127.0.0.1'",
-                "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY 'keys-pw'");
-        Path file = channelFile("keys", site("sh", sh, user, "keys-pw"),
-                site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
+        Path file = withThePrintedSourceGrants("keys", "CREATE TABLE %s.t (id INT PRIMARY KEY, v INT)",
+                "CREATE TABLE %s.pair (a INT, b INT, PRIMARY KEY (b, a))");
         ChannelConfig config = ChannelConfig.load(file);
-        ChannelPrepare.run(config, false).get(0).grants().forEach(sh::execute);
         assertThat(FerryCliAccess.run("prepare", "--config", file.toString())).isZero();
 
         List<Result> results = ChannelCheck.run(config);
@@ -176,24 +167,37 @@ class CliCheckITCase {
      */
     @Test
     void withOnlyThePrintedSourceGrantsACascadingForeignKeyIsStillRefused() throws Exception {
-        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
-        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
-        String database = sh.createDatabase("casc");
-        String user = "fc" + Math.floorMod(database.hashCode(), 10000);
-        sh.execute("CREATE TABLE `" + database + "`.city (id INT PRIMARY KEY)",
-                "CREATE TABLE `" + database + "`.address (id INT PRIMARY KEY, city_id INT, KEY (city_id),"
-                        + " CONSTRAINT fk_address_city FOREIGN KEY (city_id) REFERENCES city (id) ON DELETE CASCADE)",
-                "DROP USER IF EXISTS '" + user + "'@'127.0.0.1'",
-                "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY 'casc-pw'");
-        Path file = channelFile("casc", site("sh", sh, user, "casc-pw"),
-                site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
-        ChannelConfig config = ChannelConfig.load(file);
-        ChannelPrepare.run(config, false).get(0).grants().forEach(sh::execute);
-        assertThat(sh.query("SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE"
-                + " CONSTRAINT_SCHEMA = ?", database).get(0).get(0)).as("the admin sees the key").isEqualTo(1L);
+        ChannelConfig config = ChannelConfig.load(withThePrintedSourceGrants("casc",
+                "CREATE TABLE %s.city (id INT PRIMARY KEY)", "CREATE TABLE %s.address (id INT PRIMARY KEY, city_id INT,"
+                        + " KEY (city_id), CONSTRAINT fk_address_city FOREIGN KEY (city_id) REFERENCES city (id)"
+                        + " ON DELETE CASCADE)"));
+        String database = config.tableFilter().literalDatabases().iterator().next();
+        assertThat(TestServers.site(ServerKind.MARIADB, "sh").query("SELECT COUNT(*) FROM"
+                + " information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?", database).get(0).get(0))
+                .as("the admin sees the key").isEqualTo(1L);
 
         assertThat(ChannelCheck.run(config)).filteredOn(r -> r.status() == Status.FAIL)
                 .extracting(Result::detail).anySatisfy(d -> assertThat(d).contains("fk_address_city", "ON DELETE CASCADE"));
+    }
+
+    /**
+     * A one-way channel from MariaDB sh, whose user holds exactly the source grants Ferry prints (as an admin ran
+     * them), to us; {@code tables} are CREATE TABLE statements with %s for the new database.
+     */
+    private Path withThePrintedSourceGrants(String prefix, String... tables) throws IOException {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase(prefix);
+        String user = prefix + Math.floorMod(database.hashCode(), 10000);
+        for (String table : tables) {
+            sh.execute(String.format(table, "`" + database + "`"));
+        }
+        sh.execute("DROP USER IF EXISTS '" + user + "'@'127.0.0.1'",
+                "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY '" + prefix + "-pw'");
+        Path file = channelFile(prefix, site("sh", sh, user, prefix + "-pw"),
+                site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
+        ChannelPrepare.run(ChannelConfig.load(file), false).get(0).grants().forEach(sh::execute);
+        return file;
     }
 
     @Test
