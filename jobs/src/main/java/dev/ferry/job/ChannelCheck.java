@@ -98,9 +98,9 @@ public final class ChannelCheck {
         CascadeCheck.Cascades cascades = CascadeCheck.read(c, included.tables());
         results.add(Result.of(name, "foreign keys", cascades.finding(site), cascades.summary()));
         if (copiesFrom(site)) {
-            results.add(SourceChecks.floatsInInitialCopy(site, included.tables(), c)
+            results.add(SourceChecks.initialCopyLosses(site, included.tables(), c)
                     .map(f -> new Result(name, "initial copy", Status.WARN, f.problem(), f.fix()))
-                    .orElseGet(() -> Result.ok(name, "initial copy", "no FLOAT column to round")));
+                    .orElseGet(() -> Result.ok(name, "initial copy", "no FLOAT or TIME column whose values the copy would change")));
         }
         for (DirectionConfig d : config.directions()) {
             SiteConfig target = config.site(d.to());

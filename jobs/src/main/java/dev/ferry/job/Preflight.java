@@ -43,7 +43,7 @@ public final class Preflight {
             failOn(CascadeCheck.read(source, tables).finding(from));
             if (direction.startup() == DirectionConfig.Startup.INITIAL) {
                 refuseBacktickColumns(direction, from, source, tables);
-                SourceChecks.floatsInInitialCopy(from, tables, source).ifPresent(f -> LOG.warn("{}: {} Fix: {}",
+                SourceChecks.initialCopyLosses(from, tables, source).ifPresent(f -> LOG.warn("{}: {} Fix: {}",
                         direction.name(), f.problem(), f.fix()));
             }
             if (to.kind().hasBinlog()) {

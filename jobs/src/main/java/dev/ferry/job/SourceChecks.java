@@ -146,30 +146,39 @@ public final class SourceChecks {
     }
 
     /**
-     * FLOAT columns of the included tables, which the initial copy rounds: Flink CDC 3.5.0 reads the copy through
-     * the text protocol, where the server prints a FLOAT with 6 significant digits (16777217 arrives as 16777200;
-     * apache/flink-cdc issue 284). Changes read from the binlog carry the exact value.
+     * Columns whose values the initial copy changes (Flink CDC 3.5.0 reads the copy as the server's text): FLOAT is
+     * rounded to 6 significant digits, and a TIME between -01:00:00 and 00:00:00 loses its sign (its hours read
+     * "-00"). Changes from the binlog stay exact. Known from the schema alone: no table is scanned.
      */
-    public static Optional<Finding> floatsInInitialCopy(SiteConfig site, List<TableId> tables, Connection c)
+    public static Optional<Finding> initialCopyLosses(SiteConfig site, List<TableId> tables, Connection c)
             throws SQLException {
         List<String> floats = new ArrayList<>();
+        List<String> times = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME,"
-                + " COLUMN_NAME FROM information_schema.COLUMNS WHERE DATA_TYPE = 'float'"
+                + " COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE DATA_TYPE IN ('float', 'time')"
                 + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION")) {
             while (rs.next()) {
                 TableId t = new TableId(rs.getString(1), rs.getString(2));
                 if (tables.contains(t)) {
-                    floats.add(t + "." + rs.getString(3));
+                    ("float".equalsIgnoreCase(rs.getString(4)) ? floats : times).add(t + "." + rs.getString(3));
                 }
             }
         }
-        if (floats.isEmpty()) {
+        List<String> losses = new ArrayList<>();
+        if (!floats.isEmpty()) {
+            losses.add("FLOAT column(s) " + floats + ": the initial copy rounds their values to 6 significant digits");
+        }
+        if (!times.isEmpty()) {
+            losses.add("TIME column(s) " + times + ": the initial copy drops the sign of a value between -01:00:00 and"
+                    + " 00:00:00, if any holds one");
+        }
+        if (losses.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Finding("FLOAT column(s) at site '" + site.name() + "' " + floats + ": the initial"
-                + " copy rounds FLOAT values to 6 significant digits (Flink CDC 3.5.0 reads the copy as the server's"
-                + " text); changes from the binlog stay exact.", "once the initial copy is done, run 'ferry verify"
-                + " --config <file> --repair --from " + site.name() + "' to copy the exact values, or use DOUBLE."));
+        return Optional.of(new Finding("At site '" + site.name() + "', " + String.join("; ", losses) + " (Flink CDC"
+                + " 3.5.0 reads the copy as the server's text); changes from the binlog stay exact.", "once the initial"
+                + " copy is done, run 'ferry verify --config <file> --repair --from " + site.name() + "' to copy the"
+                + " exact values" + (floats.isEmpty() ? "." : ", or use DOUBLE for FLOAT.")));
     }
 
     /** MySQL's spatial types (information_schema DATA_TYPE), which no PostgreSQL or Oracle type holds exactly. */

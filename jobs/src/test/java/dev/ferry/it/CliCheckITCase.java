@@ -206,7 +206,7 @@ class CliCheckITCase {
                 "GRANT SELECT ON *.* TO 'weak'@'%'");
         String database = fresh.createDatabase("cli");
         fresh.execute("CREATE TABLE `" + database + "`.no_key (a INT)",
-                "CREATE TABLE `" + database + "`.measures (id INT PRIMARY KEY, d DOUBLE, f FLOAT)");
+                "CREATE TABLE `" + database + "`.measures (id INT PRIMARY KEY, d DOUBLE, f FLOAT, t TIME)");
         TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
         Path file = channelFile("bad", site("sh", fresh, "weak", "weak-pw"),
                 site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
@@ -222,7 +222,8 @@ class CliCheckITCase {
         assertThat(results).filteredOn(r -> r.site().equals("sh") && r.check().equals("initial copy"))
                 .singleElement().satisfies(r -> {
                     assertThat(r.status()).as("a warning, not a failure").isEqualTo(Status.WARN);
-                    assertThat(r.detail()).contains("[" + database + ".measures.f]", "6 significant digits");
+                    assertThat(r.detail()).contains("[" + database + ".measures.f]", "6 significant digits",
+                            "[" + database + ".measures.t]", "between -01:00:00 and 00:00:00");
                     assertThat(r.fix()).contains("ferry verify --config <file> --repair --from sh");
                 });
         assertThat(results).filteredOn(r -> r.site().equals("us") && r.status() == Status.FAIL).isEmpty();
