@@ -35,12 +35,12 @@ public final class ChannelStatus {
             long lastCheckpointAgeMs, long failedCheckpoints, JobFailures failures) {
         /** Running and not in a restart loop. */
         public boolean running() {
-            return "RUNNING".equals(state) && !failures.failing(state);
+            return "RUNNING".equals(state) && !failures.restartLoop();
         }
 
-        /** Flink's job state, or FAILING for a job that keeps failing and restarting. */
+        /** Flink's job state, or FAILING for a RUNNING job that keeps failing and restarting. */
         public String shownState() {
-            return failures.failing(state) ? "FAILING" : state;
+            return "RUNNING".equals(state) && failures.restartLoop() ? "FAILING" : state;
         }
     }
 

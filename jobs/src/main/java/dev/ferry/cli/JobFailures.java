@@ -20,9 +20,9 @@ public record JobFailures(int recent, long restarts, String lastReason, long las
     public static final Duration WINDOW = Duration.ofMinutes(10);
     public static final JobFailures NONE = new JobFailures(0, -1, null, -1);
 
-    /** Whether the direction is stuck in a restart loop (or failing right now), not merely running. */
-    public boolean failing(String state) {
-        return "RESTARTING".equals(state) || "FAILING".equals(state) || recent >= 2;
+    /** Whether the job keeps failing: two or more failures in the last {@link #WINDOW}. */
+    public boolean restartLoop() {
+        return recent >= 2;
     }
 
     /** None known while Flink cannot tell yet (a job that is still starting may answer HTTP 500 for a moment). */

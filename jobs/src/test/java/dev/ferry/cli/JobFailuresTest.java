@@ -20,14 +20,13 @@ class JobFailuresTest {
         assertThat(f.restarts()).isEqualTo(2);
         assertThat(f.lastAgeMs()).isEqualTo(5_000);
         assertThat(f.lastReason()).isEqualTo("java.sql.SQLException: Check constraint 'positive' is violated");
-        assertThat(f.failing("RUNNING")).isTrue();
+        assertThat(f.restartLoop()).isTrue();
     }
 
     @Test
     void oneFailureIsARestartNotALoop() throws Exception {
         JobFailures f = JobFailures.of(entries(entry(NOW - 5_000, TRACE)), 1, "sh->us", "sh", NOW);
-        assertThat(f.failing("RUNNING")).isFalse();
-        assertThat(f.failing("RESTARTING")).isTrue();
+        assertThat(f.restartLoop()).isFalse();
     }
 
     @Test
@@ -35,7 +34,7 @@ class JobFailuresTest {
         long old = NOW - JobFailures.WINDOW.toMillis() - 1;
         JobFailures f = JobFailures.of(entries(entry(old, TRACE), entry(old - 1000, TRACE)), 2, "sh->us", "sh", NOW);
         assertThat(f.recent()).isZero();
-        assertThat(f.failing("RUNNING")).isFalse();
+        assertThat(f.restartLoop()).isFalse();
         assertThat(f.lastReason()).as("still named").contains("Check constraint");
     }
 
