@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.job.RestorePoint;
+import dev.ferry.testing.Await;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
 import java.io.IOException;
@@ -179,25 +180,24 @@ abstract class CopyCrashITBase {
      * Polls {@code done} until it holds, failing early if {@code progress} (what the target holds) stays the same
      * for {@link #STALL}: the failure names the rows of every table and {@code doing}, what the source was doing.
      */
-    private void awaitProgress(BooleanSupplier done, Supplier<String> progress, String what, Supplier<String> doing)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.plus(STALL).toNanos();
-        String last = "";
-        long lastChange = System.nanoTime();
-        while (!done.getAsBoolean()) {
+    private void awaitProgress(BooleanSupplier done, Supplier<String> progress, String what, Supplier<String> doing) {
+        String[] last = {""};
+        long[] lastChange = {System.nanoTime()};
+        // the deadline of Await is a backstop: a stall fails first, with what the source was doing
+        Await.until(() -> {
+            if (done.getAsBoolean()) {
+                return true;
+            }
             String now = progress.get();
-            if (!now.equals(last)) {
-                last = now;
-                lastChange = System.nanoTime();
+            if (!now.equals(last[0])) {
+                last[0] = now;
+                lastChange[0] = System.nanoTime();
+            } else if (System.nanoTime() - lastChange[0] > STALL.toNanos()) {
+                throw new AssertionError("the copy stalled: nothing changed at the target for " + STALL
+                        + " waiting for " + what + "; rows (source/target): " + counts() + "\n" + doing.get());
             }
-            boolean stalled = System.nanoTime() - lastChange > STALL.toNanos();
-            if (stalled || System.nanoTime() > deadline) {
-                throw new AssertionError((stalled ? "the copy stalled: nothing changed at the target for " + STALL
-                        : "timed out after " + TIMEOUT.plus(STALL)) + " waiting for " + what
-                        + "; rows (source/target): " + counts() + "\n" + doing.get());
-            }
-            Thread.sleep(500); // the poll interval
-        }
+            return false;
+        }, TIMEOUT.plus(STALL), what, Duration.ofMillis(500));
     }
 
     /** Per table: rows, and the sum of the versions the writes bump. */

@@ -13,12 +13,17 @@ public final class Await {
 
     /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} at the deadline. */
     public static void until(BooleanSupplier condition, Duration timeout, String what) {
+        until(condition, timeout, what, Duration.ofNanos(POLL_NANOS));
+    }
+
+    /** As {@link #until(BooleanSupplier, Duration, String)}, polling every {@code interval} (an expensive check). */
+    public static void until(BooleanSupplier condition, Duration timeout, String what, Duration interval) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout + " waiting for " + what);
             }
-            LockSupport.parkNanos(POLL_NANOS);
+            LockSupport.parkNanos(interval.toNanos());
             if (Thread.interrupted()) {
                 throw new AssertionError("interrupted while waiting for " + what);
             }
