@@ -2,7 +2,7 @@ package dev.ferry.it;
 
 import dev.ferry.testing.ServerKind;
 
-class MariaDbReplicationITCase extends ReplicationITBase {
+class MariaDbReplicationITCase extends ReplicationFailoverITBase {
     @Override
     ServerKind kind() {
         return ServerKind.MARIADB;

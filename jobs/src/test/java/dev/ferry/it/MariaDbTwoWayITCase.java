@@ -4,7 +4,7 @@ import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.BeforeAll;
 
-class MariaDbTwoWayITCase extends TwoWayITBase {
+class MariaDbTwoWayITCase extends TwoWayThreeSiteITBase {
     @BeforeAll
     static void servers() {
         TestServers.assumeAvailable(ServerKind.MARIADB);

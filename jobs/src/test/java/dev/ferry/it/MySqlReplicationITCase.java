@@ -2,7 +2,7 @@ package dev.ferry.it;
 
 import dev.ferry.testing.ServerKind;
 
-class MySqlReplicationITCase extends ReplicationITBase {
+class MySqlReplicationITCase extends ReplicationFailoverITBase {
     @Override
     ServerKind kind() {
         return ServerKind.MYSQL;

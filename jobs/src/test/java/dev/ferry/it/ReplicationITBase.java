@@ -289,28 +289,6 @@ abstract class ReplicationITBase {
     }
 
     @Test
-    void taskManagerKilledUnderLoadLosesAndDuplicatesNothing(@InjectMiniCluster MiniCluster flink) throws Exception {
-        underLoad("transactional", 200, load -> {
-            flink.terminateTaskManager(0).get();
-            flink.startTaskManager();
-            long before = load.transactions();
-            await(() -> load.transactions() > before + 500, TIMEOUT, "more load after the restart");
-        });
-    }
-
-    @Test
-    void cancelThenRestoreFromTheRetainedCheckpoint() throws Exception {
-        stopUnderLoadThenResume(config -> {
-            job.cancel().get();
-            await(() -> status(job).isGloballyTerminalState(), TIMEOUT, "the job to be cancelled");
-            Optional<Path> checkpoint = RestorePoint.latest(stateDir, direction(config).name());
-            assertThat(checkpoint).as("a retained checkpoint").isPresent();
-            assertThat(checkpoint.get().getFileName().toString()).startsWith("chk-");
-            return checkpoint.get();
-        });
-    }
-
-    @Test
     void stopWithSavepointThenResume() throws Exception {
         stopUnderLoadThenResume(config -> Path.of(java.net.URI.create(job.stopWithSavepoint(false,
                 RestorePoint.savepointDir(stateDir, direction(config).name()).toUri().toString(),
@@ -318,7 +296,7 @@ abstract class ReplicationITBase {
     }
 
     /** Stops the running job under load, lets the load go on, resumes from what {@code stop} returns. */
-    private void stopUnderLoadThenResume(Stop stop) throws Exception {
+    void stopUnderLoadThenResume(Stop stop) throws Exception {
         Workload.createTables(channel.sh, channel.database);
         ChannelConfig config = channel.config("initial", "transactional");
         job = start(config, Optional.empty());
@@ -335,35 +313,8 @@ abstract class ReplicationITBase {
         assertConverged(transactions);
     }
 
-    private interface Stop {
+    interface Stop {
         Path stop(ChannelConfig config) throws Exception;
-    }
-
-    @Test
-    void parallelApplyConverges() throws Exception {
-        underLoad("parallel", 500, load -> { });
-    }
-
-    /**
-     * Runs the workload against a fresh job, does {@code duringLoad} once {@code arrived} events
-     * reached the target, then stops the load and checks convergence.
-     */
-    private void underLoad(String applyMode, long arrived, DuringLoad duringLoad) throws Exception {
-        Workload.createTables(channel.sh, channel.database);
-        job = start(channel.config("initial", applyMode), Optional.empty());
-        Workload.awaitSnapshotDone(channel.sh, channel.us, channel.database, TIMEOUT);
-        long transactions;
-        try (Workload load = new Workload(channel.sh, channel.database, 1)) {
-            await(() -> count(channel.us, channel.database, "events") > arrived, TIMEOUT,
-                    "the load to reach the target");
-            duringLoad.run(load);
-            transactions = load.stop();
-        }
-        assertConverged(transactions);
-    }
-
-    private interface DuringLoad {
-        void run(Workload load) throws Exception;
     }
 
     /** Target equals source, and the markers prove each source row change was applied exactly once. */
