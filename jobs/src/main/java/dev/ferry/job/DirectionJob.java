@@ -12,6 +12,7 @@ import dev.ferry.loop.FerryTables;
 import dev.ferry.loop.LoopFilter;
 import dev.ferry.operators.ChangeEventTypeInfo;
 import dev.ferry.operators.source.ChangeEventDeserializer;
+import dev.ferry.operators.source.ReaderWatchdog;
 import dev.ferry.operators.sink.ApplyOperator;
 import dev.ferry.operators.sink.RowKeys;
 import dev.ferry.operators.sink.SinkSettings;
@@ -37,11 +38,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class DirectionJob {
     public static final String SOURCE_UID = "ferry-binlog-source";
     public static final String LOOP_FILTER_UID = "ferry-loop-filter";
+    public static final String READER_WATCHDOG_UID = "ferry-reader-watchdog";
     /** The apply operator; "ferry-sink" named the Sink V2 of Ferry before keyed conflict memory (not restorable). */
     public static final String APPLY_UID = "ferry-apply";
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration COMMIT_RETRY_TIMEOUT = Duration.ofSeconds(30);
-    static final Duration BINLOG_KEEPALIVE = Duration.ofSeconds(3);
+    /** How long the binlog reader may deliver nothing (heartbeats come every second) before it counts as lost. */
+    public static final Duration READER_SILENCE = Duration.ofSeconds(15);
 
     private DirectionJob() {}
 
@@ -60,6 +63,10 @@ public final class DirectionJob {
                         "binlog of " + from.name())
                 .returns(ChangeEventTypeInfo.INSTANCE)
                 .uid(SOURCE_UID)
+                .setParallelism(1)
+                .transform("binlog reader watchdog", ChangeEventTypeInfo.INSTANCE,
+                        new ReaderWatchdog(direction.name(), Endpoints.of(from), READER_SILENCE))
+                .uid(READER_WATCHDOG_UID)
                 .setParallelism(1)
                 .process(loopFilter)
                 .returns(ChangeEventTypeInfo.INSTANCE)
@@ -119,10 +126,10 @@ public final class DirectionJob {
         debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
         // BINARY(n) columns carry their length, so that values the binlog shortened are padded back
         debezium.setProperty("datatype.propagate.source.type", ".+\\.BINARY");
-        // the binlog client notices a lost connection (a source server restart) only after this long without an
-        // event, then reconnects; the server sends a heartbeat every 0.8 of it. Debezium's default, a minute, left a
-        // direction reading nothing for up to two minutes after a restart while it showed as running.
-        debezium.setProperty("connect.keep.alive.interval.ms", String.valueOf(BINLOG_KEEPALIVE.toMillis()));
+        // no reconnect in place: the binlog client's keep-alive takes backpressure for a lost connection, and its
+        // reconnect in the middle of a transaction reads rows twice or, with GTIDs, loses rows at the next restore.
+        // ReaderWatchdog notices a lost connection instead, and the restart from the checkpoint reconnects.
+        debezium.setProperty("connect.keep.alive", "false");
         debezium.putAll(Endpoints.binlogTlsProperties(from));
 
         return MySqlSource.<ChangeEvent>builder()

@@ -6,6 +6,7 @@ import static dev.ferry.it.Sites.count;
 import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.Await;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
@@ -160,10 +161,10 @@ abstract class TwoWayITBase extends MeshITBase {
     }
 
     /**
-     * A source server restarted cleanly (as for an upgrade) while both sites write: the binlog reader notices the
-     * lost connection within seconds and reads on where it was. With Debezium's default keep-alive (a minute) the
-     * direction read nothing for one to two minutes after the restart (seen by the two-site checker), while it
-     * showed as running: at least 60 s, since the reader only reconnects after a keep-alive interval without events.
+     * A source server restarted cleanly (as for an upgrade) while both sites write: the lost connection is noticed
+     * within seconds (ReaderWatchdog) and the direction reads on from its checkpoint. With Debezium's default
+     * keep-alive (a minute) the direction read nothing for one to two minutes after the restart (seen by the
+     * two-site checker), while it showed as running; with the keep-alive off and no watchdog, it never reads again.
      */
     @Test
     void aRestartedSourceServerIsReadAgainWithinSeconds() throws Exception {
@@ -181,6 +182,34 @@ abstract class TwoWayITBase extends MeshITBase {
         await(() -> appliedRows(sh, mesh.name, "us->sh") >= expected, Duration.ofSeconds(40),
                 "us->sh to read us again after its restart");
         awaitAllEqual(mesh, loads);
+    }
+
+    /**
+     * A target held locked for longer than the reader's silence limit while a big transaction is read: the reader
+     * waits, backpressured, in the middle of the transaction; nothing restarts and nothing is read twice. With the
+     * binlog client's keep-alive (3 s) it reconnected in place instead, and on MySQL with GTIDs read the
+     * transaction's first rows a second time (docs/exactly-once.md, "The reading side").
+     */
+    @Test
+    void aLockedTargetHoldsBackTheReaderWithoutAReconnect() throws Exception {
+        Mesh mesh = mesh2("locked", SiteLoad.TABLE_DDL, false);
+        TestDatabase us = mesh.site("us");
+        start(mesh);
+        List<SiteLoad> loads = probedLoads(mesh);
+        SiteLoad atSh = loads.stream().filter(l -> l.origin().equals("sh")).findFirst().orElseThrow();
+        long restarts = FlinkRest.restarts(runner);
+        try (java.sql.Connection lock = us.connect(mesh.database); java.sql.Statement s = lock.createStatement()) {
+            s.execute("LOCK TABLES events WRITE");
+            // the commit of this one waits for the lock, and so the apply takes no more rows: the big transaction,
+            // committed seconds later, backs up into the reader while it is being read
+            atSh.transactions(1);
+            atSh.bulk(1, 100_000); // more rows than the buffers between reader and apply hold
+            Await.holds(() -> FlinkRest.restarts(runner) == restarts,
+                    dev.ferry.job.DirectionJob.READER_SILENCE.plusSeconds(5), "no restart while the target is locked");
+            s.execute("UNLOCK TABLES");
+        }
+        awaitAllEqual(mesh, loads);
+        assertThat(FlinkRest.restarts(runner)).as("restarts").isEqualTo(restarts);
     }
 
     /**

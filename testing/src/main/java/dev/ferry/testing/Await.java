@@ -29,4 +29,18 @@ public final class Await {
             }
         }
     }
+
+    /**
+     * Polls {@code condition} every 100 ms for the whole of {@code period} (a fault that lasts that long), failing
+     * as soon as it does not hold.
+     */
+    public static void holds(BooleanSupplier condition, Duration period, String what) {
+        long end = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() < end) {
+            if (!condition.getAsBoolean()) {
+                throw new AssertionError("stopped holding: " + what);
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
 }
