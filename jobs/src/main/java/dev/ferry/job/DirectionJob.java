@@ -32,7 +32,7 @@ import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The dataflow of one direction: binlog source -> loop filter -> exactly-once sink. Operator uids
+ * The dataflow of one direction: binlog source -> reader watchdog -> loop filter -> exactly-once sink. Operator uids
  * are fixed strings: savepoints map state by them, so never change one.
  */
 public final class DirectionJob {

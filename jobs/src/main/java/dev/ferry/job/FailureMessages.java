@@ -1,5 +1,6 @@
 package dev.ferry.job;
 
+import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,7 @@ public final class FailureMessages {
         return failure != null && (failure.contains("is no longer available on the server")
                 || failure.contains("Could not find first log file name in binary log index file")
                 || failure.contains("has no primary key")
+                || failure.contains(CompressedTransactionGuard.MARKER)
                 || failure.contains(UNMAPPED_STATE));
     }
 
@@ -30,6 +32,14 @@ public final class FailureMessages {
                     + site + "', so it cannot resume without losing changes. Fix: raise binlog_expire_logs_seconds"
                     + " (MariaDB: expire_logs_days) so binlogs outlive Ferry's downtime; to start over, move this"
                     + " direction's state directory aside and run again with 'startup: initial' (a fresh snapshot).");
+        }
+        if (failure.contains(CompressedTransactionGuard.MARKER)) {
+            String cause = rootCause(failure);
+            return Optional.of(direction + ": at site '" + site + "', " + cause.substring(cause.indexOf("the binlog"))
+                    + " Fix: SET PERSIST binlog_transaction_compression = OFF at '" + site + "' and make sure no"
+                    + " session turns it on; the compressed transaction stays in the binlog, so move this direction's"
+                    + " state directory aside and start it again with 'startup: initial' (a fresh copy), or with"
+                    + " 'latest' followed by 'ferry verify --repair'.");
         }
         if (failure.contains("Access denied")) {
             return Optional.of(direction + ": access denied: " + firstLine(failure)

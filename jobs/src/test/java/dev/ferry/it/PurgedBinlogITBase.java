@@ -55,7 +55,7 @@ abstract class PurgedBinlogITBase {
         List<String> problems = new CopyOnWriteArrayList<>();
         try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {
             runner.start();
-            awaitBinlogReader(sh, us, t, "dashboard " + runner.dashboardUrl());
+            Sites.awaitBinlogReader(sh, us, t, "dashboard " + runner.dashboardUrl());
             sh.execute("INSERT INTO " + t + " VALUES (10, 'binlog 10'), (11, 'binlog 11')",
                     "UPDATE " + t + " SET v = 'binlog update' WHERE id = 1",
                     "DELETE FROM " + t + " WHERE id = 2");
@@ -90,11 +90,11 @@ abstract class PurgedBinlogITBase {
             runner.start();
             JobID job = runner.jobs().values().iterator().next();
             await(() -> {
-                watch(runner);
+                Sites.watch(runner);
                 return !problems.isEmpty();
             }, TIMEOUT, "the direction's failure to be reported");
             // reported and stopped in the same round; left restarting, it would never end by itself
-            await(() -> !watch(runner), Duration.ofSeconds(30), "the direction to stop after " + problems.get(0));
+            await(() -> !Sites.watch(runner), Duration.ofSeconds(30), "the direction to stop after " + problems.get(0));
             JobStatus status = runner.cluster().getJobStatus(job).get();
             assertThat(status).as("the direction was stopped, not left restarting").isEqualTo(JobStatus.CANCELED);
             assertThat(problems).as("problems reported").hasSize(2);
@@ -136,7 +136,7 @@ abstract class PurgedBinlogITBase {
 
         try (FerryProcess ferry = FerryProcess.run(config, env, dir.resolve("ferry-0.log"))) {
             ferry.awaitOutput("dashboard at http://127.0.0.1:", TIMEOUT);
-            awaitBinlogReader(sh, us, t, "ferry run");
+            Sites.awaitBinlogReader(sh, us, t, "ferry run");
             sh.execute("INSERT INTO " + t + " VALUES (10, 'binlog 10')", "UPDATE " + t + " SET v = 'u' WHERE id = 1");
             awaitSameRows(sh, us, database, "t", TIMEOUT);
             assertThat(ferry.terminate(TIMEOUT)).as("exit code after SIGTERM").isZero();
@@ -162,34 +162,6 @@ abstract class PurgedBinlogITBase {
         }
         assertThat(rows(us, database, "t")).as("target rows after the failed resume").isEqualTo(rowsAtStop);
         assertThat(appliedRows(us, channel.name)).as("rows applied (commit markers)").isEqualTo(appliedAtStop);
-    }
-
-    /** One round of {@code ferry run}'s watch loop: whether any direction still runs. */
-    private static boolean watch(LocalRunner runner) {
-        try {
-            return runner.watch();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Waits until the direction's binlog reader runs: writes a probe row (negative key) every two
-     * seconds until one arrives at the target, then deletes the probes and waits for that to arrive.
-     */
-    private static void awaitBinlogReader(TestDatabase sh, TestDatabase us, String t, String where) {
-        long[] probe = {0, 0}; // last probe key, when it was written
-        await(() -> {
-            if (probe[1] == 0 || System.nanoTime() - probe[1] > 2_000_000_000L) {
-                probe[0]--;
-                probe[1] = System.nanoTime();
-                sh.execute("INSERT INTO " + t + " VALUES (" + probe[0] + ", 'probe')");
-            }
-            return !us.query("SELECT id FROM " + t + " WHERE id < 0").isEmpty();
-        }, TIMEOUT, "a probe row to reach us (" + where + ")");
-        sh.execute("DELETE FROM " + t + " WHERE id < 0");
-        await(() -> us.query("SELECT id FROM " + t + " WHERE id < 0").isEmpty(), TIMEOUT,
-                "the probes to be deleted at us");
     }
 
     /** The binlog files the server still has, oldest first. */

@@ -2,6 +2,7 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.cli.LocalRunner;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
@@ -174,5 +175,33 @@ public final class Sites {
 
     public static String q(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    /**
+     * Waits until the direction's binlog reader runs: writes a probe row (negative key) every two
+     * seconds until one arrives at the target, then deletes the probes and waits for that to arrive.
+     */
+    public static void awaitBinlogReader(TestDatabase sh, TestDatabase us, String t, String where) {
+        long[] probe = {0, 0}; // last probe key, when it was written
+        await(() -> {
+            if (probe[1] == 0 || System.nanoTime() - probe[1] > 2_000_000_000L) {
+                probe[0]--;
+                probe[1] = System.nanoTime();
+                sh.execute("INSERT INTO " + t + " VALUES (" + probe[0] + ", 'probe')");
+            }
+            return !us.query("SELECT id FROM " + t + " WHERE id < 0").isEmpty();
+        }, Duration.ofMinutes(3), "a probe row to reach us (" + where + ")");
+        sh.execute("DELETE FROM " + t + " WHERE id < 0");
+        await(() -> us.query("SELECT id FROM " + t + " WHERE id < 0").isEmpty(), Duration.ofMinutes(3),
+                "the probes to be deleted at us");
+    }
+
+    /** One round of {@code ferry run}'s watch loop: whether any direction still runs. */
+    public static boolean watch(LocalRunner runner) {
+        try {
+            return runner.watch();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -42,6 +42,21 @@ class FailureMessagesTest {
     }
 
     @Test
+    void aCompressedTransactionIsExplainedAndStopsTheDirection() {
+        String failure = "java.lang.RuntimeException: One or more fetchers have encountered exception\n\tat ...\n"
+                + "Caused by: java.io.IOException: the binlog holds a compressed binlog transaction at"
+                + " binlog.000002:1000 (binlog_transaction_compression=ON in the session that wrote it). Flink CDC"
+                + " 3.5.0's binlog reader skips the rows of compressed transactions (DBZ-2663), so the direction stops"
+                + " here rather than lose them.\n\tat dev.ferry.compat.dbz2663...";
+        assertThat(FailureMessages.isFatal(failure)).isTrue();
+        assertThat(FailureMessages.explain("sh->us", "sh", failure)).hasValueSatisfying(m -> assertThat(m)
+                .startsWith("sh->us: at site 'sh', the binlog holds a compressed binlog transaction at binlog.000002:1000")
+                .contains("SET PERSIST binlog_transaction_compression = OFF at 'sh'")
+                .contains("state directory aside").contains("'startup: initial'").doesNotContain("\n")
+                .doesNotContain("Exception"));
+    }
+
+    @Test
     void anUnreachableTargetIsRetriedNotStopped() {
         String failure = "com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure";
         assertThat(FailureMessages.isFatal(failure)).isFalse();

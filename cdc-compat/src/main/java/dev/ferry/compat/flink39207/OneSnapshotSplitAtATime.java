@@ -1,5 +1,6 @@
 package dev.ferry.compat.flink39207;
 
+import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,9 +29,13 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  * finished. Upstream then closes its snapshot reader after every split and opens a fresh one for the next, as it
  * does anyway when splits arrive one by one (the normal case), so no reader is reused. Binlog splits pass at once.
  * No upstream code is copied. Both methods run on the split fetcher's one thread.
+ *
+ * <p>Being Ferry's split reader, it also runs the {@link CompressedTransactionGuard} (DBZ-2663) after each fetch.
  */
 public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     private final Deque<MySqlSplit> heldBack = new ArrayDeque<>();
+    /** A split reader is where the binlog client can be reached; the guard itself is another workaround. */
+    private final CompressedTransactionGuard compressed = new CompressedTransactionGuard();
     /** The snapshot split the upstream reader holds, or null. */
     private String inReader;
 
@@ -66,6 +71,8 @@ public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     @Override
     public RecordsWithSplitIds<SourceRecords> fetch() throws IOException {
         RecordsWithSplitIds<SourceRecords> records = super.fetch();
+        compressed.watch(this);
+        compressed.throwIfMet();
         if (inReader != null && records.finishedSplits().contains(inReader)) {
             // upstream found no next split queued and closed its snapshot reader: the next one gets a fresh reader
             inReader = null;
