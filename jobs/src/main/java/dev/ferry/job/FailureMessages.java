@@ -1,5 +1,6 @@
 package dev.ferry.job;
 
+import dev.ferry.job.identity.SourceIdentityGuard;
 import java.util.Optional;
 
 /**
@@ -17,7 +18,8 @@ public final class FailureMessages {
         return failure != null && (failure.contains("is no longer available on the server")
                 || failure.contains("Could not find first log file name in binary log index file")
                 || failure.contains("has no primary key")
-                || failure.contains(UNMAPPED_STATE));
+                || failure.contains(UNMAPPED_STATE)
+                || failure.contains(SourceIdentityGuard.REFUSAL));
     }
 
     public static Optional<String> explain(String direction, String site, String failure) {
@@ -30,6 +32,9 @@ public final class FailureMessages {
                     + site + "', so it cannot resume without losing changes. Fix: raise binlog_expire_logs_seconds"
                     + " (MariaDB: expire_logs_days) so binlogs outlive Ferry's downtime; to start over, move this"
                     + " direction's state directory aside and run again with 'startup: initial' (a fresh snapshot).");
+        }
+        if (failure.contains(SourceIdentityGuard.REFUSAL)) {
+            return Optional.of(direction + ": " + messageOfLineWith(failure, SourceIdentityGuard.REFUSAL));
         }
         if (failure.contains("Access denied")) {
             return Optional.of(direction + ": access denied: " + firstLine(failure)
@@ -60,6 +65,14 @@ public final class FailureMessages {
     public static String rootCause(String failure) {
         int at = failure.lastIndexOf("\nCaused by: ");
         return at < 0 ? firstLine(failure).strip() : firstLine(failure.substring(at + "\nCaused by: ".length())).strip();
+    }
+
+    /** The message on the first line that holds {@code words}, without the exception class before it. */
+    private static String messageOfLineWith(String failure, String words) {
+        String line = failure.lines().filter(l -> l.contains(words)).findFirst().orElse(words);
+        int at = line.indexOf(words);
+        int start = line.lastIndexOf(FerryException.class.getSimpleName() + ": ", at);
+        return (start < 0 ? line : line.substring(start + FerryException.class.getSimpleName().length() + 2)).strip();
     }
 
     private static String firstLine(String s) {
