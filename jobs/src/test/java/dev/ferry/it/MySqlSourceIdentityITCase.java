@@ -81,12 +81,12 @@ class MySqlSourceIdentityITCase extends SourceIdentityITBase {
                 problems::add)) {
             runner.start();
             try (Workload load = new Workload(replicaServer, database, beforeFailover + 1)) {
-                await(() -> load.transactions() > 200 && watch(runner), TIMEOUT, "load at the promoted replica");
+                await(() -> load.transactions() > 200 && RunnerWatch.watch(runner), TIMEOUT, "load at the promoted replica");
                 afterFailover = load.stop();
             }
             long transactions = beforeFailover + afterFailover;
             long expectedRows = Workload.expectedAppliedRows(transactions);
-            await(() -> watch(runner) && appliedRows(us, channel.name) >= expectedRows, TIMEOUT,
+            await(() -> RunnerWatch.watch(runner) && appliedRows(us, channel.name) >= expectedRows, TIMEOUT,
                     expectedRows + " applied rows");
             awaitSameRows(replicaServer, us, database, "events", TIMEOUT);
             awaitSameRows(replicaServer, us, database, "counters", TIMEOUT);

@@ -1,7 +1,6 @@
 package dev.ferry.it;
 
 import static dev.ferry.it.Sites.appliedRows;
-import static dev.ferry.it.Sites.await;
 import static dev.ferry.it.Sites.awaitSameRows;
 import static dev.ferry.it.Sites.q;
 import static dev.ferry.it.Sites.rows;
@@ -16,8 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,16 +74,9 @@ abstract class SourceIdentityITBase {
 
         try (LocalRunner runner = new LocalRunner(moved, 0, problems::add)) {
             runner.start();
-            JobID job = runner.jobs().values().iterator().next();
-            await(() -> {
-                watch(runner);
-                return !problems.isEmpty();
-            }, TIMEOUT, "the direction's failure to be reported");
-            await(() -> !watch(runner), Duration.ofSeconds(30), "the direction to stop after " + problems.get(0));
-            assertThat(runner.cluster().getJobStatus(job).get()).as("the direction was stopped, not left restarting")
-                    .isEqualTo(JobStatus.CANCELED);
-            System.out.println("the refusal: " + problems.get(0));
-            assertThat(problems.get(0))
+            String refusal = RunnerWatch.awaitStoppedByFailure(runner, problems, TIMEOUT);
+            System.out.println("the refusal: " + refusal);
+            assertThat(refusal)
                     .startsWith(direction + ": site 'sh' (127.0.0.1:" + other.port() + ") is not the server this"
                             + " direction read before: it read " + identityOf(sh))
                     .contains("the address now reaches " + identityOf(other))
@@ -97,19 +87,8 @@ abstract class SourceIdentityITBase {
                     .contains("'ferry verify --config <channel file> --repair --from sh'")
                     .doesNotContain("Exception")
                     .doesNotContain("\n");
-            assertThat(problems).as("problems reported").hasSize(2);
-            assertThat(problems.get(1)).isEqualTo("stopping " + direction + "; the other directions keep running.");
             assertThat(rows(us, database, "t")).as("target rows after the refused resume").isEqualTo(rowsAtStop);
             assertThat(appliedRows(us, channel.name)).as("rows applied (commit markers)").isEqualTo(appliedAtStop);
-        }
-    }
-
-    /** One round of {@code ferry run}'s watch loop: whether any direction still runs. */
-    static boolean watch(LocalRunner runner) {
-        try {
-            return runner.watch();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }
