@@ -7,13 +7,22 @@ import static dev.ferry.it.Sites.count;
 import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.ferry.cli.LocalRunner;
+import dev.ferry.common.ChangeEvent;
+import dev.ferry.job.Endpoints;
+import dev.ferry.job.FerryException;
 import dev.ferry.job.RestorePoint;
+import dev.ferry.job.identity.SourceIdentityGuard;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +106,40 @@ class MySqlSourceIdentityITCase extends SourceIdentityITBase {
             assertThat(((Number) us.query("SELECT SUM(n) FROM " + q(database) + ".counters").get(0).get(0))
                     .longValue()).isEqualTo(transactions);
         }
+    }
+
+    /**
+     * The guard alone, on Flink's operator test harness: state restored without an identity (a checkpoint of a Ferry
+     * from before the guard) is accepted and the server found is recorded, so that the next restore against another
+     * server is refused.
+     */
+    @Test
+    void stateWithoutAnIdentityRestoresAndRecordsTheServerFound() throws Exception {
+        Channel channel = Channel.onNewDatabase(kind(), "oldstate", dir.resolve("state"));
+        TestDatabase other = TestServers.site(kind(), "other");
+        resetToFresh(other);
+        OperatorSubtaskState recorded;
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> guard = guard(channel)) {
+            guard.initializeState(OperatorSubtaskState.builder().build());
+            guard.open();
+            recorded = guard.snapshot(1, 1);
+        }
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> guard = guard(channel)) {
+            guard.initializeState(recorded);
+            guard.open();
+        }
+        Channel moved = new Channel(channel.name, channel.database, other, channel.us, channel.stateDir);
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> guard = guard(moved)) {
+            assertThatThrownBy(() -> guard.initializeState(recorded)).isInstanceOf(FerryException.class)
+                    .hasMessageContaining(SourceIdentityGuard.REFUSAL)
+                    .hasMessageContaining("it read " + identityOf(channel.sh))
+                    .hasMessageContaining("the address now reaches " + identityOf(other));
+        }
+    }
+
+    private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> guard(Channel channel)
+            throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new SourceIdentityGuard("sh->us",
+                Endpoints.of(channel.config("initial", "transactional").site("sh")))));
     }
 }
