@@ -8,6 +8,7 @@ import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.compat.flink39207.MySqlSourceWithoutReaderReuse;
 import dev.ferry.config.SiteConfig;
+import dev.ferry.job.identity.SourceIdentityGuard;
 import dev.ferry.loop.FerryTables;
 import dev.ferry.loop.LoopFilter;
 import dev.ferry.operators.ChangeEventTypeInfo;
@@ -39,6 +40,8 @@ public final class DirectionJob {
     public static final String SOURCE_UID = "ferry-binlog-source";
     public static final String LOOP_FILTER_UID = "ferry-loop-filter";
     public static final String READER_WATCHDOG_UID = "ferry-reader-watchdog";
+    /** State from before this operator existed restores: the guard then records the server it finds. */
+    public static final String SOURCE_IDENTITY_UID = "ferry-source-identity";
     /** The apply operator; "ferry-sink" named the Sink V2 of Ferry before keyed conflict memory (not restorable). */
     public static final String APPLY_UID = "ferry-apply";
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
@@ -63,6 +66,11 @@ public final class DirectionJob {
                         "binlog of " + from.name())
                 .returns(ChangeEventTypeInfo.INSTANCE)
                 .uid(SOURCE_UID)
+                .setParallelism(1)
+                .process(new SourceIdentityGuard(direction.name(), Endpoints.of(from)))
+                .returns(ChangeEventTypeInfo.INSTANCE)
+                .name("source identity of " + from.name())
+                .uid(SOURCE_IDENTITY_UID)
                 .setParallelism(1)
                 .transform("binlog reader watchdog", ChangeEventTypeInfo.INSTANCE,
                         new ReaderWatchdog(direction.name(), Endpoints.of(from), READER_SILENCE))

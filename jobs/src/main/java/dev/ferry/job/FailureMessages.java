@@ -1,6 +1,7 @@
 package dev.ferry.job;
 
 import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
+import dev.ferry.job.identity.SourceIdentityGuard;
 import java.util.Optional;
 
 /**
@@ -19,7 +20,8 @@ public final class FailureMessages {
                 || failure.contains("Could not find first log file name in binary log index file")
                 || failure.contains("has no primary key")
                 || failure.contains(CompressedTransactionGuard.MARKER)
-                || failure.contains(UNMAPPED_STATE));
+                || failure.contains(UNMAPPED_STATE)
+                || failure.contains(SourceIdentityGuard.REFUSAL));
     }
 
     public static Optional<String> explain(String direction, String site, String failure) {
@@ -40,6 +42,9 @@ public final class FailureMessages {
                     + " session turns it on; the compressed transaction stays in the binlog, so move this direction's"
                     + " state directory aside and start it again with 'startup: initial' (a fresh copy), or with"
                     + " 'latest' followed by 'ferry verify --repair'.");
+        }
+        if (failure.contains(SourceIdentityGuard.REFUSAL)) {
+            return Optional.of(direction + ": " + messageOfLineWith(failure, SourceIdentityGuard.REFUSAL));
         }
         if (failure.contains("Access denied")) {
             return Optional.of(direction + ": access denied: " + firstLine(failure)
@@ -70,6 +75,14 @@ public final class FailureMessages {
     public static String rootCause(String failure) {
         int at = failure.lastIndexOf("\nCaused by: ");
         return at < 0 ? firstLine(failure).strip() : firstLine(failure.substring(at + "\nCaused by: ".length())).strip();
+    }
+
+    /** The message on the first line that holds {@code words}, without the exception class before it. */
+    private static String messageOfLineWith(String failure, String words) {
+        String line = failure.lines().filter(l -> l.contains(words)).findFirst().orElse(words);
+        int at = line.indexOf(words);
+        int start = line.lastIndexOf(FerryException.class.getSimpleName() + ": ", at);
+        return (start < 0 ? line : line.substring(start + FerryException.class.getSimpleName().length() + 2)).strip();
     }
 
     private static String firstLine(String s) {

@@ -17,8 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +45,6 @@ class MySqlCompressedTransactionITCase {
         List<String> problems = new CopyOnWriteArrayList<>();
         try (LocalRunner runner = new LocalRunner(config, 0, problems::add)) {
             runner.start();
-            JobID job = runner.jobs().values().iterator().next();
             Sites.awaitBinlogReader(sh, us, t, "dashboard " + runner.dashboardUrl());
             sh.execute("INSERT INTO " + t + " VALUES (10, 'before')");
             awaitSameRows(sh, us, channel.database, "t", TIMEOUT);
@@ -61,20 +58,14 @@ class MySqlCompressedTransactionITCase {
             List<Object> after = binlogEnd(sh);
             sh.execute("INSERT INTO " + t + " VALUES (30, 'after')");
 
-            await(() -> {
-                Sites.watch(runner);
-                return !problems.isEmpty();
-            }, TIMEOUT, "the direction's failure to be reported");
-            await(() -> !Sites.watch(runner), Duration.ofSeconds(30), "the direction to stop after " + problems.get(0));
-            assertThat(runner.cluster().getJobStatus(job).get()).as("stopped, not left restarting")
-                    .isEqualTo(JobStatus.CANCELED);
+            String problem = RunnerWatch.awaitStoppedByFailure(runner, problems, TIMEOUT);
             String prefix = direction + ": at site 'sh', the binlog holds a compressed binlog transaction at "
                     + before.get(0) + ":";
-            assertThat(problems.get(0)).startsWith(prefix);
-            long position = Long.parseLong(problems.get(0).substring(prefix.length()).split(" ")[0]);
+            assertThat(problem).startsWith(prefix);
+            long position = Long.parseLong(problem.substring(prefix.length()).split(" ")[0]);
             assertThat(position).as("the position named").isBetween(((Number) before.get(1)).longValue(),
                     ((Number) after.get(1)).longValue() - 1);
-            assertThat(problems.get(0))
+            assertThat(problem)
                     .contains("SET PERSIST binlog_transaction_compression = OFF at 'sh'")
                     .contains("'startup: initial'")
                     .doesNotContain("Exception")

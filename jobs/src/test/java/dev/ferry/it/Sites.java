@@ -2,7 +2,6 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.cli.LocalRunner;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
@@ -194,14 +193,5 @@ public final class Sites {
         sh.execute("DELETE FROM " + t + " WHERE id < 0");
         await(() -> us.query("SELECT id FROM " + t + " WHERE id < 0").isEmpty(), Duration.ofMinutes(3),
                 "the probes to be deleted at us");
-    }
-
-    /** One round of {@code ferry run}'s watch loop: whether any direction still runs. */
-    public static boolean watch(LocalRunner runner) {
-        try {
-            return runner.watch();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

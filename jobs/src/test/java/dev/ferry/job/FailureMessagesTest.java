@@ -19,6 +19,18 @@ class FailureMessagesTest {
     }
 
     @Test
+    void anotherSourceServerIsExplainedWithoutTheExceptionAndStopsTheDirection() {
+        String failure = "org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy"
+                + "\n\tat ...\nCaused by: dev.ferry.job.FerryException: site 'sh' (db1:3306) is not the server this"
+                + " direction read before: it read MariaDB server_id 1, the address now reaches MariaDB server_id 2,"
+                + " and it has another server_id. Nothing was applied from it. Fix: ...\n\tat dev.ferry...";
+        assertThat(FailureMessages.isFatal(failure)).isTrue();
+        assertThat(FailureMessages.explain("sh->us", "sh", failure)).hasValue("sh->us: site 'sh' (db1:3306) is not"
+                + " the server this direction read before: it read MariaDB server_id 1, the address now reaches"
+                + " MariaDB server_id 2, and it has another server_id. Nothing was applied from it. Fix: ...");
+    }
+
+    @Test
     void mariaDbsMissingLogFileMeansTheSame() {
         String failure = "com.github.shyiko.mysql.binlog.network.ServerException: Could not find first log file name"
                 + " in binary log index file";

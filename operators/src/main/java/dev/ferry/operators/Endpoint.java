@@ -142,6 +142,19 @@ public final class Endpoint implements Serializable {
         return DriverManager.getConnection(jdbcUrl(), p);
     }
 
+    /**
+     * A connection to a MySQL-family server for a quick look (a watchdog, an identity check), which gives up after
+     * {@code timeout} rather than wait as long as an apply may (a hung server must not hold a checkpoint).
+     */
+    public Connection connectBriefly(java.time.Duration timeout) throws SQLException {
+        Properties p = applyProperties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", String.valueOf(timeout.toMillis()));
+        p.setProperty("socketTimeout", String.valueOf(timeout.toMillis()));
+        return DriverManager.getConnection(jdbcUrl(), p);
+    }
+
     @Override
     public String toString() {
         return "site '" + site + "' (" + user + "@" + host + ":" + port + ")";

@@ -140,7 +140,7 @@ public final class ReaderWatchdog extends AbstractStreamOperator<ChangeEvent>
 
     private static String binlogEndOf(Endpoint source) throws SQLException {
         // SHOW MASTER STATUS also on MySQL 8.4+, where the source's JDBC properties rewrite it (FLINK-36520)
-        try (Connection c = source.connect(); Statement s = c.createStatement();
+        try (Connection c = source.connectBriefly(Duration.ofSeconds(10)); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
             if (!rs.next()) {
                 throw new SQLException("SHOW MASTER STATUS returned nothing: is the binary log off?");
