@@ -44,7 +44,7 @@ final class FerryCommitter implements AutoCloseable {
             boolean memoryMayLag) {
         this.settings = settings;
         this.connections = new SimpleJdbcConnectionProvider(settings.target().applyConnectionOptions());
-        this.metrics = new SinkMetrics(metricGroup);
+        this.metrics = new SinkMetrics(metricGroup, clock);
         this.clock = clock;
         this.memory = memory;
         this.reloadMemory = memoryMayLag;
@@ -134,7 +134,7 @@ final class FerryCommitter implements AutoCloseable {
                 long written = settings.heartbeatTimestamp(e);
                 // a heartbeat written before a restore (or savepoint) would show the downtime as lag
                 if (settings.isOwnHeartbeat(e) && written >= startedAt) {
-                    metrics.lag(now - written);
+                    metrics.heartbeat(written, now);
                 }
             } else if (e.op() != Op.DDL && !e.isEcho()) {
                 rows++;

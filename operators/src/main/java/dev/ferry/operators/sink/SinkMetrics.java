@@ -4,6 +4,7 @@ import dev.ferry.operators.conflict.ConflictType;
 import dev.ferry.operators.conflict.Resolution;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
@@ -12,6 +13,13 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /** The apply side's metrics, registered on the committer's metric group. */
 final class SinkMetrics {
+    /**
+     * How much older than the lag the newest applied heartbeat may be before the lag shown grows with it: heartbeats
+     * are written every second and applied at each checkpoint, so in a flowing direction the newest one is at most
+     * a checkpoint interval and a heartbeat interval older than the lag measured with it.
+     */
+    static final long STALL_ALLOWANCE_MS = 10_000;
+
     private final Counter rows;
     private final Counter transactions;
     private final Counter repeatedCommits;
@@ -24,14 +32,18 @@ final class SinkMetrics {
     private final Counter echoesApplied;
     private final Counter conflictFollowUps;
     private final Map<String, Counter> byLabel = new HashMap<>();
+    private final LongSupplier clock;
     private volatile long lagMs = -1;
+    /** When the newest heartbeat applied was written; -1 for none yet. */
+    private volatile long newestHeartbeatAt = -1;
     private volatile boolean streaming;
     private final Counter ddlHeld;
     private final Counter snapshotRows;
     private volatile int heldTables;
 
-    SinkMetrics(MetricGroup group) {
+    SinkMetrics(MetricGroup group, LongSupplier clock) {
         this.group = group;
+        this.clock = clock;
         rows = group.counter("appliedRows");
         conflicts = group.counter("conflicts");
         echoesConfirmed = group.counter("echoesConfirmed");
@@ -48,7 +60,7 @@ final class SinkMetrics {
         group.gauge("heldTables", () -> heldTables);
         group.meter("appliedRowsPerSecond", new MeterView(rows));
         group.meter("appliedTransactionsPerSecond", new MeterView(transactions));
-        group.gauge("lagMs", () -> lagMs);
+        group.gauge("lagMs", this::lagNow);
         lagHistogram = group.histogram("lagMsHistogram", new DescriptiveStatisticsHistogram(1000));
     }
 
@@ -104,9 +116,21 @@ final class SinkMetrics {
         streaming = true;
     }
 
-    void lag(long ms) {
-        lagMs = ms;
-        lagHistogram.update(ms);
+    /** A heartbeat written at {@code writtenAt} was applied at {@code appliedAt}. */
+    void heartbeat(long writtenAt, long appliedAt) {
+        lagMs = appliedAt - writtenAt;
+        newestHeartbeatAt = Math.max(newestHeartbeatAt, writtenAt);
+        lagHistogram.update(lagMs);
+    }
+
+    /**
+     * The lag measured with the newest heartbeat, or more when no newer one has arrived for a while: a direction
+     * that stopped applying (a cut link, a lost reader) shows its lag growing, not the last value it measured.
+     */
+    long lagNow() {
+        long newest = newestHeartbeatAt;
+        long measured = lagMs;
+        return newest < 0 ? measured : Math.max(measured, clock.getAsLong() - newest - STALL_ALLOWANCE_MS);
     }
 
 }

@@ -207,7 +207,7 @@ class ApplyOperatorTest {
     /**
      * The phase and the lag after a restore (issue 17): a heartbeat the job wrote before it stopped measures the
      * downtime, not the lag, and is not shown; any change read from the binlog (a heartbeat too) ends the phase
-     * "initial copy", while a copied row does not.
+     * "initial copy", while a copied row does not. Once heartbeats stop arriving, the lag shown grows (issue 19).
      */
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"MARIADB"})
@@ -231,6 +231,12 @@ class ApplyOperatorTest {
             write(h, heartbeat("h:3", now.get() - 400), insert(table, "f:4", 4, "d"));
             completeCheckpoint(h, 3);
             assertThat(gauge(metrics, "lagMs")).isEqualTo(400L);
+
+            // no heartbeat arrives any more (a cut link): the lag shown grows instead of staying at its last value
+            now.addAndGet(SinkMetrics.STALL_ALLOWANCE_MS);
+            assertThat(gauge(metrics, "lagMs")).as("within the allowance").isEqualTo(400L);
+            now.addAndGet(60_000);
+            assertThat(gauge(metrics, "lagMs")).as("a minute later").isEqualTo(60_400L);
         }
     }
 
