@@ -86,8 +86,8 @@ public final class HeartbeatWriter implements AutoCloseable {
         } catch (SQLException e) {
             if (!warned) {
                 LOG.warn("{}: cannot write the heartbeat into {}: {}. Lag is not measured and the last source"
-                        + " transaction is applied only when the next one arrives. Fix: grant the Ferry user"
-                        + " INSERT, UPDATE on ferry.* at that site.", direction, source, e.getMessage());
+                        + " transaction is applied only when the next one arrives. {}", direction, source,
+                        e.getMessage(), fixFor(e));
                 warned = true;
             }
             closeConnection();
@@ -107,6 +107,18 @@ public final class HeartbeatWriter implements AutoCloseable {
             }
             connection = null;
         }
+    }
+
+    /** The fix for a failed heartbeat write: an unreachable site needs no grant. */
+    static String fixFor(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08")) {
+            return "The site is unreachable; Ferry tries again every beat, and the lag shown grows meanwhile.";
+        }
+        if (state.startsWith("28") || e.getErrorCode() == 1142 || e.getErrorCode() == 1044) {
+            return "Fix: grant the Ferry user INSERT, UPDATE on ferry.* at that site.";
+        }
+        return "Ferry tries again every beat.";
     }
 
     @Override
