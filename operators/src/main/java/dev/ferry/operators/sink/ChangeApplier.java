@@ -175,6 +175,7 @@ final class ChangeApplier implements AutoCloseable {
                 refused.put(r.table(), r.event() != null ? r : r.of(committable.events().stream()
                         .filter(e -> e.table().equals(r.table())).findFirst().orElseThrow()));
                 held.markHeld(r.table()); // and again: the table's rows wait, the others are written
+                close(); // the target's table may differ from what was read of it (a column dropped there)
             }
         }
     }
@@ -185,10 +186,15 @@ final class ChangeApplier implements AutoCloseable {
      */
     private Result applyRows(FerryCommittable committable, Set<TableId> rowByRow, Map<TableId, RefusedChange> refused)
             throws SQLException {
-        long rows = committable.events().stream()
-                .filter(e -> e.op() != Op.HEARTBEAT && !e.isEcho() && !held.isHeld(e.table())).count();
         pending = new PendingMemory(memory, clock.getAsLong());
         try {
+            for (TableId t : committable.events().stream().map(ChangeEvent::table).distinct().toList()) {
+                if (held.isHeld(t) && !refused.containsKey(t)) {
+                    held.confirm(t); // released meanwhile by another subtask? then its rows are written
+                }
+            }
+            long rows = committable.events().stream()
+                    .filter(e -> e.op() != Op.HEARTBEAT && !e.isEcho() && !held.isHeld(e.table())).count();
             if (!markers.insert(committable, rows)) {
                 connection.rollback();
                 reloadMemory();
@@ -324,65 +330,67 @@ final class ChangeApplier implements AutoCloseable {
         return new HeldTables.Decision(d.table(), "retry", null, d.subtask(), d.epoch(), d.seq());
     }
 
-    /** Applies a table's waiting changes after an operator's decision. */
+    /**
+     * Applies a table's waiting changes after an operator's decision. The decision's record is locked before the
+     * waiting changes are read, so that no other subtask adds to them meanwhile (see {@link HeldTables#confirm}).
+     */
     private List<ConflictRecord> replay(HeldTables.Decision d) throws SQLException {
-        Map<Long, ChangeEvent> waiting = held.waiting(d.table());
-        ChangeEvent decided = d.subtask() == REPLAY_SUBTASK ? waiting.get(d.seq()) : null;
-        // a skip of a refused row drops that row; a skip of a held DDL only says it was made by hand
-        long skipped = "skip".equals(d.outcome()) && decided != null && decided.op() != Op.DDL ? d.seq() : -1;
-        List<ConflictRecord> recorded = new ArrayList<>();
-        List<Map.Entry<Long, ChangeEvent>> segment = new ArrayList<>();
-        boolean claimed = false;
-        try {
-            for (Map.Entry<Long, ChangeEvent> w : waiting.entrySet()) {
-                if (w.getValue().op() != Op.DDL) {
-                    segment.add(w);
-                    continue;
-                }
-                List<ConflictRecord> applied = applySegment(d, segment, !claimed, skipped);
-                if (applied == null) {
-                    return recorded; // another subtask carries the decision out
-                }
-                recorded.addAll(applied);
-                claimed = true;
-                segment.clear();
-                if (!replayDdl(d.table(), w.getKey(), w.getValue())) {
-                    return recorded; // held again at that DDL
-                }
-            }
-            List<ConflictRecord> applied = applySegment(d, segment, !claimed, skipped);
-            if (applied == null) {
-                return recorded;
-            }
-            recorded.addAll(applied);
-        } catch (RefusedChange r) {
-            holdAgain(d, r, waiting, skipped);
-            return recorded;
-        }
-        LOG.info("{}: released {} after the operator's decision '{}'", direction, d.table(), d.outcome());
-        return recorded;
-    }
-
-    /** Applies a run of waiting changes, those of a table whose batch failed as a whole again one by one. */
-    private List<ConflictRecord> applySegment(HeldTables.Decision d, List<Map.Entry<Long, ChangeEvent>> segment,
-            boolean claim, long skipped) throws SQLException {
+        close(); // the operator may have changed the table at the target: read its definition again
         Set<TableId> rowByRow = new HashSet<>();
+        List<ConflictRecord> recorded = new ArrayList<>();
+        Map<Long, ChangeEvent> waiting = Map.of();
+        long skipped = -1;
+        long done = Long.MIN_VALUE; // the last waiting change applied (or dropped) and committed
+        boolean claimed = false;
         while (true) {
             try {
-                return applySegmentOnce(d, segment, claim, skipped, rowByRow);
-            } catch (RefusedChange r) {
-                if (r.event() != null || !rowByRow.add(r.table())) {
-                    throw r;
+                if (!claimed) {
+                    if (!held.lock(d)) {
+                        connection.rollback();
+                        return recorded; // another subtask carried the decision out
+                    }
+                    waiting = held.waiting(d.table());
+                    ChangeEvent decided = d.subtask() == REPLAY_SUBTASK ? waiting.get(d.seq()) : null;
+                    // a skip of a refused row drops that row; a skip of a held DDL only says it was made by hand
+                    skipped = "skip".equals(d.outcome()) && decided != null && decided.op() != Op.DDL ? d.seq() : -1;
                 }
+                List<Map.Entry<Long, ChangeEvent>> segment = new ArrayList<>();
+                for (Map.Entry<Long, ChangeEvent> w : waiting.entrySet()) {
+                    if (w.getKey() <= done) {
+                        continue;
+                    }
+                    if (w.getValue().op() != Op.DDL) {
+                        segment.add(w);
+                        continue;
+                    }
+                    recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow));
+                    claimed = true;
+                    done = w.getKey() - 1;
+                    segment.clear();
+                    boolean applied = replayDdl(d.table(), w.getKey(), w.getValue());
+                    done = w.getKey();
+                    if (!applied) {
+                        return recorded; // held again at that DDL
+                    }
+                }
+                recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow));
+                LOG.info("{}: released {} after the operator's decision '{}'", direction, d.table(), d.outcome());
+                return recorded;
+            } catch (RefusedChange r) {
+                if (r.event() == null && rowByRow.add(r.table())) {
+                    continue; // rolled back: again, the table's rows one by one, to learn which is refused
+                }
+                holdAgain(d, r, waiting, skipped);
+                return recorded;
             }
         }
     }
 
     /**
      * One transaction of a replay: a commit marker of its own (which stamps it for the loop filter, and counts its
-     * rows), the decision's record (in the first), the rows; null if another subtask claimed the decision first.
+     * rows), the decision's record (in the first: {@code claim}), the rows.
      */
-    private List<ConflictRecord> applySegmentOnce(HeldTables.Decision d, List<Map.Entry<Long, ChangeEvent>> segment,
+    private List<ConflictRecord> applySegment(HeldTables.Decision d, List<Map.Entry<Long, ChangeEvent>> segment,
             boolean claim, long skipped, Set<TableId> rowByRow) throws SQLException {
         pending = new PendingMemory(memory, clock.getAsLong());
         try {
@@ -395,9 +403,8 @@ final class ChangeApplier implements AutoCloseable {
                             + " of " + d.table() + " are still in ferry_held but marked as applied in ferry_commit");
                 }
             }
-            if (claim && !held.released(d, skipped >= 0 ? "skipped" : "released")) {
-                connection.rollback();
-                return null;
+            if (claim) {
+                held.released(d, skipped >= 0 ? "skipped" : "released");
             }
             Pass pass = new Pass(null, rowByRow);
             for (Map.Entry<Long, ChangeEvent> w : segment) {

@@ -176,11 +176,50 @@ final class HeldTables {
         setOutcome(d, "held", detail.substring(0, Math.min(detail.length(), DETAIL_LIMIT)), null);
     }
 
-    /** The changes waiting for a table, in arrival order. */
+    /**
+     * Whether the table is still held, read under a lock on its hold records (the caller's transaction): a subtask
+     * that keeps changes of the table for later so waits for, or keeps out, another that releases it.
+     */
+    boolean confirm(TableId table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT outcome FROM " + ddlTable + " WHERE channel = ?"
+                + " AND direction = ? AND table_schema = ? AND table_name = ? AND outcome IN ('held', " + DECISIONS
+                + ") FOR UPDATE")) {
+            bindTable(ps, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        Set<TableId> now = new HashSet<>(held);
+        now.remove(table);
+        held = now;
+        return false;
+    }
+
+    /**
+     * Locks a decision's record (the caller's transaction); false if it no longer holds that decision: another
+     * subtask carried it out.
+     */
+    boolean lock(Decision d) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT outcome FROM " + ddlTable + " WHERE channel = ?"
+                + " AND direction = ? AND subtask = ? AND epoch = ? AND seq = ? FOR UPDATE")) {
+            ps.setString(1, channel);
+            ps.setString(2, direction);
+            ps.setInt(3, d.subtask());
+            ps.setLong(4, d.epoch());
+            ps.setLong(5, d.seq());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && d.outcome().equals(rs.getString(1));
+            }
+        }
+    }
+
+    /** The changes waiting for a table, in arrival order, locked (a current read, not the transaction's snapshot). */
     Map<Long, ChangeEvent> waiting(TableId table) throws SQLException {
         Map<Long, ChangeEvent> out = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT id, event FROM " + heldTable
-                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? ORDER BY id")) {
+                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? ORDER BY id FOR UPDATE")) {
             bindTable(ps, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
