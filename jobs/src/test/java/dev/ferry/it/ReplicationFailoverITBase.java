@@ -174,16 +174,16 @@ abstract class ReplicationFailoverITBase extends ReplicationITBase {
     void aRefusedChangeRetriedTooEarlyStaysHeldThenSkipDropsItWithARecord() throws Exception {
         String items = q(channel.database) + ".items";
         channel.sh.execute("CREATE TABLE " + items + " (id INT PRIMARY KEY, qty INT)",
-                "CREATE TABLE " + q(channel.database) + ".other (id INT PRIMARY KEY)");
+                "CREATE TABLE " + q(channel.database) + ".other (id INT PRIMARY KEY, v INT)");
         job = start(channel.config("initial", "transactional"), Optional.empty());
         channel.us.execute("CREATE TABLE IF NOT EXISTS " + items + " (id INT PRIMARY KEY, qty INT)",
                 "ALTER TABLE " + items + " ADD CONSTRAINT positive CHECK (qty > 0)");
         channel.sh.execute("INSERT INTO " + items + " VALUES (1, 1)", "INSERT INTO " + items + " VALUES (2, -1)",
                 "INSERT INTO " + items + " VALUES (3, 3)", "UPDATE " + items + " SET qty = 4 WHERE id = 3");
         Holds.Hold hold = Holds.awaitHeld(channel, "items", TIMEOUT);
-        assertThat(hold.statement()).isEqualTo("INSERT " + channel.database + ".items key [2] after {\"id\": 2,"
-                + " \"qty\": -1}");
-        channel.sh.execute("INSERT INTO " + q(channel.database) + ".other VALUES (1)");
+        // an INSERT, or a READ if the initial copy was still reading the table
+        assertThat(hold.statement()).endsWith(" " + channel.database + ".items key [2] after {\"id\": 2, \"qty\": -1}");
+        channel.sh.execute("INSERT INTO " + q(channel.database) + ".other VALUES (1, 1)");
         awaitSameRows(channel.sh, channel.us, channel.database, "other", TIMEOUT);
 
         Holds.decide(channel, "items", "retry", null);
