@@ -232,18 +232,17 @@ final class HeldTables {
 
     /** Forgets waiting changes up to and including {@code lastId}, once applied. */
     void release(TableId table, long lastId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + heldTable
-                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? AND id <= ?")) {
-            bindTable(ps, table);
-            ps.setLong(5, lastId);
-            ps.executeUpdate();
-        }
+        forget(table, "id <= ?", lastId);
     }
 
     /** Forgets one waiting change: the change a {@code skip} dropped. */
     void forget(TableId table, long id) throws SQLException {
+        forget(table, "id = ?", id);
+    }
+
+    private void forget(TableId table, String idCondition, long id) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + heldTable
-                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? AND id = ?")) {
+                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? AND " + idCondition)) {
             bindTable(ps, table);
             ps.setLong(5, id);
             ps.executeUpdate();

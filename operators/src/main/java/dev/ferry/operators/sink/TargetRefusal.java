@@ -79,17 +79,26 @@ record TargetRefusal(Reason reason, String sqlState, int errorCode, String messa
             "P0001", Reason.TRIGGER,
             "42501", Reason.PRIVILEGE);
 
-    /** The refusal among the error and its causes; empty if the error is of another kind. */
+    /** The longest message kept: the record's detail must keep room for the fix. */
+    private static final int MESSAGE_LIMIT = 400;
+
+    /**
+     * The refusal among the error and its causes, in the target's own words (the innermost error of that kind, not
+     * Ferry's wrappers around it); empty if the error is of another kind.
+     */
     static Optional<TargetRefusal> of(SQLException error) {
+        TargetRefusal found = null;
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
                 Reason reason = reason(s.getSQLState(), s.getErrorCode());
                 if (reason != null) {
-                    return Optional.of(new TargetRefusal(reason, s.getSQLState(), s.getErrorCode(), s.getMessage()));
+                    String message = String.valueOf(s.getMessage());
+                    found = new TargetRefusal(reason, s.getSQLState(), s.getErrorCode(), message.length() <= MESSAGE_LIMIT
+                            ? message : message.substring(0, MESSAGE_LIMIT) + "...");
                 }
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(found);
     }
 
     private static Reason reason(String state, int code) {

@@ -42,6 +42,18 @@ class TargetRefusalTest {
         BatchUpdateException batch = new BatchUpdateException("batch failed", "HY000", 0, new int[0],
                 new SQLException("Check constraint 'positive' is violated.", "HY000", 3819));
         assertThat(reason(batch)).isEqualTo(TargetRefusal.Reason.CHECK);
+        SQLException wrapped = new SQLException("INSERT into shop.orders failed (row: ...): Check constraint"
+                + " 'positive' is violated.", "HY000", 3819, batch);
+        assertThat(TargetRefusal.of(wrapped).orElseThrow().message()).as("in the target's own words")
+                .isEqualTo("Check constraint 'positive' is violated.");
+    }
+
+    @Test
+    void aLongMessageIsCutSoThatTheFixFitsTheRecord() {
+        TargetRefusal r = TargetRefusal.of(new SQLException("Data too long: " + "x".repeat(5000), "22001", 1406))
+                .orElseThrow();
+        assertThat(r.message()).hasSize(403).endsWith("...");
+        assertThat(r.describe(TABLE).length() + r.fix().length()).isLessThan(1000);
     }
 
     @Test
