@@ -51,8 +51,8 @@ CREATE TABLE IF NOT EXISTS `ferry`.`ferry_ddl` (
   outcome         VARCHAR(20)   NOT NULL COMMENT 'pending (about to run), applied, already-satisfied, held, retry, skip, manual, released, skipped',
   detail          VARCHAR(1000) NULL     COMMENT 'the error that showed it was already satisfied, or why it is held and the fix',
   index_set_after TEXT          NULL     COMMENT 'the table''s secondary indexes after the statement',
-  manual_sql      MEDIUMTEXT    NULL     COMMENT 'an operator''s SQL for outcome manual',
   applied_at      DATETIME(6)   NOT NULL COMMENT 'UTC',
+  manual_sql      MEDIUMTEXT    NULL     COMMENT 'an operator''s SQL for outcome manual (last: older installations get it added)',
   PRIMARY KEY (channel, direction, subtask, epoch, seq),
   KEY applied_at (applied_at)
 ) ENGINE=InnoDB;
