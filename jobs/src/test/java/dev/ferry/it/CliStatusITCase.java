@@ -87,7 +87,8 @@ class CliStatusITCase {
             ChannelStatus.Direction d = read(config, rest);
             assertThat(d.shownState()).isEqualTo("RUNNING");
             assertThat(d.failures().recent()).as("the direction never failed").isZero();
-            assertThat(us.query("SELECT id FROM `" + database + "`.u")).as("the other table flows on").hasSize(1);
+            await(() -> us.query("SELECT id FROM `" + database + "`.u").size() == 1, OneDirection.TIMEOUT,
+                    "the other table to flow on");
             FerryCliAccess.Status status = FerryCliAccess.status(config, runner.dashboardUrl());
             assertThat(status.output()).contains("sh->us  RUNNING", "1 table(s) HELD", database + ".t HELD",
                     "CHECK constraint", "positive", "Fix: change or drop that constraint", "'retry'");
