@@ -58,11 +58,6 @@ class CliStatusITCase {
     }
 
     /**
-     * {@code ferry status} without {@code --flink} reads the channel's own {@code ferry run} (a separate process, as a
-     * user starts it) from the address it records in the state directory, and says so when that run is gone; the
-     * console of the run shows no java.util.logging line of the binlog client (issue 17).
-     */
-    /**
      * A target that refuses a row (a CHECK constraint the source lacks) holds that table (issue 17): the direction
      * runs on, and status shows the table with the reason and the fix, and exits 1 while it is held.
      */
@@ -135,6 +130,11 @@ class CliStatusITCase {
         }
     }
 
+    /**
+     * {@code ferry status} without {@code --flink} reads the channel's own {@code ferry run} (a separate process, as a
+     * user starts it) from the address it records in the state directory, and says so when that run is gone; the
+     * console of the run shows no java.util.logging line of the binlog client (issue 17).
+     */
     @Test
     void statusWithoutFlinkFindsTheChannelsOwnRunAndTheRunsConsoleHasNoJulLines() throws Exception {
         TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
