@@ -18,8 +18,9 @@ CREATE TABLE IF NOT EXISTS ferry.ferry_commit (
 
 CREATE INDEX IF NOT EXISTS ferry_commit_committed_at ON ferry.ferry_commit (committed_at);
 
--- statement: as executed here. outcome: applied, already-satisfied, held (waits for an operator),
--- skip or manual (the operator's decision), released (held rows replayed after the decision)
+-- statement: as executed here (for a refused row change: the change, subtask -1, seq = its ferry_held id).
+-- outcome: applied, already-satisfied, held (waits for an operator), retry, skip or manual (the operator's
+-- decision), released (held rows replayed after the decision), skipped (a refused row change dropped by 'skip')
 CREATE TABLE IF NOT EXISTS ferry.ferry_ddl (
   channel         varchar(64)   NOT NULL,
   direction       varchar(140)  NOT NULL,

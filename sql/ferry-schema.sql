@@ -32,6 +32,12 @@ CREATE TABLE IF NOT EXISTS `ferry`.`ferry_heartbeat` (
 -- runs (binlog readers then drop that table's next DDL, whose tag the server may have rewritten
 -- away), then its outcome, with the commit marker, right after it. 'already-satisfied' means the target refused it because its effect was
 -- already there (the column existed, the table was gone, ...); replication went on.
+-- A row change this site refused for good (a CHECK constraint, a value the column cannot hold, a
+-- column or table missing here, a trigger's SIGNAL) holds its table: its row here says 'held'
+-- (subtask -1, epoch 0, seq = the change's id in ferry_held; detail: the error and the fix), and the
+-- table's changes wait in ferry_held. An operator sets outcome to 'retry' (after fixing this site),
+-- 'skip' (drop that change; the row then says 'skipped') or 'manual' with manual_sql (Ferry runs it,
+-- then retries); the row then says 'released'.
 CREATE TABLE IF NOT EXISTS `ferry`.`ferry_ddl` (
   channel         VARCHAR(64)   NOT NULL,
   direction       VARCHAR(140)  NOT NULL,
@@ -42,12 +48,30 @@ CREATE TABLE IF NOT EXISTS `ferry`.`ferry_ddl` (
   table_name      VARCHAR(64)   NOT NULL,
   statement       MEDIUMTEXT    NOT NULL COMMENT 'as executed here, with the ferry tag',
   source_position VARCHAR(200)  NOT NULL COMMENT 'binlog file:position at the source',
-  outcome         VARCHAR(20)   NOT NULL COMMENT 'pending (about to run), applied or already-satisfied',
-  detail          VARCHAR(1000) NULL     COMMENT 'the error that showed it was already satisfied',
+  outcome         VARCHAR(20)   NOT NULL COMMENT 'pending (about to run), applied, already-satisfied, held, retry, skip, manual, released, skipped',
+  detail          VARCHAR(1000) NULL     COMMENT 'the error that showed it was already satisfied, or why it is held and the fix',
   index_set_after TEXT          NULL     COMMENT 'the table''s secondary indexes after the statement',
   applied_at      DATETIME(6)   NOT NULL COMMENT 'UTC',
+  manual_sql      MEDIUMTEXT    NULL     COMMENT 'an operator''s SQL for outcome manual (last: older installations get it added)',
   PRIMARY KEY (channel, direction, subtask, epoch, seq),
   KEY applied_at (applied_at)
+) ENGINE=InnoDB;
+
+-- Installations made before manual_sql existed get it from 'ferry run' and 'ferry prepare' (see
+-- Preflight.ensureFerryTables); by hand: ALTER TABLE `ferry`.`ferry_ddl` ADD COLUMN manual_sql MEDIUMTEXT NULL.
+
+-- The changes (rows, and later DDL) of a held table, in arrival order, until an operator decides; written
+-- in the transactions of the commit markers, so none is lost or applied twice.
+CREATE TABLE IF NOT EXISTS `ferry`.`ferry_held` (
+  id           BIGINT       NOT NULL AUTO_INCREMENT,
+  channel      VARCHAR(64)  NOT NULL,
+  direction    VARCHAR(140) NOT NULL,
+  table_schema VARCHAR(64)  NOT NULL,
+  table_name   VARCHAR(64)  NOT NULL,
+  event        LONGBLOB     NOT NULL COMMENT 'the change, in Ferry''s encoding',
+  held_at      DATETIME(6)  NOT NULL,
+  PRIMARY KEY (id),
+  KEY by_table (channel, direction, table_schema, table_name, id)
 ) ENGINE=InnoDB;
 
 -- The latest change to a replicated table's secondary indexes, written by a direction job at its

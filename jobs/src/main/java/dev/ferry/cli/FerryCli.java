@@ -8,11 +8,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.ChannelConfigException;
+import dev.ferry.config.DirectionConfig;
 import dev.ferry.job.FerryException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -36,9 +38,10 @@ public final class FerryCli {
             "      grants Ferry's user needs there.",
             "  status --config <channel.yaml> [--flink <url>]",
             "      Each direction as the Flink cluster reports it: job state, initial copy or",
-            "      streaming, lag, rows/s, conflicts, held tables, the last checkpoint. Without",
+            "      streaming, lag, rows/s, conflicts, held tables, the last checkpoint; each held",
+            "      table with its reason and fix, read from the target's ferry.ferry_ddl. Without",
             "      --flink it reads the channel's own 'ferry run' (its address is recorded in the",
-            "      state directory). Exits 1 unless all run.",
+            "      state directory). Exits 1 unless all run and no table is held.",
             "  submit --config <channel.yaml> --flink <url> [--direction <from->to>]",
             "         [--from-savepoint <path>] [--jar <job jar>]",
             "      Submits every direction (or one) as a job of a running Flink 1.20 cluster, the same",
@@ -177,6 +180,11 @@ public final class FerryCli {
         }
         FlinkRestClient rest = new FlinkRestClient(options.get("--flink").isEmpty() ? ownRun(config)
                 : options.get("--flink"));
+        return status(config, rest, System.out);
+    }
+
+    /** Prints each direction's status, with its held tables; 0 if all run and no table is held, else 1. */
+    static int status(ChannelConfig config, FlinkRestClient rest, java.io.PrintStream out) throws IOException {
         List<ChannelStatus.Direction> directions;
         try {
             directions = ChannelStatus.read(config, rest);
@@ -185,8 +193,20 @@ public final class FerryCli {
                     + ". Fix: start the channel ('ferry run --config ...') or give the cluster's REST address with"
                     + " --flink.", e);
         }
-        Reports.status(directions, rest.baseUrl(), System.out);
-        return directions.stream().allMatch(ChannelStatus.Direction::running) ? 0 : 1;
+        Map<String, List<String>> held = new LinkedHashMap<>();
+        boolean anyHeld = false;
+        for (ChannelStatus.Direction d : directions) {
+            if (d.jobId() != null) {
+                DirectionConfig direction = config.direction(d.name());
+                HeldTablesAtTarget.Report report = HeldTablesAtTarget.report(config, direction);
+                held.put(d.name(), report.lines(direction));
+                anyHeld |= report.anyHeld();
+            }
+        }
+        Reports.status(directions, held, rest.baseUrl(), out);
+        // a held table leaves its direction running, but waits for an operator: not healthy
+        boolean healthy = !anyHeld && directions.stream().allMatch(d -> d.running() && d.heldTables() == 0);
+        return healthy ? 0 : 1;
     }
 
     /** The REST address of the channel's own 'ferry run', from its state directory. */

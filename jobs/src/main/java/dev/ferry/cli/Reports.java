@@ -5,6 +5,7 @@ import dev.ferry.job.ChannelPrepare;
 import dev.ferry.verify.ChannelVerify;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 
 /** How {@code ferry check} and {@code ferry prepare} print their results: one line per item, fixes indented. */
 final class Reports {
@@ -33,6 +34,12 @@ final class Reports {
     }
 
     static void status(List<ChannelStatus.Direction> directions, String flinkUrl, PrintStream out) {
+        status(directions, Map.of(), flinkUrl, out);
+    }
+
+    /** @param held per direction name, the lines about its held tables (see {@link HeldTablesAtTarget}) */
+    static void status(List<ChannelStatus.Direction> directions, Map<String, List<String>> held, String flinkUrl,
+            PrintStream out) {
         out.println("Flink: " + flinkUrl);
         for (ChannelStatus.Direction d : directions) {
             if (d.jobId() == null) {
@@ -49,6 +56,7 @@ final class Reports {
                     d.name(), d.shownState(), phase, lag, d.rowsPerSecond(), d.appliedRows(), d.conflicts(),
                     d.heldTables() > 0 ? "  " + d.heldTables() + " table(s) HELD" : "", checkpoint,
                     d.failedCheckpoints() > 0 ? " (" + d.failedCheckpoints() + " failed since)" : "", d.jobId());
+            held.getOrDefault(d.name(), List.of()).forEach(line -> out.println("    " + line));
             JobFailures f = d.failures();
             if (f.recent() > 0) {
                 out.printf("    %d failure(s) in the last %d min, %d restart(s) in all; the last %.0f s ago: %s%n",

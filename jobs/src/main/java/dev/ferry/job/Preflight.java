@@ -106,6 +106,7 @@ public final class Preflight {
             for (String sql : FerryTables.schemaStatements()) {
                 s.execute(sql);
             }
+            addManualSqlColumn(c, s);
         } catch (SQLException e) {
             int code = e.getErrorCode();
             if (code == ER_DBACCESS_DENIED || code == ER_TABLEACCESS_DENIED || code == ER_SPECIFIC_ACCESS_DENIED) {
@@ -116,6 +117,24 @@ public final class Preflight {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@code ferry_ddl.manual_sql} (an operator's SQL for a held table) came after the table: an older installation
+     * gets it here, as CREATE TABLE IF NOT EXISTS leaves an existing table as it is.
+     */
+    private static void addManualSqlColumn(Connection c, Statement s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME = ? AND COLUMN_NAME = 'manual_sql'")) {
+            ps.setString(1, FerryTables.DDL.database());
+            ps.setString(2, FerryTables.DDL.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        s.execute("ALTER TABLE `ferry`.`ferry_ddl` ADD COLUMN manual_sql MEDIUMTEXT NULL");
     }
 
     /** The source's tables that the channel includes; refuses tables without a primary key. */

@@ -20,7 +20,7 @@ import java.util.TreeSet;
 /** What a site must offer to be written by Ferry: write privileges, and Ferry's own tables. Read-only. */
 final class TargetChecks {
     private static final List<TableId> MYSQL_TABLES = List.of(FerryTables.COMMIT, FerryTables.HEARTBEAT,
-            FerryTables.DDL, FerryTables.INDEX_SYNC, FerryTables.CONFLICT);
+            FerryTables.DDL, FerryTables.INDEX_SYNC, FerryTables.CONFLICT, FerryTables.HELD);
     private static final List<TableId> TARGET_ONLY_TABLES = List.of(FerryTables.COMMIT, FerryTables.DDL,
             FerryTables.HELD, FerryTables.CONFLICT);
 

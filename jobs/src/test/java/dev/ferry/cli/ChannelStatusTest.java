@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +95,22 @@ class ChannelStatusTest {
         assertThat(lines[2]).isEqualTo("    3 failure(s) in the last 10 min, 3 restart(s) in all; the last 4 s ago:"
                 + " java.sql.SQLException: Check constraint 'positive' is violated");
         assertThat(looping.running()).as("ferry status exits 1").isFalse();
+    }
+
+    @Test
+    void aHeldTableIsShownUnderItsRunningDirectionWithTheReasonAndTheFix() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ChannelStatus.Direction running = new ChannelStatus.Direction("sh->us", "j1", "RUNNING", true, 0, 200, 0, 10,
+                0, 1, 7, 500, 0, JobFailures.NONE);
+        HeldTablesAtTarget.Held held = new HeldTablesAtTarget.Held("shop.orders", "held", -1, 0, 42, "shop.orders is"
+                + " held: a CHECK constraint of the target refuses the row (...). Fix: change or drop that constraint");
+        Reports.status(List.of(running), Map.of("sh->us", List.of(held.line())), "http://127.0.0.1:8081",
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines[1]).startsWith("sh->us  RUNNING  streaming").contains("1 table(s) HELD");
+        assertThat(lines[2]).isEqualTo("    shop.orders HELD (ferry.ferry_ddl subtask -1, epoch 0, seq 42): shop.orders"
+                + " is held: a CHECK constraint of the target refuses the row (...). Fix: change or drop that"
+                + " constraint");
     }
 
     private void answer(String path, int code, String json) {

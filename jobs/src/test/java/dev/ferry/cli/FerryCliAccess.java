@@ -14,6 +14,16 @@ public final class FerryCliAccess {
         return FerryCli.run(args);
     }
 
+    /** What {@code ferry status} prints for a channel run by the cluster at {@code flinkUrl}, and its exit code. */
+    public record Status(int exitCode, String output) {}
+
+    public static Status status(dev.ferry.config.ChannelConfig config, String flinkUrl) throws java.io.IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = FerryCli.status(config, new FlinkRestClient(flinkUrl), new PrintStream(out, true,
+                StandardCharsets.UTF_8));
+        return new Status(code, out.toString(StandardCharsets.UTF_8));
+    }
+
     /** The lines {@code ferry check} prints for these results. */
     public static String checkReport(List<ChannelCheck.Result> results) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -10,6 +10,7 @@ import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.ChannelCheck.Result;
 import dev.ferry.job.ChannelCheck.Status;
 import dev.ferry.job.ChannelPrepare;
+import dev.ferry.loop.FerryTables;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.job.Preflight;
 import dev.ferry.testing.DatabaseServer;
@@ -241,6 +242,9 @@ class CliCheckITCase {
         Path file = channelFile("prep", site("sh", fresh, fresh.adminUser(), fresh.adminPassword()),
                 site("us", us, "ferry_writer", "unused"), "  - { from: sh, to: us }", database);
         ChannelConfig config = ChannelConfig.load(file);
+        // an installation from before held rows (issue 17): ferry_ddl without manual_sql, no ferry_held
+        fresh.execute(FerryTables.schemaStatements().toArray(String[]::new));
+        fresh.execute("ALTER TABLE ferry.ferry_ddl DROP COLUMN manual_sql", "DROP TABLE ferry.ferry_held");
 
         for (int run = 0; run < 2; run++) {
             List<ChannelPrepare.Site> sites = ChannelPrepare.run(config);
@@ -259,6 +263,9 @@ class CliCheckITCase {
         }
         assertThat(ChannelCheck.run(config)).filteredOn(r -> r.site().equals("sh") && r.check().equals("Ferry tables"))
                 .extracting(Result::status).containsExactly(Status.OK);
+        assertThat(fresh.query("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'ferry'"
+                + " AND TABLE_NAME = 'ferry_ddl' AND COLUMN_NAME = 'manual_sql'")).as("added to the older table")
+                .hasSize(1);
     }
 
     @Test

@@ -58,13 +58,43 @@ class CliStatusITCase {
     }
 
     /**
-     * {@code ferry status} without {@code --flink} reads the channel's own {@code ferry run} (a separate process, as a
-     * user starts it) from the address it records in the state directory, and says so when that run is gone; the
-     * console of the run shows no java.util.logging line of the binlog client (issue 17).
+     * A target that refuses a row (a CHECK constraint the source lacks) holds that table (issue 17): the direction
+     * runs on, and status shows the table with the reason and the fix, and exits 1 while it is held.
      */
+    @Test
+    void aTableTheTargetRefusesShowsAsHeldWithItsReasonAndFixWhileTheDirectionRuns() throws Exception {
+        TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");
+        TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
+        String database = sh.createDatabase("held");
+        sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
+                "CREATE TABLE `" + database + "`.u (id INT PRIMARY KEY)", "INSERT INTO `" + database + "`.t VALUES (1, 1)");
+        us.execute("CREATE DATABASE `" + database + "`", "CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY,"
+                + " v INT, CONSTRAINT positive CHECK (v > 0))");
+        Path file = OneDirection.initialChannelFile(dir, "held", sh, us, database);
+        ChannelConfig config = ChannelConfig.load(file);
+        try (LocalRunner runner = new LocalRunner(config, 0, problem -> { })) {
+            runner.start();
+            FlinkRestClient rest = new FlinkRestClient(runner.dashboardUrl());
+            await(() -> read(config, rest).streaming(), OneDirection.TIMEOUT, "the initial copy to end");
+
+            sh.execute("INSERT INTO `" + database + "`.t VALUES (2, -1)", "INSERT INTO `" + database + "`.u VALUES (1)");
+            await(() -> read(config, rest).heldTables() == 1, OneDirection.TIMEOUT, "the heldTables metric");
+            ChannelStatus.Direction d = read(config, rest);
+            assertThat(d.shownState()).isEqualTo("RUNNING");
+            assertThat(d.failures().recent()).as("the direction never failed").isZero();
+            await(() -> us.query("SELECT id FROM `" + database + "`.u").size() == 1, OneDirection.TIMEOUT,
+                    "the other table to flow on");
+            FerryCliAccess.Status status = FerryCliAccess.status(config, runner.dashboardUrl());
+            assertThat(status.output()).contains("sh->us  RUNNING", "1 table(s) HELD", database + ".t HELD",
+                    "CHECK constraint", "positive", "Fix: change or drop that constraint", "'retry'");
+            assertThat(status.exitCode()).as("status exits 1 while a table is held").isEqualTo(1);
+        }
+    }
+
     /**
-     * A direction whose target refuses a row (a CHECK constraint the source lacks) fails, restarts and fails again:
-     * running most of the time, so Flink's job state alone looks healthy. Status calls it FAILING and names the error.
+     * A direction whose target refuses Ferry's own commit marker (here a trigger on ferry_commit) cannot hold a table:
+     * it fails, restarts and fails again, running most of the time, so Flink's job state alone looks healthy. Status
+     * calls it FAILING and names the error.
      */
     @Test
     void aDirectionInARestartLoopShowsAsFailingWithTheTargetsError() throws Exception {
@@ -73,29 +103,38 @@ class CliStatusITCase {
         String database = sh.createDatabase("failing");
         sh.execute("CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY, v INT)",
                 "INSERT INTO `" + database + "`.t VALUES (1, 1)");
-        us.execute("CREATE DATABASE `" + database + "`", "CREATE TABLE `" + database + "`.t (id INT PRIMARY KEY,"
-                + " v INT, CONSTRAINT positive CHECK (v > 0))");
         Path file = OneDirection.initialChannelFile(dir, "failing", sh, us, database);
         ChannelConfig config = ChannelConfig.load(file);
+        String trigger = "`ferry`.`refuse_" + database + "`";
         try (LocalRunner runner = new LocalRunner(config, 0, problem -> { })) {
             runner.start();
             FlinkRestClient rest = new FlinkRestClient(runner.dashboardUrl());
             await(() -> read(config, rest).streaming(), OneDirection.TIMEOUT, "the initial copy to end");
             assertThat(read(config, rest).shownState()).isEqualTo("RUNNING");
 
-            sh.execute("INSERT INTO `" + database + "`.t VALUES (2, -1)");
+            us.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON `ferry`.`ferry_commit` FOR EACH ROW BEGIN IF"
+                    + " NEW.channel = '" + config.channel() + "' AND NEW.row_count > 0 THEN SIGNAL SQLSTATE '45000'"
+                    + " SET MESSAGE_TEXT = 'no markers of this channel'; END IF; END");
+            sh.execute("INSERT INTO `" + database + "`.t VALUES (2, 2)");
             // FAILING while the job runs between two failures; RESTARTING (as Flink says) during the back-off
             await(() -> "FAILING".equals(read(config, rest).shownState()), OneDirection.TIMEOUT,
                     "the direction to show as FAILING");
             ChannelStatus.Direction d = read(config, rest);
             assertThat(d.failures().recent()).isGreaterThanOrEqualTo(2);
             assertThat(d.running()).as("in either state").isFalse();
-            assertThat(d.failures().lastReason()).contains("positive");
+            assertThat(d.failures().lastReason()).contains("no markers of this channel");
             assertThat(FerryCliAccess.run("status", "--config", file.toString(), "--flink", runner.dashboardUrl()))
                     .as("status exits 1").isEqualTo(1);
+        } finally {
+            us.execute("DROP TRIGGER IF EXISTS " + trigger);
         }
     }
 
+    /**
+     * {@code ferry status} without {@code --flink} reads the channel's own {@code ferry run} (a separate process, as a
+     * user starts it) from the address it records in the state directory, and says so when that run is gone; the
+     * console of the run shows no java.util.logging line of the binlog client (issue 17).
+     */
     @Test
     void statusWithoutFlinkFindsTheChannelsOwnRunAndTheRunsConsoleHasNoJulLines() throws Exception {
         TestDatabase sh = TestServers.site(ServerKind.MARIADB, "sh");

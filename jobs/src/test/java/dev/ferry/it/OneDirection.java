@@ -5,6 +5,7 @@ import static dev.ferry.it.Sites.await;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.job.DirectionJob;
+import dev.ferry.job.FerryJob;
 import dev.ferry.job.Preflight;
 import dev.ferry.job.RestorePoint;
 import dev.ferry.testing.TestDatabase;
@@ -67,6 +68,7 @@ final class OneDirection {
         env.getCheckpointConfig().setCheckpointStorage(
                 RestorePoint.checkpointDir(stateDir, direction.name()).toUri().toString());
         StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(FerryJob.jobName(config, direction)); // as ferry run names it: ferry status finds it
         restore.ifPresent(p -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(p.toString(), false)));
         JobClient client = env.executeAsync(graph);
         await(() -> status(client) == JobStatus.RUNNING, TIMEOUT, "the job to run");

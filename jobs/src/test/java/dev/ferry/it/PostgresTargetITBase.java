@@ -196,6 +196,44 @@ abstract class PostgresTargetITBase {
         assertNoConflicts();
     }
 
+    /**
+     * A row PostgreSQL refuses (a CHECK constraint the source lacks) holds its table with the reason and the fix
+     * (issue 17); the other table goes on; once the constraint is dropped, 'retry' applies the waiting changes, each
+     * once.
+     */
+    @Test
+    void aRowThePostgreSqlTargetRefusesHoldsItsTableUntilRetried() throws Exception {
+        source.execute("CREATE TABLE " + t("refused") + " (id INT PRIMARY KEY, qty INT)",
+                "CREATE TABLE " + t("free") + " (id INT PRIMARY KEY, v VARCHAR(10))",
+                "INSERT INTO " + t("refused") + " VALUES (1, 1)", "INSERT INTO " + t("free") + " VALUES (1, 'a')");
+        job = start(config("transactional"));
+        awaitSame("refused");
+        awaitSame("free");
+        pg.execute("ALTER TABLE " + PgSite.table(database, "refused") + " ADD CONSTRAINT positive CHECK (qty > 0)");
+
+        source.execute("INSERT INTO " + t("refused") + " VALUES (2, -1)",
+                "UPDATE " + t("refused") + " SET qty = 5 WHERE id = 1", "INSERT INTO " + t("free") + " VALUES (2, 'b')");
+        awaitSame("free"); // the other table goes on
+        await(() -> !pg.query("SELECT 1 FROM ferry.ferry_ddl WHERE channel = ? AND outcome = 'held'", channel)
+                .isEmpty(), TIMEOUT, "the refused row to hold its table");
+        assertThat(pg.query("SELECT table_name, detail FROM ferry.ferry_ddl WHERE channel = ? AND subtask = -1",
+                channel)).singleElement().satisfies(r -> {
+                    assertThat(r.get(0)).isEqualTo("refused");
+                    assertThat(r.get(1)).contains("CHECK constraint", "23514", "positive", "Fix:", "'retry'");
+                });
+        assertThat(pg.query("SELECT id, qty FROM " + PgSite.table(database, "refused")))
+                .as("nothing of the held table applied").containsExactly(List.of("1", "1"));
+
+        pg.execute("ALTER TABLE " + PgSite.table(database, "refused") + " DROP CONSTRAINT positive",
+                "UPDATE ferry.ferry_ddl SET outcome = 'retry' WHERE channel = '" + channel + "' AND outcome = 'held'");
+        awaitSame("refused");
+        assertThat(pg.query("SELECT 1 FROM ferry.ferry_held WHERE channel = ?", channel)).isEmpty();
+        assertThat(pg.query("SELECT outcome FROM ferry.ferry_ddl WHERE channel = ?", channel))
+                .containsExactly(List.of("released"));
+        assertThat(pg.appliedRows(channel)).as("2 copied, 3 changes, each once").isEqualTo(5);
+        assertNoConflicts();
+    }
+
     /** Spatial columns: refused by the start-up check and by 'ferry check', naming table, column and the fix. */
     @Test
     void aColumnTypeWithoutAMappingStopsTheDirectionAtStartUpBeforeAnythingIsCopied() {

@@ -2,10 +2,17 @@ package dev.ferry.it;
 
 import static dev.ferry.it.Sites.await;
 import static dev.ferry.it.Sites.count;
+import static dev.ferry.it.Sites.appliedRows;
+import static dev.ferry.it.Sites.awaitSameRows;
+import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.ferry.cli.FerryCliAccess;
+import dev.ferry.config.ChannelConfig;
 import dev.ferry.job.RestorePoint;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -59,6 +66,140 @@ abstract class ReplicationFailoverITBase extends ReplicationITBase {
             transactions = load.stop();
         }
         assertConverged(transactions);
+    }
+
+    /**
+     * Under load, the target's CHECK constraint refuses the events rows from id 300 on (issue 17): events is held with
+     * the reason and the fix, RUNNING but not healthy in ferry status; counters, written by the same source
+     * transactions, flows on. The operator drops the constraint and says retry: everything converges, each row once.
+     */
+    @Test
+    void aTableTheTargetRefusesIsHeldWhileTheOthersFlowThenRetried(@InjectMiniCluster MiniCluster flink)
+            throws Exception {
+        heldUnderLoad(flink, load -> { });
+    }
+
+    /** A TaskManager killed while a table is held and its rows keep arriving: after the release, none lost or twice. */
+    @Test
+    void aTaskManagerKilledWhileATableIsHeldLosesAndDuplicatesNothing(@InjectMiniCluster MiniCluster flink)
+            throws Exception {
+        heldUnderLoad(flink, load -> {
+            long waiting = Holds.waiting(channel);
+            flink.terminateTaskManager(0).get();
+            flink.startTaskManager();
+            await(() -> Holds.waiting(channel) > waiting + 200, TIMEOUT, "rows of the held table to wait after the"
+                    + " restart");
+        });
+    }
+
+    private void heldUnderLoad(MiniCluster flink, DuringLoad whileHeld) throws Exception {
+        Workload.createTables(channel.sh, channel.database);
+        ChannelConfig config = channel.config("initial", "transactional");
+        job = start(config, Optional.empty());
+        Workload.awaitSnapshotDone(channel.sh, channel.us, channel.database, TIMEOUT);
+        String events = q(channel.database) + ".events";
+        channel.us.execute("ALTER TABLE " + events + " ADD CONSTRAINT below_300 CHECK (id < 300)");
+        long transactions;
+        try (Workload load = new Workload(channel.sh, channel.database, 1)) {
+            Holds.Hold hold = Holds.awaitHeld(channel, "events", TIMEOUT);
+            assertThat(hold.detail()).contains("CHECK constraint", "below_300", "Fix:", "'retry'");
+            assertThat(hold.statement()).startsWith("INSERT " + channel.database + ".events key [3");
+            long counted = sumOfCounters();
+            await(() -> sumOfCounters() > counted + 200 && Holds.waiting(channel) > 200, TIMEOUT,
+                    "counters to flow on while the rows of events wait");
+            assertThat(Sites.count(channel.us, channel.database, "events")).as("events stopped at the refused row")
+                    .isLessThan(301);
+            String flinkUrl = flink.getRestAddress().get().toString();
+            await(() -> statusOf(config, flinkUrl).output().contains("1 table(s) HELD"), TIMEOUT,
+                    "the heldTables metric in ferry status");
+            FerryCliAccess.Status status = statusOf(config, flinkUrl);
+            assertThat(status.output()).contains("sh->us  RUNNING", channel.database + ".events HELD", "below_300",
+                    "Fix:");
+            assertThat(status.exitCode()).as("not healthy while a table is held").isEqualTo(1);
+            whileHeld.run(load);
+
+            channel.us.execute("ALTER TABLE " + events + " DROP CONSTRAINT below_300");
+            Holds.decide(channel, "events", "retry", null);
+            transactions = load.stop();
+        }
+        assertConverged(transactions);
+        assertThat(Holds.of(channel, "events")).extracting(Holds.Hold::outcome).containsOnly("released");
+        assertThat(Holds.waiting(channel)).isZero();
+    }
+
+    private long sumOfCounters() {
+        return ((Number) channel.us.query("SELECT COALESCE(SUM(n), 0) FROM " + q(channel.database) + ".counters")
+                .get(0).get(0)).longValue();
+    }
+
+    private static FerryCliAccess.Status statusOf(ChannelConfig config, String flinkUrl) {
+        try {
+            return FerryCliAccess.status(config, flinkUrl);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Schema drift: a column dropped at the target only holds its table (error 1054); the operator's manual SQL adds
+     * it back, and the waiting rows apply.
+     */
+    @Test
+    void aColumnDroppedAtTheTargetHoldsTheTableUntilTheOperatorsSqlAddsItBack() throws Exception {
+        String items = q(channel.database) + ".items";
+        channel.sh.execute("CREATE TABLE " + items + " (id INT PRIMARY KEY, name VARCHAR(20), qty INT)",
+                "INSERT INTO " + items + " VALUES (1, 'apple', NULL), (2, 'pear', NULL)");
+        job = start(channel.config("initial", "transactional"), Optional.empty());
+        awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
+        channel.us.execute("ALTER TABLE " + items + " DROP COLUMN qty");
+
+        channel.sh.execute("INSERT INTO " + items + " VALUES (3, 'plum', 7)",
+                "UPDATE " + items + " SET qty = 5 WHERE id = 1", "DELETE FROM " + items + " WHERE id = 2");
+        Holds.Hold hold = Holds.awaitHeld(channel, "items", TIMEOUT);
+        assertThat(hold.detail()).contains("missing at the target", "42S22", "qty", "Fix:");
+        assertThat(hold.statement()).contains("\"qty\": 7");
+
+        Holds.decide(channel, "items", "manual", "ALTER TABLE " + items + " ADD COLUMN qty INT");
+        awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
+        await(() -> Holds.waiting(channel) == 0, TIMEOUT, "the waiting rows to be applied");
+        assertThat(Holds.of(channel, "items")).extracting(Holds.Hold::outcome).containsExactly("released");
+        assertThat(appliedRows(channel.us, channel.name)).as("2 copied, 3 changes, each once").isEqualTo(5);
+    }
+
+    /**
+     * A {@code retry} before the target is fixed holds the table again with the new error; {@code skip} then drops
+     * the refused change (its record says 'skipped' and keeps the row), and the table's other changes apply.
+     */
+    @Test
+    void aRefusedChangeRetriedTooEarlyStaysHeldThenSkipDropsItWithARecord() throws Exception {
+        String items = q(channel.database) + ".items";
+        channel.sh.execute("CREATE TABLE " + items + " (id INT PRIMARY KEY, qty INT)",
+                "CREATE TABLE " + q(channel.database) + ".other (id INT PRIMARY KEY, v INT)");
+        job = start(channel.config("initial", "transactional"), Optional.empty());
+        channel.us.execute("CREATE TABLE IF NOT EXISTS " + items + " (id INT PRIMARY KEY, qty INT)",
+                "ALTER TABLE " + items + " ADD CONSTRAINT positive CHECK (qty > 0)");
+        channel.sh.execute("INSERT INTO " + items + " VALUES (1, 1)", "INSERT INTO " + items + " VALUES (2, -1)",
+                "INSERT INTO " + items + " VALUES (3, 3)", "UPDATE " + items + " SET qty = 4 WHERE id = 3");
+        Holds.Hold hold = Holds.awaitHeld(channel, "items", TIMEOUT);
+        // an INSERT, or a READ if the initial copy was still reading the table
+        assertThat(hold.statement()).endsWith(" " + channel.database + ".items key [2] after {\"id\": 2, \"qty\": -1}");
+        channel.sh.execute("INSERT INTO " + q(channel.database) + ".other VALUES (1, 1)");
+        awaitSameRows(channel.sh, channel.us, channel.database, "other", TIMEOUT);
+
+        Holds.decide(channel, "items", "retry", null);
+        await(() -> !"retry".equals(Holds.of(channel, "items").get(0).outcome()), TIMEOUT, "the retry to be tried");
+        assertThat(Holds.of(channel, "items")).as("held again, at the same change")
+                .extracting(Holds.Hold::outcome, Holds.Hold::seq).containsExactly(tuple("held", hold.seq()));
+
+        Holds.decide(channel, "items", "skip", null);
+        channel.sh.execute("INSERT INTO " + items + " VALUES (5, 5)");
+        await(() -> Sites.count(channel.us, channel.database, "items") == 3 && Holds.waiting(channel) == 0, TIMEOUT,
+                "the other rows of items to be applied");
+        assertThat(Sites.rows(channel.us, channel.database, "items")).containsExactly(List.of("1", "1"),
+                List.of("3", "4"), List.of("5", "5"));
+        assertThat(Holds.of(channel, "items")).as("the dropped change's record")
+                .extracting(Holds.Hold::outcome, Holds.Hold::statement)
+                .containsExactly(tuple("skipped", hold.statement()));
     }
 
     private interface DuringLoad {

@@ -28,7 +28,7 @@ public final class FerryTables {
         return SCHEMA.equals(table.database());
     }
 
-    /** Rows held back while a table waits for an operator's decision on a DDL (PostgreSQL and Oracle targets). */
+    /** Changes held back while a table waits for an operator's decision on a DDL or on a change the target refused. */
     public static final TableId HELD = new TableId(SCHEMA, "ferry_held");
 
     /** The statements of sql/ferry-schema.sql (on the classpath as ferry-sql/), which create these tables. */

@@ -39,6 +39,8 @@ final class ChangeApplier implements AutoCloseable {
     private static final int PRUNE_EVERY = 1000;
     /** Runs of at least this many updates, deletes or echoes are checked by one probe statement. */
     private static final int PROBE_FROM_ROWS = 4;
+    /** The subtask in the ids of transactions that replay held changes, and of the records of refused changes. */
+    static final int REPLAY_SUBTASK = -1;
 
     /** What happened to one committable. */
     enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED, DDL_HELD }
@@ -59,11 +61,13 @@ final class ChangeApplier implements AutoCloseable {
     private final Dialect dialect;
     private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
 
+    private final String channel;
     private final String direction;
     private final CommitMarkers markers;
     private final DdlApplier ddl;
-    /** For PostgreSQL and Oracle targets: DDL generated from structured changes, and held tables; else null. */
+    /** For PostgreSQL and Oracle targets: DDL generated from structured changes; else null. */
     private final TranslatedDdlApplier translatedDdl;
+    /** Tables waiting for an operator: a DDL that cannot be translated, or a row change the target refuses. */
     private final HeldTables held;
     private final int batchSize;
     private final ConflictRules rules;
@@ -103,11 +107,12 @@ final class ChangeApplier implements AutoCloseable {
         this.pending = new PendingMemory(memory, clock.getAsLong());
         this.connection = connection;
         this.dialect = dialect;
+        this.channel = channel;
         this.direction = direction;
         this.markers = new CommitMarkers(connection, dialect, channel, direction);
         this.ddl = new DdlApplier(connection, markers, channel, direction);
-        this.held = dialect.schema() == null ? null : new HeldTables(connection, dialect, channel, direction);
-        this.translatedDdl = held == null ? null
+        this.held = new HeldTables(connection, dialect, channel, direction);
+        this.translatedDdl = dialect.schema() == null ? null
                 : new TranslatedDdlApplier(connection, dialect, markers, held, channel, direction);
         this.batchSize = batchSize;
         this.rules = rules;
@@ -127,7 +132,7 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     Result apply(FerryCommittable committable) throws SQLException {
-        List<ConflictRecord> released = held == null ? List.of() : releaseDecidedTables();
+        List<ConflictRecord> released = releaseDecidedTables();
         Result result = applyCommittable(committable);
         if (released.isEmpty()) {
             return result;
@@ -141,8 +146,10 @@ final class ChangeApplier implements AutoCloseable {
         if (committable.events().size() == 1 && committable.events().get(0).op() == Op.DDL) {
             try {
                 ChangeEvent event = committable.events().get(0);
-                return Result.of(translatedDdl != null ? translatedDdl.apply(committable, event)
-                        : ddl.apply(committable, event));
+                if (translatedDdl != null) {
+                    return Result.of(translatedDdl.apply(committable, event));
+                }
+                return Result.of(held.isHeld(event.table()) ? keepDdl(committable, event) : ddl.apply(committable, event));
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(e);
                 throw e;
@@ -153,15 +160,49 @@ final class ChangeApplier implements AutoCloseable {
         if (committable.events().stream().allMatch(e -> e.op() == Op.HEARTBEAT)) {
             return Result.of(Outcome.EMPTY);
         }
-        long rows = committable.events().stream().filter(e -> e.op() != Op.HEARTBEAT && !e.isEcho()).count();
+        Set<TableId> rowByRow = new HashSet<>();
+        Map<TableId, RefusedChange> refused = new LinkedHashMap<>();
+        while (true) {
+            try {
+                return applyRows(committable, rowByRow, refused);
+            } catch (RefusedChange r) {
+                if (r.event() == null && rowByRow.add(r.table())) {
+                    continue; // again, that table's rows one by one: which change does the target refuse?
+                }
+                if (held.isHeld(r.table())) {
+                    throw r; // a held table's rows are kept, not written: this cannot be
+                }
+                refused.put(r.table(), r.event() != null ? r : r.of(committable.events().stream()
+                        .filter(e -> e.table().equals(r.table())).findFirst().orElseThrow()));
+                held.markHeld(r.table()); // and again: the table's rows wait, the others are written
+                close(); // the target's table may differ from what was read of it (a column dropped there)
+            }
+        }
+    }
+
+    /**
+     * Applies a committable's rows in one transaction; the rows of held tables wait in ferry_held, and a change the
+     * target refused ({@code refused}, one per table, from an earlier try of this committable) holds its table.
+     */
+    private Result applyRows(FerryCommittable committable, Set<TableId> rowByRow, Map<TableId, RefusedChange> refused)
+            throws SQLException {
         pending = new PendingMemory(memory, clock.getAsLong());
         try {
+            for (TableId t : committable.events().stream().map(ChangeEvent::table).distinct().toList()) {
+                if (held.isHeld(t) && !refused.containsKey(t)) {
+                    held.confirm(t); // released meanwhile by another subtask? then its rows are written
+                }
+            }
+            long rows = committable.events().stream()
+                    .filter(e -> e.op() != Op.HEARTBEAT && !e.isEcho() && !held.isHeld(e.table())).count();
             if (!markers.insert(committable, rows)) {
                 connection.rollback();
                 reloadMemory();
                 return Result.of(Outcome.ALREADY_APPLIED);
             }
-            Pass pass = new Pass(committable);
+            Pass pass = new Pass(committable, rowByRow);
+            long kept = 0;
+            List<String> holds = new ArrayList<>();
             for (ChangeEvent e : committable.events()) {
                 if (e.op() == Op.DDL) {
                     throw new IllegalStateException("DDL inside a row committable: " + e);
@@ -169,14 +210,19 @@ final class ChangeApplier implements AutoCloseable {
                 if (e.op() == Op.HEARTBEAT) {
                     continue;
                 }
-                if (held != null && held.isHeld(e.table())) {
-                    held.keep(e); // waits for an operator's decision on the table's DDL
+                if (held.isHeld(e.table())) {
+                    long id = held.keep(e); // waits for an operator's decision on the table
+                    kept++;
+                    RefusedChange r = refused.get(e.table());
+                    if (r != null && r.event() == e) {
+                        holds.add(hold(id, r));
+                    }
                 } else {
                     pass.add(e);
                 }
             }
             pass.flush();
-            if (rows == 0 && pass.echoesApplied == 0) {
+            if (rows == 0 && pass.echoesApplied == 0 && kept == 0) {
                 // only echoes, all confirmed: leave no trace, not even a marker (a replay would only
                 // check them again)
                 connection.rollback();
@@ -186,8 +232,10 @@ final class ChangeApplier implements AutoCloseable {
             List<ConflictRecord> recorded = conflictLog.write(pass.conflicts, pending);
             if (++commits % PRUNE_EVERY == 0) {
                 markers.prune(committable.subtask());
+                markers.prune(REPLAY_SUBTASK);
             }
             connection.commit();
+            holds.forEach(LOG::error);
             pending.commit(committable.events(), echoesMayFollow);
             return new Result(Outcome.APPLIED, recorded, pass.conflicts.size() - recorded.size(),
                     pass.echoesConfirmed, pass.echoesApplied);
@@ -197,56 +245,219 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
+    /** A DDL of a held table (MySQL-family targets) waits with the table's rows. */
+    private Outcome keepDdl(FerryCommittable committable, ChangeEvent event) throws SQLException {
+        try {
+            if (!markers.insert(committable, 0)) {
+                connection.rollback();
+                return Outcome.ALREADY_APPLIED;
+            }
+            held.keep(event);
+            connection.commit();
+            return Outcome.DDL_HELD;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            throw e;
+        }
+    }
+
     /**
-     * Carries out operators' decisions on held DDL, each in a transaction of its own: runs the given
-     * SQL (if any), then the table's waiting changes in order, up to the next DDL among them, which is
-     * applied (or held again) in a transaction of its own.
+     * Records the refused change (kept as {@code heldId}) and holds its table, in the current transaction; returns
+     * the ERROR line to log once that commits.
+     */
+    private String hold(long heldId, RefusedChange r) throws SQLException {
+        TargetRefusal refusal = r.refusal();
+        String detail = refusal.describe(r.table()) + ". Fix: " + refusal.fix() + ".";
+        held.holdRefused(heldId, r.event(), HeldTables.describe(r.event()), detail);
+        return direction + ": " + r.table() + " is HELD: the target refused " + r.event() + ": " + refusal.error()
+                + ". Reason: " + refusal.reason().cause + ". Its changes wait in ferry.ferry_held; other tables go on."
+                + " Fix: " + refusal.fix() + " (the row of ferry.ferry_ddl with channel '" + channel + "', direction '"
+                + direction + "', subtask -1, epoch 0, seq " + heldId + ").";
+    }
+
+    /**
+     * Carries out operators' decisions on held tables (see {@link HeldTables}): runs the given SQL (if any), then the
+     * table's waiting changes in order, in transactions stamped with a commit marker of their own, up to each DDL
+     * among them, which is applied (or held again) in a transaction of its own. A change the target refuses again
+     * holds the table again, with the new error.
      */
     private List<ConflictRecord> releaseDecidedTables() throws SQLException {
         List<ConflictRecord> recorded = new ArrayList<>();
-        pending = new PendingMemory(memory, clock.getAsLong());
         try {
             held.refresh();
-            for (HeldTables.Decision d : held.decisions()) {
-                if ("manual".equals(d.outcome()) && d.manualSql() != null && !d.manualSql().isBlank()) {
-                    try (Statement s = connection.createStatement()) {
-                        s.execute(d.manualSql());
-                    }
+            List<HeldTables.Decision> decisions = held.decisions();
+            if (decisions.isEmpty()) {
+                connection.rollback(); // ends the read's snapshot: the apply then sees the target as it is
+                return recorded;
+            }
+            for (HeldTables.Decision decision : decisions) {
+                HeldTables.Decision d = "manual".equals(decision.outcome()) ? runManualSql(decision) : decision;
+                if (d != null) {
+                    recorded.addAll(replay(d));
                 }
-                held.released(d);
-                Map<Long, ChangeEvent> waiting = held.waiting(d.table());
-                Pass pass = new Pass(null);
-                long last = -1;
-                for (Map.Entry<Long, ChangeEvent> w : waiting.entrySet()) {
-                    if (w.getValue().op() == Op.DDL) {
-                        pass.flush();
-                        recorded.addAll(conflictLog.write(pass.conflicts, pending));
-                        held.release(d.table(), last);
-                        connection.commit();
-                        pending.commit(List.of(), echoesMayFollow);
-                        TranslatedDdlApplier.Attempt attempt = translatedDdl.applyInPlace(w.getValue());
-                        close(); // statements and column types of the old table definition
-                        translatedDdl.recordReplayed(w.getKey(), w.getValue(), attempt);
-                        last = w.getKey();
-                        held.release(d.table(), last);
-                        connection.commit();
-                        if (attempt.isHeld()) {
-                            break;
-                        }
-                        pass = new Pass(null);
-                        continue;
-                    }
-                    pass.add(w.getValue());
-                    last = w.getKey();
-                }
-                pass.flush();
-                recorded.addAll(conflictLog.write(pass.conflicts, pending));
-                held.release(d.table(), last);
-                connection.commit();
-                pending.commit(List.of(), echoesMayFollow);
-                LOG.info("{}: released {} after the operator's decision '{}'", direction, d.table(), d.outcome());
             }
             return recorded;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a {@code manual} decision's SQL and turns the decision into {@code retry}; null if the SQL failed (the
+     * table is held again, with that error).
+     */
+    private HeldTables.Decision runManualSql(HeldTables.Decision d) throws SQLException {
+        if (d.manualSql() != null && !d.manualSql().isBlank()) {
+            try (Statement s = connection.createStatement()) {
+                s.execute(d.manualSql());
+            } catch (SQLException e) {
+                rollbackQuietly(e);
+                if (Retry.isRetriable(e)) {
+                    throw e;
+                }
+                String detail = "the manual_sql of the decision failed (SQLState " + e.getSQLState() + ", error "
+                        + e.getErrorCode() + ": " + e.getMessage() + "). Fix: correct manual_sql and set outcome ="
+                        + " 'manual' again, or change the target yourself and set outcome = 'retry'.";
+                held.holdAgain(d, detail);
+                connection.commit();
+                LOG.error("{}: {} stays HELD: {}", direction, d.table(), detail);
+                return null;
+            }
+        }
+        held.manualSqlDone(d);
+        connection.commit();
+        return new HeldTables.Decision(d.table(), "retry", null, d.subtask(), d.epoch(), d.seq());
+    }
+
+    /**
+     * Applies a table's waiting changes after an operator's decision. The decision's record is locked before the
+     * waiting changes are read, so that no other subtask adds to them meanwhile (see {@link HeldTables#confirm}).
+     */
+    private List<ConflictRecord> replay(HeldTables.Decision d) throws SQLException {
+        close(); // the operator may have changed the table at the target: read its definition again
+        Set<TableId> rowByRow = new HashSet<>();
+        List<ConflictRecord> recorded = new ArrayList<>();
+        Map<Long, ChangeEvent> waiting = Map.of();
+        long skipped = -1;
+        long done = Long.MIN_VALUE; // the last waiting change applied (or dropped) and committed
+        boolean claimed = false;
+        while (true) {
+            try {
+                if (!claimed) {
+                    if (!held.lock(d)) {
+                        connection.rollback();
+                        return recorded; // another subtask carried the decision out
+                    }
+                    waiting = held.waiting(d.table());
+                    ChangeEvent decided = d.subtask() == REPLAY_SUBTASK ? waiting.get(d.seq()) : null;
+                    // a skip of a refused row drops that row; a skip of a held DDL only says it was made by hand
+                    skipped = "skip".equals(d.outcome()) && decided != null && decided.op() != Op.DDL ? d.seq() : -1;
+                }
+                List<Map.Entry<Long, ChangeEvent>> segment = new ArrayList<>();
+                for (Map.Entry<Long, ChangeEvent> w : waiting.entrySet()) {
+                    if (w.getKey() <= done) {
+                        continue;
+                    }
+                    if (w.getValue().op() != Op.DDL) {
+                        segment.add(w);
+                        continue;
+                    }
+                    recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow));
+                    claimed = true;
+                    done = w.getKey() - 1;
+                    segment.clear();
+                    boolean applied = replayDdl(d.table(), w.getKey(), w.getValue());
+                    done = w.getKey();
+                    if (!applied) {
+                        return recorded; // held again at that DDL
+                    }
+                }
+                recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow));
+                LOG.info("{}: released {} after the operator's decision '{}'", direction, d.table(), d.outcome());
+                return recorded;
+            } catch (RefusedChange r) {
+                if (r.event() == null && rowByRow.add(r.table())) {
+                    continue; // rolled back: again, the table's rows one by one, to learn which is refused
+                }
+                holdAgain(d, r, waiting, skipped);
+                return recorded;
+            }
+        }
+    }
+
+    /**
+     * One transaction of a replay: a commit marker of its own (which stamps it for the loop filter, and counts its
+     * rows), the decision's record (in the first: {@code claim}), the rows.
+     */
+    private List<ConflictRecord> applySegment(HeldTables.Decision d, List<Map.Entry<Long, ChangeEvent>> segment,
+            boolean claim, long skipped, Set<TableId> rowByRow) throws SQLException {
+        pending = new PendingMemory(memory, clock.getAsLong());
+        try {
+            if (!segment.isEmpty()) {
+                long rows = segment.stream().filter(w -> w.getKey() != skipped && !w.getValue().isEcho()).count();
+                FerryCommittable replayed = new FerryCommittable(REPLAY_SUBTASK, segment.get(0).getKey(),
+                        segment.get(segment.size() - 1).getKey(), List.of());
+                if (!markers.insert(replayed, rows)) {
+                    throw new SQLException("the held changes " + replayed.epoch() + " to " + replayed.sequence()
+                            + " of " + d.table() + " are still in ferry_held but marked as applied in ferry_commit");
+                }
+            }
+            if (claim) {
+                held.released(d, skipped >= 0 ? "skipped" : "released");
+            }
+            Pass pass = new Pass(null, rowByRow);
+            for (Map.Entry<Long, ChangeEvent> w : segment) {
+                if (w.getKey() != skipped) {
+                    pass.add(w.getValue());
+                }
+            }
+            pass.flush();
+            List<ConflictRecord> recorded = conflictLog.write(pass.conflicts, pending);
+            if (!segment.isEmpty()) {
+                held.release(d.table(), segment.get(segment.size() - 1).getKey());
+            }
+            connection.commit();
+            pending.commit(List.of(), echoesMayFollow);
+            return recorded;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            throw e;
+        }
+    }
+
+    /** Applies a waiting DDL in a transaction of its own; false if it is held (again). */
+    private boolean replayDdl(TableId table, long heldId, ChangeEvent event) throws SQLException {
+        if (translatedDdl == null) {
+            ddl.apply(new FerryCommittable(REPLAY_SUBTASK, heldId, heldId, List.of(event)), event);
+            close(); // statements and column types of the old table definition
+            held.release(table, heldId);
+            connection.commit();
+            return true;
+        }
+        TranslatedDdlApplier.Attempt attempt = translatedDdl.applyInPlace(event);
+        close();
+        translatedDdl.recordReplayed(heldId, event, attempt);
+        held.release(table, heldId);
+        connection.commit();
+        return !attempt.isHeld();
+    }
+
+    /**
+     * A replayed change was refused (all of its transaction rolled back): the decision is carried out as far as it
+     * got (a skip still drops its change), and the table is held again at the refused change, with the new error.
+     */
+    private void holdAgain(HeldTables.Decision d, RefusedChange r, Map<Long, ChangeEvent> waiting, long skipped)
+            throws SQLException {
+        long failed = waiting.entrySet().stream().filter(w -> w.getValue() == r.event()).mapToLong(Map.Entry::getKey)
+                .findFirst().orElseThrow(() -> new IllegalStateException("refused change not among the waiting: " + r));
+        try {
+            if (held.released(d, skipped >= 0 ? "skipped" : "released") && skipped >= 0) {
+                held.forget(d.table(), skipped);
+            }
+            String line = hold(failed, r);
+            connection.commit();
+            LOG.error(line);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
@@ -281,9 +492,9 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    /** How many tables wait for an operator's decision on a DDL. */
+    /** How many tables wait for an operator's decision. */
     int heldTableCount() {
-        return held == null ? 0 : held.count();
+        return held.count();
     }
 
     private void rollbackQuietly(Exception cause) {
@@ -341,6 +552,8 @@ final class ChangeApplier implements AutoCloseable {
      */
     private final class Pass {
         final FerryCommittable committable;
+        /** Tables whose rows go one per batch: a batch of theirs failed as a whole, and the refused row is wanted. */
+        final Set<TableId> rowByRow;
         final List<ConflictRecord> conflicts = new ArrayList<>();
         long echoesConfirmed;
         long echoesApplied;
@@ -349,11 +562,21 @@ final class ChangeApplier implements AutoCloseable {
         /** The open batch that holds a row this ordering key belongs to. */
         private final Map<String, Batch> holders = new HashMap<>();
 
-        Pass(FerryCommittable committable) {
+        Pass(FerryCommittable committable, Set<TableId> rowByRow) {
             this.committable = committable;
+            this.rowByRow = rowByRow;
         }
 
+        /** Adds a row, writing the batches it must follow; a refusal names the table and, if known, the row. */
         void add(ChangeEvent e) throws SQLException {
+            try {
+                addRow(e);
+            } catch (SQLException error) {
+                throw RefusedChange.attribute(error, e.table(), e);
+            }
+        }
+
+        private void addRow(ChangeEvent e) throws SQLException {
             if (e.isEcho() && tableIsGone(e.table())) {
                 // this site created, filled and dropped the table meanwhile: the home site's version of a row of
                 // it has nothing left to confirm here (it stopped the direction for good: issue 16, failure 3)
@@ -370,7 +593,8 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             Batch batch = open.get(id);
-            if (batch != null && (batch.batch.size() >= batchSize || batch.keys.contains(key)
+            int limit = rowByRow.contains(e.table()) ? 1 : batchSize;
+            if (batch != null && (batch.batch.size() >= limit || batch.keys.contains(key)
                     || batch.keys.contains(oldKey))) {
                 flush(batch);
                 batch = null;
@@ -463,6 +687,14 @@ final class ChangeApplier implements AutoCloseable {
             }
 
             void flush() throws SQLException {
+                try {
+                    write();
+                } catch (SQLException error) {
+                    throw RefusedChange.attribute(error, table, batch.size() == 1 ? batch.get(0) : null);
+                }
+            }
+
+            private void write() throws SQLException {
                 if (batch.isEmpty()) {
                     return;
                 }

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,19 +23,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Tables whose apply stopped at a DDL that waits for an operator (PostgreSQL and Oracle targets):
- * the DDL's {@code ferry_ddl} record says {@code held}, and the table's later changes wait in
+ * Tables whose apply stopped at a change that waits for an operator: a DDL that cannot be translated
+ * (PostgreSQL and Oracle targets), or a row change the target refuses (see {@link TargetRefusal}). The
+ * change's {@code ferry_ddl} record says {@code held}, and the table's later changes wait in
  * {@code ferry_held}, written in the same transactions as the commit markers, so nothing is lost or
- * applied twice. The operator decides by setting that record's outcome to {@code skip} (the change is
- * not wanted, or was made by hand) or {@code manual} with {@code manual_sql} (Ferry runs it); then the
- * waiting changes are applied in order and the record says {@code released}.
+ * applied twice. The operator decides by setting that record's outcome to {@code retry} (after fixing
+ * the target), {@code skip} (the change is not wanted, or was made by hand) or {@code manual} with
+ * {@code manual_sql} (Ferry runs it); then the waiting changes are applied in order and the record says
+ * {@code released} (or {@code skipped}).
+ *
+ * <p>A refused row change is itself the first of its table's waiting changes that it concerns: its record
+ * is {@code (subtask -1, epoch 0, seq = its ferry_held id)}, so a {@code skip} knows which change to drop.
  */
 final class HeldTables {
     /** An operator's decision on a held DDL. */
     record Decision(TableId table, String outcome, String manualSql, int subtask, long epoch, long seq) {}
 
-    /** One waiting change. */
-    record Waiting(long id, ChangeEvent event) {}
+    /** The decisions an operator can make, as {@code ferry_ddl.outcome}. */
+    static final String DECISIONS = "'retry', 'skip', 'manual'";
+    /** MySQL's {@code ferry_ddl.detail} is the shortest. */
+    private static final int DETAIL_LIMIT = 1000;
 
     private final Connection connection;
     private final Dialect dialect;
@@ -59,7 +67,7 @@ final class HeldTables {
      */
     Set<TableId> refresh() throws SQLException {
         Set<TableId> now = new HashSet<>();
-        for (Decision d : records("'held', 'skip', 'manual'")) {
+        for (Decision d : records("'held', " + DECISIONS)) {
             now.add(d.table());
         }
         held = now;
@@ -80,9 +88,9 @@ final class HeldTables {
         held = now;
     }
 
-    /** Decisions an operator made on held DDL, oldest first. */
+    /** Decisions an operator made on held tables, oldest first. */
     List<Decision> decisions() throws SQLException {
-        return held.isEmpty() ? List.of() : records("'skip', 'manual'");
+        return held.isEmpty() ? List.of() : records(DECISIONS);
     }
 
     private List<Decision> records(String outcomes) throws SQLException {
@@ -102,22 +110,116 @@ final class HeldTables {
         return out;
     }
 
-    /** Keeps a change of a held table for later, in the caller's transaction. */
-    void keep(ChangeEvent e) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + heldTable
-                + " (channel, direction, table_schema, table_name, event, held_at) VALUES (?, ?, ?, ?, ?, "
-                + dialect.currentUtcTimestamp() + ")")) {
+    /** Keeps a change of a held table for later, in the caller's transaction; returns its id. */
+    long keep(ChangeEvent e) throws SQLException {
+        String sql = "INSERT INTO " + heldTable + " (channel, direction, table_schema, table_name, event, held_at)"
+                + " VALUES (?, ?, ?, ?, ?, " + dialect.currentUtcTimestamp() + ")";
+        try (PreparedStatement ps = dialect.schema() == null
+                ? connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)
+                : connection.prepareStatement(sql, new String[] {"id"})) {
             bindTable(ps, e.table());
             ps.setBytes(5, encode(e));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("the target returned no id for the row kept in " + heldTable);
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Records the change with id {@code heldId} as refused and its table as held, in the caller's transaction: a new
+     * record, or the earlier record of the same change again (it failed again after a {@code retry}).
+     */
+    void holdRefused(long heldId, ChangeEvent e, String statement, String detail) throws SQLException {
+        String cut = detail.substring(0, Math.min(detail.length(), DETAIL_LIMIT));
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + ddlTable + " SET outcome = 'held',"
+                + " detail = ?, applied_at = " + dialect.currentUtcTimestamp()
+                + " WHERE channel = ? AND direction = ? AND subtask = -1 AND epoch = 0 AND seq = ?")) {
+            ps.setString(1, cut);
+            ps.setString(2, channel);
+            ps.setString(3, direction);
+            ps.setLong(4, heldId);
+            if (ps.executeUpdate() == 0) {
+                record(-1, 0, heldId, e, statement, "held", cut);
+            }
+        }
+        markHeld(e.table());
+    }
+
+    /** Writes a {@code ferry_ddl} record, in the caller's transaction. */
+    void record(int subtask, long epoch, long seq, ChangeEvent change, String statement, String outcome,
+            String detail) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + ddlTable
+                + " (channel, direction, subtask, epoch, seq, table_schema, table_name, statement, source_position,"
+                + " outcome, detail, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + dialect.currentUtcTimestamp() + ")")) {
+            ps.setString(1, channel);
+            ps.setString(2, direction);
+            ps.setInt(3, subtask);
+            ps.setLong(4, epoch);
+            ps.setLong(5, seq);
+            ps.setString(6, change.table().database());
+            ps.setString(7, change.table().table());
+            ps.setString(8, statement.isEmpty() ? "-- nothing to do" : statement);
+            ps.setString(9, change.position() == null ? "" : change.position());
+            ps.setString(10, outcome);
+            ps.setString(11, detail);
             ps.executeUpdate();
         }
     }
 
-    /** The changes waiting for a table, in arrival order. */
+    /** The record of a held change goes back to {@code held}, with why (the operator's SQL failed, ...). */
+    void holdAgain(Decision d, String detail) throws SQLException {
+        setOutcome(d, "held", detail.substring(0, Math.min(detail.length(), DETAIL_LIMIT)), null);
+    }
+
+    /**
+     * Whether the table is still held, read under a lock on its hold records (the caller's transaction): a subtask
+     * that keeps changes of the table for later so waits for, or keeps out, another that releases it.
+     */
+    boolean confirm(TableId table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT outcome FROM " + ddlTable + " WHERE channel = ?"
+                + " AND direction = ? AND table_schema = ? AND table_name = ? AND outcome IN ('held', " + DECISIONS
+                + ") FOR UPDATE")) {
+            bindTable(ps, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        Set<TableId> now = new HashSet<>(held);
+        now.remove(table);
+        held = now;
+        return false;
+    }
+
+    /**
+     * Locks a decision's record (the caller's transaction); false if it no longer holds that decision: another
+     * subtask carried it out.
+     */
+    boolean lock(Decision d) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT outcome FROM " + ddlTable + " WHERE channel = ?"
+                + " AND direction = ? AND subtask = ? AND epoch = ? AND seq = ? FOR UPDATE")) {
+            ps.setString(1, channel);
+            ps.setString(2, direction);
+            ps.setInt(3, d.subtask());
+            ps.setLong(4, d.epoch());
+            ps.setLong(5, d.seq());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && d.outcome().equals(rs.getString(1));
+            }
+        }
+    }
+
+    /** The changes waiting for a table, in arrival order, locked (a current read, not the transaction's snapshot). */
     Map<Long, ChangeEvent> waiting(TableId table) throws SQLException {
         Map<Long, ChangeEvent> out = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT id, event FROM " + heldTable
-                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? ORDER BY id")) {
+                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? ORDER BY id FOR UPDATE")) {
             bindTable(ps, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -130,12 +232,28 @@ final class HeldTables {
 
     /** Forgets waiting changes up to and including {@code lastId}, once applied. */
     void release(TableId table, long lastId) throws SQLException {
+        forget(table, "id <= ?", lastId);
+    }
+
+    /** Forgets one waiting change: the change a {@code skip} dropped. */
+    void forget(TableId table, long id) throws SQLException {
+        forget(table, "id = ?", id);
+    }
+
+    private void forget(TableId table, String idCondition, long id) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + heldTable
-                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? AND id <= ?")) {
+                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? AND " + idCondition)) {
             bindTable(ps, table);
-            ps.setLong(5, lastId);
+            ps.setLong(5, id);
             ps.executeUpdate();
         }
+    }
+
+    /** A refused change as its record's {@code statement}: what it does, with its row images as JSON. */
+    static String describe(ChangeEvent e) {
+        return e.op() + " " + e.table() + " key " + RowJson.array(e.key())
+                + (e.before() == null ? "" : " before " + RowJson.object(e.schema(), e.before()))
+                + (e.after() == null ? "" : " after " + RowJson.object(e.schema(), e.after()));
     }
 
     /** Binds channel, direction, schema and table as parameters 1 to 4. */
@@ -146,21 +264,47 @@ final class HeldTables {
         ps.setString(4, table.table());
     }
 
-    /** Marks an operator's decision as carried out. */
-    void released(Decision d) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + ddlTable + " SET outcome = 'released',"
-                + " applied_at = " + dialect.currentUtcTimestamp()
-                + " WHERE channel = ? AND direction = ? AND subtask = ? AND epoch = ? AND seq = ?")) {
-            ps.setString(1, channel);
-            ps.setString(2, direction);
-            ps.setInt(3, d.subtask());
-            ps.setLong(4, d.epoch());
-            ps.setLong(5, d.seq());
-            ps.executeUpdate();
+    /**
+     * Marks an operator's decision as carried out ({@code released}, or {@code skipped} for the change a skip
+     * dropped), in the caller's transaction; false if another subtask carried it out meanwhile (the update waits
+     * for that subtask's transaction, and then finds the decision gone).
+     */
+    boolean released(Decision d, String outcome) throws SQLException {
+        if (!setOutcome(d, outcome, null, d.outcome())) {
+            return false;
         }
         Set<TableId> now = new HashSet<>(held);
         now.remove(d.table());
         held = now;
+        return true;
+    }
+
+    /** {@code manual} becomes {@code retry} once its SQL ran: after a crash, the SQL does not run twice. */
+    void manualSqlDone(Decision d) throws SQLException {
+        setOutcome(d, "retry", null, "manual");
+    }
+
+    /** Sets the outcome (and the detail, if given) of a decision's record, if it still says {@code expected}. */
+    private boolean setOutcome(Decision d, String outcome, String detail, String expected) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + ddlTable + " SET outcome = ?,"
+                + (detail == null ? "" : " detail = ?,") + " applied_at = " + dialect.currentUtcTimestamp()
+                + " WHERE channel = ? AND direction = ? AND subtask = ? AND epoch = ? AND seq = ?"
+                + (expected == null ? "" : " AND outcome = ?"))) {
+            int i = 1;
+            ps.setString(i++, outcome);
+            if (detail != null) {
+                ps.setString(i++, detail);
+            }
+            ps.setString(i++, channel);
+            ps.setString(i++, direction);
+            ps.setInt(i++, d.subtask());
+            ps.setLong(i++, d.epoch());
+            ps.setLong(i++, d.seq());
+            if (expected != null) {
+                ps.setString(i, expected);
+            }
+            return ps.executeUpdate() == 1;
+        }
     }
 
     private static byte[] encode(ChangeEvent e) throws SQLException {

@@ -5,7 +5,6 @@ import dev.ferry.dialect.Dialect;
 import dev.ferry.dialect.schema.UntranslatableDdlException;
 import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -123,23 +122,8 @@ final class TranslatedDdlApplier {
 
     private void record(int subtask, long epoch, long seq, ChangeEvent ddl, String statement, String outcome,
             String detail) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + dialect.quoteTable(FerryTables.DDL)
-                + " (channel, direction, subtask, epoch, seq, table_schema, table_name, statement, source_position,"
-                + " outcome, detail, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + dialect.currentUtcTimestamp() + ")")) {
-            ps.setString(1, channel);
-            ps.setString(2, direction);
-            ps.setInt(3, subtask);
-            ps.setLong(4, epoch);
-            ps.setLong(5, seq);
-            ps.setString(6, ddl.table().database());
-            ps.setString(7, ddl.table().table());
-            ps.setString(8, statement.isEmpty() ? "-- nothing to do" : statement);
-            ps.setString(9, ddl.position() == null ? "" : ddl.position());
-            ps.setString(10, outcome);
-            ps.setString(11, detail == null ? null : detail.substring(0, Math.min(detail.length(), DETAIL_LIMIT)));
-            ps.executeUpdate();
-        }
+        held.record(subtask, epoch, seq, ddl, statement, outcome,
+                detail == null ? null : detail.substring(0, Math.min(detail.length(), DETAIL_LIMIT)));
     }
 
     /** Records a DDL met while replaying a held table (it has no committable of its own: subtask -1). */

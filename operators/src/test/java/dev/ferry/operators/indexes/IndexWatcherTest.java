@@ -43,8 +43,10 @@ class IndexWatcherTest {
         try (Connection c = server.connect()) {
             watcher.poll(c);
             server.execute("ALTER /* ferry:x:us->sh */ TABLE `" + db + "`.t ADD INDEX ia (a)",
-                    "INSERT INTO ferry.ferry_ddl VALUES ('x', 'us->sh', 0, 1, 1, '" + db + "', 't', 'ALTER ...',"
-                            + " 'f:1', 'applied', NULL, 'INDEX `ia` (`a`)', UTC_TIMESTAMP(6))");
+                    "INSERT INTO ferry.ferry_ddl (channel, direction, subtask, epoch, seq, table_schema, table_name,"
+                            + " statement, source_position, outcome, detail, index_set_after, applied_at) VALUES ('x',"
+                            + " 'us->sh', 0, 1, 1, '" + db + "', 't', 'ALTER ...', 'f:1', 'applied', NULL,"
+                            + " 'INDEX `ia` (`a`)', UTC_TIMESTAMP(6))");
             watcher.poll(c);
             assertThat(sent(server, db)).isEmpty();
 
