@@ -75,9 +75,10 @@ public final class MySqlDialect extends AbstractDialect {
             }
         }
         if (updates.length() == 0) {
-            // every column is a key column: an existing row already is the wanted row
+            // every column is a key column: an existing row already is the wanted row. The value comes from the new
+            // row, as for other columns: next to MySQL's row alias a bare `first` is ambiguous (error 1052)
             String first = quoteIdentifier(schema.column(schema.keyIndexes()[0]));
-            updates.add(first + " = " + first);
+            updates.add(first + " = " + newValue(first));
         }
         return "INSERT INTO " + quoteTable(table) + " (" + columns + ") VALUES (" + marks + ")"
                 + (rowAlias ? " AS `new`" : "") + " ON DUPLICATE KEY UPDATE " + updates;

@@ -76,16 +76,23 @@ abstract class ReplicationITBase {
     void snapshotThenStreaming() throws Exception {
         String db = q(channel.database);
         channel.sh.execute("CREATE TABLE " + db + ".items (id INT PRIMARY KEY, name VARCHAR(50), qty INT)",
-                "INSERT INTO " + db + ".items VALUES (1, 'apple', 3), (2, 'pear', 5), (3, '观澜湖新城-B1', 7)");
+                "INSERT INTO " + db + ".items VALUES (1, 'apple', 3), (2, 'pear', 5), (3, '观澜湖新城-B1', 7)",
+                // a table of key columns only: its upsert on MySQL 8.0.19+ once named `item` ambiguously
+                "CREATE TABLE " + db + ".tags (item INT, tag VARCHAR(20), PRIMARY KEY (item, tag))",
+                "INSERT INTO " + db + ".tags VALUES (1, 'fruit'), (2, 'fruit')");
         job = start(channel.config("initial", "transactional"), Optional.empty());
         awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
+        awaitSameRows(channel.sh, channel.us, channel.database, "tags", TIMEOUT);
 
         channel.sh.execute("INSERT INTO " + db + ".items VALUES (4, 'plum', 1)",
                 "UPDATE " + db + ".items SET qty = qty + 10 WHERE id <= 2",
                 "DELETE FROM " + db + ".items WHERE id = 3",
-                "UPDATE " + db + ".items SET id = 40 WHERE id = 4");
+                "UPDATE " + db + ".items SET id = 40 WHERE id = 4",
+                "INSERT INTO " + db + ".tags VALUES (4, 'plum')", "DELETE FROM " + db + ".tags WHERE item = 1");
         awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
+        awaitSameRows(channel.sh, channel.us, channel.database, "tags", TIMEOUT);
         assertThat(count(channel.us, channel.database, "items")).isEqualTo(3);
+        assertThat(count(channel.us, channel.database, "tags")).isEqualTo(2);
     }
 
     @Test
