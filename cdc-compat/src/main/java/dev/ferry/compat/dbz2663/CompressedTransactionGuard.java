@@ -1,20 +1,17 @@
 package dev.ferry.compat.dbz2663;
 
-import com.github.shyiko.mysql.binlog.BinaryLogClient;
-import com.github.shyiko.mysql.binlog.event.Event;
-import com.github.shyiko.mysql.binlog.event.EventHeader;
-import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
-import com.github.shyiko.mysql.binlog.event.EventType;
-import com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
-import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSplitReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Workaround for DBZ-2663 (compressed binlog transactions; fixed in Debezium 2.0, but Flink CDC 3.5.0 ships
@@ -31,37 +28,71 @@ import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSplitReader;
  * before Debezium turns the next one into a record, so the task fails before any record read after that event is
  * emitted, and the direction stops there. No upstream code is copied. Delete this package once Flink CDC ships a
  * Debezium that reads compressed transactions.
+ *
+ * <p>The binlog library's types are used only through reflection and proxies made in the client's own class
+ * loader: on a Flink cluster the connector may come from Flink's lib/ (parent-first) and the library from the job
+ * jar, and a direct reference then fails with a LinkageError. If the client cannot be reached, the guard logs it
+ * and stands aside; the reader watchdog still notices the stalled reader.
  */
 public final class CompressedTransactionGuard {
     /** Every failure from this guard contains these words (the runner stops the direction on them). */
     public static final String MARKER = "compressed binlog transaction";
+    private static final Logger LOG = LoggerFactory.getLogger(CompressedTransactionGuard.class);
+    private static final String LIBRARY = "com.github.shyiko.mysql.binlog.";
 
-    private final Set<BinaryLogClient> watched = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Object> watched = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile String metAt;
+    private boolean standingAside;
 
     /** Starts listening to {@code reader}'s binlog client, if it has one that is not watched yet. */
     public void watch(MySqlSplitReader reader) {
-        BinaryLogClient client = binlogClientOf(reader);
-        if (client != null && watched.add(client)) {
-            EventDeserializer events = (EventDeserializer) field(BinaryLogClient.class, "eventDeserializer", client);
-            events.setEventDataDeserializer(EventType.TRANSACTION_PAYLOAD, CompressedTransactionGuard::unread);
-            client.registerEventListener(event -> onEvent(client.getBinlogFilename(), event));
+        if (standingAside) {
+            return;
+        }
+        try {
+            Object client = binlogClientOf(reader);
+            if (client != null && watched.add(client)) {
+                install(client);
+            }
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            standingAside = true;
+            LOG.warn("cannot watch the binlog for compressed transactions (DBZ-2663): {}", e.toString());
         }
     }
 
-    void onEvent(String binlogFile, Event event) {
-        EventHeader header = event.getHeader();
-        if (header != null && header.getEventType() == EventType.TRANSACTION_PAYLOAD && metAt == null) {
-            long position = header instanceof EventHeaderV4 v4 ? v4.getPosition() : -1;
-            metAt = binlogFile + ":" + position;
-        }
+    private void install(Object client) throws ReflectiveOperationException {
+        ClassLoader loader = client.getClass().getClassLoader();
+        Class<?> eventType = Class.forName(LIBRARY + "event.EventType", false, loader);
+        Class<?> dataReader = Class.forName(LIBRARY + "event.deserialization.EventDataDeserializer", false, loader);
+        Class<?> listener = Class.forName(LIBRARY + "BinaryLogClient$EventListener", false, loader);
+        Class<?> payload = Class.forName(LIBRARY + "event.TransactionPayloadEventData", false, loader);
+        Object events = field(client.getClass(), "eventDeserializer", client);
+        Object unread = proxy(loader, dataReader, "deserialize", args -> {
+            // a payload left compressed and unread: its bytes are skipped, and it holds no events
+            Object data = payload.getConstructor().newInstance();
+            payload.getMethod("setUncompressedEvents", ArrayList.class).invoke(data, new ArrayList<>());
+            return data;
+        });
+        events.getClass().getMethod("setEventDataDeserializer", eventType, dataReader)
+                .invoke(events, enumConstant(eventType, "TRANSACTION_PAYLOAD"), unread);
+        Method binlogFile = client.getClass().getMethod("getBinlogFilename");
+        Object onEvent = proxy(loader, listener, "onEvent", args -> {
+            onEvent((String) binlogFile.invoke(client), args[0]);
+            return null;
+        });
+        client.getClass().getMethod("registerEventListener", listener).invoke(client, onEvent);
     }
 
-    /** A payload left compressed and unread: its bytes are skipped, and it holds no events. */
-    private static TransactionPayloadEventData unread(ByteArrayInputStream payload) {
-        TransactionPayloadEventData data = new TransactionPayloadEventData();
-        data.setUncompressedEvents(new ArrayList<>());
-        return data;
+    void onEvent(String binlogFile, Object event) throws ReflectiveOperationException {
+        Object header = event.getClass().getMethod("getHeader").invoke(event);
+        if (header == null || metAt != null) {
+            return;
+        }
+        Object type = header.getClass().getMethod("getEventType").invoke(header);
+        if (type instanceof Enum<?> e && e.name().equals("TRANSACTION_PAYLOAD")) {
+            Method position = header.getClass().getMethod("getPosition"); // EventHeaderV4: where the event starts
+            metAt = binlogFile + ":" + position.invoke(header);
+        }
     }
 
     /** Fails once a compressed transaction was met, naming its position. */
@@ -74,25 +105,52 @@ public final class CompressedTransactionGuard {
         }
     }
 
-    private static BinaryLogClient binlogClientOf(MySqlSplitReader reader) {
+    private static Object binlogClientOf(MySqlSplitReader reader) throws ReflectiveOperationException {
         Object binlogReader = field(MySqlSplitReader.class, "reusedBinlogReader", reader);
         if (binlogReader == null) {
             return null; // still copying: the binlog reader is made for the binlog split
         }
         Object context = field(binlogReader.getClass(), "statefulTaskContext", binlogReader);
-        return context == null ? null
-                : ((org.apache.flink.cdc.connectors.mysql.debezium.task.context.StatefulTaskContext) context)
-                        .getBinaryLogClient();
+        return context == null ? null : context.getClass().getMethod("getBinaryLogClient").invoke(context);
     }
 
-    private static Object field(Class<?> type, String name, Object target) {
-        try {
-            Field f = type.getDeclaredField(name); // once per fetch: cheap next to reading a batch of records
-            f.setAccessible(true);
-            return f.get(target);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Flink CDC changed: " + type.getName() + " has no field '" + name
-                    + "' (see CompressedTransactionGuard)", e);
+    /** The value of field {@code name}, declared by {@code type} or a class above it. */
+    private static Object field(Class<?> type, String name, Object target) throws ReflectiveOperationException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name); // once per fetch: cheap next to reading a batch of records
+                f.setAccessible(true);
+                return f.get(target);
+            } catch (NoSuchFieldException e) {
+                // declared further up
+            }
         }
+        throw new NoSuchFieldException("Flink CDC changed: " + type.getName() + " has no field '" + name
+                + "' (see CompressedTransactionGuard)");
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object enumConstant(Class<?> type, String name) {
+        return Enum.valueOf((Class) type, name);
+    }
+
+    /** The one method of a library interface that a proxy implements. */
+    private interface Call {
+        Object run(Object[] args) throws ReflectiveOperationException;
+    }
+
+    private static Object proxy(ClassLoader loader, Class<?> type, String method, Call call) {
+        InvocationHandler handler = (self, m, args) -> switch (m.getName()) {
+            case "equals" -> self == args[0];
+            case "hashCode" -> System.identityHashCode(self);
+            case "toString" -> "Ferry's " + type.getSimpleName() + " (DBZ-2663)";
+            default -> {
+                if (!m.getName().equals(method)) {
+                    throw new UnsupportedOperationException(m.getName());
+                }
+                yield call.run(args);
+            }
+        };
+        return Proxy.newProxyInstance(loader, new Class<?>[] {type}, handler);
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class CompressedTransactionGuardTest {
 
     @Test
-    void aTransactionPayloadEventFailsTheNextFetchNamingItsPosition() {
+    void aTransactionPayloadEventFailsTheNextFetchNamingItsPosition() throws Exception {
         CompressedTransactionGuard guard = new CompressedTransactionGuard();
         guard.onEvent("binlog.000002", event(EventType.WRITE_ROWS, 900, 100));
         assertThatCode(guard::throwIfMet).doesNotThrowAnyException();
