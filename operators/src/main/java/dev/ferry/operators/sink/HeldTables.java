@@ -24,7 +24,8 @@ import java.util.Set;
 
 /**
  * Tables whose apply stopped at a change that waits for an operator: a DDL that cannot be translated
- * (PostgreSQL and Oracle targets), or a row change the target refuses (see {@link TargetRefusal}). The
+ * (PostgreSQL and Oracle targets), a row change the target refuses (see {@link TargetRefusal}), or changes the
+ * source reader could not read (see {@link UnreadableHold}). The
  * change's {@code ferry_ddl} record says {@code held}, and the table's later changes wait in
  * {@code ferry_held}, written in the same transactions as the commit markers, so nothing is lost or
  * applied twice. The operator decides by setting that record's outcome to {@code retry} (after fixing
