@@ -202,6 +202,67 @@ class ApplyOperatorTest {
                 .get(0).toString()).as("rows applied, each once, none for the unreadable changes").isEqualTo("8");
     }
 
+    /**
+     * A change the reader could not read, of a table already held by a target refusal, waits with the table's
+     * changes; the retry of that hold applies up to it and holds the table again there, counting the later such
+     * changes in the new record (and no longer keeping them); a skip of that hold then applies the rest.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void anUnreadableChangeOfATableHeldForAnotherReasonHoldsItAgainWhenTheReplayReachesIt(ServerKind kind)
+            throws Exception {
+        setUp(kind);
+        TableId gone = new TableId(table.database(), "gone");
+        OperatorSubtaskState checkpoint;
+        try (Harness h = started(homeWins())) {
+            write(h, insert(gone, "f:1", 1, "a"), insert(table, "f:1", 1, "a"), insert(table, "f:2", 2, "open"));
+            completeCheckpoint(h, 1);
+            write(h, unreadable(gone, "f:2"), insert(gone, "f:3", 3, "c"), unreadable(gone, "f:4"),
+                    insert(gone, "f:5", 5, "e"), insert(table, "f:6", 6, "open"));
+            checkpoint = completeCheckpoint(h, 2);
+        }
+        assertThat(heldCount()).as("every change of the held table waits").isEqualTo(5L);
+        assertThat(holds()).extracting(r -> r.get(1)).containsExactly("held");
+
+        target.execute("CREATE TABLE `" + table.database() + "`.gone (id BIGINT PRIMARY KEY, v VARCHAR(20))",
+                "UPDATE ferry.ferry_ddl SET outcome = 'retry' WHERE channel = '" + channel() + "'");
+        try (Harness h = restore(homeWins(), checkpoint)) {
+            write(h, insert(table, "f:7", 7, "open"));
+            checkpoint = completeCheckpoint(h, 3);
+        }
+        assertThat(goneRows()).as("applied up to the unreadable change").containsExactly("1=a");
+        assertThat(holds()).satisfiesExactly(
+                r -> assertThat(r.get(1)).isEqualTo("released"),
+                r -> {
+                    assertThat(r.get(1)).isEqualTo("held");
+                    assertThat(r.get(2)).isEqualTo("UNDECODABLE " + gone + ": 2 change(s) could not be read from the"
+                            + " binlog, first at f:2:1, last at f:4:1; not kept as values");
+                    assertThat((String) r.get(3)).startsWith(gone + " is held: the source reader cannot read");
+                });
+        assertThat(heldCount()).as("the first unreadable change and the two rows").isEqualTo(3L);
+
+        target.execute("UPDATE ferry.ferry_ddl SET outcome = 'skip' WHERE channel = '" + channel() + "' AND outcome"
+                + " = 'held'");
+        try (Harness h = restore(homeWins(), checkpoint)) {
+            write(h, insert(table, "f:8", 8, "x"));
+            completeCheckpoint(h, 4);
+        }
+        assertThat(goneRows()).containsExactly("1=a", "3=c", "5=e");
+        assertThat(holds()).extracting(r -> r.get(1)).containsExactly("released", "skipped");
+        assertThat(heldCount()).isZero();
+    }
+
+    /** This channel's hold records, by seq: seq, outcome, statement, detail. */
+    private List<List<Object>> holds() {
+        return target.query("SELECT seq, outcome, statement, detail FROM ferry.ferry_ddl WHERE channel = ? AND"
+                + " subtask = -1 ORDER BY seq", channel());
+    }
+
+    private List<String> goneRows() {
+        return target.query("SELECT id, v FROM `" + table.database() + "`.gone ORDER BY id").stream()
+                .map(r -> r.get(0) + "=" + r.get(1)).toList();
+    }
+
     private static ChangeEvent unreadable(TableId t, String tx) {
         return ChangeEvent.undecodable(t, ChangeEvent.Unreadable.NO_PRIMARY_KEY, "", "INSERT at " + tx + ":1: table "
                 + t + " has no primary key; Ferry needs one to apply changes exactly", tx, tx + ":1", 0);
