@@ -443,16 +443,21 @@ final class ChangeApplier implements AutoCloseable {
                         continue;
                     }
                     if (w.getValue().op() == Op.UNDECODABLE && w.getKey() != skipped) {
-                        // kept while the table was held for another reason: it holds the table from here on
-                        recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow));
-                        holdUnreadableAgain(d.table(), w.getKey(), waiting);
+                        // kept while the table was held for another reason: it holds the table from here on, in the
+                        // transaction that carries the decision out up to it
+                        long at = w.getKey();
+                        Map<Long, ChangeEvent> all = waiting;
+                        List<String> line = new ArrayList<>();
+                        recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow,
+                                () -> line.add(holdUnreadableAgain(d.table(), at, all))));
+                        line.forEach(LOG::error);
                         return recorded;
                     }
                     if (w.getValue().op() != Op.DDL) {
                         segment.add(w);
                         continue;
                     }
-                    recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow));
+                    recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow, null));
                     claimed = true;
                     done = w.getKey() - 1;
                     segment.clear();
@@ -462,7 +467,7 @@ final class ChangeApplier implements AutoCloseable {
                         return recorded; // held again at that DDL
                     }
                 }
-                recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow));
+                recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow, null));
                 LOG.info("{}: released {} after the operator's decision '{}'", direction, d.table(), d.outcome());
                 return recorded;
             } catch (RefusedChange r) {
@@ -494,33 +499,33 @@ final class ChangeApplier implements AutoCloseable {
 
     /**
      * A replay reached a waiting change the source reader could not read ({@code heldId}): it holds the table again,
-     * with the later such changes of the table counted in its record (and no longer kept), in one transaction.
+     * with the later such changes of the table counted in its record (and no longer kept), in the current
+     * transaction; returns the ERROR line to log once that commits.
      */
-    private void holdUnreadableAgain(TableId table, long heldId, Map<Long, ChangeEvent> waiting) throws SQLException {
-        try {
-            ChangeEvent first = waiting.get(heldId);
-            UnreadableHold hold = UnreadableHold.at(heldId, first);
-            for (Map.Entry<Long, ChangeEvent> w : waiting.entrySet()) {
-                if (w.getKey() > heldId && w.getValue().op() == Op.UNDECODABLE) {
-                    hold = hold.plus(w.getValue());
-                    held.forget(table, w.getKey());
-                }
+    private String holdUnreadableAgain(TableId table, long heldId, Map<Long, ChangeEvent> waiting)
+            throws SQLException {
+        ChangeEvent first = waiting.get(heldId);
+        UnreadableHold hold = UnreadableHold.at(heldId, first);
+        for (Map.Entry<Long, ChangeEvent> w : waiting.entrySet()) {
+            if (w.getKey() > heldId && w.getValue().op() == Op.UNDECODABLE) {
+                hold = hold.plus(w.getValue());
+                held.forget(table, w.getKey());
             }
-            String line = holdUnreadable(hold, first);
-            connection.commit();
-            LOG.error(line);
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(e);
-            throw e;
         }
+        return holdUnreadable(hold, first);
+    }
+
+    /** Work of the caller's that must commit with a replay's transaction. */
+    private interface InTransaction {
+        void run() throws SQLException;
     }
 
     /**
      * One transaction of a replay: a commit marker of its own (which stamps it for the loop filter, and counts its
-     * rows), the decision's record (in the first: {@code claim}), the rows.
+     * rows), the decision's record (in the first: {@code claim}), the rows, then {@code also} (if not null).
      */
     private List<ConflictRecord> applySegment(HeldTables.Decision d, List<Map.Entry<Long, ChangeEvent>> segment,
-            boolean claim, long skipped, Set<TableId> rowByRow) throws SQLException {
+            boolean claim, long skipped, Set<TableId> rowByRow, InTransaction also) throws SQLException {
         pending = new PendingMemory(memory, clock.getAsLong());
         try {
             if (!segment.isEmpty()) {
@@ -545,6 +550,9 @@ final class ChangeApplier implements AutoCloseable {
             List<ConflictRecord> recorded = conflictLog.write(pass.conflicts, pending);
             if (!segment.isEmpty()) {
                 held.release(d.table(), segment.get(segment.size() - 1).getKey());
+            }
+            if (also != null) {
+                also.run();
             }
             connection.commit();
             pending.commit(List.of(), echoesMayFollow);
