@@ -57,6 +57,63 @@ public final class ChangeEvent implements Serializable {
                 || (after.length == 2 && !(after[1] instanceof String)))) {
             throw new IllegalArgumentException("DDL on " + table + " must carry its statement and at most its structure");
         }
+        if (op == Op.UNDECODABLE && (after.length != 3 || !(after[0] instanceof String reason)
+                || Unreadable.of(reason) == null || !(after[1] instanceof String) || !(after[2] instanceof String))) {
+            throw new IllegalArgumentException("UNDECODABLE on " + table + " must carry its reason, column and message");
+        }
+    }
+
+    /** Why a row change could not be read from the binlog: nothing a retry or restart cures. */
+    public enum Unreadable {
+        /** The table has no primary key (created while the direction runs, or its key dropped): no exact apply. */
+        NO_PRIMARY_KEY,
+        /** A column value has a type Ferry cannot carry without loss. */
+        UNSUPPORTED_TYPE;
+
+        static Unreadable of(String name) {
+            for (Unreadable u : values()) {
+                if (u.name().equals(name)) {
+                    return u;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * A row change of {@code table} at {@code position} that could not be read: it carries no row, only why. Its
+     * transaction id is its row's, so the loop filter drops it inside a stamped transaction like any row.
+     *
+     * @param column the column whose value could not be read, or empty
+     */
+    public static ChangeEvent undecodable(TableId table, Unreadable reason, String column, String message, String txId,
+            String position, long sourceTsMs) {
+        return new ChangeEvent(Op.UNDECODABLE, table, NO_COLUMNS, null, new Object[] {reason.name(), column, message},
+                txId, position, sourceTsMs);
+    }
+
+    /** Why an {@link Op#UNDECODABLE} change could not be read. */
+    public Unreadable unreadable() {
+        requireUndecodable();
+        return Unreadable.valueOf((String) after[0]);
+    }
+
+    /** The column of an {@link Op#UNDECODABLE} change whose value could not be read, or empty. */
+    public String unreadableColumn() {
+        requireUndecodable();
+        return (String) after[1];
+    }
+
+    /** The reader's message on an {@link Op#UNDECODABLE} change: table, column, type, position. */
+    public String unreadableMessage() {
+        requireUndecodable();
+        return (String) after[2];
+    }
+
+    private void requireUndecodable() {
+        if (op != Op.UNDECODABLE) {
+            throw new IllegalStateException(op + " is not an undecodable change");
+        }
     }
 
     /** A schema change of {@code table}; it is a transaction of its own at {@code txId}. */
@@ -184,6 +241,9 @@ public final class ChangeEvent implements Serializable {
     public String toString() {
         if (op == Op.DDL) {
             return "DDL on " + table + " at " + position + ": " + ddl();
+        }
+        if (op == Op.UNDECODABLE) {
+            return "UNDECODABLE change of " + table + " at " + position + ": " + unreadableMessage();
         }
         return (echo ? "echo " : "") + op + " " + table + " key=" + Arrays.deepToString(key()) + " tx=" + txId + " at " + position;
     }

@@ -16,5 +16,12 @@ public enum Op {
      * A schema change (CREATE/ALTER/RENAME/TRUNCATE/DROP TABLE, CREATE/DROP INDEX) of a table in the
      * channel. Its after image holds one value: the statement, as the source's binlog has it.
      */
-    DDL
+    DDL,
+    /**
+     * A row change of a table in the channel that the source reader could not turn into values (the table has no
+     * primary key, a column has a type Ferry cannot carry exactly): it holds only its table. Its after image holds
+     * three values: the reason (a {@code ChangeEvent.Unreadable} name), the column (empty if none) and the message.
+     * Appended last: the ordinal is the op's tag in state and in ferry_held.
+     */
+    UNDECODABLE
 }

@@ -56,6 +56,21 @@ class ValueCodecTest {
         assertThat(roundTrip(e.asEcho())).isEqualTo(e.asEcho()).isNotEqualTo(e);
     }
 
+    /** A change the reader could not read travels through state and ferry_held with its reason (a new op tag). */
+    @Test
+    void anUndecodableChangeRoundTripsWithItsReason() throws IOException {
+        ChangeEvent e = ChangeEvent.undecodable(new TableId("shop", "t"), ChangeEvent.Unreadable.UNSUPPORTED_TYPE, "v",
+                "INSERT at binlog.000002:4:1:0: column shop.t.v has a type Ferry cannot replicate exactly",
+                "binlog.000002:4", "binlog.000002:4:1:0", 5L);
+        ChangeEvent back = roundTrip(e);
+        assertThat(back).isEqualTo(e);
+        assertThat(back.op()).isEqualTo(Op.UNDECODABLE);
+        assertThat(back.unreadable()).isEqualTo(ChangeEvent.Unreadable.UNSUPPORTED_TYPE);
+        assertThat(back.unreadableColumn()).isEqualTo("v");
+        assertThatThrownBy(() -> new ChangeEvent(Op.UNDECODABLE, new TableId("a", "b"), SCHEMA, null,
+                new Object[] {"NO_SUCH_REASON", "", "m"}, "t", "p", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void timeLiteralCoversTheWholeMysqlRange() {
         assertThat(new MysqlTime(-(838L * 3600 + 59 * 60 + 59) * 1_000_000L).toSqlLiteral())

@@ -15,15 +15,21 @@ import java.util.List;
  * that wait for an operator's decision, or for Ferry to carry one out, with the reason and the fix. Read-only.
  */
 final class HeldTablesAtTarget {
-    /** One held table: its name, the record's outcome and id, and its detail (the reason and the fix). */
-    record Held(String table, String outcome, int subtask, long epoch, long seq, String detail) {
+    /**
+     * One held table: its name, the record's outcome and id, its detail (the reason and the fix), and for changes the
+     * source reader could not read, how many and where (the record's statement), else null.
+     */
+    record Held(String table, String outcome, int subtask, long epoch, long seq, String detail, String unreadable) {
         String line() {
             String state = "held".equals(outcome) ? "HELD" : "HELD, decision '" + outcome + "' is carried out at the"
                     + " next commit";
             return table + " " + state + " (ferry.ferry_ddl subtask " + subtask + ", epoch " + epoch + ", seq " + seq
-                    + "): " + detail;
+                    + "): " + (unreadable == null ? "" : unreadable + ". ") + detail;
         }
     }
+
+    /** How the record of a hold on changes the source reader could not read begins its statement (UnreadableHold). */
+    private static final String UNREADABLE = "UNDECODABLE ";
 
     private HeldTablesAtTarget() {}
 
@@ -32,14 +38,16 @@ final class HeldTablesAtTarget {
         List<Held> out = new ArrayList<>();
         try (Connection c = Endpoints.of(config.site(direction.to())).connect();
                 PreparedStatement ps = c.prepareStatement("SELECT table_schema, table_name, outcome, subtask, epoch,"
-                        + " seq, detail FROM ferry.ferry_ddl WHERE channel = ? AND direction = ?"
+                        + " seq, detail, statement FROM ferry.ferry_ddl WHERE channel = ? AND direction = ?"
                         + " AND outcome IN ('held', 'retry', 'skip', 'manual') ORDER BY applied_at")) {
             ps.setString(1, config.channel());
             ps.setString(2, direction.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    String statement = rs.getString(8);
                     out.add(new Held(rs.getString(1) + "." + rs.getString(2), rs.getString(3), rs.getInt(4),
-                            rs.getLong(5), rs.getLong(6), rs.getString(7)));
+                            rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getInt(4) == -1 && statement != null
+                                    && statement.startsWith(UNREADABLE) ? statement : null));
                 }
             }
         }

@@ -103,7 +103,8 @@ class ChannelStatusTest {
         ChannelStatus.Direction running = new ChannelStatus.Direction("sh->us", "j1", "RUNNING", true, 0, 200, 0, 10,
                 0, 1, 7, 500, 0, JobFailures.NONE);
         HeldTablesAtTarget.Held held = new HeldTablesAtTarget.Held("shop.orders", "held", -1, 0, 42, "shop.orders is"
-                + " held: a CHECK constraint of the target refuses the row (...). Fix: change or drop that constraint");
+                + " held: a CHECK constraint of the target refuses the row (...). Fix: change or drop that constraint",
+                null);
         Reports.status(List.of(running), Map.of("sh->us", List.of(held.line())), "http://127.0.0.1:8081",
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
@@ -111,6 +112,21 @@ class ChannelStatusTest {
         assertThat(lines[2]).isEqualTo("    shop.orders HELD (ferry.ferry_ddl subtask -1, epoch 0, seq 42): shop.orders"
                 + " is held: a CHECK constraint of the target refuses the row (...). Fix: change or drop that"
                 + " constraint");
+    }
+
+    /** A hold on changes the source reader could not read shows how many and where, then the reason and the fix. */
+    @Test
+    void aHoldOnChangesTheReaderCouldNotReadShowsTheirCountAndPositions() {
+        HeldTablesAtTarget.Held held = new HeldTablesAtTarget.Held("shop.legacy", "held", -1, 0, 7, "shop.legacy is"
+                + " held: the source reader cannot read its changes: INSERT at binlog.000003:900:2:0: table shop.legacy"
+                + " has no primary key; ... Fix: add a primary key ...", "UNDECODABLE shop.legacy: 2 change(s) could"
+                + " not be read from the binlog, first at binlog.000003:900:2:0, last at binlog.000003:1200:2:0; not"
+                + " kept as values");
+        assertThat(held.line()).isEqualTo("shop.legacy HELD (ferry.ferry_ddl subtask -1, epoch 0, seq 7): UNDECODABLE"
+                + " shop.legacy: 2 change(s) could not be read from the binlog, first at binlog.000003:900:2:0, last at"
+                + " binlog.000003:1200:2:0; not kept as values. shop.legacy is held: the source reader cannot read its"
+                + " changes: INSERT at binlog.000003:900:2:0: table shop.legacy has no primary key; ... Fix: add a"
+                + " primary key ...");
     }
 
     private void answer(String path, int code, String json) {

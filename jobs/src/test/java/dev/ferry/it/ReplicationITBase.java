@@ -286,7 +286,8 @@ abstract class ReplicationITBase {
                 .containsExactly(List.of("items"), List.of("items_new"));
     }
 
-    private String failure(MiniCluster flink) {
+    /** The job's failure, empty if it never failed (a restart would have left it here). */
+    String failure(MiniCluster flink) {
         try {
             var info = flink.getArchivedExecutionGraph(job.getJobID()).get().getFailureInfo();
             return info == null ? "" : info.getExceptionAsString();

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Drops every transaction that a Ferry sink wrote, so nothing Ferry applied is replicated again.
  * A Ferry transaction is recognised by its first row: an insert into {@code ferry.ferry_commit}.
- * Heartbeat rows pass on as {@link Op#HEARTBEAT} events; other Ferry tables are dropped. DDL that
+ * Heartbeat rows pass on as {@link Op#HEARTBEAT} events; other Ferry tables are dropped. A change the reader could
+ * not read ({@link Op#UNDECODABLE}) passes on like a row, so that its table is held, unless stamped. DDL that
  * a Ferry sink executed carries a {@link DdlTag} and is dropped too; so is DDL on a table for which
  * a Ferry sink has just announced DDL in {@code ferry.ferry_ddl}, because the server rewrites some
  * statements in its binlog without their comments (DROP TABLE).
@@ -123,7 +124,8 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             }
         }
         if (event.txId() != null && currentTxStamped) {
-            if (currentTxEcho && !FerryTables.isFerryTable(event.table())) {
+            // an undecodable change has no row to confirm the home site's version with: dropped like any stamped row
+            if (currentTxEcho && !FerryTables.isFerryTable(event.table()) && event.op() != Op.UNDECODABLE) {
                 echoRows.inc();
                 out.collect(event.asEcho());
             } else {

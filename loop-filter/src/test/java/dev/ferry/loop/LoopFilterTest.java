@@ -165,6 +165,32 @@ class LoopFilterTest {
         }
     }
 
+    /**
+     * A change the reader could not read passes on so that the applier holds its table, unless a Ferry sink wrote
+     * it (stamped), also on the home site's way out, where it has no row to echo.
+     */
+    @Test
+    void anUndecodableChangePassesUnlessStamped() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
+            h.open();
+            h.processElement(undecodable("f:1"), 0); // a local change: passes, to hold its table
+            h.processElement(marker("f:2", "c", "b->a"), 0); // applied here from b (an echo transaction)
+            h.processElement(undecodable("f:2"), 0);
+            h.processElement(marker("f:3"), 0); // applied here by another direction
+            h.processElement(undecodable("f:3"), 0);
+            h.processElement(user("f:4", 4), 0);
+            List<ChangeEvent> out = h.extractOutputValues();
+            assertThat(out).extracting(ChangeEvent::op).containsExactly(Op.UNDECODABLE, Op.INSERT);
+            assertThat(out.get(0)).isEqualTo(undecodable("f:1"));
+            assertThat(out.get(0).isEcho()).isFalse();
+        }
+    }
+
+    private static ChangeEvent undecodable(String tx) {
+        return ChangeEvent.undecodable(USER, ChangeEvent.Unreadable.NO_PRIMARY_KEY, "", "INSERT at " + tx
+                + ":1: table shop.orders has no primary key", tx, tx + ":1", 0);
+    }
+
     private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> echoHarness() throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new LoopFilter("a->b", "c", "b->a")));
     }

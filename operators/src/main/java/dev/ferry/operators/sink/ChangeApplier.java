@@ -162,9 +162,10 @@ final class ChangeApplier implements AutoCloseable {
         }
         Set<TableId> rowByRow = new HashSet<>();
         Map<TableId, RefusedChange> refused = new LinkedHashMap<>();
+        Set<TableId> unreadable = new HashSet<>();
         while (true) {
             try {
-                return applyRows(committable, rowByRow, refused);
+                return applyRows(committable, rowByRow, refused, unreadable);
             } catch (RefusedChange r) {
                 if (r.event() == null && rowByRow.add(r.table())) {
                     continue; // again, that table's rows one by one: which change does the target refuse?
@@ -182,15 +183,24 @@ final class ChangeApplier implements AutoCloseable {
 
     /**
      * Applies a committable's rows in one transaction; the rows of held tables wait in ferry_held, and a change the
-     * target refused ({@code refused}, one per table, from an earlier try of this committable) holds its table.
+     * target refused ({@code refused}, one per table, from an earlier try of this committable) holds its table. So
+     * does a change the source reader could not read, of a table not held yet ({@code unreadable}, filled here).
      */
-    private Result applyRows(FerryCommittable committable, Set<TableId> rowByRow, Map<TableId, RefusedChange> refused)
-            throws SQLException {
+    private Result applyRows(FerryCommittable committable, Set<TableId> rowByRow, Map<TableId, RefusedChange> refused,
+            Set<TableId> unreadable) throws SQLException {
         pending = new PendingMemory(memory, clock.getAsLong());
         try {
             for (TableId t : committable.events().stream().map(ChangeEvent::table).distinct().toList()) {
-                if (held.isHeld(t) && !refused.containsKey(t)) {
+                if (held.isHeld(t) && !refused.containsKey(t) && !unreadable.contains(t)) {
                     held.confirm(t); // released meanwhile by another subtask? then its rows are written
+                }
+            }
+            for (ChangeEvent e : committable.events()) {
+                if (e.op() == Op.UNDECODABLE && !held.isHeld(e.table())) {
+                    // it cannot be applied, nor can the table's changes after it: the table's rows of this
+                    // committable wait with it (those before it apply first when the operator releases the table)
+                    unreadable.add(e.table());
+                    held.markHeld(e.table());
                 }
             }
             long rows = committable.events().stream()
@@ -203,6 +213,7 @@ final class ChangeApplier implements AutoCloseable {
             Pass pass = new Pass(committable, rowByRow);
             long kept = 0;
             List<String> holds = new ArrayList<>();
+            Unreadables unreadables = new Unreadables(unreadable);
             for (ChangeEvent e : committable.events()) {
                 if (e.op() == Op.DDL) {
                     throw new IllegalStateException("DDL inside a row committable: " + e);
@@ -210,7 +221,10 @@ final class ChangeApplier implements AutoCloseable {
                 if (e.op() == Op.HEARTBEAT) {
                     continue;
                 }
-                if (held.isHeld(e.table())) {
+                if (e.op() == Op.UNDECODABLE) {
+                    unreadables.add(e); // its table is held (above, or before)
+                    kept++;
+                } else if (held.isHeld(e.table())) {
                     long id = held.keep(e); // waits for an operator's decision on the table
                     kept++;
                     RefusedChange r = refused.get(e.table());
@@ -222,6 +236,7 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             pass.flush();
+            holds.addAll(unreadables.record());
             if (rows == 0 && pass.echoesApplied == 0 && kept == 0) {
                 // only echoes, all confirmed: leave no trace, not even a marker (a replay would only
                 // check them again)
@@ -259,6 +274,68 @@ final class ChangeApplier implements AutoCloseable {
             rollbackQuietly(e);
             throw e;
         }
+    }
+
+    /**
+     * The changes of one apply transaction that the source reader could not read. The first of a table not held on
+     * such changes yet waits in ferry_held and holds the table (a new record); the others are counted in the record
+     * of their table's hold. One of a table held for another reason waits in ferry_held: when the operator's decision
+     * reaches it, it holds the table (see {@link #replay}).
+     */
+    private final class Unreadables {
+        private final Set<TableId> newlyHeld;
+        /** The tables' open holds on undecodable changes, as this transaction counts them; null: none. */
+        private final Map<TableId, UnreadableHold> holds = new LinkedHashMap<>();
+        private final Map<TableId, ChangeEvent> firsts = new HashMap<>();
+
+        Unreadables(Set<TableId> newlyHeld) {
+            this.newlyHeld = newlyHeld;
+        }
+
+        void add(ChangeEvent e) throws SQLException {
+            TableId t = e.table();
+            UnreadableHold hold = holds.containsKey(t) ? holds.get(t) : held.unreadableHold(t);
+            if (hold != null) {
+                holds.put(t, hold.plus(e));
+                return;
+            }
+            long id = held.keep(e);
+            if (newlyHeld.contains(t)) {
+                holds.put(t, UnreadableHold.at(id, e));
+                firsts.put(t, e);
+            } else {
+                holds.put(t, null);
+            }
+        }
+
+        /** Writes the holds' records, in the current transaction; returns the ERROR lines to log once it commits. */
+        List<String> record() throws SQLException {
+            List<String> lines = new ArrayList<>();
+            for (Map.Entry<TableId, UnreadableHold> h : holds.entrySet()) {
+                if (h.getValue() == null) {
+                    continue;
+                }
+                ChangeEvent first = firsts.get(h.getKey());
+                if (first == null) {
+                    held.countUnreadable(h.getValue(), h.getKey());
+                } else {
+                    lines.add(holdUnreadable(h.getValue(), first));
+                }
+            }
+            return lines;
+        }
+    }
+
+    /**
+     * Records a hold on changes the source reader could not read (the first kept as {@code hold.seq()}), in the
+     * current transaction; returns the ERROR line to log once that commits.
+     */
+    private String holdUnreadable(UnreadableHold hold, ChangeEvent first) throws SQLException {
+        String detail = UnreadableHold.detail(first);
+        held.holdUnreadable(hold, first, detail);
+        return direction + ": " + detail + " Its later changes wait in ferry.ferry_held, other tables go on (the row of"
+                + " ferry.ferry_ddl with channel '" + channel + "', direction '" + direction + "', subtask -1, epoch 0,"
+                + " seq " + hold.seq() + ").";
     }
 
     /**
@@ -325,9 +402,11 @@ final class ChangeApplier implements AutoCloseable {
                 return null;
             }
         }
-        held.manualSqlDone(d);
+        // undecodable changes were never kept: the operator's SQL stands in for them, so they are dropped
+        String next = d.unreadable() ? "skip" : "retry";
+        held.manualSqlDone(d, next);
         connection.commit();
-        return new HeldTables.Decision(d.table(), "retry", null, d.subtask(), d.epoch(), d.seq());
+        return new HeldTables.Decision(d.table(), next, null, d.subtask(), d.epoch(), d.seq(), d.unreadable());
     }
 
     /**
@@ -351,6 +430,10 @@ final class ChangeApplier implements AutoCloseable {
                     }
                     waiting = held.waiting(d.table());
                     ChangeEvent decided = d.subtask() == REPLAY_SUBTASK ? waiting.get(d.seq()) : null;
+                    if (d.unreadable() && "retry".equals(d.outcome())) {
+                        refuseRetry(d, decided);
+                        return recorded;
+                    }
                     // a skip of a refused row drops that row; a skip of a held DDL only says it was made by hand
                     skipped = "skip".equals(d.outcome()) && decided != null && decided.op() != Op.DDL ? d.seq() : -1;
                 }
@@ -359,11 +442,22 @@ final class ChangeApplier implements AutoCloseable {
                     if (w.getKey() <= done) {
                         continue;
                     }
+                    if (w.getValue().op() == Op.UNDECODABLE && w.getKey() != skipped) {
+                        // kept while the table was held for another reason: it holds the table from here on, in the
+                        // transaction that carries the decision out up to it
+                        long at = w.getKey();
+                        Map<Long, ChangeEvent> all = waiting;
+                        List<String> line = new ArrayList<>();
+                        recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow,
+                                () -> line.add(holdUnreadableAgain(d.table(), at, all))));
+                        line.forEach(LOG::error);
+                        return recorded;
+                    }
                     if (w.getValue().op() != Op.DDL) {
                         segment.add(w);
                         continue;
                     }
-                    recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow));
+                    recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow, null));
                     claimed = true;
                     done = w.getKey() - 1;
                     segment.clear();
@@ -373,7 +467,7 @@ final class ChangeApplier implements AutoCloseable {
                         return recorded; // held again at that DDL
                     }
                 }
-                recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow));
+                recorded.addAll(applySegment(d, segment, !claimed, skipped, rowByRow, null));
                 LOG.info("{}: released {} after the operator's decision '{}'", direction, d.table(), d.outcome());
                 return recorded;
             } catch (RefusedChange r) {
@@ -387,11 +481,51 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /**
+     * A {@code retry} of changes the source reader could not read: there is nothing to apply, so the table stays held,
+     * with why in the record's detail.
+     */
+    private void refuseRetry(HeldTables.Decision d, ChangeEvent first) throws SQLException {
+        try {
+            String detail = "'retry' cannot apply changes the source reader could not read: they carry no values."
+                    + (first == null ? "" : " " + UnreadableHold.detail(first));
+            held.holdAgain(d, detail);
+            connection.commit();
+            LOG.error("{}: {} stays HELD: {}", direction, d.table(), detail);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            throw e;
+        }
+    }
+
+    /**
+     * A replay reached a waiting change the source reader could not read ({@code heldId}): it holds the table again,
+     * with the later such changes of the table counted in its record (and no longer kept), in the current
+     * transaction; returns the ERROR line to log once that commits.
+     */
+    private String holdUnreadableAgain(TableId table, long heldId, Map<Long, ChangeEvent> waiting)
+            throws SQLException {
+        ChangeEvent first = waiting.get(heldId);
+        UnreadableHold hold = UnreadableHold.at(heldId, first);
+        for (Map.Entry<Long, ChangeEvent> w : waiting.entrySet()) {
+            if (w.getKey() > heldId && w.getValue().op() == Op.UNDECODABLE) {
+                hold = hold.plus(w.getValue());
+                held.forget(table, w.getKey());
+            }
+        }
+        return holdUnreadable(hold, first);
+    }
+
+    /** Work of the caller's that must commit with a replay's transaction. */
+    private interface InTransaction {
+        void run() throws SQLException;
+    }
+
+    /**
      * One transaction of a replay: a commit marker of its own (which stamps it for the loop filter, and counts its
-     * rows), the decision's record (in the first: {@code claim}), the rows.
+     * rows), the decision's record (in the first: {@code claim}), the rows, then {@code also} (if not null).
      */
     private List<ConflictRecord> applySegment(HeldTables.Decision d, List<Map.Entry<Long, ChangeEvent>> segment,
-            boolean claim, long skipped, Set<TableId> rowByRow) throws SQLException {
+            boolean claim, long skipped, Set<TableId> rowByRow, InTransaction also) throws SQLException {
         pending = new PendingMemory(memory, clock.getAsLong());
         try {
             if (!segment.isEmpty()) {
@@ -416,6 +550,9 @@ final class ChangeApplier implements AutoCloseable {
             List<ConflictRecord> recorded = conflictLog.write(pass.conflicts, pending);
             if (!segment.isEmpty()) {
                 held.release(d.table(), segment.get(segment.size() - 1).getKey());
+            }
+            if (also != null) {
+                also.run();
             }
             connection.commit();
             pending.commit(List.of(), echoesMayFollow);

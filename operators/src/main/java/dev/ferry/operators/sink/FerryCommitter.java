@@ -136,7 +136,7 @@ final class FerryCommitter implements AutoCloseable {
                 if (settings.isOwnHeartbeat(e) && written >= startedAt) {
                     metrics.heartbeat(written, now);
                 }
-            } else if (e.op() != Op.DDL && !e.isEcho()) {
+            } else if (e.op() != Op.DDL && e.op() != Op.UNDECODABLE && !e.isEcho()) {
                 rows++;
                 snapshotRows += e.op() == Op.READ ? 1 : 0;
                 if (e.txId() != null) {

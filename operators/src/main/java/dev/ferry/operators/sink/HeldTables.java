@@ -24,7 +24,8 @@ import java.util.Set;
 
 /**
  * Tables whose apply stopped at a change that waits for an operator: a DDL that cannot be translated
- * (PostgreSQL and Oracle targets), or a row change the target refuses (see {@link TargetRefusal}). The
+ * (PostgreSQL and Oracle targets), a row change the target refuses (see {@link TargetRefusal}), or changes the
+ * source reader could not read (see {@link UnreadableHold}). The
  * change's {@code ferry_ddl} record says {@code held}, and the table's later changes wait in
  * {@code ferry_held}, written in the same transactions as the commit markers, so nothing is lost or
  * applied twice. The operator decides by setting that record's outcome to {@code retry} (after fixing
@@ -36,8 +37,13 @@ import java.util.Set;
  * is {@code (subtask -1, epoch 0, seq = its ferry_held id)}, so a {@code skip} knows which change to drop.
  */
 final class HeldTables {
-    /** An operator's decision on a held DDL. */
-    record Decision(TableId table, String outcome, String manualSql, int subtask, long epoch, long seq) {}
+    /**
+     * An operator's decision on a held DDL or change.
+     *
+     * @param unreadable whether it holds changes the source reader could not read (see {@link UnreadableHold})
+     */
+    record Decision(TableId table, String outcome, String manualSql, int subtask, long epoch, long seq,
+            boolean unreadable) {}
 
     /** The decisions an operator can make, as {@code ferry_ddl.outcome}. */
     static final String DECISIONS = "'retry', 'skip', 'manual'";
@@ -96,14 +102,16 @@ final class HeldTables {
     private List<Decision> records(String outcomes) throws SQLException {
         List<Decision> out = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT table_schema, table_name, outcome, manual_sql,"
-                + " subtask, epoch, seq FROM " + ddlTable + " WHERE channel = ? AND direction = ? AND outcome IN ("
+                + " subtask, epoch, seq, statement FROM " + ddlTable + " WHERE channel = ? AND direction = ? AND outcome IN ("
                 + outcomes + ") ORDER BY applied_at")) {
             ps.setString(1, channel);
             ps.setString(2, direction);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Decision(new TableId(rs.getString(1), rs.getString(2)), rs.getString(3),
-                            rs.getString(4), rs.getInt(5), rs.getLong(6), rs.getLong(7)));
+                    TableId table = new TableId(rs.getString(1), rs.getString(2));
+                    out.add(new Decision(table, rs.getString(3), rs.getString(4), rs.getInt(5), rs.getLong(6),
+                            rs.getLong(7), rs.getInt(5) == -1 && UnreadableHold.parse(rs.getLong(7), table,
+                                    rs.getString(8)) != null));
                 }
             }
         }
@@ -147,6 +155,60 @@ final class HeldTables {
             }
         }
         markHeld(e.table());
+    }
+
+    /**
+     * The open hold of {@code table} on changes the source reader could not read, locked (the caller's transaction),
+     * or null if the table is not held so (not held, or held by a refused change or a DDL).
+     */
+    UnreadableHold unreadableHold(TableId table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT seq, statement FROM " + ddlTable
+                + " WHERE channel = ? AND direction = ? AND table_schema = ? AND table_name = ? AND subtask = -1"
+                + " AND epoch = 0 AND outcome IN ('held', " + DECISIONS + ") FOR UPDATE")) {
+            bindTable(ps, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UnreadableHold hold = UnreadableHold.parse(rs.getLong(1), table, rs.getString(2));
+                    if (hold != null) {
+                        return hold;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Records a hold on undecodable changes, {@code first} kept in ferry_held as {@code hold.seq()}, in the caller's
+     * transaction: a new record, or the earlier record of the same change again.
+     */
+    void holdUnreadable(UnreadableHold hold, ChangeEvent first, String detail) throws SQLException {
+        String cut = detail.substring(0, Math.min(detail.length(), DETAIL_LIMIT));
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + ddlTable + " SET outcome = 'held',"
+                + " statement = ?, detail = ?, applied_at = " + dialect.currentUtcTimestamp()
+                + " WHERE channel = ? AND direction = ? AND subtask = -1 AND epoch = 0 AND seq = ?")) {
+            ps.setString(1, hold.statement(first.table()));
+            ps.setString(2, cut);
+            ps.setString(3, channel);
+            ps.setString(4, direction);
+            ps.setLong(5, hold.seq());
+            if (ps.executeUpdate() == 0) {
+                record(-1, 0, hold.seq(), first, hold.statement(first.table()), "held", cut);
+            }
+        }
+        markHeld(first.table());
+    }
+
+    /** Writes the count and last position of a hold on undecodable changes into its record (caller's transaction). */
+    void countUnreadable(UnreadableHold hold, TableId table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + ddlTable + " SET statement = ?"
+                + " WHERE channel = ? AND direction = ? AND subtask = -1 AND epoch = 0 AND seq = ?")) {
+            ps.setString(1, hold.statement(table));
+            ps.setString(2, channel);
+            ps.setString(3, direction);
+            ps.setLong(4, hold.seq());
+            ps.executeUpdate();
+        }
     }
 
     /** Writes a {@code ferry_ddl} record, in the caller's transaction. */
@@ -279,9 +341,12 @@ final class HeldTables {
         return true;
     }
 
-    /** {@code manual} becomes {@code retry} once its SQL ran: after a crash, the SQL does not run twice. */
-    void manualSqlDone(Decision d) throws SQLException {
-        setOutcome(d, "retry", null, "manual");
+    /**
+     * {@code manual} becomes {@code next} ({@code retry}, or {@code skip} for undecodable changes) once its SQL ran:
+     * after a crash, the SQL does not run twice.
+     */
+    void manualSqlDone(Decision d, String next) throws SQLException {
+        setOutcome(d, next, null, "manual");
     }
 
     /** Sets the outcome (and the detail, if given) of a decision's record, if it still says {@code expected}. */

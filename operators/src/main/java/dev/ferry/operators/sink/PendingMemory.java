@@ -47,7 +47,7 @@ final class PendingMemory {
         decided.forEach(memory::update);
         Set<String> converged = new HashSet<>();
         for (ChangeEvent e : memory.isEmpty() ? List.<ChangeEvent>of() : applied) {
-            if (e.op() == Op.HEARTBEAT || e.op() == Op.DDL || e.isEcho()) {
+            if (e.op() == Op.HEARTBEAT || e.op() == Op.DDL || e.op() == Op.UNDECODABLE || e.isEcho()) {
                 continue; // an echo may have been left alone: no sign that the sites agree
             }
             String key = RowKeys.of(e.table(), e.key());

@@ -60,10 +60,6 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
             case "d" -> Op.DELETE;
             default -> throw new IllegalStateException("unknown Debezium op '" + value.getString("op") + "' on " + table);
         };
-        Schema rowSchema = value.schema().field("after").schema();
-        RowSchema schema = rowSchema(table, rowSchema, record.keySchema());
-        Object[] before = row(table, value.getStruct("before"));
-        Object[] after = row(table, value.getStruct("after"));
         Map<String, ?> offset = offset(record);
         Object event = offset.get("event");
         Object row = offset.get("row");
@@ -76,11 +72,27 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
             position = txId + ":" + (event == null ? 0 : event) + ":" + (row == null ? 0 : row);
         }
         Long ts = source.getInt64("ts_ms");
-        if (op == Op.UPDATE && before == null) {
-            throw new IllegalStateException("UPDATE on " + table + " at " + position
-                    + " has no before image: the source must run with binlog_row_image=FULL");
+        long sourceTsMs = ts == null ? 0 : ts;
+        ChangeEvent change;
+        try {
+            Schema rowSchema = value.schema().field("after").schema();
+            RowSchema schema = rowSchema(table, rowSchema, record.keySchema());
+            Object[] before = row(table, value.getStruct("before"));
+            Object[] after = row(table, value.getStruct("after"));
+            if (op == Op.UPDATE && before == null) {
+                throw new IllegalStateException("UPDATE on " + table + " at " + position
+                        + " has no before image: the source must run with binlog_row_image=FULL");
+            }
+            change = new ChangeEvent(op, table, schema, before, after, txId, position, sourceTsMs);
+        } catch (Unreadable u) {
+            if (FerryTables.isFerryTable(table)) {
+                throw new IllegalStateException("Ferry's own table " + table + " cannot be read: " + u.getMessage());
+            }
+            // no restart can read this table's change: it holds only its table (the applier), the others flow on
+            change = ChangeEvent.undecodable(table, u.reason, u.column, op + " at " + position + ": " + u.getMessage(),
+                    txId, position, sourceTsMs);
         }
-        out.collect(new ChangeEvent(op, table, schema, before, after, txId, position, ts == null ? 0 : ts));
+        out.collect(change);
     }
 
     private static Map<String, ?> offset(SourceRecord record) {
@@ -95,8 +107,8 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
             columns[i] = fields.get(i).name().replace("``", "`");
         }
         if (key == null || key.fields().isEmpty()) {
-            throw new IllegalStateException("Table " + table + " has no primary key. Ferry needs one to apply"
-                    + " changes exactly; add a primary key or exclude the table in 'tables.exclude'.");
+            throw new Unreadable(ChangeEvent.Unreadable.NO_PRIMARY_KEY, "", "table " + table + " has no primary key;"
+                    + " Ferry needs one to apply changes exactly");
         }
         int[] keys = new int[key.fields().size()];
         for (int i = 0; i < keys.length; i++) {
@@ -116,11 +128,24 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
             try {
                 row[i] = ConnectValueConverter.convert(f.schema(), struct.get(f));
             } catch (ConnectValueConverter.UnsupportedTypeException e) {
-                throw new IllegalStateException("Column " + table + "." + f.name() + " has a type Ferry cannot"
-                        + " replicate exactly (" + e.getMessage() + "). Exclude the table in 'tables.exclude'.", e);
+                String column = f.name().replace("``", "`");
+                throw new Unreadable(ChangeEvent.Unreadable.UNSUPPORTED_TYPE, column, "column " + table + "." + column
+                        + " has a type Ferry cannot replicate exactly (" + e.getMessage() + ")");
             }
         }
         return row;
+    }
+
+    /** A row change of one table that cannot be read, for a reason of that table alone. */
+    private static final class Unreadable extends RuntimeException {
+        final ChangeEvent.Unreadable reason;
+        final String column;
+
+        Unreadable(ChangeEvent.Unreadable reason, String column, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+            this.column = column;
+        }
     }
 
     @Override

@@ -144,6 +144,145 @@ class ApplyOperatorTest {
                 .get(0).toString()).as("rows applied, each once (f:6 is still open)").isEqualTo("5");
     }
 
+    /**
+     * Changes the source reader could not read (issue 17) hold only their table: the other table's rows apply, the
+     * first waits in ferry_held as the hold's place, the later ones are counted in its record with the first and last
+     * position, also across commits; the table's readable changes wait. A {@code retry} cannot apply them and leaves
+     * the table held, saying why; a {@code skip} drops them (the record keeps the count) and applies the rest.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void changesTheReaderCouldNotReadHoldOnlyTheirTableUntilSkipDropsThem(ServerKind kind) throws Exception {
+        setUp(kind);
+        TableId legacy = new TableId(table.database(), "legacy");
+        target.execute("CREATE TABLE `" + table.database() + "`.legacy (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+        OperatorSubtaskState checkpoint;
+        try (Harness h = started(homeWins())) {
+            write(h, insert(table, "f:1", 1, "a"), insert(legacy, "f:1", 1, "x"), unreadable(legacy, "f:2"),
+                    insert(table, "f:2", 2, "b"), unreadable(legacy, "f:3"), insert(legacy, "f:4", 4, "y"),
+                    insert(table, "f:5", 5, "c"));
+            completeCheckpoint(h, 1);
+            write(h, unreadable(legacy, "f:6"), insert(table, "f:7", 7, "d"));
+            checkpoint = completeCheckpoint(h, 2);
+        }
+        assertThat(rows()).containsExactly("1=a", "2=b", "5=c");
+        assertThat(legacyRows()).isEmpty();
+        assertThat(heldCount()).as("the row before, the first unreadable change, the row after").isEqualTo(3L);
+        List<Object> hold = holdRecord();
+        assertThat(hold.subList(0, 2)).containsExactly("legacy", "held");
+        assertThat((String) hold.get(2)).contains(legacy + " is held", "INSERT at f:2:1", "has no primary key",
+                "Fix: add a primary key", "tables.exclude", "'skip'", "'retry' cannot");
+        assertThat(hold.get(3)).isEqualTo("UNDECODABLE " + legacy + ": 3 change(s) could not be read from the binlog,"
+                + " first at f:2:1, last at f:6:1; not kept as values");
+        assertThat(hold.get(4)).isEqualTo("f:2:1");
+
+        target.execute("UPDATE ferry.ferry_ddl SET outcome = 'retry' WHERE channel = '" + channel() + "'");
+        try (Harness h = restore(homeWins(), checkpoint)) {
+            write(h, insert(table, "f:8", 8, "e"), insert(table, "f:9", 9, "open"));
+            checkpoint = completeCheckpoint(h, 3);
+        }
+        assertThat(holdRecord().subList(0, 2)).as("held again").containsExactly("legacy", "held");
+        assertThat((String) holdRecord().get(2)).startsWith("'retry' cannot apply changes the source reader could not"
+                + " read").contains("has no primary key");
+        assertThat(legacyRows()).isEmpty();
+
+        target.execute("UPDATE ferry.ferry_ddl SET outcome = 'skip' WHERE channel = '" + channel() + "'");
+        try (Harness h = restore(homeWins(), checkpoint)) {
+            write(h, insert(table, "f:10", 10, "f"));
+            completeCheckpoint(h, 4);
+        }
+        assertThat(legacyRows()).as("the readable changes, in order").containsExactly("1=x", "4=y");
+        assertThat(holdRecord().subList(1, 2)).containsExactly("skipped");
+        assertThat(holdRecord().get(3)).as("the dropped changes stay on record")
+                .isEqualTo("UNDECODABLE " + legacy + ": 3 change(s) could not be read from the binlog, first at f:2:1,"
+                        + " last at f:6:1; not kept as values");
+        assertThat(heldCount()).isZero();
+        assertThat(rows()).containsExactly("1=a", "2=b", "5=c", "7=d", "8=e", "9=open");
+        assertThat(target.query("SELECT SUM(row_count) FROM ferry.ferry_commit WHERE channel = ?", channel()).get(0)
+                .get(0).toString()).as("rows applied, each once, none for the unreadable changes").isEqualTo("8");
+    }
+
+    /**
+     * A change the reader could not read, of a table already held by a target refusal, waits with the table's
+     * changes; the retry of that hold applies up to it and holds the table again there, counting the later such
+     * changes in the new record (and no longer keeping them); a skip of that hold then applies the rest.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void anUnreadableChangeOfATableHeldForAnotherReasonHoldsItAgainWhenTheReplayReachesIt(ServerKind kind)
+            throws Exception {
+        setUp(kind);
+        TableId gone = new TableId(table.database(), "gone");
+        OperatorSubtaskState checkpoint;
+        try (Harness h = started(homeWins())) {
+            write(h, insert(gone, "f:1", 1, "a"), insert(table, "f:1", 1, "a"), insert(table, "f:2", 2, "open"));
+            completeCheckpoint(h, 1);
+            write(h, unreadable(gone, "f:2"), insert(gone, "f:3", 3, "c"), unreadable(gone, "f:4"),
+                    insert(gone, "f:5", 5, "e"), insert(table, "f:6", 6, "open"));
+            checkpoint = completeCheckpoint(h, 2);
+        }
+        assertThat(heldCount()).as("every change of the held table waits").isEqualTo(5L);
+        assertThat(holds()).extracting(r -> r.get(1)).containsExactly("held");
+
+        target.execute("CREATE TABLE `" + table.database() + "`.gone (id BIGINT PRIMARY KEY, v VARCHAR(20))",
+                "UPDATE ferry.ferry_ddl SET outcome = 'retry' WHERE channel = '" + channel() + "'");
+        try (Harness h = restore(homeWins(), checkpoint)) {
+            write(h, insert(table, "f:7", 7, "open"));
+            checkpoint = completeCheckpoint(h, 3);
+        }
+        assertThat(goneRows()).as("applied up to the unreadable change").containsExactly("1=a");
+        assertThat(holds()).satisfiesExactly(
+                r -> assertThat(r.get(1)).isEqualTo("released"),
+                r -> {
+                    assertThat(r.get(1)).isEqualTo("held");
+                    assertThat(r.get(2)).isEqualTo("UNDECODABLE " + gone + ": 2 change(s) could not be read from the"
+                            + " binlog, first at f:2:1, last at f:4:1; not kept as values");
+                    assertThat((String) r.get(3)).startsWith(gone + " is held: the source reader cannot read");
+                });
+        assertThat(heldCount()).as("the first unreadable change and the two rows").isEqualTo(3L);
+
+        target.execute("UPDATE ferry.ferry_ddl SET outcome = 'skip' WHERE channel = '" + channel() + "' AND outcome"
+                + " = 'held'");
+        try (Harness h = restore(homeWins(), checkpoint)) {
+            write(h, insert(table, "f:8", 8, "x"));
+            completeCheckpoint(h, 4);
+        }
+        assertThat(goneRows()).containsExactly("1=a", "3=c", "5=e");
+        assertThat(holds()).extracting(r -> r.get(1)).containsExactly("released", "skipped");
+        assertThat(heldCount()).isZero();
+    }
+
+    /** This channel's hold records, by seq: seq, outcome, statement, detail. */
+    private List<List<Object>> holds() {
+        return target.query("SELECT seq, outcome, statement, detail FROM ferry.ferry_ddl WHERE channel = ? AND"
+                + " subtask = -1 ORDER BY seq", channel());
+    }
+
+    private List<String> goneRows() {
+        return target.query("SELECT id, v FROM `" + table.database() + "`.gone ORDER BY id").stream()
+                .map(r -> r.get(0) + "=" + r.get(1)).toList();
+    }
+
+    private static ChangeEvent unreadable(TableId t, String tx) {
+        return ChangeEvent.undecodable(t, ChangeEvent.Unreadable.NO_PRIMARY_KEY, "", "INSERT at " + tx + ":1: table "
+                + t + " has no primary key; Ferry needs one to apply changes exactly", tx, tx + ":1", 0);
+    }
+
+    private List<Object> holdRecord() {
+        return target.query("SELECT table_name, outcome, detail, statement, source_position FROM ferry.ferry_ddl"
+                + " WHERE channel = ? AND subtask = -1", channel()).get(0);
+    }
+
+    private long heldCount() {
+        return ((Number) target.query("SELECT COUNT(*) FROM ferry.ferry_held WHERE channel = ?", channel()).get(0)
+                .get(0)).longValue();
+    }
+
+    private List<String> legacyRows() {
+        return target.query("SELECT id, v FROM `" + table.database() + "`.legacy ORDER BY id").stream()
+                .map(r -> r.get(0) + "=" + r.get(1)).toList();
+    }
+
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
     void aDdlRunsTaggedBetweenItsRowsAndARepeatIsSkippedOrFoundSatisfied(ServerKind kind) throws Exception {

@@ -107,6 +107,68 @@ class ChangeEventDeserializerTest {
         assertThat(out).isEmpty();
     }
 
+    /**
+     * A table without a primary key (created at the source while the direction runs) cannot be applied exactly: its
+     * change becomes an UNDECODABLE event that names table, position and reason, instead of failing the source (and
+     * with it every table of the direction).
+     */
+    @Test
+    void aChangeOfATableWithoutPrimaryKeyBecomesAnUndecodableEventNotAFailure() {
+        Struct source = new Struct(SOURCE).put("db", "shop").put("table", "orders").put("ts_ms", 5L);
+        Struct value = new Struct(VALUE).put("after", row(1, 0L)).put("source", source).put("op", "c");
+        List<ChangeEvent> out = deserialize(new SourceRecord(Map.of("server", "x"), Map.of("file", "binlog.000003",
+                "pos", 700L, "event", 2, "row", 0), "topic", null, null, null, VALUE, value));
+        assertThat(out).hasSize(1);
+        ChangeEvent e = out.get(0);
+        assertThat(e.op()).isEqualTo(Op.UNDECODABLE);
+        assertThat(e.table().toString()).isEqualTo("shop.orders");
+        assertThat(e.unreadable()).isEqualTo(ChangeEvent.Unreadable.NO_PRIMARY_KEY);
+        assertThat(e.unreadableColumn()).isEmpty();
+        assertThat(e.position()).isEqualTo("binlog.000003:700:2:0");
+        assertThat(e.txId()).isEqualTo("binlog.000003:700");
+        assertThat(e.sourceTsMs()).isEqualTo(5L);
+        assertThat(e.unreadableMessage()).contains("INSERT at binlog.000003:700:2:0", "shop.orders",
+                "has no primary key");
+    }
+
+    /** A value Ferry cannot carry exactly (ConnectValueConverter refuses its type) names its column. */
+    @Test
+    void aValueOfATypeFerryCannotCarryBecomesAnUndecodableEventNamingTheColumn() {
+        Schema row = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA)
+                .field("shape", SchemaBuilder.struct().name("io.debezium.data.geometry.Geography").optional()
+                        .field("wkb", Schema.BYTES_SCHEMA).build())
+                .build();
+        Schema valueSchema = SchemaBuilder.struct().field("before", row).field("after", row).field("source", SOURCE)
+                .field("op", Schema.STRING_SCHEMA).build();
+        Struct before = new Struct(row).put("id", 1).put("shape",
+                new Struct(row.field("shape").schema()).put("wkb", new byte[] {1}));
+        Struct source = new Struct(SOURCE).put("db", "shop").put("table", "orders").put("ts_ms", 1L);
+        Struct value = new Struct(valueSchema).put("before", before).put("source", source).put("op", "d");
+        Schema key = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+        List<ChangeEvent> out = deserialize(new SourceRecord(Map.of("server", "x"), Map.of("file", "f", "pos", 9L),
+                "topic", null, key, new Struct(key).put("id", 1), valueSchema, value));
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).op()).isEqualTo(Op.UNDECODABLE);
+        assertThat(out.get(0).unreadable()).isEqualTo(ChangeEvent.Unreadable.UNSUPPORTED_TYPE);
+        assertThat(out.get(0).unreadableColumn()).isEqualTo("shape");
+        assertThat(out.get(0).unreadableMessage()).contains("DELETE at f:9:0:0", "shop.orders.shape",
+                "io.debezium.data.geometry.Geography");
+    }
+
+    private static List<ChangeEvent> deserialize(SourceRecord record) {
+        List<ChangeEvent> out = new ArrayList<>();
+        new ChangeEventDeserializer(t -> true).deserialize(record, new Collector<>() {
+            @Override
+            public void collect(ChangeEvent e) {
+                out.add(e);
+            }
+
+            @Override
+            public void close() {}
+        });
+        return out;
+    }
+
     private static Struct row(int id, long timeMicros) {
         return new Struct(ROW).put("back``tick", id)
                 .put("amount", new BigDecimal("1.000000000000000000000000000001"))
