@@ -163,10 +163,15 @@ final class ChangeApplier implements AutoCloseable {
         Set<TableId> rowByRow = new HashSet<>();
         Map<TableId, RefusedChange> refused = new LinkedHashMap<>();
         Set<TableId> unreadable = new HashSet<>();
+        Set<TableId> reread = new HashSet<>();
         while (true) {
             try {
                 return applyRows(committable, rowByRow, refused, unreadable);
             } catch (RefusedChange r) {
+                if (reread.add(r.table())) {
+                    close(); // again, with the table read anew: it may have changed at the target (a local ALTER)
+                    continue;
+                }
                 if (r.event() == null && rowByRow.add(r.table())) {
                     continue; // again, that table's rows one by one: which change does the target refuse?
                 }
