@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS `ferry`.`ferry_commit` (
   seq          BIGINT       NOT NULL COMMENT 'committable number within that writer',
   row_count    BIGINT       NOT NULL,
   committed_at DATETIME(6)  NOT NULL,
+  source_position VARCHAR(255) NULL COMMENT 'source binlog position up to which this committable applies',
   PRIMARY KEY (channel, direction, subtask, epoch, seq),
   KEY committed_at (committed_at)
 ) ENGINE=InnoDB;

@@ -23,7 +23,9 @@ public final class ChangeEvent implements Serializable {
     private final String txId;
     private final String position;
     private final long sourceTsMs;
-    private final boolean echo;
+    private final boolean ownWrite;
+    /** The target's binlog position up to which the source had applied the target's changes; see {@link #seen()}. */
+    private final String seen;
 
     /**
      * @param txId the source transaction: the binlog file and position of its BEGIN; every row
@@ -33,12 +35,13 @@ public final class ChangeEvent implements Serializable {
      */
     public ChangeEvent(Op op, TableId table, RowSchema schema, Object[] before, Object[] after,
             String txId, String position, long sourceTsMs) {
-        this(op, table, schema, before, after, txId, position, sourceTsMs, false);
+        this(op, table, schema, before, after, txId, position, sourceTsMs, false, null);
     }
 
     private ChangeEvent(Op op, TableId table, RowSchema schema, Object[] before, Object[] after,
-            String txId, String position, long sourceTsMs, boolean echo) {
-        this.echo = echo;
+            String txId, String position, long sourceTsMs, boolean ownWrite, String seen) {
+        this.ownWrite = ownWrite;
+        this.seen = seen;
         this.op = Objects.requireNonNull(op, "op");
         this.table = Objects.requireNonNull(table, "table");
         this.schema = Objects.requireNonNull(schema, "schema");
@@ -140,16 +143,32 @@ public final class ChangeEvent implements Serializable {
     private static final RowSchema NO_COLUMNS = new RowSchema(new String[0], new int[0]);
 
     /**
-     * The same change, marked as an echo: a change that originated at this event's target, was
-     * applied by Ferry at the home site and is read back from the home site's binlog. The target
-     * applies an echo only where it still shows the home site's earlier version (see ChangeApplier).
+     * The same change, marked as Ferry's own: a row that the direction itself wrote at its target, read back from
+     * the target's binlog with the target's own writes (see LoopFilter#forTargetHistory). It tells the direction that
+     * the row's newest version there is one its source knows. (Older Ferry versions marked echoes this way; such
+     * events restored from their state are left, see ChangeApplier.)
      */
-    public ChangeEvent asEcho() {
-        return new ChangeEvent(op, table, schema, before, after, txId, position, sourceTsMs, true);
+    public ChangeEvent asOwnWrite() {
+        return new ChangeEvent(op, table, schema, before, after, txId, position, sourceTsMs, true, seen);
     }
 
-    public boolean isEcho() {
-        return echo;
+    /** The same change, made at a source that had applied the target's binlog up to {@code seenPosition}. */
+    public ChangeEvent withSeen(String seenPosition) {
+        return new ChangeEvent(op, table, schema, before, after, txId, position, sourceTsMs, ownWrite, seenPosition);
+    }
+
+    /**
+     * In a two-way channel: the position in the target's binlog up to which the source site had applied the
+     * target's changes when it committed this one (the newest stamp of the reverse direction before it in the
+     * source's binlog). A write at the target after that position was not visible at the source: it is
+     * concurrent with this change. Null where unknown (nothing applied yet, or a one-way channel).
+     */
+    public String seen() {
+        return seen;
+    }
+
+    public boolean isOwnWrite() {
+        return ownWrite;
     }
 
     /** The statement of a {@link Op#DDL} event. */
@@ -229,7 +248,8 @@ public final class ChangeEvent implements Serializable {
                 && Objects.equals(txId, e.txId)
                 && Objects.equals(position, e.position)
                 && sourceTsMs == e.sourceTsMs
-                && echo == e.echo;
+                && ownWrite == e.ownWrite
+                && Objects.equals(seen, e.seen);
     }
 
     @Override
@@ -245,6 +265,6 @@ public final class ChangeEvent implements Serializable {
         if (op == Op.UNDECODABLE) {
             return "UNDECODABLE change of " + table + " at " + position + ": " + unreadableMessage();
         }
-        return (echo ? "echo " : "") + op + " " + table + " key=" + Arrays.deepToString(key()) + " tx=" + txId + " at " + position;
+        return (ownWrite ? "own " : "") + op + " " + table + " key=" + Arrays.deepToString(key()) + " tx=" + txId + " at " + position;
     }
 }

@@ -59,6 +59,7 @@ public final class EventListCodec {
             lastTx = e.txId();
             ValueCodec.writeNullableString(out, e.position());
             out.writeLong(e.sourceTsMs());
+            ValueCodec.writeSeen(out, e);
         }
     }
 
@@ -88,7 +89,8 @@ public final class EventListCodec {
             lastTx = txId;
             String position = ValueCodec.readNullableString(in);
             long ts = in.readLong();
-            events.add(ValueCodec.event(opByte, shape, before, after, txId, position, ts));
+            events.add(ValueCodec.readSeen(opByte, ValueCodec.event(opByte, shape, before, after, txId, position, ts),
+                    in));
         }
         return events;
     }

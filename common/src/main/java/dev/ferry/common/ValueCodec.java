@@ -116,10 +116,12 @@ public final class ValueCodec {
         return row;
     }
 
-    private static final int ECHO_FLAG = 0x40;
+    private static final int OWN_WRITE_FLAG = 0x40;
+    /** Bit 5 of the op byte: the event's {@link ChangeEvent#seen()} follows its other fields. */
+    private static final int SEEN_FLAG = 0x20;
 
     public static void writeEvent(DataOutput out, ChangeEvent e) throws IOException {
-        // bit 6 of the op byte marks an echo; events written before echoes existed read as non-echo
+        // bit 6 of the op byte marks an own write (older versions: an echo); bit 5, a seen position that follows
         out.writeByte(opByte(e));
         writeShape(out, new TableShape(e.table(), e.schema()));
         writeRow(out, e.before());
@@ -127,6 +129,7 @@ public final class ValueCodec {
         writeNullableString(out, e.txId());
         writeNullableString(out, e.position());
         out.writeLong(e.sourceTsMs());
+        writeSeen(out, e);
     }
 
     public static ChangeEvent readEvent(DataInput in) throws IOException {
@@ -136,21 +139,33 @@ public final class ValueCodec {
         Object[] after = readRow(in);
         String txId = readNullableString(in);
         String position = readNullableString(in);
-        return event(opByte, shape, before, after, txId, position, in.readLong());
+        return readSeen(opByte, event(opByte, shape, before, after, txId, position, in.readLong()), in);
+    }
+
+    /** Writes the event's seen position, if it has one (its op byte says so): the last field of an event. */
+    static void writeSeen(DataOutput out, ChangeEvent e) throws IOException {
+        if (e.seen() != null) {
+            writeString(out, e.seen());
+        }
+    }
+
+    /** Reads the seen position that {@code opByte} announces; events written before it existed have none. */
+    static ChangeEvent readSeen(int opByte, ChangeEvent e, DataInput in) throws IOException {
+        return (opByte & SEEN_FLAG) != 0 ? e.withSeen(readString(in)) : e;
     }
 
     /** A table and the schema its rows were read with. */
     record TableShape(TableId table, RowSchema schema) {}
 
     static int opByte(ChangeEvent e) {
-        return e.op().ordinal() | (e.isEcho() ? ECHO_FLAG : 0);
+        return e.op().ordinal() | (e.isOwnWrite() ? OWN_WRITE_FLAG : 0) | (e.seen() != null ? SEEN_FLAG : 0);
     }
 
     static ChangeEvent event(int opByte, TableShape shape, Object[] before, Object[] after, String txId,
             String position, long sourceTsMs) {
-        Op op = Op.values()[opByte & ~ECHO_FLAG];
+        Op op = Op.values()[opByte & ~(OWN_WRITE_FLAG | SEEN_FLAG)];
         ChangeEvent e = new ChangeEvent(op, shape.table(), shape.schema(), before, after, txId, position, sourceTsMs);
-        return (opByte & ECHO_FLAG) != 0 ? e.asEcho() : e;
+        return (opByte & OWN_WRITE_FLAG) != 0 ? e.asOwnWrite() : e;
     }
 
     static void writeShape(DataOutput out, TableShape shape) throws IOException {

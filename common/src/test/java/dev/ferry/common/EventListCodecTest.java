@@ -25,10 +25,10 @@ class EventListCodecTest {
                 new ChangeEvent(Op.INSERT, LINES, LINE, null, new Object[] {1L, 1L, "a"}, "f:10", "f:10:2:0", 1),
                 // a table seen before, then a new schema of it: both kept apart
                 new ChangeEvent(Op.UPDATE, ORDERS, ORDER, new Object[] {1L, "x"}, new Object[] {1L, null}, "f:10",
-                        "f:10:3:0", 1),
+                        "f:10:3:0", 1).withSeen("0=g.000001:5:1:0"),
                 ChangeEvent.ddl(ORDERS, "alter table orders add c int", "f:20", "f:20:1:0", 2),
                 new ChangeEvent(Op.DELETE, ORDERS, ORDER_AFTER_ALTER, new Object[] {1L, null, 7L}, null, "f:30",
-                        "f:30:1:0", 3).asEcho(),
+                        "f:30:1:0", 3).asOwnWrite(),
                 new ChangeEvent(Op.READ, LINES, LINE, null, new Object[] {2L, 1L, null}, null, null, 0),
                 // equal but not the same objects as the first row's: found through the table of shapes
                 new ChangeEvent(Op.INSERT, new TableId("shop", "orders"), new RowSchema(new String[] {"id", "note"},
@@ -37,8 +37,10 @@ class EventListCodecTest {
         List<ChangeEvent> back = roundTrip(events);
 
         assertThat(back).isEqualTo(events);
-        assertThat(back.get(4).isEcho()).isTrue();
-        assertThat(back.get(0).isEcho()).isFalse();
+        assertThat(back.get(4).isOwnWrite()).isTrue();
+        assertThat(back.get(0).isOwnWrite()).isFalse();
+        assertThat(back.get(2).seen()).isEqualTo("0=g.000001:5:1:0");
+        assertThat(back.get(3).seen()).isNull();
         assertThat(back.get(5).txId()).isNull();
     }
 

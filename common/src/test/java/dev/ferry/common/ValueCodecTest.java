@@ -51,9 +51,20 @@ class ValueCodecTest {
         ChangeEvent e = new ChangeEvent(Op.DELETE, new TableId("shop", "t"), SCHEMA, new Object[] {1L, "x"}, null,
                 "binlog.000002:4", "binlog.000002:4:1:0", 5L);
 
-        assertThat(roundTrip(e).isEcho()).isFalse();
-        assertThat(roundTrip(e.asEcho()).isEcho()).isTrue();
-        assertThat(roundTrip(e.asEcho())).isEqualTo(e.asEcho()).isNotEqualTo(e);
+        assertThat(roundTrip(e).isOwnWrite()).isFalse();
+        assertThat(roundTrip(e.asOwnWrite()).isOwnWrite()).isTrue();
+        assertThat(roundTrip(e.asOwnWrite())).isEqualTo(e.asOwnWrite()).isNotEqualTo(e);
+    }
+
+    @Test
+    void theSeenPositionSurvivesSerialisationAndOlderEventsHaveNone() throws IOException {
+        ChangeEvent e = new ChangeEvent(Op.UPDATE, new TableId("shop", "t"), SCHEMA, new Object[] {1L, "x"},
+                new Object[] {1L, "y"}, "binlog.000002:4", "binlog.000002:4:1:0", 5L);
+        ChangeEvent seen = e.withSeen("0=us-bin.000007:1200:3:0;1=us-bin.000007:900:1:0");
+
+        assertThat(roundTrip(e).seen()).isNull();
+        assertThat(roundTrip(seen)).isEqualTo(seen).isNotEqualTo(e);
+        assertThat(roundTrip(seen.asOwnWrite()).seen()).isEqualTo(seen.seen());
     }
 
     /** A change the reader could not read travels through state and ferry_held with its reason (a new op tag). */

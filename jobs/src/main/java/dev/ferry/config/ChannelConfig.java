@@ -256,24 +256,45 @@ public final class ChannelConfig implements Serializable {
 
     /** The conflict rules of {@code direction}'s sink: its source site, and the home site for ties. */
     public ConflictRules conflictRules(DirectionConfig direction) {
-        return conflicts.rules(direction.from(), homeSite().name());
+        ConflictRules rules = conflicts.rules(direction.from(), homeSite().name());
+        return reverseDirection(direction) == null ? rules : rules.inTwoWayChannel();
     }
 
     /**
-     * The name of the direction back from {@code direction}'s target to its source, if {@code direction}
-     * starts at the home site and the channel has that reverse direction; otherwise {@code null}. The rows
-     * that reverse direction applied at the home site are sent back to its source as echoes, so that the
-     * home site's conflict decisions reach it.
+     * The name of the direction back from {@code direction}'s target to its source, or {@code null} if the channel
+     * has none. Its stamps in {@code direction}'s source tell which of the target's writes each change had seen.
      */
-    public String echoDirection(DirectionConfig direction) {
-        if (!direction.from().equals(homeSite().name())) {
-            return null;
-        }
+    public String reverseDirection(DirectionConfig direction) {
         return directions.stream()
                 .filter(d -> d.from().equals(direction.to()) && d.to().equals(direction.from()))
                 .map(DirectionConfig::name)
                 .findFirst()
                 .orElse(null);
+    }
+
+    /**
+     * The server id of {@code direction}'s second binlog reader, the one of its target's own writes (see
+     * DirectionJob): derived like a direction's, never one a direction of this channel uses.
+     */
+    public long historyServerId(DirectionConfig direction) {
+        long min = ChannelConfigParser.DERIVED_SERVER_ID_MIN;
+        long max = ChannelConfigParser.DERIVED_SERVER_ID_MAX;
+        java.util.Set<Long> taken = new java.util.HashSet<>();
+        for (DirectionConfig d : directions) {
+            long id = ChannelConfigParser.derivedServerId(channel, "history of " + d.to(), d.name());
+            for (long tries = 0; tries <= max - min && (taken.contains(id) || takenByADirection(id)); tries++) {
+                id = id == max ? min : id + 1;
+            }
+            if (d.equals(direction)) {
+                return id;
+            }
+            taken.add(id);
+        }
+        throw new IllegalArgumentException(direction.name() + " is not a direction of channel " + channel);
+    }
+
+    private boolean takenByADirection(long id) {
+        return directions.stream().anyMatch(d -> id >= d.serverIdStart() && id <= d.serverIdEnd());
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.ferry.compat.flink39207.MySqlSourceWithoutReaderReuse;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.job.identity.SourceIdentityGuard;
 import dev.ferry.loop.FerryTables;
+import dev.ferry.loop.LocalWrites;
 import dev.ferry.loop.LoopFilter;
 import dev.ferry.operators.ChangeEventTypeInfo;
 import dev.ferry.operators.source.ChangeEventDeserializer;
@@ -33,8 +34,12 @@ import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The dataflow of one direction: binlog source -> reader watchdog -> loop filter -> exactly-once sink. Operator uids
- * are fixed strings: savepoints map state by them, so never change one.
+ * The dataflow of one direction: binlog source -> source identity -> reader watchdog -> loop filter -> exactly-once
+ * apply. In a two-way channel between MySQL-family sites the apply operator has a second input: the target's own
+ * writes, read from the target's binlog (a second binlog source, from the latest position at first start, then from
+ * the checkpoints) -> reader watchdog -> loop filter -> local writes. They tell which incoming changes are concurrent
+ * with a write at the target (docs/conflicts.md). Operator uids are fixed strings: savepoints map state by them, so
+ * never change one.
  */
 public final class DirectionJob {
     public static final String SOURCE_UID = "ferry-binlog-source";
@@ -44,6 +49,11 @@ public final class DirectionJob {
     public static final String SOURCE_IDENTITY_UID = "ferry-source-identity";
     /** The apply operator; "ferry-sink" named the Sink V2 of Ferry before keyed conflict memory (not restorable). */
     public static final String APPLY_UID = "ferry-apply";
+    /** The reader of the target's own writes, and what follows it; see the class comment. */
+    public static final String HISTORY_SOURCE_UID = "ferry-target-history-source";
+    public static final String HISTORY_WATCHDOG_UID = "ferry-target-history-watchdog";
+    public static final String HISTORY_FILTER_UID = "ferry-target-history-filter";
+    public static final String LOCAL_WRITES_UID = "ferry-target-local-writes";
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration COMMIT_RETRY_TIMEOUT = Duration.ofSeconds(30);
     /** How long the binlog reader may deliver nothing (heartbeats come every second) before it counts as lost. */
@@ -56,14 +66,14 @@ public final class DirectionJob {
         configureCheckpointing(env, config);
         SiteConfig from = config.site(direction.from());
         SiteConfig to = config.site(direction.to());
-        String echoDirection = config.echoDirection(direction);
-        LoopFilter loopFilter = echoDirection == null
+        String reverse = config.reverseDirection(direction);
+        LoopFilter loopFilter = reverse == null
                 ? new LoopFilter(direction.name())
-                : new LoopFilter(direction.name(), config.channel(), echoDirection);
+                : new LoopFilter(direction.name(), config.channel(), reverse);
 
         DataStream<ChangeEvent> changes = env
-                .fromSource(source(config, direction, from), WatermarkStrategy.noWatermarks(),
-                        "binlog of " + from.name())
+                .fromSource(source(config, from, direction.serverIdRange(), direction.startup()),
+                        WatermarkStrategy.noWatermarks(), "binlog of " + from.name())
                 .returns(ChangeEventTypeInfo.INSTANCE)
                 .uid(SOURCE_UID)
                 .setParallelism(1)
@@ -92,9 +102,43 @@ public final class DirectionJob {
         KeyedStream<ChangeEvent, String> rows = transactional
                 ? DataStreamUtils.reinterpretAsKeyedStream(changes, new RowKeys())
                 : changes.keyBy(new RowKeys());
-        rows.transform("apply to " + to.name(), Types.VOID, new ApplyOperator(settings, config.tableFilter()))
+        int writers = transactional ? 1 : apply.parallelism();
+        if (reverse == null || !to.kind().hasBinlog()) {
+            rows.transform("apply to " + to.name(), Types.VOID, new ApplyOperator(settings, config.tableFilter()))
+                    .uid(APPLY_UID).setParallelism(writers);
+            return;
+        }
+        ApplyOperator applyOperator = ApplyOperator.readingTargetHistory(settings, config.tableFilter());
+        long historyId = config.historyServerId(direction);
+        // each apply waits for its read barrier to come back on this reader: Debezium's queue, when it finds no
+        // event, would otherwise sleep its default 500 ms before it looks again
+        Properties prompt = new Properties();
+        prompt.setProperty("poll.interval.ms", "20");
+        DataStream<ChangeEvent> localWrites = env
+                .fromSource(source(config, to, historyId + "-" + historyId, DirectionConfig.Startup.LATEST, prompt),
+                        WatermarkStrategy.noWatermarks(), "binlog of " + to.name() + " (its own writes)")
+                .returns(ChangeEventTypeInfo.INSTANCE)
+                .uid(HISTORY_SOURCE_UID)
+                .setParallelism(1)
+                .transform("binlog reader watchdog of " + to.name(), ChangeEventTypeInfo.INSTANCE,
+                        new ReaderWatchdog(direction.name() + " (writes of " + to.name() + ")", Endpoints.of(to),
+                                READER_SILENCE))
+                .uid(HISTORY_WATCHDOG_UID)
+                .setParallelism(1)
+                .process(LoopFilter.forTargetHistory(config.channel(), direction.name()))
+                .returns(ChangeEventTypeInfo.INSTANCE)
+                .name("loop filter of " + to.name())
+                .uid(HISTORY_FILTER_UID)
+                .setParallelism(1)
+                .flatMap(new LocalWrites())
+                .returns(ChangeEventTypeInfo.INSTANCE)
+                .name("writes of " + to.name())
+                .uid(LOCAL_WRITES_UID)
+                .setParallelism(1);
+        rows.connect(localWrites.keyBy(new RowKeys()))
+                .transform("apply to " + to.name(), Types.VOID, applyOperator)
                 .uid(APPLY_UID)
-                .setParallelism(transactional ? 1 : apply.parallelism());
+                .setParallelism(writers);
     }
 
     static void configureCheckpointing(StreamExecutionEnvironment env, ChannelConfig config) {
@@ -110,14 +154,21 @@ public final class DirectionJob {
      * The binlog source: Flink CDC's, with its readers given one snapshot split at a time, so that a copy restored
      * from a checkpoint does not hang (FLINK-39207, see cdc-compat).
      */
-    static MySqlSourceWithoutReaderReuse<ChangeEvent> source(ChannelConfig config, DirectionConfig direction,
-            SiteConfig from) {
-        ChangeEventDeserializer deserializer = new ChangeEventDeserializer(config.tableFilter());
-        return new MySqlSourceWithoutReaderReuse<>(upstreamSource(config, direction, from, deserializer), deserializer);
+    static MySqlSourceWithoutReaderReuse<ChangeEvent> source(ChannelConfig config, SiteConfig from,
+            String serverIdRange, DirectionConfig.Startup startup) {
+        return source(config, from, serverIdRange, startup, new Properties());
     }
 
-    private static MySqlSource<ChangeEvent> upstreamSource(ChannelConfig config, DirectionConfig direction,
-            SiteConfig from, ChangeEventDeserializer deserializer) {
+    static MySqlSourceWithoutReaderReuse<ChangeEvent> source(ChannelConfig config, SiteConfig from,
+            String serverIdRange, DirectionConfig.Startup startup, Properties extraDebezium) {
+        ChangeEventDeserializer deserializer = new ChangeEventDeserializer(config.tableFilter());
+        return new MySqlSourceWithoutReaderReuse<>(upstreamSource(config, from, serverIdRange, startup, deserializer,
+                extraDebezium), deserializer);
+    }
+
+    private static MySqlSource<ChangeEvent> upstreamSource(ChannelConfig config, SiteConfig from,
+            String serverIdRange, DirectionConfig.Startup startup, ChangeEventDeserializer deserializer,
+            Properties extraDebezium) {
         // negative TIME values from the binlog are exact only with Ferry's DBZ-7594 decoder
         NegativeTimePatch.verifyLoaded();
         // the exclusions travel inside the include patterns: see SourceTableList
@@ -139,6 +190,7 @@ public final class DirectionJob {
         // ReaderWatchdog notices a lost connection instead, and the restart from the checkpoint reconnects.
         debezium.setProperty("connect.keep.alive", "false");
         debezium.putAll(Endpoints.binlogTlsProperties(from));
+        debezium.putAll(extraDebezium);
 
         return MySqlSource.<ChangeEvent>builder()
                 .hostname(from.host())
@@ -147,9 +199,9 @@ public final class DirectionJob {
                 .password(from.password().reveal())
                 .databaseList(".*")
                 .tableList(tables.toArray(String[]::new))
-                .serverId(direction.serverIdRange())
+                .serverId(serverIdRange)
                 .serverTimeZone(from.timeZone() != null ? from.timeZone() : ServerTimeZone.detect(from))
-                .startupOptions(direction.startup() == DirectionConfig.Startup.LATEST
+                .startupOptions(startup == DirectionConfig.Startup.LATEST
                         ? StartupOptions.latest() : StartupOptions.initial())
                 .jdbcProperties(Endpoints.jdbcProperties(from))
                 .debeziumProperties(debezium)

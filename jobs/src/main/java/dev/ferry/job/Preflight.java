@@ -106,7 +106,8 @@ public final class Preflight {
             for (String sql : FerryTables.schemaStatements()) {
                 s.execute(sql);
             }
-            addManualSqlColumn(c, s);
+            addColumn(c, s, FerryTables.DDL, "manual_sql", "MEDIUMTEXT NULL");
+            addColumn(c, s, FerryTables.COMMIT, "source_position", "VARCHAR(255) NULL");
         } catch (SQLException e) {
             int code = e.getErrorCode();
             if (code == ER_DBACCESS_DENIED || code == ER_TABLEACCESS_DENIED || code == ER_SPECIFIC_ACCESS_DENIED) {
@@ -120,21 +121,25 @@ public final class Preflight {
     }
 
     /**
-     * {@code ferry_ddl.manual_sql} (an operator's SQL for a held table) came after the table: an older installation
-     * gets it here, as CREATE TABLE IF NOT EXISTS leaves an existing table as it is.
+     * Columns that came after their table (ferry_ddl.manual_sql: an operator's SQL for a held table;
+     * ferry_commit.source_position: what the other direction has seen): an older installation gets them here, as
+     * CREATE TABLE IF NOT EXISTS leaves an existing table as it is.
      */
-    private static void addManualSqlColumn(Connection c, Statement s) throws SQLException {
+    private static void addColumn(Connection c, Statement s, TableId table, String column, String definition)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
-                + " AND TABLE_NAME = ? AND COLUMN_NAME = 'manual_sql'")) {
-            ps.setString(1, FerryTables.DDL.database());
-            ps.setString(2, FerryTables.DDL.table());
+                + " AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+            ps.setString(1, table.database());
+            ps.setString(2, table.table());
+            ps.setString(3, column);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     return;
                 }
             }
         }
-        s.execute("ALTER TABLE `ferry`.`ferry_ddl` ADD COLUMN manual_sql MEDIUMTEXT NULL");
+        s.execute("ALTER TABLE `" + table.database() + "`.`" + table.table() + "` ADD COLUMN `" + column + "` "
+                + definition);
     }
 
     /** The source's tables that the channel includes; refuses tables without a primary key. */

@@ -359,16 +359,16 @@ class ChannelConfigTest {
     }
 
     @Test
-    void echoDirectionIsTheReverseOfAHomeSiteDirection() {
+    void reverseDirectionIsTheOneBackFromTheTarget() {
         ChannelConfig twoWay = parse(twoWay(""));
-        assertThat(twoWay.echoDirection(twoWay.direction("sh->us"))).isEqualTo("us->sh");
-        assertThat(twoWay.echoDirection(twoWay.direction("us->sh"))).as("us is not the home site").isNull();
+        assertThat(twoWay.reverseDirection(twoWay.direction("sh->us"))).isEqualTo("us->sh");
+        assertThat(twoWay.reverseDirection(twoWay.direction("us->sh"))).isEqualTo("sh->us");
 
         ChannelConfig named = parse(twoWay("").replace("- { from: us, to: sh }", "- { from: us, to: sh, name: back }"));
-        assertThat(named.echoDirection(named.direction("sh->us"))).as("the reverse direction's own name").isEqualTo("back");
+        assertThat(named.reverseDirection(named.direction("sh->us"))).as("the reverse direction's own name").isEqualTo("back");
 
         ChannelConfig oneWay = parse(MINIMAL);
-        assertThat(oneWay.echoDirection(oneWay.direction("sh->us"))).as("no reverse direction").isNull();
+        assertThat(oneWay.reverseDirection(oneWay.direction("sh->us"))).as("no reverse direction").isNull();
 
         ChannelConfig homeNotSeeding = parse("""
                 channel: demo
@@ -380,13 +380,12 @@ class ChannelConfigTest {
                   - { from: us, to: sh }
                 tables: { include: ['shop\\..*'] }
                 """);
-        assertThat(homeNotSeeding.echoDirection(homeNotSeeding.direction("us->sh"))).isEqualTo("sh->us");
-        assertThat(homeNotSeeding.echoDirection(homeNotSeeding.direction("sh->us"))).isNull();
+        assertThat(homeNotSeeding.reverseDirection(homeNotSeeding.direction("us->sh"))).isEqualTo("sh->us");
         assertThat(homeNotSeeding.conflictRules(homeNotSeeding.direction("sh->us")).homeSite()).isEqualTo("us");
     }
 
     @Test
-    void echoDirectionInAThreeSiteMesh() {
+    void reverseDirectionsAndHistoryServerIdsInAThreeSiteMesh() {
         ChannelConfig mesh = parse("""
                 channel: demo
                 sites:
@@ -402,10 +401,16 @@ class ChannelConfigTest {
                   - { from: eu, to: us }
                 tables: { include: ['shop\\..*'] }
                 """);
-        assertThat(mesh.echoDirection(mesh.direction("sh->us"))).isEqualTo("us->sh");
-        assertThat(mesh.echoDirection(mesh.direction("sh->eu"))).isEqualTo("eu->sh");
-        for (String direction : List.of("us->sh", "us->eu", "eu->sh", "eu->us")) {
-            assertThat(mesh.echoDirection(mesh.direction(direction))).as(direction).isNull();
+        assertThat(mesh.reverseDirection(mesh.direction("sh->us"))).isEqualTo("us->sh");
+        assertThat(mesh.reverseDirection(mesh.direction("eu->us"))).isEqualTo("us->eu");
+        // every binlog reader of the channel, of a direction or of a target's own writes, has a server id of its own
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (DirectionConfig d : mesh.directions()) {
+            assertThat(ids.add(d.serverIdStart())).as(d.name()).isTrue();
+        }
+        for (DirectionConfig d : mesh.directions()) {
+            assertThat(ids.add(mesh.historyServerId(d))).as("history of " + d.name()).isTrue();
+            assertThat(mesh.historyServerId(d)).as("stable").isEqualTo(mesh.historyServerId(d));
         }
         assertThat(mesh.conflictRules(mesh.direction("eu->us")).sourceSite()).isEqualTo("eu");
         assertThat(mesh.conflictRules(mesh.direction("eu->us")).homeSite()).isEqualTo("sh");

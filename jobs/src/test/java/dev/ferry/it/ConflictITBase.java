@@ -82,7 +82,8 @@ abstract class ConflictITBase extends MeshITBase {
         assertThat(amount(us, db, "prio_sh")).isEqualTo("111.00");
         assertThat(amount(sh, db, "prio_us")).isEqualTo("222.00");
         assertThat(amount(sh, db, "newer")).isEqualTo("222.00");
-        assertThat(amount(sh, db, "source")).isEqualTo("222.00"); // the home site's decision reaches us through the echo
+        // source-wins in a two-way channel: the home site takes the other site's version, which the other site keeps
+        assertThat(amount(sh, db, "source")).isEqualTo("222.00");
         // the colliding inserts: sh's order survives at both sites (priority sh, the default)
         assertThat(ids(sh, db, "prio_sh")).containsExactly(1L, 10L);
 
@@ -105,7 +106,8 @@ abstract class ConflictITBase extends MeshITBase {
                 "us->sh [1] update-mismatch target-kept", "us->sh [20] insert-unique-key target-kept");
         assertThat(conflicts(sh, mesh, "newer")).contains("us->sh [1] update-mismatch incoming-applied");
         assertThat(conflicts(us, mesh, "newer")).contains("sh->us [1] update-mismatch target-kept");
-        assertThat(conflicts(us, mesh, "source")).contains("sh->us [1] update-mismatch incoming-applied");
+        assertThat(conflicts(us, mesh, "source")).contains("sh->us [1] update-mismatch target-kept");
+        assertThat(conflicts(sh, mesh, "source")).contains("us->sh [1] update-mismatch incoming-applied");
         assertThat(ids(us, db, "source")).containsExactly(1L, 20L);
 
         // an operator decides order 1's manual conflict for sh's version by writing it at us: it reaches

@@ -1,12 +1,15 @@
 package dev.ferry.loop;
 
+import dev.ferry.common.BinlogPosition;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.IndexDelta;
 import dev.ferry.common.Op;
 import dev.ferry.common.TableId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -30,8 +33,15 @@ import org.slf4j.LoggerFactory;
  * a Ferry sink has just announced DDL in {@code ferry.ferry_ddl}, because the server rewrites some
  * statements in its binlog without their comments (DROP TABLE).
  *
- * <p>On the home site's outgoing direction of a two-way channel, the rows a Ferry sink applied here
- * from the target site come back to it as echoes, so that the home site's decisions reach it.
+ * <p>In a two-way channel, the stamps of the reverse direction (the one writing this job's source) record up to
+ * which position of this job's target they applied it. Every local change after such a stamp carries that
+ * position as its {@link ChangeEvent#seen()}: the target's writes the source had seen when it made the change.
+ * In parallel apply mode the reverse direction stamps per writer, each for its own rows (the same rows as this
+ * direction's writer of that number): the seen position then names each writer's newest (see
+ * {@link BinlogPosition#seenBy}).
+ *
+ * <p>On the target's history (see {@link #forTargetHistory}) the rows that the direction itself applied there pass on
+ * as its own writes ({@link ChangeEvent#asOwnWrite()}), in binlog order with the target's local writes.
  *
  * <p>Runs at parallelism 1, right after the source, in binlog order. The transaction being read
  * and whether it is stamped are kept in state, because a restore can resume inside a stamped
@@ -42,18 +52,24 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     private static final Logger LOG = LoggerFactory.getLogger(LoopFilter.class);
 
     private final String direction;
-    private final String echoChannel;
-    private final String echoDirection;
+    private final String channel;
+    private final String reverseDirection;
+    /** On a target's history: the direction whose stamped rows pass on as own writes; else null. */
+    private final String ownDirection;
     private transient ListState<String> stampedTxState;
-    private transient ListState<String> echoTxState;
+    private transient ListState<String> ownTxState;
+    /** The stamped transaction being read was written by {@link #ownDirection}. */
+    private transient boolean currentTxOwn;
+    private transient ListState<String> seenState;
     private transient ListState<String> announcedDdlState;
     /** Tables on which a Ferry sink announced DDL that the binlog has not shown yet. */
     private transient Set<String> announcedDdl;
     private transient String currentTx;
     private transient boolean currentTxStamped;
-    /** The stamped transaction being read was written by {@link #echoDirection}: its rows pass on as echoes. */
-    private transient boolean currentTxEcho;
-    private transient Counter echoRows;
+    /** The newest source position of the reverse direction's stamps here, by the writer subtask that stamped. */
+    private transient Map<Integer, BinlogPosition> seenByWriter;
+    /** {@link #seenByWriter} as {@link ChangeEvent#seen()}: what every local change read from now on has seen. */
+    private transient String seen;
     private transient Counter stampedTransactions;
     private transient Counter stampedRows;
     private transient Counter stampedDdl;
@@ -70,15 +86,26 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     }
 
     /**
-     * @param echoChannel, echoDirection the direction coming into this job's source site from its
-     *     target site, in this channel: the rows it applied here are passed on as echoes (see
-     *     {@link ChangeEvent#asEcho()}). Set only on the home site's outgoing directions of a
-     *     two-way channel, where the home site arbitrates conflicts; {@code null} for none.
+     * @param channel, reverseDirection the direction coming into this job's source site from its target site, in
+     *     this channel, whose stamps give local changes their {@link ChangeEvent#seen()}; {@code null} for none
      */
-    public LoopFilter(String direction, String echoChannel, String echoDirection) {
+    public LoopFilter(String direction, String channel, String reverseDirection) {
+        this(direction, channel, reverseDirection, null);
+    }
+
+    private LoopFilter(String direction, String channel, String reverseDirection, String ownDirection) {
         this.direction = direction;
-        this.echoChannel = echoChannel;
-        this.echoDirection = echoDirection;
+        this.channel = channel;
+        this.reverseDirection = reverseDirection;
+        this.ownDirection = ownDirection;
+    }
+
+    /**
+     * The filter of {@code direction}'s second reader, the one of its target's binlog: the target's local writes pass
+     * on, and so do the rows {@code direction} applied there, as own writes; everything else Ferry wrote is dropped.
+     */
+    public static LoopFilter forTargetHistory(String channel, String direction) {
+        return new LoopFilter(null, channel, null, direction);
     }
 
     @Override
@@ -86,7 +113,6 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         stampedTransactions = getRuntimeContext().getMetricGroup().counter("stampedTransactionsFiltered");
         stampedRows = getRuntimeContext().getMetricGroup().counter("stampedRowsFiltered");
         stampedDdl = getRuntimeContext().getMetricGroup().counter("stampedDdlFiltered");
-        echoRows = getRuntimeContext().getMetricGroup().counter("echoRowsPassed");
         // 1 if this run resumed in the middle of a stamped transaction (whose rest it then drops)
         getRuntimeContext().getMetricGroup().gauge("restoredInsideStampedTransaction",
                 () -> restoredInsideStampedTransaction ? 1 : 0);
@@ -106,40 +132,40 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             // a DDL commits on its own: it ends whatever transaction was being read
             currentTx = null;
             currentTxStamped = false;
-            currentTxEcho = false;
+            currentTxOwn = false;
             if (DdlTag.isTagged(event.ddl()) || announcedDdl.remove(event.table().toString())) {
                 stampedDdl.inc();
             } else if (!FerryTables.isFerryTable(event.table())) {
-                out.collect(event);
+                out.collect(withSeen(event));
             }
             return;
         }
         if (event.txId() != null && !event.txId().equals(currentTx)) {
             currentTx = event.txId();
             currentTxStamped = event.table().equals(FerryTables.COMMIT) && event.op() == Op.INSERT;
-            currentTxEcho = currentTxStamped && echoDirection != null
-                    && echoChannel.equals(value(event, "channel")) && echoDirection.equals(value(event, "direction"));
+            currentTxOwn = false;
             if (currentTxStamped) {
                 stampedTransactions.inc();
+                noteStamp(event);
+                currentTxOwn = ownDirection != null && channel.equals(value(event, "channel"))
+                        && ownDirection.equals(value(event, "direction"));
             }
         }
         if (event.txId() != null && currentTxStamped) {
-            // an undecodable change has no row to confirm the home site's version with: dropped like any stamped row
-            if (currentTxEcho && !FerryTables.isFerryTable(event.table()) && event.op() != Op.UNDECODABLE) {
-                echoRows.inc();
-                out.collect(event.asEcho());
-            } else {
-                stampedRows.inc();
+            stampedRows.inc();
+            // an undecodable change has no row: nothing to tell the history about
+            if (currentTxOwn && !FerryTables.isFerryTable(event.table()) && event.op() != Op.UNDECODABLE) {
+                out.collect(event.asOwnWrite());
             }
             return;
         }
         if (!FerryTables.isFerryTable(event.table())) {
-            out.collect(event);
+            out.collect(withSeen(event));
         } else if (event.after() == null || event.op() == Op.READ) {
             return;
         } else if (event.table().equals(FerryTables.HEARTBEAT)) {
-            out.collect(new ChangeEvent(Op.HEARTBEAT, event.table(), event.schema(), null, event.after(),
-                    event.txId(), event.position(), event.sourceTsMs()));
+            out.collect(withSeen(new ChangeEvent(Op.HEARTBEAT, event.table(), event.schema(), null, event.after(),
+                    event.txId(), event.position(), event.sourceTsMs())));
         } else if (event.table().equals(FerryTables.INDEX_SYNC)
                 && value(event, "direction").equals(direction)) {
             TableId table = new TableId(value(event, "table_schema"), value(event, "table_name"));
@@ -152,10 +178,37 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         return String.valueOf(event.after()[event.schema().indexOf(column)]);
     }
 
+    /** A stamp of the reverse direction: its writer has applied this job's target up to its source position. */
+    private void noteStamp(ChangeEvent stamp) {
+        int column = stamp.schema().indexOf("source_position");
+        if (reverseDirection == null || column < 0 || !channel.equals(value(stamp, "channel"))
+                || !reverseDirection.equals(value(stamp, "direction"))) {
+            return;
+        }
+        BinlogPosition p = BinlogPosition.parse((String) stamp.after()[column]);
+        int writer = Integer.parseInt(value(stamp, "subtask"));
+        if (p == null || writer < 0) {
+            return; // a replay of held changes, or DDL: says nothing about the order of the rest
+        }
+        seenByWriter.merge(writer, p, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        seen = seenOf(seenByWriter);
+    }
+
+    private static String seenOf(Map<Integer, BinlogPosition> byWriter) {
+        return BinlogPosition.seen(byWriter);
+    }
+
+    private ChangeEvent withSeen(ChangeEvent event) {
+        return seen == null ? event : event.withSeen(seen);
+    }
+
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         stampedTxState.update(currentTx != null && currentTxStamped ? List.of(currentTx) : List.of());
-        echoTxState.update(currentTx != null && currentTxEcho ? List.of(currentTx) : List.of());
+        List<String> seenNow = new ArrayList<>();
+        seenByWriter.forEach((writer, p) -> seenNow.add(writer + "=" + p));
+        seenState.update(seenNow);
+        ownTxState.update(currentTx != null && currentTxOwn ? List.of(currentTx) : List.of());
         announcedDdlState.update(new ArrayList<>(announcedDdl));
     }
 
@@ -163,8 +216,10 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     public void initializeState(FunctionInitializationContext context) throws Exception {
         stampedTxState = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("stamped-transaction", Types.STRING));
-        echoTxState = context.getOperatorStateStore()
-                .getListState(new ListStateDescriptor<>("echo-transaction", Types.STRING));
+        seenState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("seen-by-writer", Types.STRING));
+        ownTxState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("own-transaction", Types.STRING));
         announcedDdlState = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("announced-ddl", Types.STRING));
         announcedDdl = new HashSet<>();
@@ -177,9 +232,14 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             restoredInsideStampedTransaction = true;
             LOG.info("resumed inside stamped transaction {}: its remaining rows are dropped", tx);
         }
-        for (String tx : echoTxState.get()) {
-            currentTxEcho = tx.equals(currentTx);
-            LOG.info("resumed inside echo transaction {}: its remaining rows pass on as echoes", tx);
+        for (String tx : ownTxState.get()) {
+            currentTxOwn = tx.equals(currentTx);
         }
+        seenByWriter = new HashMap<>();
+        for (String entry : seenState.get()) {
+            int eq = entry.indexOf('=');
+            seenByWriter.put(Integer.parseInt(entry.substring(0, eq)), BinlogPosition.parse(entry.substring(eq + 1)));
+        }
+        seen = seenOf(seenByWriter);
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.common.BinlogPosition;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.Op;
 import dev.ferry.common.RowSchema;
@@ -18,6 +19,8 @@ class LoopFilterTest {
     private static final RowSchema MARKER = new RowSchema(
             new String[] {"channel", "direction", "subtask", "epoch", "seq", "row_count", "committed_at"},
             new int[] {0, 1, 2, 3, 4});
+    private static final RowSchema STAMP = new RowSchema(new String[] {"channel", "direction", "subtask", "epoch",
+            "seq", "row_count", "committed_at", "source_position"}, new int[] {0, 1, 2, 3, 4});
     private static final RowSchema HEARTBEAT = new RowSchema(new String[] {"channel", "direction", "ts_ms"},
             new int[] {0, 1});
 
@@ -128,53 +131,71 @@ class LoopFilterTest {
     }
 
     @Test
-    void onTheHomeSitesWayOutRowsAppliedFromTheTargetComeBackAsEchoes() throws Exception {
-        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
+    void localChangesCarryWhatTheSourceHadAppliedOfTheTarget() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = seenHarness()) {
             h.open();
-            h.processElement(marker("f:1", "c", "b->a"), 0); // applied here from b: echo it to b
-            h.processElement(user("f:1", 1), 0);
-            h.processElement(marker("f:2", "c", "x->a"), 0); // applied here from a third site: drop
+            h.processElement(user("f:0", 0), 0); // nothing of b applied here yet
+            h.processElement(stamp("f:1", "c", "b->a", 0, "b.000001:100:2:0"), 0);
+            h.processElement(user("f:1", 1), 0); // applied here from b: dropped
             h.processElement(user("f:2", 2), 0);
-            h.processElement(marker("f:3", "other", "b->a"), 0); // another channel's direction: drop
-            h.processElement(user("f:3", 3), 0);
-            h.processElement(user("f:4", 4), 0); // a's own change
+            h.processElement(stamp("f:3", "c", "x->a", 0, "x.000001:900:0:0"), 0); // from a third site: no
+            h.processElement(stamp("f:4", "other", "b->a", 0, "b.000009:1:0:0"), 0); // another channel: no
+            h.processElement(stamp("f:5", "c", "b->a", -1, null), 0); // a replay of held changes: says nothing
+            h.processElement(user("f:6", 6), 0);
+            h.processElement(stamp("f:7", "c", "b->a", 1, "b.000001:50:0:0"), 0); // writer 1, parallel mode
+            h.processElement(user("f:8", 8), 0);
             List<ChangeEvent> out = h.extractOutputValues();
-            assertThat(ids(out)).containsExactly(1L, 4L);
-            assertThat(out.get(0).isEcho()).isTrue();
-            assertThat(out.get(1).isEcho()).isFalse();
+            assertThat(ids(out)).containsExactly(0L, 2L, 6L, 8L);
+            assertThat(out).extracting(ChangeEvent::seen).containsExactly(null, "0=b.000001:100:2:0",
+                    "0=b.000001:100:2:0", "0=b.000001:100:2:0;1=b.000001:50:0:0");
+            assertThat(BinlogPosition.seenBy(out.get(3).seen(), 1)).isEqualTo(BinlogPosition.parse("b.000001:50:0:0"));
         }
     }
 
     @Test
-    void aRestoreInsideAnEchoTransactionKeepsEchoingItsRest() throws Exception {
+    void whatWasSeenSurvivesARestore() throws Exception {
         OperatorSubtaskState snapshot;
-        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = seenHarness()) {
             h.open();
-            h.processElement(marker("f:1", "c", "b->a"), 0);
-            h.processElement(user("f:1", 1), 0);
+            h.processElement(stamp("f:1", "c", "b->a", 0, "b.000002:4:1:0"), 0);
             snapshot = h.snapshot(1, 1);
         }
-        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = seenHarness()) {
             h.initializeState(snapshot);
             h.open();
-            h.processElement(user("f:1", 2), 0);
             h.processElement(user("f:5", 3), 0);
+            assertThat(h.extractOutputValues()).extracting(ChangeEvent::seen).containsExactly("0=b.000002:4:1:0");
+        }
+    }
+
+    @Test
+    void onATargetsHistoryTheDirectionsOwnRowsPassAsOwnWritesAndOtherStampedRowsAreDropped() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(LoopFilter.forTargetHistory("c", "b->a")))) {
+            h.open();
+            h.processElement(user("f:0", 0), 0); // a's own write
+            h.processElement(stamp("f:1", "c", "b->a", 0, "b.000001:100:2:0"), 0);
+            h.processElement(user("f:1", 1), 0); // applied here by b->a: its own write
+            h.processElement(stamp("f:2", "c", "x->a", 0, "x.000001:9:0:0"), 0);
+            h.processElement(user("f:2", 2), 0); // applied here by another direction: dropped
+            h.processElement(user("f:3", 3), 0);
             List<ChangeEvent> out = h.extractOutputValues();
-            assertThat(ids(out)).containsExactly(2L, 3L);
-            assertThat(out.stream().map(ChangeEvent::isEcho)).containsExactly(true, false);
+            assertThat(ids(out)).containsExactly(0L, 1L, 3L);
+            assertThat(out).extracting(ChangeEvent::isOwnWrite).containsExactly(false, true, false);
         }
     }
 
     /**
      * A change the reader could not read passes on so that the applier holds its table, unless a Ferry sink wrote
-     * it (stamped), also on the home site's way out, where it has no row to echo.
+     * it (stamped), also on a target's history, where it has no row to tell about.
      */
     @Test
     void anUndecodableChangePassesUnlessStamped() throws Exception {
-        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = echoHarness()) {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(LoopFilter.forTargetHistory("c", "b->a")))) {
             h.open();
             h.processElement(undecodable("f:1"), 0); // a local change: passes, to hold its table
-            h.processElement(marker("f:2", "c", "b->a"), 0); // applied here from b (an echo transaction)
+            h.processElement(stamp("f:2", "c", "b->a", 0, "b.000001:1:0:0"), 0); // applied here by b->a itself
             h.processElement(undecodable("f:2"), 0);
             h.processElement(marker("f:3"), 0); // applied here by another direction
             h.processElement(undecodable("f:3"), 0);
@@ -182,7 +203,7 @@ class LoopFilterTest {
             List<ChangeEvent> out = h.extractOutputValues();
             assertThat(out).extracting(ChangeEvent::op).containsExactly(Op.UNDECODABLE, Op.INSERT);
             assertThat(out.get(0)).isEqualTo(undecodable("f:1"));
-            assertThat(out.get(0).isEcho()).isFalse();
+            assertThat(out.get(0).isOwnWrite()).isFalse();
         }
     }
 
@@ -191,13 +212,13 @@ class LoopFilterTest {
                 + ":1: table shop.orders has no primary key", tx, tx + ":1", 0);
     }
 
-    private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> echoHarness() throws Exception {
+    private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> seenHarness() throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new LoopFilter("a->b", "c", "b->a")));
     }
 
-    private static ChangeEvent marker(String tx, String channel, String direction) {
-        return new ChangeEvent(Op.INSERT, FerryTables.COMMIT, MARKER, null,
-                new Object[] {channel, direction, 0L, 1L, 2L, 3L, null}, tx, tx + ":m", 0);
+    private static ChangeEvent stamp(String tx, String channel, String direction, int subtask, String position) {
+        return new ChangeEvent(Op.INSERT, FerryTables.COMMIT, STAMP, null,
+                new Object[] {channel, direction, subtask, 1L, 2L, 3L, null, position}, tx, tx + ":m", 0);
     }
 
     private static OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness() throws Exception {

@@ -21,12 +21,32 @@ public final class ConflictRules implements Serializable {
     private final List<TableMatch> tables;
     private final String sourceSite;
     private final String homeSite;
+    /** The channel also has the direction back: both sites decide each conflict, and must agree. */
+    private final boolean twoWay;
 
     public ConflictRules(TableConflictRule defaultRule, List<TableMatch> tables, String sourceSite, String homeSite) {
         this.defaultRule = Objects.requireNonNull(defaultRule);
         this.tables = List.copyOf(tables);
         this.sourceSite = Objects.requireNonNull(sourceSite);
         this.homeSite = Objects.requireNonNull(homeSite);
+        this.twoWay = false;
+    }
+
+    private ConflictRules(ConflictRules rules, boolean twoWay) {
+        this.defaultRule = rules.defaultRule;
+        this.tables = rules.tables;
+        this.sourceSite = rules.sourceSite;
+        this.homeSite = rules.homeSite;
+        this.twoWay = twoWay;
+    }
+
+    /**
+     * The same rules for a direction whose channel has the direction back. Both sites then decide each conflict
+     * (each as the target of the other's change), so every policy must pick the same version at both: for
+     * {@code source-wins} that is the other site's version, which the home site takes and the other site keeps.
+     */
+    public ConflictRules inTwoWayChannel() {
+        return new ConflictRules(this, true);
     }
 
     /** The channel default when a channel file says nothing: the home site wins, every column compared. */
@@ -63,7 +83,7 @@ public final class ConflictRules implements Serializable {
         return switch (policy.kind()) {
             case PRIORITY -> sourceSite.equals(policy.site());
             case NEWER_WINS -> versionOrder != 0 ? versionOrder > 0 : sourceSite.equals(homeSite);
-            case SOURCE_WINS -> true;
+            case SOURCE_WINS -> !twoWay || !sourceSite.equals(homeSite);
             case TARGET_WINS, MANUAL -> false;
         };
     }

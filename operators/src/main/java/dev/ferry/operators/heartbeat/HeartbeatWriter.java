@@ -62,20 +62,7 @@ public final class HeartbeatWriter implements AutoCloseable {
                 closeConnection();
                 connection = source.connect();
             }
-            long now = System.currentTimeMillis();
-            try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
-                update.setLong(1, now);
-                update.setString(2, channel);
-                update.setString(3, direction);
-                if (update.executeUpdate() == 0) {
-                    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                        insert.setString(1, channel);
-                        insert.setString(2, direction);
-                        insert.setLong(3, now);
-                        insert.executeUpdate();
-                    }
-                }
-            }
+            write(connection, channel, direction, System.currentTimeMillis());
             if (indexes != null && beats++ % 2 == 0) {
                 indexes.poll(connection);
             }
@@ -95,6 +82,24 @@ public final class HeartbeatWriter implements AutoCloseable {
             // a scheduled task that throws is never run again: log it and beat on
             LOG.error("{}: heartbeat or index watch at {} failed", direction, source, e);
             closeConnection();
+        }
+    }
+
+    /** Sets the heartbeat row of {@code channel} and {@code direction} to {@code value} (autocommit). */
+    public static void write(Connection connection, String channel, String direction, long value)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
+            update.setLong(1, value);
+            update.setString(2, channel);
+            update.setString(3, direction);
+            if (update.executeUpdate() == 0) {
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    insert.setString(1, channel);
+                    insert.setString(2, direction);
+                    insert.setLong(3, value);
+                    insert.executeUpdate();
+                }
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.ferry.operators.sink;
 
+import dev.ferry.common.BinlogPosition;
 import dev.ferry.common.ChangeEvent;
+import dev.ferry.common.Op;
+import dev.ferry.operators.conflict.ConflictPolicy;
 import dev.ferry.common.TableScope;
 import dev.ferry.operators.heartbeat.HeartbeatWriter;
 import dev.ferry.operators.indexes.IndexWatcher;
@@ -26,6 +29,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -35,12 +39,15 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * transaction in the target, guarded by a commit-marker row, and a restored operator applies the ones its
  * checkpoint still holds (a repeat is recognised by its marker and skipped).
  *
- * <p>Conflicts are decided while applying, against the target row. The operator remembers how each row's
- * conflict was decided in keyed state ({@link KeyedConflictMemory}), so the row's later changes are resolved
- * consistently and recorded once; a row is forgotten once it converged, or after {@link RowMemory#SPAN}.
+ * <p>Conflicts are decided while applying, against the target row. In a two-way channel the operator has a second
+ * input: the target's own writes, read from its binlog ({@link TargetHistory}), which tell exactly which changes are
+ * concurrent with a write at the target. The operator remembers how each row's conflict was decided in keyed state
+ * ({@link KeyedConflictMemory}), so the row's later changes are recorded once; a row is forgotten once it
+ * converged, or after {@link RowMemory#SPAN}.
  */
 public final class ApplyOperator extends AbstractStreamOperator<Void>
-        implements OneInputStreamOperator<ChangeEvent, Void>, BoundedOneInput {
+        implements OneInputStreamOperator<ChangeEvent, Void>, TwoInputStreamOperator<ChangeEvent, ChangeEvent, Void>,
+        BoundedOneInput {
     private static final long serialVersionUID = 1L;
     private static final ListStateDescriptor<byte[]> WRITER_STATE =
             new ListStateDescriptor<>("ferry-writer", BytePrimitiveArraySerializer.INSTANCE);
@@ -57,25 +64,43 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     private final SinkSettings settings;
     private final TableScope indexScope;
     private final Clock clock;
+    /** Whether the second input brings the target's writes (see TargetHistory); else it has one input. */
+    private final boolean readsTargetHistory;
 
     private transient FerryWriter writer;
     private transient FerryCommitter committer;
     private transient KeyedConflictMemory memory;
+    private transient KeyedTargetHistory history;
     private transient ListState<byte[]> writerState;
     private transient ListState<byte[]> pendingState;
     /** Committables by the checkpoint that cut them, until that checkpoint (or a later one) completes. */
     private transient NavigableMap<Long, List<FerryCommittable>> pending;
+    private transient HistoryBarrier barrier;
+    /** The barrier written and awaited, or -1; and the committable whose rows are locked and that then applies. */
+    private transient long awaitedBarrier;
+    private transient FerryCommittable onBarrier;
+    /** The newest completed checkpoint: its committables and those before are due. */
+    private transient long dueUpTo;
     private transient boolean restored;
 
     /** @param indexScope the tables whose standalone CREATE/DROP INDEX are sent from the source (see IndexWatcher) */
     public ApplyOperator(SinkSettings settings, TableScope indexScope) {
-        this(settings, indexScope, System::currentTimeMillis);
+        this(settings, indexScope, System::currentTimeMillis, false);
     }
 
-    ApplyOperator(SinkSettings settings, TableScope indexScope, Clock clock) {
+    /**
+     * The operator of a direction whose second input is its target's history (keyed by {@link RowKeys} too): each
+     * apply first waits for a read barrier on it.
+     */
+    public static ApplyOperator readingTargetHistory(SinkSettings settings, TableScope indexScope) {
+        return new ApplyOperator(settings, indexScope, System::currentTimeMillis, true);
+    }
+
+    ApplyOperator(SinkSettings settings, TableScope indexScope, Clock clock, boolean readsTargetHistory) {
         this.settings = settings;
         this.indexScope = indexScope;
         this.clock = clock;
+        this.readsTargetHistory = readsTargetHistory;
         // a task of its own: the binlog is read on while a checkpoint's rows are applied (README: Performance)
         setChainingStrategy(ChainingStrategy.HEAD);
     }
@@ -105,14 +130,25 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         memory = new KeyedConflictMemory(getKeyedStateBackend(), maxParallelism,
                 KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
                         getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), subtask));
+        history = new KeyedTargetHistory(getKeyedStateBackend());
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        committer = new FerryCommitter(settings, getMetricGroup(), clock, memory, !restored);
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        committer = new FerryCommitter(settings, getMetricGroup(), clock, memory,
+                e -> history.concurrentWrite(e, subtask), !restored);
         // read by the metric reporter's thread: a size read without a lock is at worst one commit behind
         getMetricGroup().gauge("conflictMemoryRows", () -> memory.size());
+        getMetricGroup().gauge("targetHistoryRows", () -> history.size());
+        awaitedBarrier = -1;
+        dueUpTo = -1;
+        if (readsTargetHistory) {
+            barrier = new HistoryBarrier(settings.target(), settings.channel(), settings.direction(), subtask,
+                    getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(),
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+        }
         // the restored checkpoint completed, so everything it still holds is due
         commitUpTo(Long.MAX_VALUE);
         if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && settings.heartbeatInterval() != null) {
@@ -129,6 +165,43 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     }
 
     @Override
+    public void processElement1(StreamRecord<ChangeEvent> element) {
+        processElement(element);
+    }
+
+    /** A write at the target, read from its binlog: one it made itself, or one this direction applied. */
+    @Override
+    public void processElement2(StreamRecord<ChangeEvent> element) throws Exception {
+        ChangeEvent write = element.getValue();
+        long barrierValue = barrier.valueOf(write);
+        if (barrierValue >= 0) {
+            if (awaitedBarrier >= 0 && barrierValue >= awaitedBarrier) {
+                awaitedBarrier = -1;
+                commitOne(onBarrier);
+                applyDue();
+            }
+            return;
+        }
+        if (write.op() == Op.HEARTBEAT) {
+            return; // another direction's heartbeat at the target
+        }
+        String row = RowKeys.of(write.table(), write.key());
+        if (write.isOwnWrite()) {
+            history.applied(row);
+        } else {
+            boolean delete = write.op() == Op.DELETE;
+            history.written(row, write.position(), delete, delete ? deletedVersion(write) : null);
+        }
+    }
+
+    /** For a delete of a row of a {@code newer-wins} table: the version column's value of the row it deleted. */
+    private Object deletedVersion(ChangeEvent delete) {
+        ConflictPolicy policy = settings.conflicts().ruleFor(delete.table()).policy();
+        int column = policy.kind() == ConflictPolicy.Kind.NEWER_WINS ? delete.schema().indexOf(policy.column()) : -1;
+        return column < 0 ? null : delete.before()[column];
+    }
+
+    @Override
     public void endInput() {
         writer.flush(true);
     }
@@ -138,7 +211,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         super.snapshotState(context);
         List<FerryCommittable> cut = writer.prepareCommit();
         if (!cut.isEmpty()) {
-            pending.put(context.getCheckpointId(), cut);
+            pending.put(context.getCheckpointId(), new ArrayList<>(cut));
         }
         List<byte[]> committables = new ArrayList<>();
         for (Map.Entry<Long, List<FerryCommittable>> e : pending.entrySet()) {
@@ -161,7 +234,54 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         commitUpTo(checkpointId);
     }
 
-    private void commitUpTo(long checkpointId) throws InterruptedException {
+    /**
+     * Applies the committables of checkpoints up to {@code checkpointId}. With a target history, one at a time: the
+     * rows it changes are locked first, then a read barrier is written into the target, and the committable applies
+     * (in the transaction that holds the locks) once the barrier has come back on the history input (see {@link
+     * HistoryBarrier}): every target write it must decide against is then known.
+     */
+    private void commitUpTo(long checkpointId) throws Exception {
+        if (!readsTargetHistory) {
+            commitNow(checkpointId);
+            return;
+        }
+        dueUpTo = Math.max(dueUpTo, checkpointId);
+        if (awaitedBarrier < 0) {
+            applyDue();
+        }
+    }
+
+    /** Applies the due committables in order until one must wait for its barrier. */
+    private void applyDue() throws Exception {
+        while (true) {
+            Map.Entry<Long, List<FerryCommittable>> first = pending.firstEntry();
+            if (first == null || first.getKey() > dueUpTo) {
+                return;
+            }
+            FerryCommittable next = first.getValue().get(0);
+            if (next.events().stream().allMatch(e -> e.op() == Op.HEARTBEAT)) {
+                commitOne(next); // heartbeats decide nothing: no barrier, no write at the target
+                continue;
+            }
+            committer.lockRows(next);
+            onBarrier = next;
+            awaitedBarrier = barrier.write(clock.getAsLong());
+            return;
+        }
+    }
+
+    /** Applies one committable (the first pending) and takes it out of the pending ones. */
+    private void commitOne(FerryCommittable c) throws InterruptedException {
+        committer.commit(List.of(c));
+        Map.Entry<Long, List<FerryCommittable>> first = pending.firstEntry();
+        first.getValue().remove(0);
+        if (first.getValue().isEmpty()) {
+            pending.pollFirstEntry();
+        }
+        seenUpTo(List.of(c));
+    }
+
+    private void commitNow(long checkpointId) throws InterruptedException {
         NavigableMap<Long, List<FerryCommittable>> due = pending.headMap(checkpointId, true);
         if (due.isEmpty()) {
             return;
@@ -170,6 +290,16 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         due.values().forEach(committables::addAll);
         committer.commit(committables);
         due.clear();
+        seenUpTo(committables);
+    }
+
+    /** Every change still to come had seen at least what the last one applied had seen. */
+    private void seenUpTo(List<FerryCommittable> applied) {
+        List<ChangeEvent> last = applied.get(applied.size() - 1).events();
+        if (!last.isEmpty()) {
+            history.seenUpTo(BinlogPosition.seenBy(last.get(last.size() - 1).seen(),
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
+        }
     }
 
     /** How many rows the conflict memory holds (for tests and the state-size check). */
@@ -185,6 +315,9 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
             }
             if (committer != null) {
                 committer.close();
+            }
+            if (barrier != null) {
+                barrier.close();
             }
         } finally {
             super.close();

@@ -6,6 +6,7 @@ import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.Dialect;
 import dev.ferry.operators.conflict.ConflictRules;
+import dev.ferry.operators.conflict.Resolution;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,7 +38,7 @@ import java.util.function.LongSupplier;
  */
 final class ChangeApplier implements AutoCloseable {
     private static final int PRUNE_EVERY = 1000;
-    /** Runs of at least this many updates, deletes or echoes are checked by one probe statement. */
+    /** Runs of at least this many updates or deletes are checked by one probe statement. */
     private static final int PROBE_FROM_ROWS = 4;
     /** The subtask in the ids of transactions that replay held changes, and of the records of refused changes. */
     static final int REPLAY_SUBTASK = -1;
@@ -45,15 +46,10 @@ final class ChangeApplier implements AutoCloseable {
     /** What happened to one committable. */
     enum Outcome { APPLIED, ALREADY_APPLIED, EMPTY, DDL_APPLIED, DDL_ALREADY_SATISFIED, DDL_HELD }
 
-    /**
-     * What one apply did: its outcome, the conflicts it recorded, how many more only continued an
-     * earlier record (follow-ups), and how many echoes found the
-     * home site's version here already (confirmed) or had to write it (applied).
-     */
-    record Result(Outcome outcome, List<ConflictRecord> conflicts, long followUps, long echoesConfirmed,
-            long echoesApplied) {
+    /** What one apply did: its outcome, the conflicts it recorded, and how many more only continued an earlier record (follow-ups). */
+    record Result(Outcome outcome, List<ConflictRecord> conflicts, long followUps) {
         static Result of(Outcome outcome) {
-            return new Result(outcome, List.of(), 0, 0, 0);
+            return new Result(outcome, List.of(), 0);
         }
     }
 
@@ -79,8 +75,8 @@ final class ChangeApplier implements AutoCloseable {
     private final ConflictLog conflictLog;
     private final ConflictMemory memory;
     private final LongSupplier clock;
-    /** The source is the home site: echoes may arrive, and the echo rules ask when a row met a conflict. */
-    private final boolean echoesMayFollow;
+    /** The write at the target a change is concurrent with, or null (see TargetHistory). */
+    private final Function<ChangeEvent, TargetHistory.LocalWrite> concurrent;
     /** The memory as the apply in progress sees it. */
     private PendingMemory pending;
     /**
@@ -88,6 +84,8 @@ final class ChangeApplier implements AutoCloseable {
      * rows a conflict stream keeps meeting), until a probe finds none.
      */
     private final Set<TableId> insertsMeetRows = new HashSet<>();
+    /** Whether the open transaction holds the locks of {@link #lockRows}, which the apply goes on in. */
+    private boolean rowsLocked;
     /** Whether rows of different keys may be batched out of source order (see Pass). */
     private final boolean reorders;
     private long commits;
@@ -95,15 +93,17 @@ final class ChangeApplier implements AutoCloseable {
     /** An applier with a memory of its own, as used outside the apply operator. */
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
             ConflictRules rules) throws SQLException {
-        this(connection, dialect, channel, direction, batchSize, rules, ConflictMemory.inMap(),
+        this(connection, dialect, channel, direction, batchSize, rules, ConflictMemory.inMap(), e -> null,
                 System::currentTimeMillis);
     }
 
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
-            ConflictRules rules, ConflictMemory memory, LongSupplier clock) throws SQLException {
+            ConflictRules rules, ConflictMemory memory, Function<ChangeEvent, TargetHistory.LocalWrite> concurrent,
+            LongSupplier clock)
+            throws SQLException {
         this.memory = memory;
         this.clock = clock;
-        this.echoesMayFollow = rules.sourceSite().equals(rules.homeSite());
+        this.concurrent = concurrent;
         this.pending = new PendingMemory(memory, clock.getAsLong());
         this.connection = connection;
         this.dialect = dialect;
@@ -131,15 +131,66 @@ final class ChangeApplier implements AutoCloseable {
         connection.setAutoCommit(false);
     }
 
+    /**
+     * Begins the apply transaction of {@code c} by locking every row it changes (of an absent row, the gap of its
+     * key), so that the target's own writes to them from now on wait for this transaction and follow it. The caller
+     * then lets the target history catch up (a read barrier) and calls {@link #apply}, which goes on in this
+     * transaction: every target write it must decide against is then in the history (docs/conflicts.md). A table
+     * that cannot be read here is left to the apply, which holds it if it must.
+     */
+    void lockRows(FerryCommittable c) throws SQLException {
+        connection.rollback();
+        Map<List<Object>, Map<String, Object[]>> byTable = new LinkedHashMap<>();
+        for (ChangeEvent e : c.events()) {
+            if (e.op() == Op.INSERT || e.op() == Op.UPDATE || e.op() == Op.DELETE) {
+                Map<String, Object[]> keys = byTable.computeIfAbsent(List.of(e.table(), e.schema()),
+                        t -> new LinkedHashMap<>());
+                keys.put(Arrays.deepToString(e.key()), e.key());
+                if (e.changesKey()) {
+                    keys.put(Arrays.deepToString(e.keyOf(e.before())), e.keyOf(e.before()));
+                }
+            }
+        }
+        for (Map.Entry<List<Object>, Map<String, Object[]>> t : byTable.entrySet()) {
+            TableId table = (TableId) t.getKey().get(0);
+            RowSchema schema = (RowSchema) t.getKey().get(1);
+            List<Object[]> keys = List.copyOf(t.getValue().values());
+            int chunk = Statements.rowsPerStatement(1 + schema.keyIndexes().length);
+            try {
+                for (int from = 0; from < keys.size(); from += chunk) {
+                    int to = Math.min(keys.size(), from + chunk);
+                    try (PreparedStatement ps = connection.prepareStatement(
+                            dialect.probeRows(table, schema, TableGuards.NONE, to - from))) {
+                        int index = 1;
+                        for (int i = from; i < to; i++) {
+                            ps.setInt(index++, i);
+                            index = statements.bindValues(ps, index, keys.get(i));
+                        }
+                        ps.executeQuery().close();
+                    }
+                }
+            } catch (SQLException unreadable) {
+                LOG.debug("{}: rows of {} not locked before the read barrier: {}", direction, table,
+                        unreadable.getMessage());
+            }
+        }
+        rowsLocked = true;
+    }
+
     Result apply(FerryCommittable committable) throws SQLException {
         List<ConflictRecord> released = releaseDecidedTables();
-        Result result = applyCommittable(committable);
+        Result result;
+        try {
+            result = applyCommittable(committable);
+        } finally {
+            rowsLocked = false;
+        }
         if (released.isEmpty()) {
             return result;
         }
         List<ConflictRecord> all = new ArrayList<>(released);
         all.addAll(result.conflicts());
-        return new Result(result.outcome(), all, result.followUps(), result.echoesConfirmed(), result.echoesApplied());
+        return new Result(result.outcome(), all, result.followUps());
     }
 
     private Result applyCommittable(FerryCommittable committable) throws SQLException {
@@ -209,7 +260,11 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             long rows = committable.events().stream()
-                    .filter(e -> e.op() != Op.HEARTBEAT && !e.isEcho() && !held.isHeld(e.table())).count();
+                    .filter(e -> e.op() != Op.HEARTBEAT && !e.isOwnWrite() && !held.isHeld(e.table())).count();
+            if (rows == 0 && committable.events().stream().noneMatch(e -> held.isHeld(e.table()))) {
+                connection.rollback();
+                return Result.of(Outcome.EMPTY); // heartbeats, and echoes restored from an older Ferry's state
+            }
             if (!markers.insert(committable, rows)) {
                 connection.rollback();
                 reloadMemory();
@@ -223,8 +278,8 @@ final class ChangeApplier implements AutoCloseable {
                 if (e.op() == Op.DDL) {
                     throw new IllegalStateException("DDL inside a row committable: " + e);
                 }
-                if (e.op() == Op.HEARTBEAT) {
-                    continue;
+                if (e.op() == Op.HEARTBEAT || e.isOwnWrite()) {
+                    continue; // an echo restored from an older Ferry's state: the target history decides now (docs/conflicts.md)
                 }
                 if (e.op() == Op.UNDECODABLE) {
                     unreadables.add(e); // its table is held (above, or before)
@@ -242,13 +297,6 @@ final class ChangeApplier implements AutoCloseable {
             }
             pass.flush();
             holds.addAll(unreadables.record());
-            if (rows == 0 && pass.echoesApplied == 0 && kept == 0) {
-                // only echoes, all confirmed: leave no trace, not even a marker (a replay would only
-                // check them again)
-                connection.rollback();
-                pending.commit(committable.events(), echoesMayFollow);
-                return new Result(Outcome.EMPTY, List.of(), 0, pass.echoesConfirmed, 0);
-            }
             List<ConflictRecord> recorded = conflictLog.write(pass.conflicts, pending);
             if (++commits % PRUNE_EVERY == 0) {
                 markers.prune(committable.subtask());
@@ -256,9 +304,8 @@ final class ChangeApplier implements AutoCloseable {
             }
             connection.commit();
             holds.forEach(LOG::error);
-            pending.commit(committable.events(), echoesMayFollow);
-            return new Result(Outcome.APPLIED, recorded, pass.conflicts.size() - recorded.size(),
-                    pass.echoesConfirmed, pass.echoesApplied);
+            pending.commit(committable.events());
+            return new Result(Outcome.APPLIED, recorded, pass.conflicts.size() - recorded.size());
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
@@ -369,9 +416,12 @@ final class ChangeApplier implements AutoCloseable {
             held.refresh();
             List<HeldTables.Decision> decisions = held.decisions();
             if (decisions.isEmpty()) {
-                connection.rollback(); // ends the read's snapshot: the apply then sees the target as it is
+                if (!rowsLocked) {
+                    connection.rollback(); // ends the read's snapshot: the apply then sees the target as it is
+                }
                 return recorded;
             }
+            rowsLocked = false; // a replay commits: the locks (and the barrier's worth) are gone
             for (HeldTables.Decision decision : decisions) {
                 HeldTables.Decision d = "manual".equals(decision.outcome()) ? runManualSql(decision) : decision;
                 if (d != null) {
@@ -534,7 +584,7 @@ final class ChangeApplier implements AutoCloseable {
         pending = new PendingMemory(memory, clock.getAsLong());
         try {
             if (!segment.isEmpty()) {
-                long rows = segment.stream().filter(w -> w.getKey() != skipped && !w.getValue().isEcho()).count();
+                long rows = segment.stream().filter(w -> w.getKey() != skipped && !w.getValue().isOwnWrite()).count();
                 FerryCommittable replayed = new FerryCommittable(REPLAY_SUBTASK, segment.get(0).getKey(),
                         segment.get(segment.size() - 1).getKey(), List.of());
                 if (!markers.insert(replayed, rows)) {
@@ -560,7 +610,7 @@ final class ChangeApplier implements AutoCloseable {
                 also.run();
             }
             connection.commit();
-            pending.commit(List.of(), echoesMayFollow);
+            pending.commit(List.of());
             return recorded;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
@@ -621,25 +671,13 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    /** Whether the table does not exist at the target (any other error is thrown). */
-    private boolean tableIsGone(TableId table) throws SQLException {
-        try {
-            tables.table(table);
-            return false;
-        } catch (SQLException missing) {
-            if ("42S02".equals(missing.getSQLState())) {
-                return true;
-            }
-            throw missing;
-        }
-    }
-
     /** How many tables wait for an operator's decision. */
     int heldTableCount() {
         return held.count();
     }
 
     private void rollbackQuietly(Exception cause) {
+        rowsLocked = false;
         try {
             connection.rollback();
         } catch (SQLException e) {
@@ -662,14 +700,12 @@ final class ChangeApplier implements AutoCloseable {
         /** An update that moves the row to another key: one guarded UPDATE statement each. */
         UPDATE_KEY,
         DELETE,
-        /** An echo insert or update: does the target already hold exactly this row? */
-        ECHO_MATCH,
-        /** An echo delete: is the row gone here too, as at the home site? */
-        ECHO_DELETE;
+        /** A change concurrent with a write at the target: decided by the table's policy, one at a time. */
+        CONCURRENT;
 
-        static Kind of(ChangeEvent e) {
-            if (e.isEcho()) {
-                return e.op() == Op.DELETE ? ECHO_DELETE : ECHO_MATCH;
+        static Kind of(ChangeEvent e, boolean concurrent) {
+            if (concurrent && e.op() != Op.READ) {
+                return CONCURRENT;
             }
             return switch (e.op()) {
                 case READ -> UPSERT;
@@ -697,12 +733,15 @@ final class ChangeApplier implements AutoCloseable {
         /** Tables whose rows go one per batch: a batch of theirs failed as a whole, and the refused row is wanted. */
         final Set<TableId> rowByRow;
         final List<ConflictRecord> conflicts = new ArrayList<>();
-        long echoesConfirmed;
-        long echoesApplied;
         /** Open batches by table, schema and kind, in the order they were opened. */
         private final Map<List<Object>, Batch> open = new LinkedHashMap<>();
         /** The open batch that holds a row this ordering key belongs to. */
         private final Map<String, Batch> holders = new HashMap<>();
+        /** Rows ({@link RowKeys}) changed earlier in this pass, and those whose change here was not written. */
+        private final Set<String> met = new HashSet<>();
+        private final Set<String> lost = new HashSet<>();
+        /** The target's write each concurrent change of this pass meets. */
+        private final Map<ChangeEvent, TargetHistory.LocalWrite> localWrites = new java.util.IdentityHashMap<>();
 
         Pass(FerryCommittable committable, Set<TableId> rowByRow) {
             this.committable = committable;
@@ -719,15 +758,10 @@ final class ChangeApplier implements AutoCloseable {
         }
 
         private void addRow(ChangeEvent e) throws SQLException {
-            if (e.isEcho() && tableIsGone(e.table())) {
-                // this site created, filled and dropped the table meanwhile: the home site's version of a row of
-                // it has nothing left to confirm here (it stopped the direction for good: issue 16, failure 3)
-                return;
-            }
-            Kind kind = Kind.of(e);
-            List<Object> id = List.of(e.table(), e.schema(), kind);
             String key = Arrays.deepToString(e.key());
             String oldKey = e.changesKey() ? Arrays.deepToString(e.keyOf(e.before())) : key;
+            Kind kind = Kind.of(e, concurrentHere(e, key, oldKey));
+            List<Object> id = List.of(e.table(), e.schema(), kind);
             List<String> order = orderingKeys(e, key, oldKey);
             for (Batch other : List.copyOf(open.values())) {
                 if (!other.id.equals(id) && (!reorders || order.stream().anyMatch(k -> holders.get(k) == other))) {
@@ -735,7 +769,7 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             Batch batch = open.get(id);
-            int limit = rowByRow.contains(e.table()) ? 1 : batchSize;
+            int limit = rowByRow.contains(e.table()) || kind == Kind.CONCURRENT ? 1 : batchSize;
             if (batch != null && (batch.batch.size() >= limit || batch.keys.contains(key)
                     || batch.keys.contains(oldKey))) {
                 flush(batch);
@@ -783,23 +817,34 @@ final class ChangeApplier implements AutoCloseable {
         }
 
         /**
-         * An echo that did not find the home site's version here. If the row here is still the one the
-         * home site had before it applied the echoed change (its before image), the echo is applied like
-         * any change of the home site: this site holds a version the home site has since replaced, e.g.
-         * one this direction wrote here after this site had deleted the row. If the row met a conflict
-         * in this direction lately, this site may have lost track of it (its later writes can start
-         * from a version the home site wrote over it), so the echo is written: the home site
-         * arbitrates, and this site's newer writes, if any, follow as later echoes. Otherwise this site
-         * changed the row again since, and that change is on its way to the home site, which will
-         * confirm or overrule it: writing the echo would only show an older value here for a moment.
+         * Whether a change is concurrent with a write at the target. The first change of a row in this pass asks the
+         * target history; a later one is concurrent only if the earlier change of the row was not written here (it
+         * lost, or was a delete that found the row gone: the target's write is still the newest), as one that was
+         * written replaced the target's write with one the source knows. So a row's earlier change is decided before
+         * this one is looked at.
          */
-        private void unconfirmedEcho(ChangeEvent e, TableGuards g) throws SQLException {
-            if (resolver.applyEchoOverItsBeforeImage(e, g)) {
-                echoesApplied++;
-            } else if (pending.recentlyInConflict(e)) {
-                resolver.forceEcho(e);
-                echoesApplied++;
+        private boolean concurrentHere(ChangeEvent e, String key, String oldKey) throws SQLException {
+            TargetHistory.LocalWrite local = concurrentWrite(e, key, oldKey);
+            if (local != null) {
+                localWrites.put(e, local);
             }
+            return local != null;
+        }
+
+        private TargetHistory.LocalWrite concurrentWrite(ChangeEvent e, String key, String oldKey)
+                throws SQLException {
+            String row = RowKeys.of(e.table(), e.key());
+            String oldRow = e.changesKey() ? RowKeys.of(e.table(), e.keyOf(e.before())) : row;
+            boolean metBefore = !met.add(row) | (!oldRow.equals(row) && !met.add(oldRow));
+            if (!metBefore) {
+                return concurrent.apply(e);
+            }
+            for (Batch b : List.copyOf(open.values())) {
+                if (b.table.equals(e.table()) && (b.keys.contains(key) || b.keys.contains(oldKey))) {
+                    flush(b);
+                }
+            }
+            return lost.contains(row) || lost.contains(oldRow) ? concurrent.apply(e) : null;
         }
 
         /** Keeps a conflict (if any) and the records of rows it replaced, in order. */
@@ -807,6 +852,13 @@ final class ChangeApplier implements AutoCloseable {
             if (conflict != null) {
                 conflicts.add(conflict);
                 conflicts.addAll(resolver.drainReplaced());
+                // only a change written here replaces the target's write (a delete that found nothing did not)
+                String row = RowKeys.of(conflict.event().table(), conflict.event().key());
+                if (conflict.resolution() == Resolution.INCOMING_APPLIED) {
+                    lost.remove(row);
+                } else {
+                    lost.add(row);
+                }
             }
         }
 
@@ -842,10 +894,14 @@ final class ChangeApplier implements AutoCloseable {
                 }
                 TableGuards guards = kind == Kind.UPSERT ? null
                         : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
+                if (kind == Kind.CONCURRENT) {
+                    record(resolver.concurrentChange(batch.get(0), guards, localWrites.get(batch.get(0))));
+                    return;
+                }
                 // a few rows go faster as guarded statements (one round trip), many as probe + batch (two); the
                 // fitting rows are then written by key alone, which needs a probe that locked them
-                if (batch.size() >= PROBE_FROM_ROWS && (kind == Kind.ECHO_MATCH
-                        || (kind == Kind.UPDATE || kind == Kind.DELETE) && dialect.probeLocksRows())) {
+                if (batch.size() >= PROBE_FROM_ROWS && (kind == Kind.UPDATE || kind == Kind.DELETE)
+                        && dialect.probeLocksRows()) {
                     probeThenApply(guards);
                     return;
                 }
@@ -890,8 +946,7 @@ final class ChangeApplier implements AutoCloseable {
                     case INSERT -> dialect.insert(table, schema);
                     case UPDATE, UPDATE_KEY -> dialect.guardedUpdate(table, schema, g.columns());
                     case DELETE -> dialect.guardedDelete(table, schema, g.columns());
-                    case ECHO_MATCH -> dialect.matchesRow(table, schema, g.columns());
-                    case ECHO_DELETE -> dialect.matchesRow(table, schema, TableGuards.NONE); // does the row exist?
+                    case CONCURRENT -> throw new IllegalStateException("a concurrent change is resolved alone");
                 };
             }
 
@@ -900,8 +955,7 @@ final class ChangeApplier implements AutoCloseable {
                     case UPSERT, INSERT -> statements.bindValues(ps, 1, e.after());
                     case UPDATE, UPDATE_KEY -> resolver.bindGuarded(ps, e, g);
                     case DELETE -> resolver.bindKeyAndGuards(ps, 1, e.before(), e, g);
-                    case ECHO_DELETE -> statements.bindValues(ps, 1, e.keyOf(e.before()));
-                    case ECHO_MATCH -> resolver.bindKeyAndGuards(ps, 1, e.after(), e, g);
+                    case CONCURRENT -> throw new IllegalStateException("a concurrent change is resolved alone");
                 }
             }
 
@@ -920,32 +974,26 @@ final class ChangeApplier implements AutoCloseable {
             }
 
             /**
-             * Updates, deletes and echo checks of distinct keys: one statement locks the rows and tells
+             * Updates and deletes of distinct keys: one statement locks the rows and tells
              * which still hold the compared image; those are then written in one batch (an update as an
              * upsert, which the driver sends as one multi-row statement), the others go to the resolver.
              */
             private void probeThenApply(TableGuards g) throws SQLException {
-                boolean[] fits = probe(batch, kind == Kind.ECHO_MATCH, g).fits;
+                boolean[] fits = probe(batch, false, g).fits;
                 List<ChangeEvent> fitting = new ArrayList<>();
                 List<ChangeEvent> rest = new ArrayList<>();
                 for (int i = 0; i < batch.size(); i++) {
                     (fits[i] ? fitting : rest).add(batch.get(i));
                 }
-                if (kind == Kind.ECHO_MATCH) {
-                    echoesConfirmed += fitting.size();
-                } else if (!fitting.isEmpty()) {
+                if (!fitting.isEmpty()) {
                     writeFitting(fitting, g);
                 }
-                if (kind != Kind.ECHO_MATCH && resolveTogether(rest,
+                if (resolveTogether(rest,
                         kind == Kind.UPDATE ? ConflictResolver.Missed.UPDATE : ConflictResolver.Missed.DELETE, g)) {
                     return;
                 }
                 for (ChangeEvent e : rest) {
-                    if (kind == Kind.ECHO_MATCH) {
-                        unconfirmedEcho(e, g);
-                    } else {
-                        record(kind == Kind.UPDATE ? resolver.updateMissed(e, g) : resolver.deleteMissed(e, g));
-                    }
+                    record(kind == Kind.UPDATE ? resolver.updateMissed(e, g) : resolver.deleteMissed(e, g));
                 }
             }
 
@@ -1114,20 +1162,7 @@ final class ChangeApplier implements AutoCloseable {
                     case UPDATE, UPDATE_KEY -> conflict = failed ? resolver.updateFailed(e, g)
                             : count == 0 ? resolver.updateMissed(e, g) : null;
                     case DELETE -> conflict = count == 0 ? resolver.deleteMissed(e, g) : null;
-                    case ECHO_MATCH -> {
-                        if (count == 1) {
-                            echoesConfirmed++;
-                        } else {
-                            unconfirmedEcho(e, g);
-                        }
-                    }
-                    case ECHO_DELETE -> {
-                        if (count == 0) {
-                            echoesConfirmed++;
-                        } else {
-                            unconfirmedEcho(e, g);
-                        }
-                    }
+                    case CONCURRENT -> throw new IllegalStateException("a concurrent change is resolved alone");
                 }
                 record(conflict);
             }

@@ -1,5 +1,6 @@
 package dev.ferry.operators.sink;
 
+import dev.ferry.common.BinlogPosition;
 import dev.ferry.dialect.Dialect;
 import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
@@ -22,6 +23,7 @@ final class CommitMarkers {
     private final Dialect dialect;
     private final String channel;
     private final String direction;
+    private final boolean withPosition;
     private final String insert;
     private final String exists;
     private final String prune;
@@ -32,8 +34,11 @@ final class CommitMarkers {
         this.channel = channel;
         this.direction = direction;
         String table = dialect.quoteTable(FerryTables.COMMIT);
-        this.insert = "INSERT INTO " + table + " (channel, direction, subtask, epoch, seq, row_count, committed_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, " + dialect.currentUtcTimestamp() + ")";
+        // the MySQL-family sites of a two-way channel read each other's markers (see #sourcePosition)
+        this.withPosition = dialect.schema() == null;
+        this.insert = "INSERT INTO " + table + " (channel, direction, subtask, epoch, seq, row_count, committed_at"
+                + (withPosition ? ", source_position" : "") + ") VALUES (?, ?, ?, ?, ?, ?, "
+                + dialect.currentUtcTimestamp() + (withPosition ? ", ?" : "") + ")";
         this.exists = "SELECT 1 FROM " + table
                 + " WHERE channel = ? AND direction = ? AND subtask = ? AND epoch = ? AND seq = ?";
         this.prune = "DELETE FROM " + table + " WHERE channel = ? AND direction = ? AND subtask = ? AND committed_at < ?";
@@ -44,6 +49,9 @@ final class CommitMarkers {
         try (PreparedStatement ps = connection.prepareStatement(insert)) {
             bindId(ps, c);
             ps.setLong(6, rows);
+            if (withPosition) {
+                ps.setString(7, sourcePosition(c));
+            }
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -52,6 +60,19 @@ final class CommitMarkers {
             }
             throw e;
         }
+    }
+
+    /**
+     * The source binlog position up to which a committable applies the source's changes (its last row, heartbeats
+     * included), or null (a replay of held changes, DDL). The other direction's binlog reader hands it on as the
+     * {@code seen} position of the local changes after it (see LoopFilter).
+     */
+    static String sourcePosition(FerryCommittable c) {
+        if (c.events().isEmpty()) {
+            return null;
+        }
+        BinlogPosition p = BinlogPosition.parse(c.events().get(c.events().size() - 1).position());
+        return p == null ? null : p.toString();
     }
 
     boolean exists(FerryCommittable c) throws SQLException {

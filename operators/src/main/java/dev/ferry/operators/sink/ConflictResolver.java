@@ -86,37 +86,55 @@ final class ConflictResolver {
     }
 
     /**
-     * Applies an echoed update or delete as a guarded statement, if the row here is still the echo's
-     * before image; whether it did. A unique key that another row holds here leaves the echo to the
-     * other rules (see ChangeApplier#unconfirmedEcho).
+     * A change concurrent with a write at the target, {@code local} (see TargetHistory): a conflict whatever the row
+     * holds now, even where it is the change's before image again (written back, or deleted and inserted again, at
+     * the target). The row is locked and read; a row that already is the incoming version is no conflict; otherwise
+     * the table's policy decides between it and the incoming change. Where the row is gone because the target
+     * deleted it, {@code newer-wins} compares the incoming version with the version that delete removed, as the
+     * other site does when it meets the delete: both then keep the same one.
      */
-    boolean applyEchoOverItsBeforeImage(ChangeEvent e, TableGuards g) throws SQLException {
-        if (e.before() == null) {
-            return false;
+    ConflictRecord concurrentChange(ChangeEvent e, TableGuards g, TargetHistory.LocalWrite local)
+            throws SQLException {
+        if (e.op() == Op.INSERT) {
+            Probe p = probe(e, g, e.after(), e.key(), e.after());
+            if (p.found) {
+                return p.sameAsImage ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e));
+            }
+            return decide(e, g, ConflictType.INSERT_CONCURRENT, againstDelete(p, e, g, local),
+                    () -> insertMissing(e, g));
         }
-        try {
-            int changed = e.op() == Op.DELETE
-                    ? executeAlone(dialect.guardedDelete(e.table(), e.schema(), g.columns()),
-                            ps -> bindKeyAndGuards(ps, 1, e.before(), e, g))
-                    : executeAlone(dialect.guardedUpdate(e.table(), e.schema(), g.columns()),
-                            ps -> bindGuarded(ps, e, g));
-            return changed == 1;
-        } catch (SQLException duplicate) {
-            rethrowUnlessDuplicate(duplicate);
-            return false;
+        Object[] image = e.op() == Op.DELETE ? e.before() : e.after();
+        Probe before = probe(e, g, e.before(), e.keyOf(e.before()), image);
+        if (e.op() == Op.UPDATE && !before.found) {
+            return decide(e, g, ConflictType.UPDATE_MISSING, againstDelete(before, e, g, local),
+                    () -> insertMissing(e, g));
         }
+        if (!before.found || !before.sameAsImage) {
+            return e.op() == Op.DELETE ? deleteMissed(e, g) : updateMissed(e, g);
+        }
+        if (e.op() == Op.DELETE) {
+            return decide(e, g, ConflictType.DELETE_CONCURRENT, before,
+                    () -> deleteByKey(e.table(), e.schema(), e.keyOf(e.before())));
+        }
+        return decide(e, g, ConflictType.UPDATE_CONCURRENT, before, () -> forceUpdate(e));
     }
 
-    /** Writes the home site's version of an echoed row over this site's (see ChangeApplier#unconfirmedEcho). */
-    void forceEcho(ChangeEvent e) throws SQLException {
-        if (e.op() == Op.DELETE) {
-            deleteByKey(e.table(), e.schema(), e.keyOf(e.before()));
-            return;
+    /** A row found gone: for newer-wins, ordered by the version the target's delete removed (null is oldest). */
+    private static Probe againstDelete(Probe gone, ChangeEvent e, TableGuards g, TargetHistory.LocalWrite local) {
+        if (local == null || !local.delete() || g.version() == null || local.deletedVersion() == null) {
+            return gone;
         }
-        if (e.changesKey()) {
-            deleteByKey(e.table(), e.schema(), e.keyOf(e.before()));
+        Object incoming = e.after()[g.versionIndex()];
+        int order = incoming == null ? -1 : Integer.signum(compare(incoming, local.deletedVersion()));
+        return new Probe(false, false, order, null);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(Object a, Object b) {
+        if (a instanceof Comparable c && a.getClass() == b.getClass()) {
+            return c.compareTo(b);
         }
-        upsert(e);
+        return a.toString().compareTo(b.toString()); // a version column whose type changed meanwhile
     }
 
     /** Binds a guarded UPDATE: the after image, then the before image's key and guard columns. */

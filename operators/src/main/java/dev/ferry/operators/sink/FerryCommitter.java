@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
@@ -33,6 +34,8 @@ final class FerryCommitter implements AutoCloseable {
     private final SinkMetrics metrics;
     private final LongSupplier clock;
     private final ConflictMemory memory;
+    /** The write at the target a change is concurrent with, or null (see TargetHistory). */
+    private final Function<ChangeEvent, TargetHistory.LocalWrite> concurrent;
     /** When this instance started: an older heartbeat measures the time the job was down, not its lag. */
     private final long startedAt;
     /** Whether the memory must be filled from the target's records before the first apply. */
@@ -41,12 +44,13 @@ final class FerryCommitter implements AutoCloseable {
 
     /** @param memoryMayLag whether the memory may lack decisions the target has (a fresh start) */
     FerryCommitter(SinkSettings settings, MetricGroup metricGroup, LongSupplier clock, ConflictMemory memory,
-            boolean memoryMayLag) {
+            Function<ChangeEvent, TargetHistory.LocalWrite> concurrent, boolean memoryMayLag) {
         this.settings = settings;
         this.connections = new SimpleJdbcConnectionProvider(settings.target().applyConnectionOptions());
         this.metrics = new SinkMetrics(metricGroup, clock);
         this.clock = clock;
         this.memory = memory;
+        this.concurrent = concurrent;
         this.reloadMemory = memoryMayLag;
         this.startedAt = clock.getAsLong();
     }
@@ -66,6 +70,24 @@ final class FerryCommitter implements AutoCloseable {
             } catch (SQLException e) {
                 throw new ApplyFailedException(settings, c, e);
             }
+        }
+    }
+
+    /**
+     * Begins {@code c}'s apply transaction by locking the rows it changes (see ChangeApplier#lockRows); {@link
+     * #commit} goes on in it. A failure only loses the locks: the apply then runs as usual.
+     */
+    void lockRows(FerryCommittable c) {
+        try {
+            ChangeApplier current = applier();
+            if (reloadMemory) {
+                current.reloadMemory(); // it ends the transaction: first
+                reloadMemory = false;
+            }
+            current.lockRows(c);
+        } catch (SQLException e) {
+            LOG.warn("{}: could not lock the rows of {} at {} before its read barrier: {}", settings.direction(), c,
+                    settings.target(), e.getMessage());
         }
     }
 
@@ -102,7 +124,7 @@ final class FerryCommitter implements AutoCloseable {
                 String version = connection.getMetaData().getDatabaseProductVersion();
                 Dialect dialect = Dialects.forUrl(settings.target().jdbcUrl(), version, settings.target().identifiers());
                 applier = new ChangeApplier(connection, dialect, settings.channel(), settings.direction(),
-                        settings.batchSize(), settings.conflicts(), memory, clock);
+                        settings.batchSize(), settings.conflicts(), memory, concurrent, clock);
             } catch (ClassNotFoundException e) {
                 throw new SQLException("JDBC driver for " + settings.target().jdbcUrl() + " missing from the job jar", "08001", e);
             }
@@ -120,7 +142,6 @@ final class FerryCommitter implements AutoCloseable {
 
     private void record(FerryCommittable c, ChangeApplier.Result result) {
         ChangeApplier.Outcome outcome = result.outcome();
-        metrics.echoes(result.echoesConfirmed(), result.echoesApplied());
         long now = clock.getAsLong();
         Set<String> transactions = new HashSet<>();
         long rows = 0;
@@ -136,7 +157,7 @@ final class FerryCommitter implements AutoCloseable {
                 if (settings.isOwnHeartbeat(e) && written >= startedAt) {
                     metrics.heartbeat(written, now);
                 }
-            } else if (e.op() != Op.DDL && e.op() != Op.UNDECODABLE && !e.isEcho()) {
+            } else if (e.op() != Op.DDL && e.op() != Op.UNDECODABLE && !e.isOwnWrite()) {
                 rows++;
                 snapshotRows += e.op() == Op.READ ? 1 : 0;
                 if (e.txId() != null) {

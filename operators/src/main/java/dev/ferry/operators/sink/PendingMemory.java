@@ -32,37 +32,24 @@ final class PendingMemory {
         decided.put(c.memoryKey(), RowMemory.of(c, nowMs));
     }
 
-    /** Whether the row met a conflict in this direction within {@link RowMemory#SPAN}. */
-    boolean recentlyInConflict(ChangeEvent e) {
-        RowMemory m = recall(RowKeys.of(e.table(), e.key()));
-        return m != null && m.isRecent(nowMs);
-    }
-
     /**
-     * After the commit: keeps this transaction's decisions and lets go of rows that converged, those whose
-     * change here met no conflict (its before image was the target row). Such a row's lost change can no longer be continued. A direction that may receive echoes
-     * still keeps the time of the row's conflict, which the echo rules ask for, until it expires.
+     * After the commit: keeps this transaction's decisions and lets go of rows that converged, those whose change
+     * here met no conflict (its before image was the target row): such a row's lost change can no longer be
+     * continued.
      */
-    void commit(List<ChangeEvent> applied, boolean echoesMayFollow) {
+    void commit(List<ChangeEvent> applied) {
         decided.forEach(memory::update);
         Set<String> converged = new HashSet<>();
         for (ChangeEvent e : memory.isEmpty() ? List.<ChangeEvent>of() : applied) {
-            if (e.op() == Op.HEARTBEAT || e.op() == Op.DDL || e.op() == Op.UNDECODABLE || e.isEcho()) {
-                continue; // an echo may have been left alone: no sign that the sites agree
+            if (e.op() == Op.HEARTBEAT || e.op() == Op.DDL || e.op() == Op.UNDECODABLE || e.isOwnWrite()) {
+                continue;
             }
             String key = RowKeys.of(e.table(), e.key());
             if (memory.remembers(key) && !decided.containsKey(key)) {
                 converged.add(key);
             }
         }
-        for (String key : converged) {
-            RowMemory m = memory.recall(key);
-            if (!echoesMayFollow) {
-                memory.update(key, null);
-            } else if (m != null && m.lostAfter() != null) {
-                memory.update(key, m.withoutLostChange());
-            }
-        }
+        converged.forEach(key -> memory.update(key, null));
         decided.clear();
         memory.expire(nowMs);
     }

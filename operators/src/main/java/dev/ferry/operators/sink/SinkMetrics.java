@@ -28,8 +28,6 @@ final class SinkMetrics {
     private final Histogram lagHistogram;
     private final MetricGroup group;
     private final Counter conflicts;
-    private final Counter echoesConfirmed;
-    private final Counter echoesApplied;
     private final Counter conflictFollowUps;
     private final Map<String, Counter> byLabel = new HashMap<>();
     private final LongSupplier clock;
@@ -46,8 +44,6 @@ final class SinkMetrics {
         this.clock = clock;
         rows = group.counter("appliedRows");
         conflicts = group.counter("conflicts");
-        echoesConfirmed = group.counter("echoesConfirmed");
-        echoesApplied = group.counter("echoesApplied");
         conflictFollowUps = group.counter("conflictFollowUps");
         transactions = group.counter("appliedTransactions");
         repeatedCommits = group.counter("repeatedCommitsSkipped");
@@ -100,11 +96,6 @@ final class SinkMetrics {
     /** Changes that only continued a recorded conflict on the same row (see ConflictLog). */
     void conflictFollowUps(long n) {
         conflictFollowUps.inc(n);
-    }
-
-    void echoes(long confirmed, long applied) {
-        echoesConfirmed.inc(confirmed);
-        echoesApplied.inc(applied);
     }
 
     void skippedRepeat() {
