@@ -14,6 +14,17 @@ import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
  * of {@link #toString()}, so it cannot end up in a log line or the Flink web UI.
  */
 public final class Endpoint implements Serializable {
+    /** Closes {@code connection} if there is one, ignoring that it may be broken already. */
+    public static void closeQuietly(java.sql.Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (java.sql.SQLException alreadyBroken) {
+                // nothing left to release
+            }
+        }
+    }
+
     private static final long serialVersionUID = 1L;
 
     private final String site;

@@ -104,14 +104,8 @@ public final class HeartbeatWriter implements AutoCloseable {
     }
 
     private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // already broken
-            }
-            connection = null;
-        }
+        Endpoint.closeQuietly(connection);
+        connection = null;
     }
 
     /** The fix for a failed heartbeat write: an unreachable site needs no grant. */

@@ -74,13 +74,7 @@ final class HistoryBarrier implements AutoCloseable {
 
     @Override
     public void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // already broken
-            }
-            connection = null;
-        }
+        Endpoint.closeQuietly(connection);
+        connection = null;
     }
 }

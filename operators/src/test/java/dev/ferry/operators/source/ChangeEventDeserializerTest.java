@@ -156,8 +156,12 @@ class ChangeEventDeserializerTest {
     }
 
     private static List<ChangeEvent> deserialize(SourceRecord record) {
+        return deserialize(record, t -> true);
+    }
+
+    private static List<ChangeEvent> deserialize(SourceRecord record, TableScope scope) {
         List<ChangeEvent> out = new ArrayList<>();
-        new ChangeEventDeserializer(t -> true).deserialize(record, new Collector<>() {
+        new ChangeEventDeserializer(scope).deserialize(record, new Collector<>() {
             @Override
             public void collect(ChangeEvent e) {
                 out.add(e);
@@ -191,16 +195,6 @@ class ChangeEventDeserializerTest {
         Struct value = new Struct(VALUE).put("before", before).put("after", after).put("source", source).put("op", op);
         SourceRecord record = new SourceRecord(Map.of("server", "x"), offset, "topic", null, KEY,
                 new Struct(KEY).put("back``tick", 1), VALUE, value);
-        List<ChangeEvent> out = new ArrayList<>();
-        new ChangeEventDeserializer(scope).deserialize(record, new Collector<>() {
-            @Override
-            public void collect(ChangeEvent e) {
-                out.add(e);
-            }
-
-            @Override
-            public void close() {}
-        });
-        return out;
+        return deserialize(record, scope);
     }
 }
