@@ -3,6 +3,7 @@ package dev.ferry.job;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.TableId;
 import dev.ferry.compat.dbz7594.NegativeTimePatch;
+import dev.ferry.compat.flink35524.SharedPoolsPatch;
 import dev.ferry.config.ApplyConfig;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
@@ -171,6 +172,8 @@ public final class DirectionJob {
             Properties extraDebezium) {
         // negative TIME values from the binlog are exact only with Ferry's DBZ-7594 decoder
         NegativeTimePatch.verifyLoaded();
+        // one source's close must not close the connections of the others in this JVM (FLINK-35524)
+        SharedPoolsPatch.verifyLoaded();
         // the exclusions travel inside the include patterns: see SourceTableList
         List<String> tables = new ArrayList<>(SourceTableList.patterns(config.tableFilter()));
         for (TableId ferryTable : List.of(FerryTables.COMMIT, FerryTables.HEARTBEAT, FerryTables.INDEX_SYNC,
