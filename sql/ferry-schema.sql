@@ -101,7 +101,7 @@ CREATE TABLE IF NOT EXISTS `ferry`.`ferry_conflict` (
   table_name          VARCHAR(64)   NOT NULL,
   row_key             VARCHAR(1000) NOT NULL COMMENT 'primary key values as a JSON array',
   conflict_type       VARCHAR(30)   NOT NULL COMMENT 'insert-exists, insert-unique-key, update-mismatch, update-missing, update-unique-key, delete-mismatch, delete-missing',
-  resolution          VARCHAR(30)   NOT NULL COMMENT 'incoming-applied, target-kept, kept-for-operator, nothing-to-do',
+  resolution          VARCHAR(30)   NOT NULL COMMENT 'incoming-applied, target-kept, row-removed, kept-for-operator, nothing-to-do',
   policy              VARCHAR(200)  NOT NULL,
   incoming_before     MEDIUMTEXT    NULL     COMMENT 'JSON object',
   incoming_after      MEDIUMTEXT    NULL     COMMENT 'JSON object',

@@ -35,6 +35,7 @@ final class ClientTransaction {
     private final Map<RowRef, Before> before = new LinkedHashMap<>();
     private final Map<RowRef, Long> movedFrom = new HashMap<>();
     private final Set<Long> issued = new HashSet<>();
+    private final Set<RowRef> written = new HashSet<>();
     private final List<String> ops = new ArrayList<>();
     private final List<Long> reads = new ArrayList<>();
 
@@ -44,11 +45,17 @@ final class ClientTransaction {
         this.tokens = tokens;
     }
 
-    /** A new token for a row version written in this transaction. */
-    long token() {
+    /** A new token for a version of one row written in this transaction. */
+    long token(String table, long id) {
         long t = tokens.getAsLong();
         issued.add(t);
+        written.add(new RowRef(table, id));
         return t;
+    }
+
+    /** The version {@link #token(String, long)} made for this row went to another row instead. */
+    void notWritten(String table, long id) {
+        written.remove(new RowRef(table, id));
     }
 
     void op(String name) {
@@ -154,8 +161,8 @@ final class ClientTransaction {
             RowRef ref = e.getKey();
             Map<String, String> b = e.getValue().row();
             Map<String, String> a = after.get(ref);
-            if (b == null && a == null) {
-                continue;
+            if (b == null && a == null && !written.contains(ref)) {
+                continue; // locked, found absent, left absent; a row written and deleted again is a write
             }
             Long prevTok = b == null ? null : Long.parseLong(b.get("tok"));
             Long newTok = a == null ? null : Long.parseLong(a.get("tok"));

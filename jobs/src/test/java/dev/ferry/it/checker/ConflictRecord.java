@@ -17,6 +17,7 @@ public record ConflictRecord(String site, long recordId, String direction, Strin
     public static final String INCOMING_APPLIED = "incoming-applied";
     public static final String TARGET_KEPT = "target-kept";
     public static final String KEPT_FOR_OPERATOR = "kept-for-operator";
+    public static final String ROW_REMOVED = "row-removed";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public String from() {
@@ -36,6 +37,11 @@ public record ConflictRecord(String site, long recordId, String direction, Strin
 
     public boolean incomingApplied() {
         return INCOMING_APPLIED.equals(resolution);
+    }
+
+    /** Whether the target's version of the row was removed because the incoming one lost a unique-key collision. */
+    public boolean rowRemoved() {
+        return ROW_REMOVED.equals(resolution);
     }
 
     static Long tok(Map<String, String> image) {

@@ -33,7 +33,8 @@ public final class History {
         }
 
         public String kind() {
-            return prevTok == null ? "insert" : newTok == null ? "delete" : "update";
+            return prevTok == null ? (newTok == null ? "insert-and-delete" : "insert") : newTok == null ? "delete"
+                    : "update";
         }
 
         /** The token that names this write: the new version's, or the delete's. */

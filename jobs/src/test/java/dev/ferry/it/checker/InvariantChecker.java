@@ -227,7 +227,11 @@ public final class InvariantChecker {
         Long incoming = ConflictRecord.tok(r.incomingAfter());
         Long target = ConflictRecord.tok(r.targetRow());
         Long before = ConflictRecord.tok(r.incomingBefore());
-        if (r.incomingApplied()) {
+        if (r.rowRemoved()) {
+            if (target != null) {
+                lostVersions.putIfAbsent(target, r);
+            }
+        } else if (r.incomingApplied()) {
             if (target != null && !target.equals(incoming)) {
                 lostVersions.putIfAbsent(target, r);
             } else if (r.targetRow() == null && id != null) {

@@ -202,7 +202,8 @@ public final class WorkloadGenerator {
      * one updated. {@code prev = tok} keeps the token of the version replaced, whichever row that is.
      */
     private void onDuplicateKeyUpdate(ClientTransaction tx, String table, long id) throws SQLException {
-        Map<String, Object> v = lockForNextVersion(tx, "insert-on-duplicate-key-update", table, id).version();
+        Next next = lockForNextVersion(tx, "insert-on-duplicate-key-update", table, id);
+        Map<String, Object> v = next.version();
         if (CheckerSchema.hasUnique(table)) {
             v.put("u", anyUnique(tx, table));
         }
@@ -214,8 +215,11 @@ public final class WorkloadGenerator {
             update.append(", ts = ?");
             params.add(v.get("ts"));
         }
-        tx.exec("INSERT INTO " + table + " (" + String.join(", ", v.keySet()) + ") VALUES (" + marks(v.size()) + ")"
-                + update, params.toArray());
+        int changed = tx.exec("INSERT INTO " + table + " (" + String.join(", ", v.keySet()) + ") VALUES ("
+                + marks(v.size()) + ")" + update, params.toArray());
+        if (next.row() == null && changed != 1) { // not inserted: the row holding the unique value took the update
+            tx.notWritten(table, id);
+        }
     }
 
     /** UPDATE ... SET id = <a free key>: the row moves. */
@@ -230,7 +234,7 @@ public final class WorkloadGenerator {
         tx.op("key-change");
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("id", to);
-        set.put("tok", tx.token());
+        set.put("tok", tx.token(table, to));
         set.put("prev", tok(row));
         if (CheckerSchema.hasTs(table)) {
             set.put("ts", clock.incrementAndGet());
@@ -250,8 +254,8 @@ public final class WorkloadGenerator {
             return;
         }
         tx.op("swap-unique");
-        long ta = tx.token();
-        long tb = tx.token();
+        long ta = tx.token(PRIO, a);
+        long tb = tx.token(PRIO, b);
         String sql = "UPDATE " + PRIO + " SET u = ?, tok = ?, prev = ? WHERE id = ?";
         tx.exec(sql, null, ta, tok(ra), a);
         tx.exec(sql, ra.get("u"), tb, tok(rb), b);
@@ -274,9 +278,9 @@ public final class WorkloadGenerator {
         for (long id = from; id <= to; id++) {
             Map<String, String> row = rows.get(id);
             if (row == null) {
-                inserts.add(new Object[] {id, tx.token(), null, text()});
+                inserts.add(new Object[] {id, tx.token(BULK, id), null, text()});
             } else {
-                updates.add(new Object[] {tx.token(), tok(row), text(), id});
+                updates.add(new Object[] {tx.token(BULK, id), tok(row), text(), id});
             }
         }
         tx.batch("UPDATE " + BULK + " SET tok = ?, prev = ?, v = ? WHERE id = ?", updates);
@@ -287,7 +291,7 @@ public final class WorkloadGenerator {
     private Map<String, Object> version(ClientTransaction tx, String table, long id, Long prev) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", id);
-        v.put("tok", tx.token());
+        v.put("tok", tx.token(table, id));
         v.put("prev", prev);
         v.put("v", text());
         if (CheckerSchema.hasTs(table)) {

@@ -183,8 +183,27 @@ final class ConflictResolver {
                 replaced.add(new ConflictRecord(e, type, Resolution.INCOMING_APPLIED, decided.policy(), p.targetRow,
                         key));
             }
+        } else if (decided.resolution() == Resolution.TARGET_KEPT
+                && decided.policy().kind() != ConflictPolicy.Kind.TARGET_WINS) { // there each site keeps its own
+            removeLoser(e, g, type, decided.policy());
         }
         return decided;
+    }
+
+    /**
+     * The incoming row lost its unique value to another row here. Where the change came from, that row holds the
+     * value, so the winner's change deletes it there when it arrives (as {@link #uniqueCollision} deletes the losers
+     * here). The loser's version here goes too, recorded, or the sites would end with different rows.
+     */
+    private void removeLoser(ChangeEvent e, TableGuards g, ConflictType type, ConflictPolicy policy)
+            throws SQLException {
+        Object[] image = e.op() == Op.INSERT ? e.after() : e.before();
+        Object[] key = e.keyOf(image);
+        Probe here = probe(e, g, image, key, e.after());
+        if (here.found) {
+            deleteByKey(e.table(), e.schema(), key);
+            replaced.add(new ConflictRecord(e, type, Resolution.ROW_REMOVED, policy, here.targetRow, key));
+        }
     }
 
     /** Records for rows that lost a unique-key collision since the last call; cleared by it. */

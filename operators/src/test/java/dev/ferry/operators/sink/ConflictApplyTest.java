@@ -167,6 +167,27 @@ class ConflictApplyTest {
         assertThat(conflictRows()).allSatisfy(row -> assertThat(row).endsWith("|target-kept"));
     }
 
+    /**
+     * A row whose incoming version loses its unique value to another row here is removed here too, recorded with the
+     * version removed: at its source it holds that value, and the winner's change removes it there when it arrives.
+     * Kept, the sites would differ in that row (the checker found them).
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
+    void aRowWhoseVersionLostItsUniqueValueIsRemovedAsAtItsSource(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(1, 'target', 1, 'u1'), (7, 'x', 1, 'taken')");
+        ChangeApplier.Result r = apply(priority("us"), "sh",
+                update(1, "target", 1, "u1", 1, "incoming", 2, "taken"), // fits row 1, but row 7 holds 'taken'
+                insert(6, "incoming", 1, "taken"));                      // absent here: nothing to remove
+        assertThat(r.outcome()).isEqualTo(ChangeApplier.Outcome.APPLIED);
+        assertThat(rows()).containsExactly("7|x|1|taken");
+        assertThat(conflictRows()).containsExactly("[1]|update-unique-key|target-kept",
+                "[1]|update-unique-key|row-removed", "[6]|insert-unique-key|target-kept");
+        assertThat(target.query("SELECT target_row FROM ferry.ferry_conflict WHERE channel = ? AND resolution ="
+                + " 'row-removed'", channel).get(0).get(0).toString()).contains("\"target\"", "\"u1\"");
+    }
+
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
     void newerWinsComparesTheVersionColumnAndTiesGoToTheHomeSite(ServerKind kind) throws Exception {
