@@ -64,6 +64,8 @@ public final class InvariantChecker {
     private final Map<String, ConflictRecord> lostDeletes = new HashMap<>();
     /** "site|table|id" where an absent row (a delete made there) was overwritten -> record. */
     private final Map<String, ConflictRecord> lostAbsences = new HashMap<>();
+    /** Rows a site removed because their incoming version lost a unique-key collision (row-removed), by site|row. */
+    private final Map<String, ConflictRecord> removedRows = new HashMap<>();
     /** Writes that I2 found missing at some site. */
     private final Set<Write> missing = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Causality causality;
@@ -228,8 +230,12 @@ public final class InvariantChecker {
         Long target = ConflictRecord.tok(r.targetRow());
         Long before = ConflictRecord.tok(r.incomingBefore());
         if (r.rowRemoved()) {
-            if (target != null) {
+            // the version removed is lost unless it is the incoming change's before image, which its source replaced
+            if (target != null && !target.equals(before)) {
                 lostVersions.putIfAbsent(target, r);
+            }
+            if (id != null) {
+                removedRows.putIfAbsent(r.site() + "|" + row(r.table(), id), r);
             }
         } else if (r.incomingApplied()) {
             if (target != null && !target.equals(incoming)) {
@@ -371,7 +377,8 @@ public final class InvariantChecker {
             for (Write w : t.writes()) {
                 Write left = leftHere.get(row(w.table(), w.id()));
                 if (w.prevTok() == null && left != null && !left.isDelete() && !deletedSince(left, w)
-                        && recordOfLoss(txnOf.get(left), left, true) == null && reported.add(left)) {
+                        && recordOfLoss(txnOf.get(left), left, true) == null
+                        && !removedRows.containsKey(name + "|" + row(w.table(), w.id())) && reported.add(left)) {
                     report.violation(I3, "version vanished at " + name, row(w.table(), w.id()), describe(left)
                             + " vanished at " + name + ": " + describe(t) + " found the row absent, with no delete"
                             + " seen since (ck_gone " + w.seenDeletes() + "); no record shows it lost"
