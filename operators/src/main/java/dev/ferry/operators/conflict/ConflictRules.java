@@ -74,6 +74,17 @@ public final class ConflictRules implements Serializable {
     }
 
     /**
+     * Whether a change that finds its row missing, with no write at the target concurrent with it, simply puts the
+     * row back. In a two-way channel each direction reads its target's own writes (TargetHistory), so such a row
+     * was not deleted by the target behind the source's back: Ferry removed it here, as the loser of a unique-key
+     * collision or to make room for a winner, and its source, which kept it, has changed it since. Deciding by policy
+     * would keep the sites apart. {@code target-wins} and {@code manual} never remove rows; there the policy decides.
+     */
+    public boolean refillsRowsItRemoved(ConflictPolicy policy) {
+        return twoWay && policy.kind() != ConflictPolicy.Kind.TARGET_WINS && policy.kind() != ConflictPolicy.Kind.MANUAL;
+    }
+
+    /**
      * Whether the incoming change wins over the target row.
      *
      * @param versionOrder for newer-wins: the incoming version compared with the target's (negative,

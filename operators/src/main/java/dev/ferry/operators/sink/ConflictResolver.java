@@ -56,6 +56,15 @@ final class ConflictResolver {
     /** A guarded UPDATE changed no row: the row is gone or differs from the before image. */
     ConflictRecord updateMissed(ChangeEvent e, TableGuards g) throws SQLException {
         Probe p = probe(e, g, e.after(), e.keyOf(e.before()), e.after());
+        if (!p.found && rules.refillsRowsItRemoved(g.rule().policy())) {
+            try {
+                insertMissing(e, g); // no conflict: see ConflictRules#refillsRowsItRemoved
+                return null;
+            } catch (SQLException duplicate) {
+                rethrowUnlessDuplicate(duplicate);
+                return uniqueCollision(e, g, ConflictType.UPDATE_UNIQUE, duplicate, () -> insertMissing(e, g));
+            }
+        }
         if (!p.found) {
             return decide(e, g, ConflictType.UPDATE_MISSING, p, () -> insertMissing(e, g));
         }
@@ -319,18 +328,22 @@ final class ConflictResolver {
             }
         }
         Verdicts v = new Verdicts(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        boolean refill = rules.refillsRowsItRemoved(g.rule().policy());
         for (int i = 0; i < run.size(); i++) {
             ChangeEvent e = run.get(i);
             Probe p = probes[i];
             ConflictRecord decided = switch (missed) {
                 case INSERT -> !p.found ? null : p.sameAsImage ? null : judge(e, g, ConflictType.INSERT_EXISTS, p);
-                case UPDATE -> !p.found ? judge(e, g, ConflictType.UPDATE_MISSING, p)
+                case UPDATE -> !p.found ? (refill ? null : judge(e, g, ConflictType.UPDATE_MISSING, p))
                         : p.sameAsImage ? null : judge(e, g, ConflictType.UPDATE_MISMATCH, p);
                 case DELETE -> !p.found ? new ConflictRecord(e, ConflictType.DELETE_MISSING, Resolution.NOTHING_TO_DO,
                         g.rule().policy(), null) : judge(e, g, ConflictType.DELETE_MISMATCH, p);
             };
             if (missed == Missed.INSERT && !p.found) {
                 v.insertAlone().add(e);
+            }
+            if (missed == Missed.UPDATE && !p.found && refill) {
+                v.upserts().add(e); // no conflict: see ConflictRules#refillsRowsItRemoved
             }
             v.records().add(decided);
             if (decided != null && decided.resolution() == Resolution.INCOMING_APPLIED) {

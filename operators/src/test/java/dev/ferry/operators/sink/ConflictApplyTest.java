@@ -36,6 +36,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ConflictApplyTest {
     /** A write at the target that the incoming changes had not seen. */
+    /** Whether the appliers' rules are those of a two-way channel. */
+    private boolean twoWay;
     private static final TargetHistory.LocalWrite LOCAL = new TargetHistory.LocalWrite(
             dev.ferry.common.BinlogPosition.parse("t.000001:4:1:0"), false, null);
     private static final RowSchema SCHEMA = new RowSchema(new String[] {"id", "v", "ver", "u"}, new int[] {0});
@@ -165,6 +167,27 @@ class ConflictApplyTest {
         assertThat(r.conflicts()).hasSize(5);
         assertThat(rows()).containsExactly("1|target|1|u1", "2|target|1|u2", "4|target|1|u4", "7|x|1|taken");
         assertThat(conflictRows()).allSatisfy(row -> assertThat(row).endsWith("|target-kept"));
+    }
+
+    /**
+     * In a two-way channel, where each direction reads its target's writes, a change that finds its row missing with
+     * no concurrent write here finds a row Ferry removed (a unique-key loser) that its source kept and changed since:
+     * the row goes back, whatever the policy, and that is no conflict. A row a concurrent write deleted here is still
+     * decided by the policy.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void inATwoWayChannelARowFerryRemovedIsPutBackByTheNextChangeOfItsSource(ServerKind kind) throws Exception {
+        setUp(kind);
+        twoWay = true;
+        apply(priority("us"), "sh", update(3, "old", 1, "u3", 3, "incoming", 2, "u3")); // us, the target, has priority
+        assertThat(conflictRows()).isEmpty();
+        assertThat(rows()).containsExactly("3|incoming|2|u3");
+
+        TargetHistory.LocalWrite deletedHere = new TargetHistory.LocalWrite(LOCAL.position(), true, null);
+        apply(priority("us"), "sh", e -> deletedHere, update(4, "old", 1, "u4", 4, "incoming", 2, "u4"));
+        assertThat(conflictRows()).containsExactly("[4]|update-missing|target-kept");
+        assertThat(rows()).containsExactly("3|incoming|2|u3");
     }
 
     /**
@@ -767,9 +790,10 @@ class ConflictApplyTest {
     private ChangeApplier applier(TableId ruled, TableConflictRule rule, String sourceSite, int batchSize,
             Function<ChangeEvent, TargetHistory.LocalWrite> concurrent) throws Exception {
         // the rule is set for this table by pattern; the default would make a wrong test pass silently
-        ConflictRules rules = new ConflictRules(priority("nobody"),
+        ConflictRules oneWay = new ConflictRules(priority("nobody"),
                 List.of(new ConflictRules.TableMatch(Pattern.compile(Pattern.quote(ruled.toString())), rule)),
                 sourceSite, "sh");
+        ConflictRules rules = twoWay ? oneWay.inTwoWayChannel() : oneWay;
         String direction = sourceSite + "->us";
         // appliers come and go within a test, as committers across restarts; the direction's memory stays
         return new ChangeApplier(connection, Dialects.forUrl(target.jdbcUrl(),
