@@ -191,29 +191,60 @@ public final class SourceChecks {
      */
     public static Optional<Finding> spatialColumns(SiteConfig source, SiteConfig target, List<TableId> tables,
             Connection c) throws SQLException {
-        List<String> spatial = new ArrayList<>();
-        List<String> excludes = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME,"
-                + " COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE LOWER(DATA_TYPE) IN (" + SPATIAL_TYPES
-                + ") ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION")) {
-            while (rs.next()) {
-                TableId t = new TableId(rs.getString(1), rs.getString(2));
-                if (tables.contains(t)) {
-                    spatial.add(t + "." + rs.getString(3) + " (" + rs.getString(4).toUpperCase(Locale.ROOT) + ")");
-                    String exclude = "'" + t.toString().replaceAll("[\\\\.\\[\\]{}()*+?^$|]", "\\\\$0") + "'";
-                    if (!excludes.contains(exclude)) {
-                        excludes.add(exclude);
+        TypedColumns spatial = TypedColumns.of(SPATIAL_TYPES, tables, c);
+        if (spatial.columns().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding("Spatial column(s) at site '" + source.name() + "' " + spatial.columns()
+                + " cannot be replicated to " + target.kind().displayName() + " site '" + target.name() + "': Ferry"
+                + " carries spatial values exactly (SRID and WKB) between MySQL and MariaDB sites only.", "leave these"
+                + " tables out of the channel with " + spatial.excludeLine() + ", or replicate them in a channel between"
+                + " MySQL/MariaDB sites."));
+    }
+
+    /**
+     * MySQL 9 VECTOR columns of the included tables: the Debezium inside Flink CDC 3.5.0 cannot parse their tables'
+     * CREATE TABLE, so it knows no schema for their rows and would stop the direction at the first one. Tables
+     * outside the channel may hold them (see cdc-compat, VectorColumnsAsBlobs).
+     */
+    public static Optional<Finding> vectorColumns(SiteConfig source, List<TableId> tables, Connection c)
+            throws SQLException {
+        TypedColumns vectors = TypedColumns.of("'vector'", tables, c);
+        if (vectors.columns().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding("VECTOR column(s) at site '" + source.name() + "' " + vectors.columns()
+                + " cannot be replicated: the binlog reader inside Flink CDC 3.5.0 (Debezium 1.9.8) cannot parse a"
+                + " table with a VECTOR column, so it would stop the direction at its first row.", "leave these"
+                + " tables out of the channel with " + vectors.excludeLine() + " (tables outside the channel may hold"
+                + " VECTOR columns)."));
+    }
+
+    /** Columns of the included tables with one of some types, and the 'tables.exclude' line that leaves them out. */
+    private record TypedColumns(List<String> columns, List<String> excludes) {
+        /** @param types the lower-case {@code DATA_TYPE}s, quoted and comma-separated for SQL */
+        static TypedColumns of(String types, List<TableId> tables, Connection c) throws SQLException {
+            List<String> columns = new ArrayList<>();
+            List<String> excludes = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME,"
+                    + " COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE LOWER(DATA_TYPE) IN (" + types
+                    + ") ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION")) {
+                while (rs.next()) {
+                    TableId t = new TableId(rs.getString(1), rs.getString(2));
+                    if (tables.contains(t)) {
+                        columns.add(t + "." + rs.getString(3) + " (" + rs.getString(4).toUpperCase(Locale.ROOT) + ")");
+                        String exclude = "'" + t.toString().replaceAll("[\\\\.\\[\\]{}()*+?^$|]", "\\\\$0") + "'";
+                        if (!excludes.contains(exclude)) {
+                            excludes.add(exclude);
+                        }
                     }
                 }
             }
+            return new TypedColumns(columns, excludes);
         }
-        if (spatial.isEmpty()) {
-            return Optional.empty();
+
+        String excludeLine() {
+            return "'tables.exclude: [" + String.join(", ", excludes) + "]'";
         }
-        return Optional.of(new Finding("Spatial column(s) at site '" + source.name() + "' " + spatial + " cannot be"
-                + " replicated to " + target.kind().displayName() + " site '" + target.name() + "': Ferry carries"
-                + " spatial values exactly (SRID and WKB) between MySQL and MariaDB sites only.", "leave these tables"
-                + " out of the channel with 'tables.exclude: [" + String.join(", ", excludes) + "]', or replicate"
-                + " them in a channel between MySQL/MariaDB sites."));
     }
 }

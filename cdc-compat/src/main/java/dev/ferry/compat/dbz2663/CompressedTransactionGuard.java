@@ -1,10 +1,14 @@
 package dev.ferry.compat.dbz2663;
 
+import static dev.ferry.compat.BinlogClientReflection.LIBRARY;
+import static dev.ferry.compat.BinlogClientReflection.enumConstant;
+import static dev.ferry.compat.BinlogClientReflection.field;
+import static dev.ferry.compat.BinlogClientReflection.proxy;
+
+import dev.ferry.compat.BinlogClientReflection;
+
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -38,7 +42,6 @@ public final class CompressedTransactionGuard {
     /** Every failure from this guard contains these words (the runner stops the direction on them). */
     public static final String MARKER = "compressed binlog transaction";
     private static final Logger LOG = LoggerFactory.getLogger(CompressedTransactionGuard.class);
-    private static final String LIBRARY = "com.github.shyiko.mysql.binlog.";
 
     private final Set<Object> watched = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile String metAt;
@@ -67,7 +70,7 @@ public final class CompressedTransactionGuard {
         Class<?> listener = Class.forName(LIBRARY + "BinaryLogClient$EventListener", false, loader);
         Class<?> payload = Class.forName(LIBRARY + "event.TransactionPayloadEventData", false, loader);
         Object events = field(client.getClass(), "eventDeserializer", client);
-        Object unread = proxy(loader, dataReader, "deserialize", args -> {
+        Object unread = proxy(loader, dataReader, "deserialize", "DBZ-2663", args -> {
             // a payload left compressed and unread: its bytes are skipped, and it holds no events
             Object data = payload.getConstructor().newInstance();
             payload.getMethod("setUncompressedEvents", ArrayList.class).invoke(data, new ArrayList<>());
@@ -76,7 +79,7 @@ public final class CompressedTransactionGuard {
         events.getClass().getMethod("setEventDataDeserializer", eventType, dataReader)
                 .invoke(events, enumConstant(eventType, "TRANSACTION_PAYLOAD"), unread);
         Method binlogFile = client.getClass().getMethod("getBinlogFilename");
-        Object onEvent = proxy(loader, listener, "onEvent", args -> {
+        Object onEvent = proxy(loader, listener, "onEvent", "DBZ-2663", args -> {
             onEvent((String) binlogFile.invoke(client), args[0]);
             return null;
         });
@@ -110,47 +113,6 @@ public final class CompressedTransactionGuard {
         if (binlogReader == null) {
             return null; // still copying: the binlog reader is made for the binlog split
         }
-        Object context = field(binlogReader.getClass(), "statefulTaskContext", binlogReader);
-        return context == null ? null : context.getClass().getMethod("getBinaryLogClient").invoke(context);
-    }
-
-    /** The value of field {@code name}, declared by {@code type} or a class above it. */
-    private static Object field(Class<?> type, String name, Object target) throws ReflectiveOperationException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name); // once per fetch: cheap next to reading a batch of records
-                f.setAccessible(true);
-                return f.get(target);
-            } catch (NoSuchFieldException e) {
-                // declared further up
-            }
-        }
-        throw new NoSuchFieldException("Flink CDC changed: " + type.getName() + " has no field '" + name
-                + "' (see CompressedTransactionGuard)");
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object enumConstant(Class<?> type, String name) {
-        return Enum.valueOf((Class) type, name);
-    }
-
-    /** The one method of a library interface that a proxy implements. */
-    private interface Call {
-        Object run(Object[] args) throws ReflectiveOperationException;
-    }
-
-    private static Object proxy(ClassLoader loader, Class<?> type, String method, Call call) {
-        InvocationHandler handler = (self, m, args) -> switch (m.getName()) {
-            case "equals" -> self == args[0];
-            case "hashCode" -> System.identityHashCode(self);
-            case "toString" -> "Ferry's " + type.getSimpleName() + " (DBZ-2663)";
-            default -> {
-                if (!m.getName().equals(method)) {
-                    throw new UnsupportedOperationException(m.getName());
-                }
-                yield call.run(args);
-            }
-        };
-        return Proxy.newProxyInstance(loader, new Class<?>[] {type}, handler);
+        return BinlogClientReflection.binlogClientOf(binlogReader);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.compat.flink39207;
 
 import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
+import dev.ferry.compat.vector.VectorColumnsAsBlobs;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,12 +31,15 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  * does anyway when splits arrive one by one (the normal case), so no reader is reused. Binlog splits pass at once.
  * No upstream code is copied. Both methods run on the split fetcher's one thread.
  *
- * <p>Being Ferry's split reader, it also runs the {@link CompressedTransactionGuard} (DBZ-2663) after each fetch.
+ * <p>Being Ferry's split reader, it also runs the {@link CompressedTransactionGuard} (DBZ-2663) after each fetch,
+ * and {@link VectorColumnsAsBlobs} (MySQL 9 VECTOR columns) before it.
  */
 public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     private final Deque<MySqlSplit> heldBack = new ArrayDeque<>();
     /** A split reader is where the binlog client can be reached; the guard itself is another workaround. */
     private final CompressedTransactionGuard compressed = new CompressedTransactionGuard();
+    /** Likewise: the binlog clients this reader makes must read MySQL 9's VECTOR columns. */
+    private final VectorColumnsAsBlobs vectors = new VectorColumnsAsBlobs();
     /** The snapshot split the upstream reader holds, or null. */
     private String inReader;
 
@@ -70,6 +74,7 @@ public class OneSnapshotSplitAtATime extends MySqlSplitReader {
 
     @Override
     public RecordsWithSplitIds<SourceRecords> fetch() throws IOException {
+        vectors.prepare(this);
         RecordsWithSplitIds<SourceRecords> records = super.fetch();
         compressed.watch(this);
         compressed.throwIfMet();

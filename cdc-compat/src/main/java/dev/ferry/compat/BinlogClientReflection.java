@@ -1,0 +1,85 @@
+package dev.ferry.compat;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+
+/**
+ * Reaching Flink CDC's binlog client and the binlog library's types for the workarounds that act on the client:
+ * private upstream fields by reflection, and library interfaces through proxies made in the client's own class loader
+ * (on a Flink cluster the connector may come from Flink's lib/ and the library from the job jar; a direct reference
+ * then fails with a LinkageError). No upstream code is copied.
+ */
+public final class BinlogClientReflection {
+    /** The binlog library's package, as the connector jar holds it. */
+    public static final String LIBRARY = "com.github.shyiko.mysql.binlog.";
+
+    private BinlogClientReflection() {}
+
+    /** The value of field {@code name}, declared by {@code type} or a class above it. */
+    public static Object field(Class<?> type, String name, Object target) throws ReflectiveOperationException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(target);
+            } catch (NoSuchFieldException e) {
+                // declared further up
+            }
+        }
+        throw new NoSuchFieldException("Flink CDC changed: " + type.getName() + " has no field '" + name + "'");
+    }
+
+    /** Calls a method without arguments that {@code type} declares, also a private one. */
+    public static Object callDeclared(Class<?> type, String name, Object target) throws ReflectiveOperationException {
+        var method = type.getDeclaredMethod(name);
+        method.setAccessible(true);
+        return method.invoke(target);
+    }
+
+    /** The binlog client of one of Flink CDC's split readers (binlog or snapshot), or null if it has none yet. */
+    public static Object binlogClientOf(Object splitReader) throws ReflectiveOperationException {
+        Object context = field(splitReader.getClass(), "statefulTaskContext", splitReader);
+        return context == null ? null : context.getClass().getMethod("getBinaryLogClient").invoke(context);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Object enumConstant(Class<?> type, String name) {
+        return Enum.valueOf((Class) type, name);
+    }
+
+    /** The one method of a library interface that a proxy implements. */
+    public interface Call {
+        Object run(Object[] args) throws Exception;
+    }
+
+    /**
+     * A proxy of library interface {@code type} whose method {@code method} runs {@code call}; other methods of the
+     * interface do nothing (and return null), so listeners need only the callback they use.
+     *
+     * @param label names the workaround in the proxy's {@code toString()}
+     */
+    public static Object proxy(ClassLoader loader, Class<?> type, String method, String label, Call call) {
+        InvocationHandler handler = (self, m, args) -> switch (m.getName()) {
+            case "equals" -> self == args[0];
+            case "hashCode" -> System.identityHashCode(self);
+            case "toString" -> "Ferry's " + type.getSimpleName() + " (" + label + ")";
+            default -> m.getName().equals(method) ? run(call, args) : null;
+        };
+        return Proxy.newProxyInstance(loader, new Class<?>[] {type}, handler);
+    }
+
+    /** Whether {@code object} is a proxy this class made with {@code label}. */
+    public static boolean isProxy(Object object, String label) {
+        return object != null && Proxy.isProxyClass(object.getClass()) && object.toString().endsWith("(" + label + ")");
+    }
+
+    private static Object run(Call call, Object[] args) throws Throwable {
+        try {
+            return call.run(args);
+        } catch (InvocationTargetException e) { // what the library method itself threw, e.g. an IOException
+            throw e.getCause();
+        }
+    }
+}
