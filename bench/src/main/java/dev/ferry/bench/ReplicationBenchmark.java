@@ -1,6 +1,9 @@
 package dev.ferry.bench;
 
 import dev.ferry.bench.NativeReplica.BinlogPos;
+import dev.ferry.cli.CommandLines;
+import dev.ferry.cli.HelpOption;
+import dev.ferry.cli.WholeNumbers;
 import dev.ferry.testing.DatabaseServer;
 import dev.ferry.testing.ServerKind;
 import java.io.IOException;
@@ -21,11 +24,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Benchmark (not a test): Ferry's one-direction replication against native MariaDB replication on
@@ -82,7 +93,13 @@ public final class ReplicationBenchmark {
         for (java.util.logging.Logger l : QUIET_JUL) {
             l.setLevel(java.util.logging.Level.WARNING);
         }
-        Options options = Options.parse(args);
+        Options options = new Options();
+        CommandLine line = Options.commandLine(options);
+        OptionalInt usage = CommandLines.parse(line, args);
+        if (usage.isPresent()) {
+            System.exit(usage.getAsInt()); // --help, or a usage error: printed already
+        }
+        options.quickDefaults(line.getParseResult());
         Path work = Files.createTempDirectory("ferry-bench-");
         ReplicationBenchmark bench = new ReplicationBenchmark(options, work);
         int exit = 0;
@@ -772,81 +789,89 @@ public final class ReplicationBenchmark {
         }
     }
 
+    /** The command line of {@code bench/run.sh}, in its {@code --option=value} style. */
+    @Command(name = "bench/run.sh", description = "Ferry vs native MariaDB replication on loopback, one direction"
+            + " (not a test).")
     static final class Options {
+        @Option(names = "--quick", description = "Smaller backlogs and an 8 s lag phase (~2-3 min); options given"
+                + " explicitly still win.")
         boolean quick;
+        @Option(names = "--keep-state", description = "Keep the work directory (Ferry's state) at the end.")
         boolean keepState;
+        @Option(names = "--only", split = ",", paramLabel = "a,b,c", converter = WorkloadLetter.class,
+                description = "Only these workloads (default: all).")
         Set<Workload> only = EnumSet.allOf(Workload.class);
+        @Option(names = "--bulk-tx", paramLabel = "N", converter = WholeNumbers.Positive.class,
+                description = "Transactions of workload a's backlog (default ${DEFAULT-VALUE}; --quick 100).")
         int bulkTx = 500;
+        @Option(names = "--updates", paramLabel = "N", converter = WholeNumbers.Positive.class,
+                description = "Updates of workload b's backlog (default ${DEFAULT-VALUE}; --quick 12000).")
         int updates = 150_000;
+        @Option(names = "--mixed-tx", paramLabel = "N", converter = WholeNumbers.Positive.class,
+                description = "Transactions of workload c's backlog (default ${DEFAULT-VALUE}; --quick 5000).")
         int mixedTx = 50_000;
+        @Option(names = "--preload-rows", paramLabel = "N", converter = WholeNumbers.NonNegative.class,
+                description = "Rows loaded outside the binlog first (default ${DEFAULT-VALUE}; --quick 20000).")
         int preloadRows = 100_000;
+        @Option(names = "--lag-seconds", paramLabel = "N", converter = WholeNumbers.NonNegative.class,
+                description = "Length of the lag phase, 0 for none (default ${DEFAULT-VALUE}; --quick 8).")
         int lagSeconds = 20;
+        @Option(names = "--lag-rate", paramLabel = "ROWS_PER_S",
+                description = "Rows per second offered in the lag phase (default ${DEFAULT-VALUE}).")
+        double lagRate = LAG_TARGET_RATE;
         /** Autocommit updates need several senders to reach 5000/s; the mix reaches it from one. */
         int lagThreadsB = 4;
         int lagThreadsC = 1;
-        double lagRate = LAG_TARGET_RATE;
         int catchUpTimeout = 300;
         int drainTimeout = 60;
+        @Option(names = "--durability", paramLabel = "default|relaxed|full",
+                description = "How durably both targets commit (default: default).")
         Durability durability = Durability.DEFAULT;
         /** 0: transactional apply; else parallel apply over this many writers. */
+        @Option(names = "--parallel", paramLabel = "WRITERS", converter = WholeNumbers.NonNegative.class,
+                description = "Apply in parallel over this many writers (default: 0, transactional apply).")
         int parallelism;
         /** Share of (a)'s keys that already exist at Ferry's target with other values, in percent. */
+        @Option(names = "--conflicts", paramLabel = "PERCENT", converter = WholeNumbers.Percent.class,
+                description = "Share of workload a's keys planted at Ferry's target with other values (default: 0).")
         int conflictPercent;
+        @Mixin
+        HelpOption help;
 
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (String arg : args) {
-                if (arg.equals("--quick")) {
-                    o.quick = true;
-                    o.bulkTx = 100;
-                    o.updates = 12_000;
-                    o.mixedTx = 5_000;
-                    o.preloadRows = 20_000;
-                    o.lagSeconds = 8;
-                    o.catchUpTimeout = 180;
-                }
+        /** The same sender count for workloads b and c. */
+        @Option(names = "--lag-threads", paramLabel = "N", converter = WholeNumbers.Positive.class,
+                description = "Generator threads of the lag phase for b and c (default: b 4, c 1).")
+        void lagThreads(int threads) {
+            lagThreadsB = threads;
+            lagThreadsC = threads;
+        }
+
+        static CommandLine commandLine(Options options) {
+            CommandLine line = CommandLines.of(options, "=");
+            line.setCaseInsensitiveEnumValuesAllowed(true);
+            return line;
+        }
+
+        /** --quick: smaller values for what the command line leaves out, wherever --quick stands on the line. */
+        void quickDefaults(ParseResult given) {
+            if (!quick) {
+                return;
             }
-            for (String arg : args) {
-                String[] kv = arg.split("=", 2);
-                String value = kv.length > 1 ? kv[1] : null;
-                switch (kv[0]) {
-                    case "--quick" -> { }
-                    case "--keep-state" -> o.keepState = true;
-                    case "--only" -> {
-                        o.only = EnumSet.noneOf(Workload.class);
-                        for (String letter : value.split(",")) {
-                            o.only.add(Arrays.stream(Workload.values()).filter(w -> w.letter.equals(letter.trim()))
-                                    .findFirst().orElseThrow(() -> new IllegalArgumentException("--only: a, b or c")));
-                        }
-                    }
-                    case "--lag-seconds" -> o.lagSeconds = Integer.parseInt(value);
-                    case "--lag-rate" -> o.lagRate = Double.parseDouble(value);
-                    case "--lag-threads" -> {
-                        o.lagThreadsB = Integer.parseInt(value);
-                        o.lagThreadsC = o.lagThreadsB;
-                    }
-                    case "--bulk-tx" -> o.bulkTx = Integer.parseInt(value);
-                    case "--updates" -> o.updates = Integer.parseInt(value);
-                    case "--mixed-tx" -> o.mixedTx = Integer.parseInt(value);
-                    case "--preload-rows" -> o.preloadRows = Integer.parseInt(value);
-                    case "--durability" -> o.durability = Durability.parse(value);
-                    case "--parallel" -> o.parallelism = Integer.parseInt(value);
-                    case "--conflicts" -> {
-                        o.conflictPercent = Integer.parseInt(value);
-                        if (o.conflictPercent < 0 || o.conflictPercent > 100) {
-                            throw new IllegalArgumentException("--conflicts: a percentage, 0 to 100");
-                        }
-                    }
-                    case "-h", "--help" -> {
-                        System.out.println("usage: bench/run.sh [--quick] [--only=a,b,c] [--lag-seconds=N]"
-                                + " [--lag-rate=ROWS_PER_S] [--lag-threads=N (b and c; default b 4, c 1)] [--bulk-tx=N] [--updates=N] [--mixed-tx=N]"
-                                + " [--preload-rows=N] [--durability=default|relaxed|full] [--parallel=WRITERS] [--conflicts=PERCENT (a)] [--keep-state]");
-                        System.exit(0);
-                    }
-                    default -> throw new IllegalArgumentException("unknown argument " + arg + " (try --help)");
-                }
-            }
-            return o;
+            bulkTx = given.hasMatchedOption("--bulk-tx") ? bulkTx : 100;
+            updates = given.hasMatchedOption("--updates") ? updates : 12_000;
+            mixedTx = given.hasMatchedOption("--mixed-tx") ? mixedTx : 5_000;
+            preloadRows = given.hasMatchedOption("--preload-rows") ? preloadRows : 20_000;
+            lagSeconds = given.hasMatchedOption("--lag-seconds") ? lagSeconds : 8;
+            catchUpTimeout = 180;
+        }
+    }
+
+    /** A workload by its letter: a, b or c. */
+    static final class WorkloadLetter implements ITypeConverter<Workload> {
+        @Override
+        public Workload convert(String letter) {
+            return Arrays.stream(Workload.values()).filter(w -> w.letter.equals(letter.trim())).findFirst()
+                    .orElseThrow(() -> new TypeConversionException("'" + letter + "' is none of a, b or c"));
         }
     }
 
@@ -877,15 +902,6 @@ public final class ReplicationBenchmark {
         String describe() {
             return "--durability=" + name().toLowerCase(Locale.ROOT) + " (innodb_flush_log_at_trx_commit="
                     + flushLogAtTrxCommit + ", sync_binlog=" + syncBinlog + ")";
-        }
-
-        static Durability parse(String value) {
-            for (Durability d : values()) {
-                if (d.name().equalsIgnoreCase(value)) {
-                    return d;
-                }
-            }
-            throw new IllegalArgumentException("--durability: default, relaxed or full, not " + value);
         }
     }
 }

@@ -1,10 +1,14 @@
 package dev.ferry.job;
 
+import dev.ferry.cli.CommandLines;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.ChannelConfigException;
 import dev.ferry.config.DirectionConfig;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Entry point of the job jar: {@code flink run ferry-job.jar --config channel.yaml --direction sh->us}.
@@ -14,44 +18,37 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class FerryJob {
     private FerryJob() {}
 
+    /** The program arguments of {@code flink run}. */
+    @Command(name = "ferry", customSynopsis = "flink run <ferry-jobs-*-job.jar> --config <channel.yaml>"
+            + " --direction <from->to>", description = "Runs one direction of a channel as a Flink job.")
+    static final class Arguments {
+        @Option(names = "--config", required = true, paramLabel = "<channel.yaml>", description = "The channel file.")
+        Path config;
+        @Option(names = "--direction", required = true, paramLabel = "<from->to>",
+                description = "The direction to run, as the channel file names it.")
+        String direction;
+    }
+
     public static void main(String[] args) throws Exception {
-        String configFile = null;
-        String direction = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> configFile = value(args, ++i, "--config");
-                case "--direction" -> direction = value(args, ++i, "--direction");
-                default -> fail("unknown argument '" + args[i] + "'. Usage: --config <channel.yaml> --direction <from->to>");
-            }
-        }
-        if (configFile == null || direction == null) {
-            fail("usage: --config <channel.yaml> --direction <from->to>");
+        Arguments arguments = new Arguments();
+        OptionalInt usage = CommandLines.parse(CommandLines.of(arguments, " "), args);
+        if (usage.isPresent()) {
+            System.exit(usage.getAsInt());
         }
         try {
-            ChannelConfig config = ChannelConfig.load(Path.of(configFile));
-            DirectionConfig d = config.direction(direction);
+            ChannelConfig config = ChannelConfig.load(arguments.config);
+            DirectionConfig d = config.direction(arguments.direction);
             Preflight.check(config, d);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             DirectionJob.build(env, config, d);
             env.execute(jobName(config, d));
         } catch (ChannelConfigException | FerryException e) {
-            fail(e.getMessage());
+            System.err.println("ferry: " + e.getMessage());
+            System.exit(2);
         }
     }
 
     public static String jobName(ChannelConfig config, DirectionConfig direction) {
         return "ferry " + config.channel() + " " + direction.name();
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            fail(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static void fail(String message) {
-        System.err.println("ferry: " + message);
-        System.exit(2);
     }
 }

@@ -19,7 +19,7 @@ public final class FerryCliAccess {
 
     public static Status status(dev.ferry.config.ChannelConfig config, String flinkUrl) throws java.io.IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = FerryCli.status(config, new FlinkRestClient(flinkUrl), new PrintStream(out, true,
+        int code = StatusCommand.status(config, new FlinkRestClient(flinkUrl), new PrintStream(out, true,
                 StandardCharsets.UTF_8));
         return new Status(code, out.toString(StandardCharsets.UTF_8));
     }

@@ -6,12 +6,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -68,6 +73,178 @@ class FerryCliTest {
         Ran ran = ferry("run", "--config", channel().toString(), "--port", "eighty");
         assertThat(ran.exit()).isEqualTo(2);
         assertThat(ran.err()).startsWith("ferry run: --port must be a whole number from 0 to 65515, not 'eighty'");
+    }
+
+    @Test
+    void anUnknownOptionOrCommandIsAUsageErrorNamingIt() {
+        Ran option = ferry("run", "--config", "x.yaml", "--bogus");
+        assertThat(option.exit()).isEqualTo(2);
+        assertThat(option.err()).startsWith("ferry run: unknown option '--bogus'\nusage: ferry run --config")
+                .doesNotContain("Exception");
+
+        Ran command = ferry("frobnicate", "--config", "x.yaml");
+        assertThat(command.exit()).isEqualTo(2);
+        assertThat(command.err()).startsWith("ferry: unknown command 'frobnicate'\n").contains("\n  quickstart ");
+
+        Ran extra = ferry("check", "--config", "x.yaml", "surplus");
+        assertThat(extra.exit()).isEqualTo(2);
+        assertThat(extra.err()).startsWith("ferry check: unexpected argument 'surplus'");
+    }
+
+    @Test
+    void aBadNumberIsAUsageErrorNamingTheOptionAndItsRange() {
+        // all refused before the channel file is read: it does not exist
+        Ran settle = ferry("verify", "--config", "missing.yaml", "--settle", "x");
+        assertThat(settle.exit()).isEqualTo(2);
+        assertThat(settle.err()).startsWith("ferry verify: --settle must be a whole number of at least 0, not 'x'\n")
+                .contains("usage: ferry verify").doesNotContain("Exception");
+        assertThat(ferry("verify", "--config", "missing.yaml", "--chunk-size", "0").err())
+                .startsWith("ferry verify: --chunk-size must be a whole number of at least 1, not '0'");
+        assertThat(ferry("run", "--config", "missing.yaml", "--port", "65516").err())
+                .startsWith("ferry run: --port must be a whole number from 0 to 65515, not '65516'");
+        Ran seconds = ferry("quickstart", "--seconds", "x");
+        assertThat(seconds.exit()).isEqualTo(2);
+        assertThat(seconds.err()).startsWith("ferry quickstart: --seconds must be a whole number of at least 1, not 'x'");
+    }
+
+    @Test
+    void aRequiredOptionOrHalfOfAPairIsAUsageError() {
+        Ran config = ferry("check");
+        assertThat(config.exit()).isEqualTo(2);
+        assertThat(config.err()).startsWith("ferry check: --config <channel.yaml> is required\n");
+
+        Ran flink = ferry("submit", "--config", "x.yaml");
+        assertThat(flink.exit()).isEqualTo(2);
+        assertThat(flink.err()).startsWith("ferry submit: --flink <url> is required");
+
+        for (String[] half : new String[][] {{"--repair"}, {"--from", "sh"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("verify", "--config", "x.yaml"),
+                    java.util.Arrays.stream(half)).toArray(String[]::new);
+            Ran ran = ferry(args);
+            assertThat(ran.exit()).as(String.join(" ", half)).isEqualTo(2);
+            assertThat(ran.err()).as(String.join(" ", half))
+                    .startsWith("ferry verify: --repair and --from <site> go together");
+        }
+    }
+
+    @Test
+    void noCommandPrintsTheUsageAndExits2ButHelpExits0() {
+        Ran none = ferry();
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.out()).startsWith("usage: ferry <command> [options]").contains("\n  quickstart ");
+
+        for (String asked : new String[] {"help", "-h", "--help"}) {
+            Ran help = ferry(asked);
+            assertThat(help.exit()).as(asked).isZero();
+            assertThat(help.out()).as(asked).isEqualTo(none.out());
+        }
+
+        Ran run = ferry("help", "run");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).startsWith("usage: ferry run --config <channel.yaml> [--port <rest port>]"
+                + " [--bind <address>]").contains("Every listener binds to 127.0.0.1", "--bind <address>",
+                "default: 127.0.0.1");
+        assertThat(ferry("run", "--help").out()).isEqualTo(run.out());
+        assertThat(ferry("help", "nothing").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void theHelpDescribesEveryOptionOfEveryCommand() {
+        String help = ferry("help").out();
+        CommandLine ferry = FerryCli.commandLine();
+        assertThat(ferry.getSubcommands().keySet()).containsExactly("check", "grants", "prepare", "status", "submit",
+                "verify", "run", "quickstart", "help");
+        for (CommandLine command : ferry.getSubcommands().values()) {
+            CommandSpec spec = command.getCommandSpec();
+            assertThat(spec.usageMessage().description()).as(spec.name()).isNotEmpty();
+            assertThat(help).contains(spec.usageMessage().description()[0]);
+            for (OptionSpec option : spec.options()) {
+                assertThat(option.description()).as(spec.name() + " " + option.longestName()).isNotEmpty();
+                assertThat(help).as(spec.name() + " " + option.longestName()).contains(option.longestName());
+            }
+        }
+        assertThat(help).contains("  verify --config <channel.yaml> [--repair --from <site>] [--chunk-size <rows>]",
+                "  submit --config <channel.yaml> --flink <url> [--direction <from->to>]",
+                "  quickstart [--seconds <n>] [--keep] [--dir <path>] [--rest-port <port>]\n      A demo");
+    }
+
+    @Test
+    void noOptionTakesAPassword() {
+        // passwords come from the channel file (or a file it names), never from argv, which ps shows
+        for (CommandLine command : FerryCli.commandLine().getSubcommands().values()) {
+            for (OptionSpec option : command.getCommandSpec().options()) {
+                assertThat(String.join(" ", option.names()).toLowerCase(java.util.Locale.ROOT))
+                        .doesNotContain("password", "secret");
+            }
+        }
+    }
+
+    @Test
+    void eachCommandsOptionsAreParsedIntoTheirValues() {
+        CheckCommand check = parsed("check", "--config", "a.yaml");
+        assertThat(check.channel.file).isEqualTo(Path.of("a.yaml"));
+        assertThat(this.<GrantsCommand>parsed("grants", "--config", "b.yaml").channel.file).isEqualTo(Path.of("b.yaml"));
+        assertThat(this.<PrepareCommand>parsed("prepare", "--config", "c.yaml").channel.file)
+                .isEqualTo(Path.of("c.yaml"));
+
+        assertThat(this.<StatusCommand>parsed("status", "--config", "a.yaml").flink).isNull();
+        assertThat(this.<StatusCommand>parsed("status", "--flink", "http://jm:8081", "--config", "a.yaml").flink)
+                .isEqualTo("http://jm:8081");
+
+        SubmitCommand submit = parsed("submit", "--config", "a.yaml", "--flink", "http://jm:8081");
+        assertThat(submit.flink).isEqualTo(URI.create("http://jm:8081"));
+        assertThat(submit.direction).isNull();
+        assertThat(submit.savepoint).isNull();
+        assertThat(submit.jar).isNull();
+        submit = parsed("submit", "--config", "a.yaml", "--flink", "http://jm:8081", "--direction", "sh->us",
+                "--from-savepoint", "/sp/1", "--jar", "/j.jar");
+        assertThat(submit.direction).isEqualTo("sh->us");
+        assertThat(submit.savepoint).isEqualTo(Path.of("/sp/1"));
+        assertThat(submit.jar).isEqualTo(Path.of("/j.jar"));
+
+        VerifyCommand verify = parsed("verify", "--config", "a.yaml");
+        assertThat(verify.repair).isNull();
+        assertThat(verify.chunkSize).isEqualTo(1000);
+        assertThat(verify.settleSeconds).isNull();
+        verify = parsed("verify", "--config", "a.yaml", "--from", "us", "--repair", "--chunk-size", "7", "--settle",
+                "0");
+        assertThat(verify.repair.repair).isTrue();
+        assertThat(verify.repair.from).isEqualTo("us");
+        assertThat(verify.chunkSize).isEqualTo(7);
+        assertThat(verify.settleSeconds).isZero();
+
+        RunCommand run = parsed("run", "--config", "a.yaml");
+        assertThat(run.port).isEqualTo(8081);
+        assertThat(run.bind).isEqualTo("127.0.0.1");
+        run = parsed("run", "--config", "a.yaml", "--port", "0", "--bind", "0.0.0.0");
+        assertThat(run.port).isZero();
+        assertThat(run.bind).isEqualTo("0.0.0.0");
+
+        QuickstartCommand quickstart = parsed("quickstart");
+        assertThat(quickstart.seconds).isZero();
+        assertThat(quickstart.keep).isFalse();
+        assertThat(quickstart.dir).isEqualTo(Path.of("ferry-quickstart"));
+        assertThat(quickstart.restPort).isEqualTo(8081);
+        quickstart = parsed("quickstart", "--seconds", "20", "--keep", "--dir", "/tmp/q", "--rest-port", "0");
+        assertThat(quickstart.seconds).isEqualTo(20);
+        assertThat(quickstart.keep).isTrue();
+        assertThat(quickstart.dir).isEqualTo(Path.of("/tmp/q"));
+        assertThat(quickstart.restPort).isZero();
+    }
+
+    @Test
+    void quickstartOutsideTheScriptSaysHowToStartIt() {
+        Ran ran = ferry("quickstart", "--seconds", "5");
+        assertThat(ran.exit()).isEqualTo(2);
+        assertThat(ran.err()).startsWith("ferry quickstart: run it through the 'ferry' script: ./ferry quickstart\n"
+                + "usage: ferry quickstart");
+    }
+
+    /** The command object {@code args} select, with their values, without running it. */
+    @SuppressWarnings("unchecked")
+    private <T> T parsed(String... args) {
+        ParseResult result = FerryCli.commandLine().parseArgs(args);
+        return (T) result.subcommand().commandSpec().userObject();
     }
 
     @Test

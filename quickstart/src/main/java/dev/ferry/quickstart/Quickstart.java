@@ -1,8 +1,11 @@
 package dev.ferry.quickstart;
 
 import dev.ferry.cli.ChannelStatus;
+import dev.ferry.cli.CommandLines;
 import dev.ferry.cli.FlinkRestClient;
+import dev.ferry.cli.HelpOption;
 import dev.ferry.cli.LocalRunner;
+import dev.ferry.cli.QuickstartOptions;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.job.RestorePoint;
@@ -22,11 +25,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -39,7 +46,7 @@ import sun.misc.SignalHandler;
  */
 public final class Quickstart {
     static final String CHANNEL = "quickstart";
-    static final int DEFAULT_REST_PORT = 8081;
+    static final int DEFAULT_REST_PORT = QuickstartOptions.DEFAULT_REST_PORT;
     /** How long a stop waits for the sites to converge before it reports them as different. */
     static final long CATCH_UP_SECONDS = 60;
     /** How long the jobs may take to reach streaming (sh->us copies sh's rows first). */
@@ -50,20 +57,6 @@ public final class Quickstart {
     static final int CONFLICT_TICK = 5;
     private static final String MARKER = ".ferry-quickstart";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
-
-    static final String USAGE = String.join("\n",
-            "Usage: ferry quickstart [--dir DIR] [--seconds N] [--keep] [--rest-port PORT]",
-            "",
-            "Starts two embedded MariaDB servers (sites sh and us), replicates the vingoo_mc tables both ways",
-            "with Ferry, and writes at both sites every second; at the " + CONFLICT_TICK + "th second both sites update the",
-            "same order, a conflict that Ferry resolves and records. Ctrl-C stops it cleanly: it waits for the",
-            "sites to converge, compares them row by row, and exits 0 only if they are equal.",
-            "",
-            "  --dir DIR         working directory (default ./ferry-quickstart); a previous quickstart",
-            "                    there is replaced",
-            "  --seconds N       stop by itself after N seconds of traffic (default: run until Ctrl-C)",
-            "  --keep            keep the servers' data directories and the savepoints when stopping",
-            "  --rest-port PORT  first port to try for the Flink dashboard (default 8081; 0 = any free port)");
 
     /**
      * What a run ended with.
@@ -103,19 +96,17 @@ public final class Quickstart {
 
     /** Runs the quickstart; returns instead of exiting, so tests can call it. */
     public static Result run(String[] args) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("ferry quickstart: " + e.getMessage());
-            System.err.println(USAGE);
-            return new Result(2, null, List.of(), null);
-        }
-        if (options.help) {
-            System.out.println(USAGE);
-            return new Result(0, null, List.of(), null);
+        Options options = new Options();
+        OptionalInt usage = CommandLines.parse(commandLine(options), args);
+        if (usage.isPresent()) {
+            // --help (0) or a usage error (2), printed already
+            return new Result(usage.getAsInt(), null, List.of(), null);
         }
         return new Quickstart(options, System.out, System.err).execute();
+    }
+
+    static CommandLine commandLine(Options options) {
+        return CommandLines.of(options, " ");
     }
 
     // ------------------------------------------------------------------ the run
@@ -688,50 +679,21 @@ public final class Quickstart {
         return sb.toString();
     }
 
-    /** Command line options. */
-    static final class Options {
-        Path dir = Path.of("ferry-quickstart");
-        long seconds;
-        boolean keep;
-        int restPort = DEFAULT_REST_PORT;
-        boolean help;
+    /** The command line of {@code ferry quickstart}; its options are declared with {@code ferry help}'s. */
+    @Command(name = "ferry quickstart", description = {
+            "Starts two embedded MariaDB servers (sites sh and us), replicates the vingoo_mc tables both ways",
+            "with Ferry, and writes at both sites every second; at the " + CONFLICT_TICK + "th second both sites update the",
+            "same order, a conflict that Ferry resolves and records. Ctrl-C stops it cleanly: it waits for the",
+            "sites to converge, compares them row by row, and exits 0 only if they are equal."})
+    static final class Options extends QuickstartOptions {
+        @Mixin
+        HelpOption help;
 
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--dir" -> o.dir = Path.of(value(args, ++i, a));
-                    case "--seconds" -> o.seconds = number(value(args, ++i, a), a, 1);
-                    case "--keep" -> o.keep = true;
-                    case "--rest-port" -> o.restPort = (int) number(value(args, ++i, a), a, 0);
-                    case "-h", "--help" -> o.help = true;
-                    default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-                }
-            }
-            if (o.restPort > 65535 - 20) {
-                throw new IllegalArgumentException("--rest-port must be at most " + (65535 - 20));
-            }
-            return o;
-        }
-
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length || args[i].startsWith("--")) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[i];
-        }
-
-        private static long number(String s, String option, long min) {
-            try {
-                long v = Long.parseLong(s);
-                if (v < min) {
-                    throw new IllegalArgumentException(option + " must be at least " + min);
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " needs a whole number, not '" + s + "'");
-            }
+        /** The options {@code args} give; a usage error throws. */
+        static Options parse(String... args) {
+            Options options = new Options();
+            commandLine(options).parseArgs(args);
+            return options;
         }
     }
 }

@@ -1,9 +1,10 @@
 package dev.ferry.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.ferry.cli.ChannelStatus;
+import dev.ferry.cli.UsageErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
 
 class QuickstartTest {
     private static final Pattern CHINESE = Pattern.compile("[\\x{4e00}-\\x{9fff}]");
@@ -89,13 +91,21 @@ class QuickstartTest {
         assertThat(defaults.seconds).isZero();
         assertThat(defaults.restPort).isEqualTo(Quickstart.DEFAULT_REST_PORT);
 
-        assertThatThrownBy(() -> Quickstart.Options.parse(new String[] {"--seconds"}))
-                .hasMessageContaining("--seconds needs a value");
-        assertThatThrownBy(() -> Quickstart.Options.parse(new String[] {"--seconds", "soon"}))
-                .hasMessageContaining("whole number");
-        assertThatThrownBy(() -> Quickstart.Options.parse(new String[] {"--secs", "3"}))
-                .hasMessageContaining("unknown option '--secs'");
+        assertThat(usageError("--seconds")).isEqualTo("option --seconds needs a value");
+        assertThat(usageError("--seconds", "soon"))
+                .isEqualTo("--seconds must be a whole number of at least 1, not 'soon'");
+        assertThat(usageError("--rest-port", "65516"))
+                .isEqualTo("--rest-port must be a whole number from 0 to 65515, not '65516'");
+        assertThat(usageError("--secs", "3")).isEqualTo("unknown option '--secs'");
         assertThat(Quickstart.run(new String[] {"--bogus"}).exitCode()).isEqualTo(2);
+        assertThat(Quickstart.run(new String[] {"--help"}).exitCode()).isZero();
+    }
+
+    /** What is wrong with {@code args}, as the quickstart prints it. */
+    private static String usageError(String... args) {
+        ParameterException e = catchThrowableOfType(ParameterException.class, () -> Quickstart.Options.parse(args));
+        assertThat(e).as("refused: %s", String.join(" ", args)).isNotNull();
+        return UsageErrors.line(e, args);
     }
 
     @Test
