@@ -31,6 +31,14 @@ public final class BinlogClientReflection {
         throw new NoSuchFieldException("Flink CDC changed: " + type.getName() + " has no field '" + name + "'");
     }
 
+    /** Sets field {@code name}, declared by {@code type}. */
+    public static void setField(Class<?> type, String name, Object target, Object value)
+            throws ReflectiveOperationException {
+        Field f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        f.set(target, value);
+    }
+
     /** Calls a method without arguments that {@code type} declares, also a private one. */
     public static Object callDeclared(Class<?> type, String name, Object target) throws ReflectiveOperationException {
         var method = type.getDeclaredMethod(name);

@@ -7,6 +7,7 @@ import static dev.ferry.compat.BinlogClientReflection.enumConstant;
 import static dev.ferry.compat.BinlogClientReflection.field;
 import static dev.ferry.compat.BinlogClientReflection.isProxy;
 import static dev.ferry.compat.BinlogClientReflection.proxy;
+import static dev.ferry.compat.BinlogClientReflection.setField;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -83,7 +84,7 @@ public final class VectorColumnsAsBlobs {
     }
 
     /** Wraps the TABLE_MAP deserializer of the client's current event deserializer (Debezium makes a new one). */
-    private static void rewriteTableMaps(Object client) throws ReflectiveOperationException {
+    static void rewriteTableMaps(Object client) throws ReflectiveOperationException {
         ClassLoader loader = client.getClass().getClassLoader();
         Class<?> eventType = Class.forName(LIBRARY + "event.EventType", false, loader);
         Class<?> dataReader = Class.forName(LIBRARY + "event.deserialization.EventDataDeserializer", false, loader);
@@ -104,6 +105,9 @@ public final class VectorColumnsAsBlobs {
             return deserialize.invoke(upstream, fromBytes.newInstance((Object) asBlobs(body)));
         });
         deserializer.getMethod("setEventDataDeserializer", eventType, dataReader).invoke(events, tableMap, rewriting);
+        // with a TABLE_MAP deserializer of another class, the library still decodes each table map once more with
+        // its own for its table-id registry (a wrapper in this field); without it, the registry takes ours
+        setField(deserializer, "tableMapEventDataDeserializer", events, null);
     }
 
     /**

@@ -1,8 +1,12 @@
 package dev.ferry.compat.vector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.TableMapEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,6 +39,29 @@ class VectorColumnsAsBlobsTest {
         assertThat(body[body.length - 7] & 0xff).as("the input is left alone").isEqualTo(VectorColumnsAsBlobs.VECTOR);
     }
 
+    /**
+     * Installed on a binlog client's event deserializer (as on connecting), the rewrite is what the library's own
+     * table-id registry reads too: a TABLE_MAP event with a VECTOR column becomes an event, not a failure.
+     */
+    @Test
+    void aClientsEventDeserializerReadsTableMapsWithVectorColumnsOnceRewritten() throws Exception {
+        byte[] event = event(tableMap("db1", "embeddings", new int[] {LONG, VectorColumnsAsBlobs.VECTOR},
+                new byte[] {4}));
+        EventDeserializer plain = new EventDeserializer();
+        assertThatThrownBy(() -> plain.nextEvent(new ByteArrayInputStream(event)))
+                .isInstanceOf(NullPointerException.class);
+
+        BinaryLogClient client = new BinaryLogClient("localhost", 3306, "nobody", "");
+        EventDeserializer events = new EventDeserializer();
+        client.setEventDeserializer(events);
+        VectorColumnsAsBlobs.rewriteTableMaps(client);
+        VectorColumnsAsBlobs.rewriteTableMaps(client); // again on the next connection: still one rewrite
+        Event read = events.nextEvent(new ByteArrayInputStream(event));
+        TableMapEventData data = read.getData();
+        assertThat(data.getTable()).isEqualTo("embeddings");
+        assertThat(data.getColumnTypes()).containsExactly(LONG, VectorColumnsAsBlobs.BLOB);
+    }
+
     @Test
     void aTableMapWithoutVectorColumnsIsPassedAsItIs() {
         byte[] body = tableMap("d", "t", new int[] {LONG, VARCHAR}, new byte[] {40, 0});
@@ -48,6 +75,14 @@ class VectorColumnsAsBlobsTest {
         types[299] = VectorColumnsAsBlobs.VECTOR;
         byte[] rewritten = VectorColumnsAsBlobs.asBlobs(tableMap("d", "t", types, new byte[] {4}));
         assertThat(rewritten).contains((byte) VectorColumnsAsBlobs.BLOB).doesNotContain((byte) VectorColumnsAsBlobs.VECTOR);
+    }
+
+    /** A whole TABLE_MAP event, without checksum: a v4 header (19 bytes), then the body. */
+    private static byte[] event(byte[] body) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(19 + body.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(1_700_000_000).put((byte) 19).putInt(1).putInt(19 + body.length).putInt(4 + 19 + body.length)
+                .putShort((short) 0).put(body);
+        return b.array();
     }
 
     /** A body: table id, flags, names, column count and types, the metadata block and the NULL bitmap. */
