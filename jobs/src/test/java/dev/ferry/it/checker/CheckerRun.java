@@ -65,7 +65,7 @@ public final class CheckerRun implements AutoCloseable {
         List<SiteClient> clients = new ArrayList<>();
         for (String site : names) {
             WorkloadGenerator workload = new WorkloadGenerator(new Random(master.nextLong()), site, columns, clock, 0.004,
-                    names.indexOf(site), settings.disjoint());
+                    names.indexOf(site), settings.disjoint(), settings.uniqueValues());
             clients.add(new SiteClient(site, sites.get(site), spec.database(), history, workload, settings.rate(),
                     stopClients));
         }

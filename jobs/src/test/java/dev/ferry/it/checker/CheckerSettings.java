@@ -19,10 +19,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *       (added columns only) or {@code none};
  *   <li>{@code ferry.checker.keys}: {@code shared} (default) or {@code disjoint}: a control in which each site
  *       writes only its own rows, so that no conflict can happen.
+ *   <li>{@code ferry.checker.unique}: {@code on} (default) or {@code off}: the clients leave kv_prio's unique column
+ *       NULL, so that no two rows collide on a unique value (docs/conflicts.md, open points).
  * </ul>
  */
 public record CheckerSettings(long seed, Duration duration, double rate, boolean faults, boolean processHosts,
-        String ddl, boolean disjoint) {
+        String ddl, boolean disjoint, boolean uniqueValues) {
     public static final String SEED = "ferry.checker.seed";
     public static final String DURATION = "ferry.checker.duration";
 
@@ -34,7 +36,8 @@ public record CheckerSettings(long seed, Duration duration, double rate, boolean
                 !"false".equalsIgnoreCase(System.getProperty("ferry.checker.faults", "true")),
                 !"in-process".equalsIgnoreCase(System.getProperty("ferry.checker.hosts", "mixed")),
                 System.getProperty("ferry.checker.ddl", "all").trim().toLowerCase(Locale.ROOT),
-                "disjoint".equalsIgnoreCase(System.getProperty("ferry.checker.keys", "shared")));
+                "disjoint".equalsIgnoreCase(System.getProperty("ferry.checker.keys", "shared")),
+                !"off".equalsIgnoreCase(System.getProperty("ferry.checker.unique", "on")));
     }
 
     /** {@code 90s}, {@code 30m}, {@code 2h} or plain seconds. */
@@ -80,6 +83,7 @@ public record CheckerSettings(long seed, Duration duration, double rate, boolean
                 + (rate == 15 ? "" : " -Dferry.checker.rate=" + rate) + (faults ? "" : " -Dferry.checker.faults=false")
                 + (processHosts ? "" : " -Dferry.checker.hosts=in-process")
                 + ("all".equals(ddl) ? "" : " -Dferry.checker.ddl=" + ddl)
-                + (disjoint ? " -Dferry.checker.keys=disjoint" : "");
+                + (disjoint ? " -Dferry.checker.keys=disjoint" : "")
+                + (uniqueValues ? "" : " -Dferry.checker.unique=off");
     }
 }

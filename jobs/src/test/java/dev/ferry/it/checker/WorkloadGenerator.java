@@ -49,15 +49,23 @@ public final class WorkloadGenerator {
      * @param disjoint a control: keys and unique values of this site only (site index * 10,000 added), so that the
      *     sites never write the same row and no conflict is possible
      */
+    /** Whether the clients write kv_prio's unique column (else it stays NULL: no unique-key collisions). */
+    private final boolean uniqueValues;
+
     public WorkloadGenerator(Random random, String site, Columns columns, AtomicLong clock, double largeShare,
-            int siteIndex, boolean disjoint) {
+            int siteIndex, boolean disjoint, boolean uniqueValues) {
         this.random = random;
+        this.uniqueValues = uniqueValues;
         this.site = site;
         this.columns = columns;
         this.clock = clock;
         this.largeShare = largeShare;
         this.keyOffset = disjoint ? siteIndex * 10_000L : 0;
         this.uniqueSuffix = disjoint ? "s" + siteIndex : "";
+    }
+
+    private boolean unique(String table) {
+        return uniqueValues && CheckerSchema.hasUnique(table);
     }
 
     /** Runs the statements of one transaction (not its commit). */
@@ -139,7 +147,7 @@ public final class WorkloadGenerator {
         Map<String, String> row = tx.lock(table, id);
         if (row == null) {
             Map<String, Object> v = version(tx, table, id, null);
-            if (CheckerSchema.hasUnique(table)) {
+            if (unique(table)) {
                 v.put("u", freeUnique(tx, table, id, null));
             }
             insert(tx, "INSERT", table, v);
@@ -152,7 +160,7 @@ public final class WorkloadGenerator {
         long id = Long.parseLong(row.get("id"));
         Map<String, Object> set = version(tx, table, id, tok(row));
         set.remove("id");
-        if (CheckerSchema.hasUnique(table) && random.nextInt(3) == 0) {
+        if (unique(table) && random.nextInt(3) == 0) {
             set.put("u", freeUnique(tx, table, id, row.get("u")));
         }
         updateRow(tx, table, set, id);
@@ -179,7 +187,7 @@ public final class WorkloadGenerator {
     /** A delete and an insert of the same key in one transaction. */
     private void deleteAndReinsert(ClientTransaction tx, String table, long id) throws SQLException {
         Next next = lockForNextVersion(tx, "delete-reinsert", table, id);
-        if (CheckerSchema.hasUnique(table)) { // its unique value is free again once the row is deleted
+        if (unique(table)) { // its unique value is free again once the row is deleted
             next.version().put("u", next.row() == null ? null : next.row().get("u"));
         }
         if (next.row() != null) {
@@ -191,7 +199,7 @@ public final class WorkloadGenerator {
     /** REPLACE, in kv_prio with a unique value that may belong to another row, which REPLACE then deletes. */
     private void replace(ClientTransaction tx, String table, long id) throws SQLException {
         Map<String, Object> v = lockForNextVersion(tx, "replace", table, id).version();
-        if (CheckerSchema.hasUnique(table)) {
+        if (unique(table)) {
             v.put("u", anyUnique(tx, table));
         }
         insert(tx, "REPLACE", table, v);
@@ -204,7 +212,7 @@ public final class WorkloadGenerator {
     private void onDuplicateKeyUpdate(ClientTransaction tx, String table, long id) throws SQLException {
         Next next = lockForNextVersion(tx, "insert-on-duplicate-key-update", table, id);
         Map<String, Object> v = next.version();
-        if (CheckerSchema.hasUnique(table)) {
+        if (unique(table)) {
             v.put("u", anyUnique(tx, table));
         }
         List<Object> params = new ArrayList<>(v.values());
