@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class VectorColumnsAsBlobs {
     static final int VECTOR = 242;
     static final int BLOB = 252;
+    /** The library knows optional metadata fields 1 to 12 (up to COLUMN_VISIBILITY); MySQL 9 adds 13. */
+    static final int LAST_KNOWN_METADATA = 12;
     private static final String LABEL = "MySQL 9 VECTOR";
     private static final Logger LOG = LoggerFactory.getLogger(VectorColumnsAsBlobs.class);
 
@@ -111,39 +113,62 @@ public final class VectorColumnsAsBlobs {
     }
 
     /**
-     * The body of a TABLE_MAP event (without header and checksum) with every VECTOR column type turned into BLOB;
-     * the same array if it has none. Layout: table id (6 bytes), flags (2), database and table name (each a length
-     * byte, the name and a NUL), the column count (length-encoded), then one type byte per column.
+     * The body of a TABLE_MAP event (without header and checksum) with every VECTOR column type turned into BLOB and
+     * the optional metadata fields the library does not know (MySQL 9's VECTOR_DIMENSIONALITY, 13, which it refuses:
+     * "Unsupported table metadata field type 13") left out; the same array if there is nothing to change. Layout:
+     * table id (6 bytes), flags (2), database and table name (each a length byte, the name and a NUL), the column
+     * count, one type byte per column, the metadata block (its length, then the bytes), the NULL bitmap, then the
+     * optional metadata as fields of a type byte, a length and the value (counts and lengths length-encoded).
      */
     static byte[] asBlobs(byte[] body) {
         int at = 8;
         at += 1 + (body[at] & 0xff) + 1;
         at += 1 + (body[at] & 0xff) + 1;
-        int first = body[at] & 0xff;
-        long columns;
-        switch (first) {
-            case 0xfc -> {
-                columns = (body[at + 1] & 0xff) | (body[at + 2] & 0xff) << 8;
-                at += 3;
-            }
-            case 0xfd -> {
-                columns = (body[at + 1] & 0xff) | (body[at + 2] & 0xff) << 8 | (body[at + 3] & 0xff) << 16;
-                at += 4;
-            }
-            default -> { // MySQL allows 4096 columns: never the 8-byte form
-                columns = first;
-                at += 1;
+        long[] columns = packed(body, at);
+        at += (int) columns[1];
+        int types = at;
+        boolean vector = false;
+        for (int i = 0; i < columns[0]; i++) {
+            vector |= (body[types + i] & 0xff) == VECTOR;
+        }
+        if (!vector) {
+            return body; // the library reads it, or fails as it did before: nothing here is ours to change
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length);
+        at += (int) columns[0];
+        long[] metadata = packed(body, at);
+        at += (int) (metadata[1] + metadata[0]);
+        at += (int) ((columns[0] + 7) / 8);
+        out.write(body, 0, at);
+        byte[] head = out.toByteArray();
+        for (int i = 0; i < columns[0]; i++) {
+            if ((head[types + i] & 0xff) == VECTOR) {
+                head[types + i] = (byte) BLOB;
             }
         }
-        byte[] out = body;
-        for (int i = 0; i < columns; i++) {
-            if ((body[at + i] & 0xff) == VECTOR) {
-                if (out == body) {
-                    out = body.clone();
-                }
-                out[at + i] = (byte) BLOB;
+        out.reset();
+        out.writeBytes(head);
+        while (at < body.length) {
+            int type = body[at] & 0xff;
+            long[] length = packed(body, at + 1);
+            int end = at + 1 + (int) length[1] + (int) length[0];
+            if (type <= LAST_KNOWN_METADATA) {
+                out.write(body, at, end - at);
             }
+            at = end;
         }
-        return out;
+        return out.toByteArray();
+    }
+
+    /** A length-encoded integer at {@code at}: its value and how many bytes it took. */
+    private static long[] packed(byte[] b, int at) {
+        int first = b[at] & 0xff;
+        return switch (first) {
+            case 0xfc -> new long[] {(b[at + 1] & 0xff) | (b[at + 2] & 0xff) << 8, 3};
+            case 0xfd -> new long[] {(b[at + 1] & 0xff) | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff) << 16, 4};
+            case 0xfe -> new long[] {java.nio.ByteBuffer.wrap(b, at + 1, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .getLong(), 9};
+            default -> new long[] {first, 1};
+        };
     }
 }

@@ -23,7 +23,10 @@ class VectorColumnsAsBlobsTest {
     @Test
     void theLibraryReadsATableMapWithAVectorColumnOnceItIsABlob() throws Exception {
         byte[] body = tableMap("db1", "embeddings", new int[] {LONG, VectorColumnsAsBlobs.VECTOR, VARCHAR},
-                new byte[] {4, 40, 0}); // VECTOR: a 4-byte length; VARCHAR(10) in utf8mb4: max 40 bytes
+                new byte[] {4, 40, 0}, // VECTOR: a 4-byte length; VARCHAR(10) in utf8mb4: max 40 bytes
+                new byte[] {1, 1, 0, // SIGNEDNESS of the one numeric column
+                    13, 1, 8, // VECTOR_DIMENSIONALITY, which the library refuses: the dimension 2, as 8 bytes
+                    4, 13, 2, 'i', 'd', 9, 'e', 'm', 'b', 'e', 'd', 'd', 'i', 'n', 'g'}); // COLUMN_NAME, partly
         try {
             new TableMapEventDataDeserializer().deserialize(new ByteArrayInputStream(body));
             throw new AssertionError("the library read column type 242; this workaround can go");
@@ -36,7 +39,9 @@ class VectorColumnsAsBlobsTest {
         assertThat(data.getTable()).isEqualTo("embeddings");
         assertThat(data.getColumnTypes()).containsExactly(LONG, VectorColumnsAsBlobs.BLOB, VARCHAR);
         assertThat(data.getColumnMetadata()).containsExactly(0, 4, 40);
-        assertThat(body[body.length - 7] & 0xff).as("the input is left alone").isEqualTo(VectorColumnsAsBlobs.VECTOR);
+        assertThat(data.getEventMetadata().getColumnNames()).containsExactly("id", "embedding");
+        assertThat(rewritten).hasSize(body.length - 3);
+        assertThat(body).as("the input is left alone").contains((byte) VectorColumnsAsBlobs.VECTOR, (byte) 13);
     }
 
     /**
@@ -46,7 +51,7 @@ class VectorColumnsAsBlobsTest {
     @Test
     void aClientsEventDeserializerReadsTableMapsWithVectorColumnsOnceRewritten() throws Exception {
         byte[] event = event(tableMap("db1", "embeddings", new int[] {LONG, VectorColumnsAsBlobs.VECTOR},
-                new byte[] {4}));
+                new byte[] {4}, new byte[] {13, 1, 8}));
         EventDeserializer plain = new EventDeserializer();
         assertThatThrownBy(() -> plain.nextEvent(new ByteArrayInputStream(event)))
                 .isInstanceOf(NullPointerException.class);
@@ -64,7 +69,7 @@ class VectorColumnsAsBlobsTest {
 
     @Test
     void aTableMapWithoutVectorColumnsIsPassedAsItIs() {
-        byte[] body = tableMap("d", "t", new int[] {LONG, VARCHAR}, new byte[] {40, 0});
+        byte[] body = tableMap("d", "t", new int[] {LONG, VARCHAR}, new byte[] {40, 0}, new byte[] {1, 1, 0});
         assertThat(VectorColumnsAsBlobs.asBlobs(body)).isSameAs(body);
     }
 
@@ -73,7 +78,7 @@ class VectorColumnsAsBlobsTest {
         int[] types = new int[300];
         java.util.Arrays.fill(types, LONG);
         types[299] = VectorColumnsAsBlobs.VECTOR;
-        byte[] rewritten = VectorColumnsAsBlobs.asBlobs(tableMap("d", "t", types, new byte[] {4}));
+        byte[] rewritten = VectorColumnsAsBlobs.asBlobs(tableMap("d", "t", types, new byte[] {4}, new byte[0]));
         assertThat(rewritten).contains((byte) VectorColumnsAsBlobs.BLOB).doesNotContain((byte) VectorColumnsAsBlobs.VECTOR);
     }
 
@@ -85,8 +90,8 @@ class VectorColumnsAsBlobsTest {
         return b.array();
     }
 
-    /** A body: table id, flags, names, column count and types, the metadata block and the NULL bitmap. */
-    private static byte[] tableMap(String database, String table, int[] types, byte[] metadata) {
+    /** A body: table id, flags, names, column count and types, the metadata block, the NULL bitmap, the rest. */
+    private static byte[] tableMap(String database, String table, int[] types, byte[] metadata, byte[] optional) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {42, 0, 0, 0, 0, 0, 1, 0});
         for (String name : new String[] {database, table}) {
@@ -107,6 +112,7 @@ class VectorColumnsAsBlobsTest {
         out.write(metadata.length);
         out.writeBytes(metadata);
         out.writeBytes(new byte[(types.length + 7) / 8]); // no column NULL-able
+        out.writeBytes(optional);
         return out.toByteArray();
     }
 }
