@@ -77,7 +77,7 @@ class CliCheckITCase {
     }
 
     /**
-     * The README's order, as a new user follows it (issue 17, "the first hour"): the user exists as
+     * docs/operations.md's order, as a new user follows it (issue 17, "the first hour"): the user exists as
      * 'user'@'127.0.0.1' and has no privilege at all; 'ferry grants' prints the grants for that account, including
      * the replicated database the user cannot see yet; an admin runs exactly those; then prepare and check pass, and
      * the start-up check finds the primary keys that MariaDB hides from TABLE_CONSTRAINTS for such a user.

@@ -83,7 +83,7 @@ class OracleTargetITCase {
         assertThat(targetRows()).isEqualTo(sourceRows());
     }
 
-    /** Oracle stores '' as NULL (see README), so the source's '' is expected as NULL. */
+    /** Oracle stores '' as NULL (see docs/postgres-oracle.md), so the source's '' is expected as NULL. */
     private List<List<String>> sourceRows() {
         return CrossRows.source(source, database, "vgp_order").stream()
                 .map(row -> row.stream().map(v -> "".equals(v) ? null : v).toList()).toList();

@@ -221,7 +221,7 @@ abstract class ReplicationFailoverITBase extends ReplicationITBase {
         ChannelConfig config = channel.config("initial", "transactional");
         job = start(config, Optional.empty());
         awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
-        // streaming: a CREATE TABLE during the initial copy is lost by Flink CDC 3.5.0 (README)
+        // streaming: a CREATE TABLE during the initial copy is lost by Flink CDC 3.5.0 (docs/guarantees.md)
         channel.sh.execute("INSERT INTO " + db + ".items VALUES (2, 'b')");
         awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
 

@@ -174,7 +174,7 @@ abstract class ReplicationITBase {
      * Negative and fractional TIME values, at every precision, from the initial copy and from the binlog (decoded by
      * Ferry's DBZ-7594 copy of Debezium's RowDeserializers); updates and deletes guard with exact before images.
      * The initial copy's rows stay at or below -01:00:00: Flink CDC 3.5.0's snapshot reader drops the sign of
-     * values between -01:00:00 and 00:00:00 (README, Data fidelity).
+     * values between -01:00:00 and 00:00:00 (docs/two-way.md, Data fidelity).
      */
     @Test
     void negativeAndFractionalTimesReplicateExactly() throws Exception {
@@ -264,7 +264,8 @@ abstract class ReplicationITBase {
         job = start(config, Optional.empty());
         awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
         // a row written after the copy arrives from the binlog: the tables below are created while streaming (a
-        // CREATE TABLE during the initial copy is lost by Flink CDC 3.5.0: README, What is and is not replicated)
+        // CREATE TABLE during the initial copy is lost by Flink CDC 3.5.0: docs/guarantees.md, What is and is not
+        // replicated)
         channel.sh.execute("INSERT INTO " + db + ".items VALUES (2, 'b')");
         awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
 

@@ -116,7 +116,7 @@ abstract class TwoWayITBase extends MeshITBase {
             {"us", "ALTER TABLE t DROP COLUMN c", "UPDATE t SET b2 = b2 + 10 WHERE id = 1"},
             {"sh", "ALTER TABLE t ADD INDEX ia (a)", "INSERT INTO t (id, a, b2) VALUES (4, 'four', 4)"},
             {"us", "ALTER TABLE t DROP INDEX ia", "DELETE FROM t WHERE id = 2"},
-            // Flink CDC 3.5.0 does not deliver these two; Ferry's index watcher sends them (see README)
+            // Flink CDC 3.5.0 does not deliver these two; Ferry's index watcher sends them (see docs/two-way.md)
             {"sh", "CREATE UNIQUE INDEX ib ON t (b2)", "INSERT INTO t (id, a, b2) VALUES (5, 'five', 5)"},
             {"us", "DROP INDEX ib ON t", "INSERT INTO t (id, a, b2) VALUES (6, 'six', 6)"},
             {"sh", "CREATE TABLE t2 (id INT PRIMARY KEY, v VARCHAR(10))", "INSERT INTO t2 VALUES (1, 'x'), (2, 'y')"},

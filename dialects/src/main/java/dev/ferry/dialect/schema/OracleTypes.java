@@ -10,8 +10,8 @@ import static dev.ferry.dialect.schema.MySqlTypes.scale;
 import static dev.ferry.dialect.schema.MySqlTypes.setLength;
 
 /**
- * MySQL to Oracle, spelled as {@link OracleSchema#catalogColumnsQuery()} prints it. See the README's type map for the
- * reasons.
+ * MySQL to Oracle, spelled as {@link OracleSchema#catalogColumnsQuery()} prints it. See the type map in
+ * docs/postgres-oracle.md for the reasons.
  */
 public final class OracleTypes {
     private OracleTypes() {}

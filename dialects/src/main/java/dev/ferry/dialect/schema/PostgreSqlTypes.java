@@ -10,7 +10,8 @@ import static dev.ferry.dialect.schema.MySqlTypes.setLength;
 
 /**
  * MySQL to PostgreSQL, spelled as {@code format_type} prints it. PostgreSQL has no unsigned or one-byte
- * integers, so an unsigned type takes the next wider one. See the README's type map for the reasons.
+ * integers, so an unsigned type takes the next wider one. See the type map in docs/postgres-oracle.md for the
+ * reasons.
  */
 public final class PostgreSqlTypes {
     private PostgreSqlTypes() {}

@@ -101,7 +101,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         this.indexScope = indexScope;
         this.clock = clock;
         this.readsTargetHistory = readsTargetHistory;
-        // a task of its own: the binlog is read on while a checkpoint's rows are applied (README: Performance)
+        // a task of its own: the binlog is read on while a checkpoint's rows are applied (docs/benchmark.md)
         setChainingStrategy(ChainingStrategy.HEAD);
     }
 

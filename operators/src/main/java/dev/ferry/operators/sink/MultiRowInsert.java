@@ -16,7 +16,7 @@ import java.util.List;
  * Inserts a batch of rows on a MySQL-family target as multi-row INSERT statements that Ferry binds itself,
  * instead of a JDBC batch that Connector/J rewrites into the same statement: the rewrite binds every value
  * twice (once per row, then again into the rewritten statement), which was about a third of the apply's CPU in
- * bulk loads (README: Benchmark). A statement holds at most {@link Statements#rowsPerStatement} rows and about
+ * bulk loads (docs/benchmark.md). A statement holds at most {@link Statements#rowsPerStatement} rows and about
  * half the server's {@code max_allowed_packet}, as Connector/J's rewrite would split it.
  */
 final class MultiRowInsert {
