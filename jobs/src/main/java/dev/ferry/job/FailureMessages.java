@@ -48,7 +48,7 @@ public final class FailureMessages {
         }
         if (failure.contains("Access denied")) {
             return Optional.of(direction + ": access denied: " + firstLine(failure)
-                    + ". Fix: check the user's password and grants (see README, 'Privileges').");
+                    + ". Fix: check the user's password and grants (see docs/operations.md, 'Privileges').");
         }
         if (failure.contains("Communications link failure") || failure.contains("Connection refused")) {
             return Optional.of(direction + ": a database is unreachable: " + firstLine(failure)
@@ -59,7 +59,7 @@ public final class FailureMessages {
                     + " this Ferry does not have, such as the sink of a Ferry from before the keyed apply operator"
                     + " (uid 'ferry-sink'). Nothing was applied from it. Fix: move this direction's state directory"
                     + " aside and start the direction again with 'startup: initial' (or 'latest' once the sites"
-                    + " are known to be equal); see README, 'Upgrading with savepoints'.");
+                    + " are known to be equal); see docs/operations.md, 'Upgrading with savepoints'.");
         }
         if (failure.contains("has no primary key")) {
             return Optional.of(firstLine(failure));

@@ -64,7 +64,7 @@ final class TargetChecks {
         return switch (site.kind()) {
             case POSTGRESQL -> postgresGrants(site, c);
             case ORACLE -> new Result(site.name(), "write privileges", Status.WARN, "not checked for Oracle",
-                    "see the README's Privileges section");
+                    "see the Privileges section of docs/operations.md");
             default -> mySqlGrants(site, c, databases);
         };
     }

@@ -46,7 +46,7 @@ final class TargetPreflight {
                 throw new FerryException("Table " + t + " at site '" + from.name() + "' cannot be replicated to "
                         + to.kind().displayName() + " site '" + to.name() + "': " + e.getMessage() + " Fix: leave the"
                         + " table out with 'tables.exclude', or change the column at the source to a type in the"
-                        + " README's type map.", e);
+                        + " type map in docs/postgres-oracle.md.", e);
             }
             if (!current.columns().isEmpty()) {
                 if (!statements.isEmpty()) {

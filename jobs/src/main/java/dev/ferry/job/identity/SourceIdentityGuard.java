@@ -109,7 +109,7 @@ public final class SourceIdentityGuard extends ProcessFunction<ChangeEvent, Chan
                 + " Fix: point site " + site + " back at the server read before; or, if this server takes its place"
                 + " for good, start the direction anew from it: move this direction's state directory aside, run it"
                 + " with 'startup: latest', then run 'ferry verify --config <channel file> --repair --from "
-                + source.site() + "' (README, 'A source server replaced').";
+                + source.site() + "' (docs/guarantees.md, 'A source server replaced').";
     }
 
     private Connection connection() throws SQLException {
