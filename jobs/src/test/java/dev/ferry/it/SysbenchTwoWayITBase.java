@@ -44,6 +44,7 @@ abstract class SysbenchTwoWayITBase extends MeshITBase {
     private static final Path SYSBENCH = Path.of(System.getProperty("ferry.it.sysbench", "/usr/bin/sysbench"));
     private static final String USER = "ferry_sysbench";
     private static final String PASSWORD = "ferry-sysbench-pw";
+    private static final Path BINLOG_READER = Path.of(System.getProperty("ferry.it.binlogReader", "/usr/bin/mysqlbinlog"));
     private static final Path LOGS = Path.of(System.getProperty("ferry.it.sysbench.logs", "target/sysbench"));
     private static final String PROBE = "(id, k, c, pad) VALUES (%d, 0, 'probe', 'probe')";
 
@@ -114,8 +115,13 @@ abstract class SysbenchTwoWayITBase extends MeshITBase {
 
         // everything written before the probes has gone where it goes (and come back if it comes back)
         mesh.awaitReaders("sbtest1", PROBE, catchUp);
-        for (int i = 1; i <= tables; i++) {
-            Sites.awaitSameRows(sh, us, db, "sbtest" + i, TIMEOUT); // row by row; on a time-out it shows the difference
+        try {
+            for (int i = 1; i <= tables; i++) {
+                Sites.awaitSameRows(sh, us, db, "sbtest" + i, TIMEOUT); // row by row; on a time-out it shows the difference
+            }
+        } catch (AssertionError difference) {
+            keepBinlogs(sh, us);
+            throw difference;
         }
         long converged = System.nanoTime();
         TwoWayITBase.assertBinlogsQuiet(mesh);
@@ -133,6 +139,35 @@ abstract class SysbenchTwoWayITBase extends MeshITBase {
                 summary("run-sh"), summary("run-us"), recorded, ConflictITBase.allConflicts(sh, mesh),
                 ConflictITBase.allConflicts(us, mesh), followUps, TimeUnit.NANOSECONDS.toSeconds(prepared - t0),
                 TimeUnit.NANOSECONDS.toSeconds(loaded - prepared), TimeUnit.NANOSECONDS.toSeconds(converged - loaded));
+    }
+
+    /**
+     * The sites' binlogs, decoded, kept next to sysbench's logs when the sites differ: the servers are gone after the
+     * test, and a difference is traced through both binlogs (which transaction wrote the row, and which Ferry applied).
+     */
+    private void keepBinlogs(TestDatabase... sites) {
+        for (TestDatabase site : sites) {
+            Path out = log("binlog-" + site.name());
+            try {
+                List<String> files = site.query("SHOW BINARY LOGS").stream().map(r -> (String) r.get(0)).toList();
+                List<String> command = new ArrayList<>(List.of(BINLOG_READER.toString(), "--read-from-remote-server",
+                        "--host=" + site.host(), "--port=" + site.port(), "--user=" + site.adminUser(),
+                        "--base64-output=decode-rows", "--verbose"));
+                command.addAll(files);
+                ProcessBuilder reader = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+                reader.environment().put("MYSQL_PWD", site.adminPassword()); // not in argv
+                Process p = reader.start();
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                System.out.println("the sites differ: " + site.name() + "'s binlog is decoded in " + out);
+            } catch (IOException | RuntimeException e) {
+                System.out.println("could not keep " + site.name() + "'s binlog: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** sysbench's option file with the password, readable by this user only. */

@@ -819,7 +819,8 @@ final class ChangeApplier implements AutoCloseable {
         /**
          * Whether a change is concurrent with a write at the target. The first change of a row in this pass asks the
          * target history; a later one is concurrent only if the earlier change of the row was not written here (it
-         * lost, or was a delete that found the row gone: the target's write is still the newest), as one that was
+         * lost, was a delete that found the row gone, or was concurrent and found the target already holding its
+         * version: the target's write is still the newest), as one that was
          * written replaced the target's write with one the source knows. So a row's earlier change is decided before
          * this one is looked at.
          */
@@ -895,7 +896,17 @@ final class ChangeApplier implements AutoCloseable {
                 TableGuards guards = kind == Kind.UPSERT ? null
                         : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
                 if (kind == Kind.CONCURRENT) {
-                    record(resolver.concurrentChange(batch.get(0), guards, localWrites.get(batch.get(0))));
+                    ChangeEvent e = batch.get(0);
+                    ConflictRecord decided = resolver.concurrentChange(e, guards, localWrites.get(e));
+                    if (decided == null) {
+                        // the target already held the incoming version: nothing was written, so the target's write is
+                        // still the newest one the source had not seen, and the row's next change here is concurrent
+                        // with it too (sysbench at both sites wrote the same value, then one deleted the row: both
+                        // sites must see that delete as concurrent, or they keep different rows)
+                        lost.add(RowKeys.of(e.table(), e.key()));
+                        lost.add(RowKeys.of(e.table(), e.keyOf(e.before() != null ? e.before() : e.after())));
+                    }
+                    record(decided);
                     return;
                 }
                 // a few rows go faster as guarded statements (one round trip), many as probe + batch (two); the
