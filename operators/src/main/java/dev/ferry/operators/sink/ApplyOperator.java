@@ -138,7 +138,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         super.open();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         committer = new FerryCommitter(settings, getMetricGroup(), clock, memory,
-                e -> history.concurrentWrite(e, subtask), !restored);
+                Concurrency.of(history, subtask), !restored);
         // read by the metric reporter's thread: a size read without a lock is at worst one commit behind
         getMetricGroup().gauge("conflictMemoryRows", () -> memory.size());
         getMetricGroup().gauge("targetHistoryRows", () -> history.size());
@@ -188,17 +188,19 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         String row = RowKeys.of(write.table(), write.key());
         if (write.isOwnWrite()) {
             history.applied(row);
+        } else if (write.op() == Op.DELETE) {
+            history.written(row, write.position(), true, versionOf(write, write.before()));
         } else {
-            boolean delete = write.op() == Op.DELETE;
-            history.written(row, write.position(), delete, delete ? deletedVersion(write) : null);
+            history.written(row, write.position(), false, null, committer.uniqueValues(write),
+                    versionOf(write, write.after()));
         }
     }
 
-    /** For a delete of a row of a {@code newer-wins} table: the version column's value of the row it deleted. */
-    private Object deletedVersion(ChangeEvent delete) {
-        ConflictPolicy policy = settings.conflicts().ruleFor(delete.table()).policy();
-        int column = policy.kind() == ConflictPolicy.Kind.NEWER_WINS ? delete.schema().indexOf(policy.column()) : -1;
-        return column < 0 ? null : delete.before()[column];
+    /** For a row of a {@code newer-wins} table: its version column's value; else null. */
+    private Object versionOf(ChangeEvent e, Object[] row) {
+        ConflictPolicy policy = settings.conflicts().ruleFor(e.table()).policy();
+        int column = policy.kind() == ConflictPolicy.Kind.NEWER_WINS ? e.schema().indexOf(policy.column()) : -1;
+        return column < 0 || row == null ? null : row[column];
     }
 
     @Override

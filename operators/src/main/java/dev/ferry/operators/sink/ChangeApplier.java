@@ -75,8 +75,8 @@ final class ChangeApplier implements AutoCloseable {
     private final ConflictLog conflictLog;
     private final ConflictMemory memory;
     private final LongSupplier clock;
-    /** The write at the target a change is concurrent with, or null (see TargetHistory). */
-    private final Function<ChangeEvent, TargetHistory.LocalWrite> concurrent;
+    /** What the target history says about an incoming change (see TargetHistory). */
+    private final Concurrency concurrent;
     /** The memory as the apply in progress sees it. */
     private PendingMemory pending;
     /**
@@ -93,13 +93,12 @@ final class ChangeApplier implements AutoCloseable {
     /** An applier with a memory of its own, as used outside the apply operator. */
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
             ConflictRules rules) throws SQLException {
-        this(connection, dialect, channel, direction, batchSize, rules, ConflictMemory.inMap(), e -> null,
+        this(connection, dialect, channel, direction, batchSize, rules, ConflictMemory.inMap(), Concurrency.NONE,
                 System::currentTimeMillis);
     }
 
     ChangeApplier(Connection connection, Dialect dialect, String channel, String direction, int batchSize,
-            ConflictRules rules, ConflictMemory memory, Function<ChangeEvent, TargetHistory.LocalWrite> concurrent,
-            LongSupplier clock)
+            ConflictRules rules, ConflictMemory memory, Concurrency concurrent, LongSupplier clock)
             throws SQLException {
         this.memory = memory;
         this.clock = clock;
@@ -692,6 +691,11 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** How a row goes to the target. */
+    /** The unique values {@code e}'s row holds at the target once {@code e} is applied (see UniqueValues). */
+    List<String> uniqueValues(ChangeEvent e) throws SQLException {
+        return UniqueValues.of(e.table(), tables.table(e.table()), e.schema(), e.after());
+    }
+
     private enum Kind {
         /** A snapshot row: the source's copy is the truth, written over whatever is there. */
         UPSERT,
@@ -742,6 +746,8 @@ final class ChangeApplier implements AutoCloseable {
         private final Set<String> lost = new HashSet<>();
         /** The target's write each concurrent change of this pass meets. */
         private final Map<ChangeEvent, TargetHistory.LocalWrite> localWrites = new java.util.IdentityHashMap<>();
+        /** The target's concurrent write that took a unique value of a change of this pass, in another row. */
+        private final Map<ChangeEvent, TargetHistory.Take> takes = new java.util.IdentityHashMap<>();
 
         Pass(FerryCommittable committable, Set<TableId> rowByRow) {
             this.committable = committable;
@@ -760,7 +766,8 @@ final class ChangeApplier implements AutoCloseable {
         private void addRow(ChangeEvent e) throws SQLException {
             String key = Arrays.deepToString(e.key());
             String oldKey = e.changesKey() ? Arrays.deepToString(e.keyOf(e.before())) : key;
-            Kind kind = Kind.of(e, concurrentHere(e, key, oldKey));
+            boolean concurrentRow = concurrentHere(e, key, oldKey);
+            Kind kind = Kind.of(e, concurrentRow | takenHere(e));
             List<Object> id = List.of(e.table(), e.schema(), kind);
             List<String> order = orderingKeys(e, key, oldKey);
             for (Batch other : List.copyOf(open.values())) {
@@ -832,20 +839,55 @@ final class ChangeApplier implements AutoCloseable {
             return local != null;
         }
 
+        /**
+         * Whether a concurrent write at the target took one of the unique values {@code e} puts into its row, in
+         * another row: the two collide through it, even where that row has let go of the value since.
+         */
+        private boolean takenHere(ChangeEvent e) throws SQLException {
+            if ((e.op() != Op.INSERT && e.op() != Op.UPDATE) || tables.table(e.table()).uniqueKeys().isEmpty()) {
+                return false;
+            }
+            TargetHistory.Take take = concurrent.take(e, uniqueValues(e));
+            if (take != null) {
+                takes.put(e, take);
+            }
+            return take != null;
+        }
+
         private TargetHistory.LocalWrite concurrentWrite(ChangeEvent e, String key, String oldKey)
                 throws SQLException {
             String row = RowKeys.of(e.table(), e.key());
             String oldRow = e.changesKey() ? RowKeys.of(e.table(), e.keyOf(e.before())) : row;
             boolean metBefore = !met.add(row) | (!oldRow.equals(row) && !met.add(oldRow));
             if (!metBefore) {
-                return concurrent.apply(e);
+                return concurrent.write(e);
             }
             for (Batch b : List.copyOf(open.values())) {
                 if (b.table.equals(e.table()) && (b.keys.contains(key) || b.keys.contains(oldKey))) {
                     flush(b);
                 }
             }
-            return lost.contains(row) || lost.contains(oldRow) ? concurrent.apply(e) : null;
+            return lost.contains(row) || lost.contains(oldRow) ? concurrent.write(e) : null;
+        }
+
+        /**
+         * Decides a change concurrent with a target write: first against the write that took one of its unique values
+         * in another row, where there is one (if that write wins, the change is not applied); then against the write
+         * to its own row, or, where there is none, as a change that did not fit.
+         */
+        private ConflictRecord decideConcurrent(ChangeEvent e, TableGuards guards) throws SQLException {
+            TargetHistory.Take take = takes.get(e);
+            if (take != null) {
+                ConflictRecord lost = resolver.lostToTake(e, guards, take);
+                if (lost != null) {
+                    return lost;
+                }
+            }
+            TargetHistory.LocalWrite local = localWrites.get(e);
+            if (local != null) {
+                return resolver.concurrentChange(e, guards, local);
+            }
+            return e.op() == Op.INSERT ? resolver.insertFailed(e, guards) : resolver.updateFailed(e, guards);
         }
 
         /** Keeps a conflict (if any) and the records of rows it replaced, in order. */
@@ -897,7 +939,7 @@ final class ChangeApplier implements AutoCloseable {
                         : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
                 if (kind == Kind.CONCURRENT) {
                     ChangeEvent e = batch.get(0);
-                    ConflictRecord decided = resolver.concurrentChange(e, guards, localWrites.get(e));
+                    ConflictRecord decided = decideConcurrent(e, guards);
                     if (decided == null) {
                         // the target already held the incoming version: nothing was written, so the target's write is
                         // still the newest one the source had not seen, and the row's next change here is concurrent

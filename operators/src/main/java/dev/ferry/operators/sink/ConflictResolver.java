@@ -128,6 +128,32 @@ final class ConflictResolver {
         return decide(e, g, ConflictType.UPDATE_CONCURRENT, before, () -> forceUpdate(e));
     }
 
+    /**
+     * A change that puts into its row a unique value that a concurrent write at the target put into another row
+     * ({@code take}), whether or not that row holds it still: the policy decides between the two as it decides a
+     * collision on the rows themselves (newer-wins with the version that write left), which is how the other site
+     * meets them. Null if the incoming change wins: it is then applied as usual (and collides there, if the other
+     * row holds the value still). Else it is not applied, recorded, and its row's version here goes, as a loser of
+     * a collision on the rows goes (see #removeLoser).
+     */
+    ConflictRecord lostToTake(ChangeEvent e, TableGuards g, TargetHistory.Take take) throws SQLException {
+        ConflictType type = e.op() == Op.INSERT ? ConflictType.INSERT_UNIQUE : ConflictType.UPDATE_UNIQUE;
+        int order = 0;
+        if (g.version() != null) {
+            Object incoming = e.after()[g.versionIndex()];
+            order = incoming == null ? -1 : take.version() == null ? 1 : Integer.signum(compare(incoming,
+                    take.version()));
+        }
+        ConflictRecord decided = judge(e, g, type, new Probe(false, false, order, null));
+        if (decided.resolution() == Resolution.INCOMING_APPLIED) {
+            return null;
+        }
+        if (decided.resolution() == Resolution.TARGET_KEPT && decided.policy().kind() != ConflictPolicy.Kind.TARGET_WINS) {
+            removeLoser(e, g, type, decided.policy());
+        }
+        return decided;
+    }
+
     /** A row found gone: for newer-wins, ordered by the version the target's delete removed (null is oldest). */
     private static Probe againstDelete(Probe gone, ChangeEvent e, TableGuards g, TargetHistory.LocalWrite local) {
         if (local == null || !local.delete() || g.version() == null || local.deletedVersion() == null) {

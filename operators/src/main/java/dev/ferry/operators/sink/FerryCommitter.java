@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.function.Function;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
@@ -34,8 +33,8 @@ final class FerryCommitter implements AutoCloseable {
     private final SinkMetrics metrics;
     private final LongSupplier clock;
     private final ConflictMemory memory;
-    /** The write at the target a change is concurrent with, or null (see TargetHistory). */
-    private final Function<ChangeEvent, TargetHistory.LocalWrite> concurrent;
+    /** What the target history says about an incoming change (see TargetHistory). */
+    private final Concurrency concurrent;
     /** When this instance started: an older heartbeat measures the time the job was down, not its lag. */
     private final long startedAt;
     /** Whether the memory must be filled from the target's records before the first apply. */
@@ -44,7 +43,7 @@ final class FerryCommitter implements AutoCloseable {
 
     /** @param memoryMayLag whether the memory may lack decisions the target has (a fresh start) */
     FerryCommitter(SinkSettings settings, MetricGroup metricGroup, LongSupplier clock, ConflictMemory memory,
-            Function<ChangeEvent, TargetHistory.LocalWrite> concurrent, boolean memoryMayLag) {
+            Concurrency concurrent, boolean memoryMayLag) {
         this.settings = settings;
         this.connections = new SimpleJdbcConnectionProvider(settings.target().applyConnectionOptions());
         this.metrics = new SinkMetrics(metricGroup, clock);
@@ -114,6 +113,20 @@ final class FerryCommitter implements AutoCloseable {
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 5000);
             }
+        }
+    }
+
+    /**
+     * The unique values a local write at the target put into its row (see UniqueValues); none where its table cannot
+     * be read now (then a change of another row that collided with one of them is decided by what the row holds).
+     */
+    List<String> uniqueValues(ChangeEvent localWrite) {
+        try {
+            return applier().uniqueValues(localWrite);
+        } catch (SQLException e) {
+            LOG.warn("{}: could not read the unique keys of {} at the target for its history: {}",
+                    settings.direction(), localWrite.table(), e.getMessage());
+            return List.of();
         }
     }
 

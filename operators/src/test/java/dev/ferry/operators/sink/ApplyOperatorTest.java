@@ -504,6 +504,50 @@ class ApplyOperatorTest {
         }
     }
 
+    /**
+     * The target put 'taken' into row 7 and deleted row 7 again; the source, not having seen that, inserted row 6 with
+     * 'taken'. The unique values the target's writes took survive a restore from the checkpoint, and row 6 loses to
+     * row 7's write (the target has priority), though no row holds 'taken' any more.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aUniqueValueTheTargetTookAndLetGoOfIsStillACollisionAfterARestore(ServerKind kind) throws Exception {
+        setUp(kind);
+        TableId unique = new TableId(table.database(), "tu");
+        target.execute("CREATE TABLE `" + table.database() + "`.tu (id BIGINT PRIMARY KEY, v VARCHAR(20) UNIQUE)");
+        OperatorSubtaskState tookAndLetGo;
+        try (KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(operator(targetWins(), true), new RowKeys(),
+                        new RowKeys(), Types.STRING)) {
+            h.open();
+            h.processElement2(new StreamRecord<>(new ChangeEvent(Op.INSERT, unique, Events.SCHEMA, null,
+                    new Object[] {7L, "taken"}, "t.000001:500", "t.000001:500:1:0", 0)));
+            h.processElement2(new StreamRecord<>(new ChangeEvent(Op.DELETE, unique, Events.SCHEMA,
+                    new Object[] {7L, "taken"}, null, "t.000001:600", "t.000001:600:1:0", 0)));
+            tookAndLetGo = h.snapshot(1, 1);
+        }
+        try (KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(operator(targetWins(), true), new RowKeys(),
+                        new RowKeys(), Types.STRING)) {
+            h.initializeState(tookAndLetGo);
+            h.open();
+            h.processElement1(new StreamRecord<>(insert(unique, "f:1", 6, "taken").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(insert(unique, "f:1", 8, "free").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(insert(table, "f:2", 3, "open"))); // ends transaction f:1
+            h.snapshot(2, 2);
+            h.notifyOfCompletedCheckpoint(2);
+            List<List<Object>> barrier = target.query("SELECT direction, ts_ms FROM ferry.ferry_heartbeat WHERE"
+                    + " channel = ?", channel());
+            RowSchema heartbeat = new RowSchema(new String[] {"channel", "direction", "ts_ms"}, new int[] {0, 1});
+            h.processElement2(new StreamRecord<>(new ChangeEvent(Op.HEARTBEAT, FerryTables.HEARTBEAT, heartbeat, null,
+                    new Object[] {channel(), barrier.get(0).get(0), barrier.get(0).get(1)}, "t.000001:900",
+                    "t.000001:900:1:0", 0)));
+        }
+        assertThat(target.query("SELECT id, v FROM `" + table.database() + "`.tu ORDER BY id").stream()
+                .map(r -> r.get(0) + "=" + r.get(1)).toList()).containsExactly("8=free");
+        assertThat(conflicts()).containsExactly("[6]:insert-unique-key:target-kept:0");
+    }
+
     private ApplyOperator operator(ConflictRules rules) {
         return operator(rules, false);
     }

@@ -42,6 +42,51 @@ class TargetHistoryTest {
         assertThat(TargetHistory.NONE.concurrentWrite(update(1, 1), 0)).isNull();
     }
 
+    @Test
+    void aUniqueValueAnotherRowTookIsConcurrentUntilTheSourceHasSeenThatWrite() {
+        String taken = "shop.t\u0000u,\u0000[\"x\"]";
+        TargetHistory tookX = new TargetHistory() {
+            @Override
+            public LocalWrite newestLocalWrite(String rowKey) {
+                return null;
+            }
+
+            @Override
+            public java.util.List<Take> takes(String value) {
+                return value.equals(taken) ? java.util.List.of(new Take(RowKeys.of(T, new Object[] {7L}),
+                        BinlogPosition.parse("t.000001:100:1:0"), null)) : java.util.List.of();
+            }
+        };
+        java.util.List<String> values = java.util.List.of("shop.t\u0000u,\u0000[\"y\"]", taken);
+        assertThat(tookX.concurrentTake(update(1, 1).withSeen("0=t.000001:99:0:0"), 0, values)).isNotNull();
+        assertThat(tookX.concurrentTake(update(1, 1), 0, values)).as("nothing of the target seen").isNotNull();
+        assertThat(tookX.concurrentTake(update(1, 1).withSeen("0=t.000001:100:1:0"), 0, values)).isNull();
+        assertThat(tookX.concurrentTake(update(1, 1), 0, java.util.List.of("shop.t\u0000u,\u0000[\"y\"]")))
+                .as("another value").isNull();
+        assertThat(tookX.concurrentTake(update(7, 7), 0, values)).as("row 7's own value").isNull();
+        assertThat(tookX.concurrentTake(update(8, 7), 0, values)).as("row 7 moving to key 8").isNull();
+    }
+
+    @Test
+    void theHistoryOfARowReadsBackAsWrittenAndAsWrittenBeforeTakesWereKept() throws Exception {
+        KeyedTargetHistory.Entry entry = new KeyedTargetHistory.Entry(new TargetHistory.LocalWrite(
+                BinlogPosition.parse("t.000001:300:1:0"), true, 5L), java.util.List.of(new KeyedTargetHistory.Taken(
+                "v", BinlogPosition.parse("t.000001:100:1:0"), 4L)));
+        assertThat(KeyedTargetHistory.decode(KeyedTargetHistory.encode(entry))).isEqualTo(entry);
+        KeyedTargetHistory.Entry takesOnly = new KeyedTargetHistory.Entry(null, entry.takes());
+        assertThat(KeyedTargetHistory.decode(KeyedTargetHistory.encode(takesOnly))).isEqualTo(takesOnly);
+        assertThat(takesOnly.last()).isEqualTo(BinlogPosition.parse("t.000001:100:1:0"));
+
+        org.apache.flink.core.memory.DataOutputSerializer before = new org.apache.flink.core.memory
+                .DataOutputSerializer(32); // the state's format before takes were kept
+        before.writeUTF("t.000001:300:1:0");
+        before.writeBoolean(false);
+        dev.ferry.common.ValueCodec.writeValue(before, null);
+        assertThat(KeyedTargetHistory.decode(before.getCopyOfBuffer())).isEqualTo(new KeyedTargetHistory.Entry(
+                new TargetHistory.LocalWrite(BinlogPosition.parse("t.000001:300:1:0"), false, null),
+                java.util.List.of()));
+    }
+
     private static ChangeEvent update(long id, long oldId) {
         return new ChangeEvent(Op.UPDATE, T, ROW, new Object[] {oldId, "a"}, new Object[] {id, "b"}, "s.000001:7",
                 "s.000001:7:1:0", 0);
