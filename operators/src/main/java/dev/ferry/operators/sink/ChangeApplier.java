@@ -871,19 +871,21 @@ final class ChangeApplier implements AutoCloseable {
         }
 
         /**
-         * Decides a change concurrent with a target write: first against the write that took one of its unique values
-         * in another row, where there is one (if that write wins, the change is not applied); then against the write
-         * to its own row, or, where there is none, as a change that did not fit.
+         * Decides a change concurrent with a target write: against the write that took one of its unique values in
+         * another row, where there is one and the change wins on its own row (if that write wins, the change is not
+         * applied); then against the write to its own row, or, where there is none, as a change that did not fit.
          */
         private ConflictRecord decideConcurrent(ChangeEvent e, TableGuards guards) throws SQLException {
             TargetHistory.Take take = takes.get(e);
-            if (take != null) {
+            TargetHistory.LocalWrite local = localWrites.get(e);
+            // a change that loses on its own row is not applied, whatever it would take: as on the rows themselves,
+            // where only a winner there is written and can collide
+            if (take != null && (local == null || resolver.winsOwnRow(e, guards, local))) {
                 ConflictRecord lost = resolver.lostToTake(e, guards, take);
                 if (lost != null) {
                     return lost;
                 }
             }
-            TargetHistory.LocalWrite local = localWrites.get(e);
             if (local != null) {
                 return resolver.concurrentChange(e, guards, local);
             }

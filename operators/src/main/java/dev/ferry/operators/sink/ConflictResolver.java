@@ -154,6 +154,20 @@ final class ConflictResolver {
         return decided;
     }
 
+    /**
+     * Whether {@code e} wins over {@code local}, the target's concurrent write to its row, by the policy alone (before
+     * any unique value is looked at): under {@code newer-wins} by the version the row holds (or its delete removed),
+     * as {@link #concurrentChange} compares them; under the other policies by the sites.
+     */
+    boolean winsOwnRow(ChangeEvent e, TableGuards g, TargetHistory.LocalWrite local) throws SQLException {
+        ConflictPolicy policy = g.rule().policy();
+        if (policy.kind() != ConflictPolicy.Kind.NEWER_WINS || g.version() == null) {
+            return rules.incomingWins(policy, 0);
+        }
+        Probe row = probe(e, g, e.after(), e.op() == Op.INSERT ? e.key() : e.keyOf(e.before()), e.after());
+        return rules.incomingWins(policy, (row.found ? row : againstDelete(row, e, g, local)).versionOrder);
+    }
+
     /** A row found gone: for newer-wins, ordered by the version the target's delete removed (null is oldest). */
     private static Probe againstDelete(Probe gone, ChangeEvent e, TableGuards g, TargetHistory.LocalWrite local) {
         if (local == null || !local.delete() || g.version() == null || local.deletedVersion() == null) {

@@ -371,6 +371,34 @@ class ConflictApplyTest {
     }
 
     /**
+     * Row 9's change takes 'taken', which a concurrent write here took in row 7, and the target also changed row 9
+     * concurrently. The target wins on row 9 itself, so the change is not applied there and never meets 'taken' (as
+     * at its source, where row 9's version from here wins and row 7's change then finds row 9 without 'taken'): row
+     * 9's version here stays (the checker saw it removed, then a spurious delete-missing record).
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aChangeThatLosesOnItsOwnRowNeverTakesAUniqueValueAwayFromIt(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(9, 'mine', 1, 'm9')");
+        TargetHistory.Take row7 = new TargetHistory.Take(RowKeys.of(table, new Object[] {7L}), LOCAL.position(), null);
+        Concurrency both = new Concurrency() {
+            @Override
+            public TargetHistory.LocalWrite write(ChangeEvent e) {
+                return LOCAL;
+            }
+
+            @Override
+            public TargetHistory.Take take(ChangeEvent e, List<String> uniqueValues) {
+                return row7;
+            }
+        };
+        ChangeApplier.Result r = apply(priority("us"), "sh", both, update(9, "base", 1, "m9", 9, "incoming", 2, "taken"));
+        assertThat(types(r)).containsExactly("update-mismatch");
+        assertThat(rows()).containsExactly("9|mine|1|m9");
+    }
+
+    /**
      * Both sites made the same change to row 1 at once (sysbench at both sites, seeded alike, did: issue 16's
      * crossed rows), then the source deleted the row and inserted it again. The first change finds its version here
      * already, so nothing is written and the target's own write stays the newest one the source had not seen: the
