@@ -887,7 +887,16 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             if (local != null) {
-                return resolver.concurrentChange(e, guards, local);
+                ConflictRecord decided = resolver.concurrentChange(e, guards, local);
+                if (decided == null) {
+                    // the target already held the incoming version: nothing was written, so the target's write is
+                    // still the newest one the source had not seen, and the row's next change here is concurrent
+                    // with it too (sysbench at both sites wrote the same value, then one deleted the row: both
+                    // sites must see that delete as concurrent, or they keep different rows)
+                    lost.add(RowKeys.of(e.table(), e.key()));
+                    lost.add(RowKeys.of(e.table(), e.keyOf(e.before() != null ? e.before() : e.after())));
+                }
+                return decided;
             }
             return e.op() == Op.INSERT ? resolver.insertFailed(e, guards) : resolver.updateFailed(e, guards);
         }
@@ -940,17 +949,7 @@ final class ChangeApplier implements AutoCloseable {
                 TableGuards guards = kind == Kind.UPSERT ? null
                         : TableGuards.of(table, schema, rules.ruleFor(table), tables.table(table));
                 if (kind == Kind.CONCURRENT) {
-                    ChangeEvent e = batch.get(0);
-                    ConflictRecord decided = decideConcurrent(e, guards);
-                    if (decided == null) {
-                        // the target already held the incoming version: nothing was written, so the target's write is
-                        // still the newest one the source had not seen, and the row's next change here is concurrent
-                        // with it too (sysbench at both sites wrote the same value, then one deleted the row: both
-                        // sites must see that delete as concurrent, or they keep different rows)
-                        lost.add(RowKeys.of(e.table(), e.key()));
-                        lost.add(RowKeys.of(e.table(), e.keyOf(e.before() != null ? e.before() : e.after())));
-                    }
-                    record(decided);
+                    record(decideConcurrent(batch.get(0), guards));
                     return;
                 }
                 // a few rows go faster as guarded statements (one round trip), many as probe + batch (two); the

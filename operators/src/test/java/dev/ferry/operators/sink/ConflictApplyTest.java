@@ -396,6 +396,14 @@ class ConflictApplyTest {
         ChangeApplier.Result r = apply(priority("us"), "sh", both, update(9, "base", 1, "m9", 9, "incoming", 2, "taken"));
         assertThat(types(r)).containsExactly("update-mismatch");
         assertThat(rows()).containsExactly("9|mine|1|m9");
+
+        // where the change wins on its row and over the take, it is written, and the row's later changes in the same
+        // committable follow it: no conflict (the checker saw a spurious delete-concurrent)
+        ChangeApplier.Result won = apply(priority("sh"), "sh", both,
+                update(9, "mine", 1, "m9", 9, "a", 2, "taken"), update(9, "a", 2, "taken", 9, "b", 3, "taken"),
+                delete(9, "b", 3, "taken"));
+        assertThat(types(won)).containsExactly("update-concurrent");
+        assertThat(rows()).isEmpty();
     }
 
     /**
