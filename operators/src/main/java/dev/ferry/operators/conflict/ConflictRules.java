@@ -73,6 +73,11 @@ public final class ConflictRules implements Serializable {
         return homeSite;
     }
 
+    /** Whether the channel also has the direction back (see {@link #inTwoWayChannel}). */
+    public boolean twoWay() {
+        return twoWay;
+    }
+
     /**
      * Whether a change that finds its row missing, with no write at the target concurrent with it, simply puts the
      * row back. In a two-way channel each direction reads its target's own writes (TargetHistory), so such a row

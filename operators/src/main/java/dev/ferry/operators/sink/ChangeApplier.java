@@ -1154,6 +1154,9 @@ final class ChangeApplier implements AutoCloseable {
                     return false;
                 }
                 writeAll(dialect.upsert(table, schema), verdicts.upserts(), ChangeEvent::after);
+                for (ChangeEvent winner : verdicts.upserts()) {
+                    resolver.defaultColumnsItLacks(winner, g);
+                }
                 writeAll(dialect.deleteByKey(table, schema), verdicts.deletes(), e -> e.keyOf(e.before()));
                 verdicts.records().forEach(Pass.this::record);
                 for (ChangeEvent e : verdicts.insertAlone()) {

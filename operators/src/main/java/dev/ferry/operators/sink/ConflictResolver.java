@@ -186,6 +186,32 @@ final class ConflictResolver {
         return a.toString().compareTo(b.toString()); // a version column whose type changed meanwhile
     }
 
+    /**
+     * Sets the target's columns that a winning version does not have to their defaults. Its source wrote it before a
+     * column added at the target reached it, and there the column got its default when the ADD COLUMN arrived; an
+     * upsert or update here would keep the value the target's own (losing) version gave it, and the sites would
+     * differ in that column (the checker found this with columns added while both sites wrote). Two-way channels only.
+     */
+    void defaultColumnsItLacks(ChangeEvent e, TableGuards g) throws SQLException {
+        if (e.op() == Op.DELETE || g == null || !rules.twoWay()) {
+            return; // one way, a target's columns of its own are its own
+        }
+        java.util.Set<String> has = new java.util.HashSet<>();
+        for (int i = 0; i < e.schema().size(); i++) {
+            has.add(dialect.targetName(e.schema().column(i)));
+        }
+        StringBuilder set = new StringBuilder();
+        for (String column : new java.util.TreeSet<>(g.target().columns().keySet())) {
+            if (!has.contains(column)) {
+                set.append(set.length() == 0 ? "" : ", ").append(dialect.quoteIdentifier(column)).append(" = DEFAULT");
+            }
+        }
+        if (set.length() > 0) {
+            executeAlone("UPDATE " + dialect.quoteTable(e.table()) + " SET " + set + " WHERE "
+                    + dialect.keyAndGuards(e.schema(), TableGuards.NONE), ps -> statements.bindValues(ps, 1, e.key()));
+        }
+    }
+
     /** Binds a guarded UPDATE: the after image, then the before image's key and guard columns. */
     int bindGuarded(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
         int next = statements.bindValues(ps, 1, e.after());
@@ -295,6 +321,7 @@ final class ConflictResolver {
         if (decided.resolution() == Resolution.INCOMING_APPLIED) {
             try {
                 applyIncoming.run();
+                defaultColumnsItLacks(e, g);
             } catch (SQLException duplicate) {
                 rethrowUnlessDuplicate(duplicate);
                 // the winning version holds a unique value that another row has here: a conflict with that row,

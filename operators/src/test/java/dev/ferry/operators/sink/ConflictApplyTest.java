@@ -407,6 +407,32 @@ class ConflictApplyTest {
     }
 
     /**
+     * A column added at the target (c6, default 6), which its own write then set in row 1, while the source, which
+     * had not seen the ADD COLUMN yet, changed row 1 concurrently and wins. At the source, row 1 gets c6's default
+     * when the ADD COLUMN arrives; so here the winner sets c6 to its default rather than keep the loser's value (the
+     * checker found the sites differing in such columns). One way, a target's columns of its own are left alone.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aWinnerWithoutAColumnTheTargetAddedSetsItToItsDefault(ServerKind kind) throws Exception {
+        setUp(kind);
+        target.execute("ALTER TABLE " + tableSql + " ADD COLUMN c6 INT NULL DEFAULT 6");
+        seed("(1, 'target', 1, 'u1', 370), (2, 'target', 1, 'u2', 370)");
+        twoWay = true;
+        apply(priority("sh"), "sh", e -> LOCAL, update(1, "base", 1, "u1", 1, "sh", 2, "u1"),
+                insert(2, "sh", 2, "u2"));
+        assertThat(target.query("SELECT id, v, c6 FROM " + tableSql + " ORDER BY id").stream()
+                .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2)).toList()).containsExactly("1|sh|6", "2|sh|6");
+
+        twoWay = false;
+        target.execute("UPDATE " + tableSql + " SET c6 = 370");
+        apply(priority("sh"), "sh", update(1, "base", 1, "u1", 1, "again", 3, "u1"));
+        assertThat(target.query("SELECT id, v, c6 FROM " + tableSql + " ORDER BY id").stream()
+                .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2)).toList()).containsExactly("1|again|370",
+                "2|sh|370");
+    }
+
+    /**
      * Both sites made the same change to row 1 at once (sysbench at both sites, seeded alike, did: issue 16's
      * crossed rows), then the source deleted the row and inserted it again. The first change finds its version here
      * already, so nothing is written and the target's own write stays the newest one the source had not seen: the
