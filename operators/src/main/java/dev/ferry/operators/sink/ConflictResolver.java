@@ -326,8 +326,15 @@ final class ConflictResolver {
                 rethrowUnlessDuplicate(duplicate);
                 // the winning version holds a unique value that another row has here: a conflict with that row,
                 // decided like any unique-key collision (it never stops the direction)
-                return uniqueCollision(e, g, e.op() == Op.INSERT ? ConflictType.INSERT_UNIQUE
+                ConflictRecord collision = uniqueCollision(e, g, e.op() == Op.INSERT ? ConflictType.INSERT_UNIQUE
                         : ConflictType.UPDATE_UNIQUE, duplicate, applyIncoming);
+                if (collision.resolution() == Resolution.INCOMING_APPLIED) {
+                    // written after all: what it won over on its own row lost too, and is recorded (the checker
+                    // found a target's delete undone with only the collision on record)
+                    replaced.add(0, decided);
+                    defaultColumnsItLacks(e, g);
+                }
+                return collision;
             }
         }
         return decided;

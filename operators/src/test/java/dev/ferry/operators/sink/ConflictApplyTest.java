@@ -433,6 +433,22 @@ class ConflictApplyTest {
     }
 
     /**
+     * The target deleted row 1 concurrently; the source's update of it wins, and takes 'taken' from row 7, which it
+     * wins too. Both decisions are recorded: the target's delete is undone, and row 7 replaced (the checker found the
+     * delete undone with only the collision on record).
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aWinnerThatThenWinsAUniqueValueKeepsTheRecordOfWhatItWonOnItsRow(ServerKind kind) throws Exception {
+        setUp(kind);
+        seed("(7, 'x', 1, 'taken')");
+        apply(priority("sh"), "sh", e -> LOCAL, update(1, "a", 1, "u1", 1, "sh", 2, "taken"));
+        assertThat(conflictRows()).containsExactly("[1]|update-unique-key|incoming-applied",
+                "[1]|update-missing|incoming-applied", "[7]|update-unique-key|incoming-applied");
+        assertThat(rows()).containsExactly("1|sh|2|taken");
+    }
+
+    /**
      * Both sites made the same change to row 1 at once (sysbench at both sites, seeded alike, did: issue 16's
      * crossed rows), then the source deleted the row and inserted it again. The first change finds its version here
      * already, so nothing is written and the target's own write stays the newest one the source had not seen: the
