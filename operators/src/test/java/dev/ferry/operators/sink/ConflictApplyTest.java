@@ -346,17 +346,8 @@ class ConflictApplyTest {
         setUp(kind);
         seed("(1, 'target', 1, 'u1')");
         TargetHistory.Take row7 = new TargetHistory.Take(RowKeys.of(table, new Object[] {7L}), LOCAL.position(), null);
-        Concurrency tookTaken = new Concurrency() {
-            @Override
-            public TargetHistory.LocalWrite write(ChangeEvent e) {
-                return null;
-            }
-
-            @Override
-            public TargetHistory.Take take(ChangeEvent e, List<String> uniqueValues) {
-                return uniqueValues.stream().anyMatch(v -> v.contains("\"taken\"")) ? row7 : null;
-            }
-        };
+        Concurrency tookTaken = history(e -> null,
+                values -> values.stream().anyMatch(v -> v.contains("\"taken\"")) ? row7 : null);
         ChangeApplier.Result kept = apply(priority("us"), "sh", tookTaken, insert(6, "incoming", 1, "taken"),
                 update(1, "target", 1, "u1", 1, "incoming", 2, "taken"), insert(8, "free", 1, "other"));
         assertThat(types(kept)).containsExactly("insert-unique-key", "update-unique-key", "update-unique-key");
@@ -382,17 +373,7 @@ class ConflictApplyTest {
         setUp(kind);
         seed("(9, 'mine', 1, 'm9')");
         TargetHistory.Take row7 = new TargetHistory.Take(RowKeys.of(table, new Object[] {7L}), LOCAL.position(), null);
-        Concurrency both = new Concurrency() {
-            @Override
-            public TargetHistory.LocalWrite write(ChangeEvent e) {
-                return LOCAL;
-            }
-
-            @Override
-            public TargetHistory.Take take(ChangeEvent e, List<String> uniqueValues) {
-                return row7;
-            }
-        };
+        Concurrency both = history(e -> LOCAL, values -> row7);
         ChangeApplier.Result r = apply(priority("us"), "sh", both, update(9, "base", 1, "m9", 9, "incoming", 2, "taken"));
         assertThat(types(r)).containsExactly("update-mismatch");
         assertThat(rows()).containsExactly("9|mine|1|m9");
@@ -890,6 +871,22 @@ class ConflictApplyTest {
             sum += Long.parseLong(String.valueOf(r.get(1)));
         }
         return sum;
+    }
+
+    /** A target history that answers each change with {@code write}, and its unique values with {@code take}. */
+    private static Concurrency history(Function<ChangeEvent, TargetHistory.LocalWrite> write,
+            Function<List<String>, TargetHistory.Take> take) {
+        return new Concurrency() {
+            @Override
+            public TargetHistory.LocalWrite write(ChangeEvent e) {
+                return write.apply(e);
+            }
+
+            @Override
+            public TargetHistory.Take take(ChangeEvent e, List<String> uniqueValues) {
+                return take.apply(uniqueValues);
+            }
+        };
     }
 
     private static TableConflictRule priority(String site) {
