@@ -817,7 +817,7 @@ class ConflictApplyTest {
     /**
      * A winning version whose unique value another row holds here (the row's own before image no longer matched,
      * or the row was missing): a unique-key conflict with that row, decided and recorded like any other, never an
-     * error that stops the direction.
+     * error that stops the direction. What the winner overwrote on its own row is recorded too.
      */
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL", "POSTGRESQL"})
@@ -830,11 +830,13 @@ class ConflictApplyTest {
                 update(2, "old", 1, "u2", 2, "incoming", 2, "u2"),      // mismatch
                 update(3, "old", 1, "u3", 3, "incoming", 2, "held"),    // missing; row 8 holds 'held'
                 insert(4, "incoming", 2, "kept"));                      // exists; row 9 holds 'kept'
-        assertThat(conflictRows()).containsExactly("[1]|update-unique-key|incoming-applied",
+        assertThat(conflictRows()).as("each winner's record on its own row too: the version it overwrote there")
+                .containsExactly("[1]|update-unique-key|incoming-applied", "[1]|update-mismatch|incoming-applied",
                 "[7]|update-unique-key|incoming-applied", "[2]|update-mismatch|incoming-applied",
-                "[3]|update-unique-key|incoming-applied", "[8]|update-unique-key|incoming-applied",
-                "[4]|insert-unique-key|incoming-applied", "[9]|insert-unique-key|incoming-applied");
-        assertThat(types(r)).hasSize(7);
+                "[3]|update-unique-key|incoming-applied", "[3]|update-missing|incoming-applied",
+                "[8]|update-unique-key|incoming-applied", "[4]|insert-unique-key|incoming-applied",
+                "[4]|insert-exists|incoming-applied", "[9]|insert-unique-key|incoming-applied");
+        assertThat(types(r)).hasSize(10);
         assertThat(rows()).containsExactly("1|incoming|2|taken", "2|incoming|2|u2", "3|incoming|2|held",
                 "4|incoming|2|kept");
     }
