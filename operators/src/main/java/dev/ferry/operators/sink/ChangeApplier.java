@@ -690,12 +690,12 @@ final class ChangeApplier implements AutoCloseable {
         tables.forget();
     }
 
-    /** How a row goes to the target. */
     /** The unique values {@code e}'s row holds at the target once {@code e} is applied (see UniqueValues). */
     List<String> uniqueValues(ChangeEvent e) throws SQLException {
         return UniqueValues.of(e.table(), tables.table(e.table()), e.schema(), e.after());
     }
 
+    /** How a row goes to the target. */
     private enum Kind {
         /** A snapshot row: the source's copy is the truth, written over whatever is there. */
         UPSERT,
@@ -766,8 +766,8 @@ final class ChangeApplier implements AutoCloseable {
         private void addRow(ChangeEvent e) throws SQLException {
             String key = Arrays.deepToString(e.key());
             String oldKey = e.changesKey() ? Arrays.deepToString(e.keyOf(e.before())) : key;
-            boolean concurrentRow = concurrentHere(e, key, oldKey);
-            Kind kind = Kind.of(e, concurrentRow | takenHere(e));
+            // both are asked (no short cut): each keeps what it found for the decision
+            Kind kind = Kind.of(e, concurrentHere(e, key, oldKey) | takenHere(e));
             List<Object> id = List.of(e.table(), e.schema(), kind);
             List<String> order = orderingKeys(e, key, oldKey);
             for (Batch other : List.copyOf(open.values())) {
