@@ -4,16 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One row of {@code ferry.ferry_conflict} at one site. The images ({@code incoming_before}, {@code incoming_after},
  * {@code target_row}) are parsed from their JSON text into column -> value text (null for a missing image).
+ * {@code detectedAt} is when the apply wrote it.
  */
 public record ConflictRecord(String site, long recordId, String direction, String table, String rowKey, String type,
         String resolution, Map<String, String> incomingBefore, Map<String, String> incomingAfter,
-        Map<String, String> targetRow, int followUps) {
+        Map<String, String> targetRow, int followUps, Instant detectedAt) {
     public static final String INCOMING_APPLIED = "incoming-applied";
     public static final String TARGET_KEPT = "target-kept";
     public static final String KEPT_FOR_OPERATOR = "kept-for-operator";

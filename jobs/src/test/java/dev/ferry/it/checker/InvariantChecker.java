@@ -60,10 +60,14 @@ public final class InvariantChecker {
     private final Map<String, Write> replacers = new HashMap<>();
     /** Version token -> the record that shows it lost. */
     private final Map<Long, ConflictRecord> lostVersions = new HashMap<>();
-    /** "site|table|id|prevTok" of deletes lost (kept out as an incoming change, or overwritten where made) -> record. */
-    private final Map<String, ConflictRecord> lostDeletes = new HashMap<>();
-    /** "site|table|id" where an absent row (a delete made there) was overwritten -> record. */
-    private final Map<String, ConflictRecord> lostAbsences = new HashMap<>();
+    /**
+     * "site|table|id|prevTok" of deletes lost (kept out as an incoming change, or overwritten where made) -> records,
+     * in id order. A key can stand for several deletes (a row inserted and deleted in one transaction has no prevTok),
+     * so a delete is matched only by a record made after it (see #madeAfter).
+     */
+    private final Map<String, List<ConflictRecord>> lostDeletes = new HashMap<>();
+    /** "site|table|id" where an absent row (a delete made there) was overwritten -> records, in id order. */
+    private final Map<String, List<ConflictRecord>> lostAbsences = new HashMap<>();
     /** Rows a site removed because their incoming version lost a unique-key collision (row-removed), by site|row. */
     private final Map<String, ConflictRecord> removedRows = new HashMap<>();
     /** Writes that I2 found missing at some site. */
@@ -243,14 +247,16 @@ public final class InvariantChecker {
             } else if (r.targetRow() == null && id != null) {
                 // an absent row overwritten: the delete made here of the version the incoming change replaced, or
                 // (for I2 only, which does not know which) any delete of that row made here
-                lostDeletes.putIfAbsent(r.site() + "|" + row(r.table(), id) + "|" + before, r);
-                lostAbsences.putIfAbsent(r.site() + "|" + row(r.table(), id), r);
+                lostDeletes.computeIfAbsent(r.site() + "|" + row(r.table(), id) + "|" + before, k -> new ArrayList<>())
+                        .add(r);
+                lostAbsences.computeIfAbsent(r.site() + "|" + row(r.table(), id), k -> new ArrayList<>()).add(r);
             }
         } else if (r.targetKept()) {
             if (incoming != null) {
                 lostVersions.putIfAbsent(incoming, r);
             } else if (r.incomingBefore() != null && id != null) {
-                lostDeletes.putIfAbsent(r.from() + "|" + row(r.table(), id) + "|" + before, r);
+                lostDeletes.computeIfAbsent(r.from() + "|" + row(r.table(), id) + "|" + before, k -> new ArrayList<>())
+                        .add(r);
             }
         }
     }
@@ -265,9 +271,9 @@ public final class InvariantChecker {
             return lostVersions.get(w.newTok());
         }
         String site = sites.get(t.site());
-        ConflictRecord r = lostDeletes.get(site + "|" + row(w.table(), w.id()) + "|" + w.prevTok());
+        ConflictRecord r = madeAfter(t, lostDeletes.get(site + "|" + row(w.table(), w.id()) + "|" + w.prevTok()));
         if (r == null && anyAbsence) {
-            r = lostAbsences.get(site + "|" + row(w.table(), w.id()));
+            r = madeAfter(t, lostAbsences.get(site + "|" + row(w.table(), w.id())));
         }
         for (Write moved : t.writes()) { // the delete half of a key change is lost with its new row
             if (r == null && moved.table().equals(w.table()) && Objects.equals(moved.movedFrom(), w.id())) {
@@ -275,6 +281,19 @@ public final class InvariantChecker {
             }
         }
         return r;
+    }
+
+    /**
+     * The first record made after {@code t} committed: one made before cannot show its write lost (the soak matched a
+     * row's inserted-and-deleted version with a record made minutes earlier). One second of slack: the client takes
+     * its commit time after the commit returns, and the record's apply may run in between.
+     */
+    private static ConflictRecord madeAfter(Txn t, List<ConflictRecord> records) {
+        if (records == null) {
+            return null;
+        }
+        Instant from = t.committedAt().minusSeconds(1);
+        return records.stream().filter(r -> !r.detectedAt().isBefore(from)).findFirst().orElse(null);
     }
 
     // ---------------------------------------------------------------------------------------------------------

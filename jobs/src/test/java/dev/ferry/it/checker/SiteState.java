@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,14 +79,15 @@ public record SiteState(String site, Map<String, Map<String, Map<String, String>
         List<ConflictRecord> records = new ArrayList<>();
         try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement("SELECT id, direction,"
                 + " table_name, row_key, conflict_type, resolution, incoming_before, incoming_after, target_row,"
-                + " follow_ups FROM ferry.ferry_conflict WHERE channel = ? ORDER BY id")) {
+                + " follow_ups, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', detected_at) FROM ferry.ferry_conflict"
+                + " WHERE channel = ? ORDER BY id")) { // detected_at is UTC
             ps.setString(1, channel);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     records.add(new ConflictRecord(site, rs.getLong(1), rs.getString(2), rs.getString(3),
                             rs.getString(4), rs.getString(5), rs.getString(6), ConflictRecord.image(rs.getString(7)),
                             ConflictRecord.image(rs.getString(8)), ConflictRecord.image(rs.getString(9)),
-                            rs.getInt(10)));
+                            rs.getInt(10), Instant.EPOCH.plus(rs.getLong(11), ChronoUnit.MICROS)));
                 }
             }
         }

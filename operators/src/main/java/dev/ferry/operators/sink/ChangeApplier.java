@@ -5,7 +5,9 @@ import dev.ferry.common.Op;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.Dialect;
+import dev.ferry.operators.conflict.ConflictPolicy;
 import dev.ferry.operators.conflict.ConflictRules;
+import dev.ferry.operators.conflict.ConflictType;
 import dev.ferry.operators.conflict.Resolution;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -748,6 +750,8 @@ final class ChangeApplier implements AutoCloseable {
         private final Map<ChangeEvent, TargetHistory.LocalWrite> localWrites = new java.util.IdentityHashMap<>();
         /** The target's concurrent write that took a unique value of a change of this pass, in another row. */
         private final Map<ChangeEvent, TargetHistory.Take> takes = new java.util.IdentityHashMap<>();
+        /** Ordinary deletes this pass wrote, by row: see {@link #removedWithItsDelete}. */
+        private final Map<String, ChangeEvent> deleted = new HashMap<>();
 
         Pass(FerryCommittable committable, Set<TableId> rowByRow) {
             this.committable = committable;
@@ -905,7 +909,12 @@ final class ChangeApplier implements AutoCloseable {
         private void record(ConflictRecord conflict) {
             if (conflict != null) {
                 conflicts.add(conflict);
-                conflicts.addAll(resolver.drainReplaced());
+                List<ConflictRecord> replaced = resolver.drainReplaced();
+                conflicts.addAll(replaced);
+                ConflictRecord removed = removedWithItsDelete(conflict, replaced);
+                if (removed != null) {
+                    conflicts.add(removed);
+                }
                 // only a change written here replaces the target's write (a delete that found nothing did not)
                 String row = RowKeys.of(conflict.event().table(), conflict.event().key());
                 if (conflict.resolution() == Resolution.INCOMING_APPLIED) {
@@ -914,6 +923,40 @@ final class ChangeApplier implements AutoCloseable {
                     lost.add(row);
                 }
             }
+        }
+
+        /** A delete this pass wrote: the row's version it removed (the delete's before image) was there. */
+        private void deleted(ChangeEvent delete) {
+            deleted.put(RowKeys.of(delete.table(), delete.keyOf(delete.before())), delete);
+        }
+
+        /**
+         * The record of the version a source's REPLACE (or delete and insert of one key in one transaction) removed
+         * here, where its insert then lost a unique value and so was not applied. At the source the row went from
+         * that version to the insert's in one step, an update; a losing update's row version goes here, recorded as
+         * {@code row-removed} (ConflictResolver#removeLoser). The delete half was written before the insert met the
+         * value, so removeLoser found nothing, and the version vanished without a record (the checker's kv_prio 66).
+         */
+        private ConflictRecord removedWithItsDelete(ConflictRecord lost, List<ConflictRecord> replaced) {
+            ChangeEvent insert = lost.event();
+            if (insert.op() != Op.INSERT || lost.type() != ConflictType.INSERT_UNIQUE
+                    || lost.resolution() != Resolution.TARGET_KEPT
+                    || lost.policy().kind() == ConflictPolicy.Kind.TARGET_WINS) { // there each site keeps its own
+                return null;
+            }
+            String row = RowKeys.of(insert.table(), insert.key());
+            ChangeEvent delete = deleted.remove(row);
+            boolean recorded = replaced.stream().anyMatch(c -> c.resolution() == Resolution.ROW_REMOVED
+                    && c.memoryKey().equals(row));
+            if (delete == null || recorded || !delete.txId().equals(insert.txId())
+                    || !delete.schema().equals(insert.schema())) {
+                return null; // a delete of an earlier transaction is a write of its own, which the source had made
+            }
+            // recorded as that update, as removeLoser records a losing update: its before image is the version gone
+            ChangeEvent replacement = new ChangeEvent(Op.UPDATE, insert.table(), insert.schema(), delete.before(),
+                    insert.after(), insert.txId(), insert.position(), insert.sourceTsMs());
+            return new ConflictRecord(replacement, ConflictType.UPDATE_UNIQUE, Resolution.ROW_REMOVED, lost.policy(),
+                    RowJson.object(delete.schema(), delete.before()), delete.keyOf(delete.before()));
         }
 
         /** Rows of one table, schema and kind, written together. */
@@ -1194,14 +1237,17 @@ final class ChangeApplier implements AutoCloseable {
                 }
                 try {
                     ps.executeBatch();
+                    if (kind == Kind.DELETE) {
+                        fitting.forEach(Pass.this::deleted);
+                    }
                 } catch (BatchUpdateException failed) {
                     // e.g. a unique key of another row: the rows, still locked and fitting, are redone one by one
                     afterFailedBatch(failed);
                     for (ChangeEvent e : fitting) {
                         if (kind == Kind.UPDATE) {
                             record(resolver.updateFailed(e, g));
-                        } else {
-                            applyAlone(e, g);
+                        } else if (applyAlone(e, g) > 0) {
+                            deleted(e);
                         }
                     }
                 }
@@ -1218,7 +1264,13 @@ final class ChangeApplier implements AutoCloseable {
                     case INSERT -> conflict = failed ? resolver.insertFailed(e, g) : null;
                     case UPDATE, UPDATE_KEY -> conflict = failed ? resolver.updateFailed(e, g)
                             : count == 0 ? resolver.updateMissed(e, g) : null;
-                    case DELETE -> conflict = count == 0 ? resolver.deleteMissed(e, g) : null;
+                    case DELETE -> {
+                        if (count > 0) {
+                            deleted(e);
+                        } else {
+                            conflict = resolver.deleteMissed(e, g);
+                        }
+                    }
                     case CONCURRENT -> throw new IllegalStateException("a concurrent change is resolved alone");
                 }
                 record(conflict);

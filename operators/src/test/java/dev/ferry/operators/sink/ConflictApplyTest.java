@@ -388,6 +388,50 @@ class ConflictApplyTest {
     }
 
     /**
+     * The source replaced row 1 (a REPLACE on a table with a unique key, or a delete and insert in one transaction:
+     * the binlog holds a delete and an insert) after it had seen the target's version; the new version's unique value
+     * 'taken' is lost here, to a concurrent write in row 7, or to row 7 holding it. At the source the row went from one
+     * version to the next in one step, so the version here goes as a losing update's does, recorded as removed (the
+     * checker's kv_prio 66: the delete half was applied, the insert was not, and no record named the version). A
+     * delete of another transaction is a write of its own that the source made: no record.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aReplacedRowWhoseNewVersionLosesItsUniqueValueRecordsTheVersionItsDeleteRemoved(ServerKind kind)
+            throws Exception {
+        setUp(kind);
+        seed("(1, 'target', 1, 'u1')");
+        TargetHistory.Take row7 = new TargetHistory.Take(RowKeys.of(table, new Object[] {7L}), LOCAL.position(), null);
+        Concurrency took = history(e -> null,
+                values -> values.stream().anyMatch(v -> v.contains("\"taken\"")) ? row7 : null);
+        apply(priority("us"), "sh", took, delete(1, "target", 1, "u1"), insert(1, "sh", 2, "taken"));
+        assertThat(conflictRows()).containsExactly("[1]|insert-unique-key|target-kept",
+                "[1]|update-unique-key|row-removed");
+        List<Object> removed = target.query("SELECT target_row, incoming_before, incoming_after FROM"
+                + " ferry.ferry_conflict WHERE channel = ? AND resolution = 'row-removed'", channel).get(0);
+        assertThat(removed.get(0).toString()).as("the version gone").contains("\"target\"", "\"u1\"");
+        assertThat(removed.get(1).toString()).as("recorded as the source's update").contains("\"target\"");
+        assertThat(removed.get(2).toString()).contains("\"taken\"");
+        assertThat(rows()).isEmpty();
+
+        target.execute("DELETE FROM ferry.ferry_conflict");
+        seed("(1, 'target', 1, 'u1'), (7, 'x', 1, 'taken')");
+        apply(priority("us"), "sh", delete(1, "target", 1, "u1"), insert(1, "sh", 2, "taken"));
+        assertThat(conflictRows()).as("row 7 holds the value here").containsExactly(
+                "[1]|insert-unique-key|target-kept", "[1]|update-unique-key|row-removed");
+        assertThat(rows()).containsExactly("7|x|1|taken");
+
+        target.execute("DELETE FROM ferry.ferry_conflict");
+        seed("(1, 'target', 1, 'u1')");
+        ChangeEvent deleteAlone = new ChangeEvent(Op.DELETE, table, SCHEMA, new Object[] {1L, "target", 1L, "u1"},
+                null, "f:0", "f:0:1", 0);
+        apply(priority("us"), "sh", took, deleteAlone, insert(1, "sh", 2, "taken"));
+        assertThat(conflictRows()).as("the delete was a transaction of its own").containsExactly(
+                "[1]|insert-unique-key|target-kept");
+        assertThat(rows()).containsExactly("7|x|1|taken");
+    }
+
+    /**
      * A column added at the target (c6, default 6), which its own write then set in row 1, while the source, which
      * had not seen the ADD COLUMN yet, changed row 1 concurrently and wins. At the source, row 1 gets c6's default
      * when the ADD COLUMN arrives; so here the winner sets c6 to its default rather than keep the loser's value (the
