@@ -132,7 +132,7 @@ abstract class ReplicationFailoverITBase extends ReplicationITBase {
                 .get(0).get(0)).longValue();
     }
 
-    private static FerryCliAccess.Status statusOf(ChannelConfig config, String flinkUrl) {
+    static FerryCliAccess.Status statusOf(ChannelConfig config, String flinkUrl) {
         try {
             return FerryCliAccess.status(config, flinkUrl);
         } catch (java.io.IOException e) {

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * For one table and row layout: which columns a change's before image is compared on (all non-key
- * columns, or only the version column), and the version column of newer-wins.
+ * columns the target can compare, or only the version column), and the version column of newer-wins.
  */
 record TableGuards(TableConflictRule rule, int[] indexes, ColumnInfo[] columns, int versionIndex,
         ColumnInfo version, TargetTables.Table target) {
@@ -33,7 +33,7 @@ record TableGuards(TableConflictRule rule, int[] indexes, ColumnInfo[] columns, 
         }
         List<Integer> guards = new ArrayList<>();
         for (int i = 0; i < schema.size(); i++) {
-            if (rule.compareAll() ? !schema.isKey(i) : i == versionIndex) {
+            if ((rule.compareAll() ? !schema.isKey(i) : i == versionIndex) && comparable(all[i])) {
                 guards.add(i);
             }
         }
@@ -44,5 +44,13 @@ record TableGuards(TableConflictRule rule, int[] indexes, ColumnInfo[] columns, 
         }
         return new TableGuards(rule, indexes, columns, versionIndex, versionIndex < 0 ? null : all[versionIndex],
                 target);
+    }
+
+    /**
+     * Whether the target can compare the column's values: MySQL 9 refuses any comparison of VECTOR values ("Incorrect
+     * arguments to <=>", error 1210), so such a column is no guard; the row's other columns still are.
+     */
+    private static boolean comparable(ColumnInfo column) {
+        return column == null || !"vector".equals(column.dataType());
     }
 }

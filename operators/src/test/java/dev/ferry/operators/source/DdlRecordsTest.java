@@ -72,6 +72,26 @@ class DdlRecordsTest {
         assertThat(e).get().extracting(ChangeEvent::table).isEqualTo(new TableId("shop", "a\"b"));
     }
 
+    /**
+     * A table created with a MySQL 9 VECTOR column while the direction runs: the statement reached Debezium with the
+     * column as a marked LONGBLOB (cdc-compat). It becomes a change that cannot be read, which holds the table,
+     * naming the column and the VECTOR type; it is never applied as a LONGBLOB table.
+     */
+    @Test
+    void aStatementWithVectorColumnsHoldsItsTable() {
+        Optional<ChangeEvent> e = IN_SHOP.toEvent(record("shop", null, """
+                {"databaseName":"shop","ddl":"CREATE TABLE emb (id INT PRIMARY KEY, e LONGBLOB /*ferry:VECTOR(3)*/)",
+                 "tableChanges":[{"type":"CREATE","id":"\\"shop\\".\\"emb\\""}]}"""), Map.of("file", "f", "pos", 7L));
+        assertThat(e).get().satisfies(hold -> {
+            assertThat(hold.op()).isEqualTo(Op.UNDECODABLE);
+            assertThat(hold.table()).isEqualTo(new TableId("shop", "emb"));
+            assertThat(hold.unreadable()).isEqualTo(ChangeEvent.Unreadable.UNSUPPORTED_TYPE);
+            assertThat(hold.unreadableColumn()).isEqualTo("e");
+            assertThat(hold.unreadableMessage()).contains("shop.emb.e", "VECTOR(3)", "f:7", "e LONGBLOB /*was VECTOR(3)*/");
+            assertThat(hold.txId()).isEqualTo("f:7");
+        });
+    }
+
     private static Struct record(String db, String table, String historyJson) {
         Struct source = new Struct(SOURCE).put("db", db).put("table", table).put("ts_ms", 1234L);
         return new Struct(VALUE).put("source", source).put("historyRecord", historyJson);
