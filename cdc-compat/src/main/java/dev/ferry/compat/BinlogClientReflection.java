@@ -78,6 +78,37 @@ public final class BinlogClientReflection {
         return Proxy.newProxyInstance(loader, new Class<?>[] {type}, handler);
     }
 
+    /** What a wrapping deserializer does with one event's input stream, given the deserializer it wraps. */
+    public interface EventDataWrapper {
+        Object deserialize(Object input, Call upstream) throws Exception;
+    }
+
+    /**
+     * Replaces the client's current deserializer of one event type's data ({@code TABLE_MAP}, {@code QUERY}, ...) by
+     * one that runs {@code wrap} around it; nothing if it is already wrapped with {@code label} (the client keeps its
+     * event deserializer across reconnections) or there is none. Returns the event deserializer, or null if nothing
+     * changed.
+     */
+    public static Object wrapEventData(Object client, String eventType, String label, EventDataWrapper wrap)
+            throws ReflectiveOperationException {
+        ClassLoader loader = client.getClass().getClassLoader();
+        Class<?> types = Class.forName(LIBRARY + "event.EventType", false, loader);
+        Class<?> dataReader = Class.forName(LIBRARY + "event.deserialization.EventDataDeserializer", false, loader);
+        Class<?> stream = Class.forName(LIBRARY + "io.ByteArrayInputStream", false, loader);
+        Class<?> deserializer = Class.forName(LIBRARY + "event.deserialization.EventDeserializer", false, loader);
+        Object type = enumConstant(types, eventType);
+        Object events = field(client.getClass(), "eventDeserializer", client);
+        Object upstream = deserializer.getMethod("getEventDataDeserializer", types).invoke(events, type);
+        if (upstream == null || isProxy(upstream, label)) {
+            return null;
+        }
+        var deserialize = dataReader.getMethod("deserialize", stream);
+        Object wrapped = proxy(loader, dataReader, "deserialize", label,
+                args -> wrap.deserialize(args[0], in -> deserialize.invoke(upstream, in[0])));
+        deserializer.getMethod("setEventDataDeserializer", types, dataReader).invoke(events, type, wrapped);
+        return events;
+    }
+
     /** Whether {@code object} is a proxy this class made with {@code label}. */
     public static boolean isProxy(Object object, String label) {
         return object != null && Proxy.isProxyClass(object.getClass()) && object.toString().endsWith("(" + label + ")");

@@ -3,11 +3,10 @@ package dev.ferry.compat.vector;
 import static dev.ferry.compat.BinlogClientReflection.LIBRARY;
 import static dev.ferry.compat.BinlogClientReflection.binlogClientOf;
 import static dev.ferry.compat.BinlogClientReflection.callDeclared;
-import static dev.ferry.compat.BinlogClientReflection.enumConstant;
 import static dev.ferry.compat.BinlogClientReflection.field;
-import static dev.ferry.compat.BinlogClientReflection.isProxy;
 import static dev.ferry.compat.BinlogClientReflection.proxy;
 import static dev.ferry.compat.BinlogClientReflection.setField;
+import static dev.ferry.compat.BinlogClientReflection.wrapEventData;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -112,50 +111,29 @@ public final class VectorColumnsAsBlobs {
 
     /** Wraps the TABLE_MAP deserializer of the client's current event deserializer (Debezium makes a new one). */
     static void rewriteTableMaps(Object client) throws ReflectiveOperationException {
-        ClassLoader loader = client.getClass().getClassLoader();
-        Class<?> eventType = Class.forName(LIBRARY + "event.EventType", false, loader);
-        Class<?> dataReader = Class.forName(LIBRARY + "event.deserialization.EventDataDeserializer", false, loader);
-        Class<?> stream = Class.forName(LIBRARY + "io.ByteArrayInputStream", false, loader);
-        Object tableMap = enumConstant(eventType, "TABLE_MAP");
-        Object events = field(client.getClass(), "eventDeserializer", client);
-        Class<?> deserializer = Class.forName(LIBRARY + "event.deserialization.EventDeserializer", false, loader);
-        Object upstream = deserializer.getMethod("getEventDataDeserializer", eventType).invoke(events, tableMap);
-        if (upstream == null || isProxy(upstream, LABEL)) {
-            return;
-        }
-        var deserialize = dataReader.getMethod("deserialize", stream);
+        Class<?> stream = Class.forName(LIBRARY + "io.ByteArrayInputStream", false, client.getClass().getClassLoader());
         var available = stream.getMethod("available");
         var read = stream.getMethod("read", int.class);
         var fromBytes = stream.getConstructor(byte[].class);
-        Object rewriting = proxy(loader, dataReader, "deserialize", LABEL, args -> {
-            byte[] body = (byte[]) read.invoke(args[0], (int) available.invoke(args[0]));
-            return deserialize.invoke(upstream, fromBytes.newInstance((Object) asBlobs(body)));
+        Object events = wrapEventData(client, "TABLE_MAP", LABEL, (in, upstream) -> {
+            byte[] body = (byte[]) read.invoke(in, (int) available.invoke(in));
+            return upstream.run(new Object[] {fromBytes.newInstance((Object) asBlobs(body))});
         });
-        deserializer.getMethod("setEventDataDeserializer", eventType, dataReader).invoke(events, tableMap, rewriting);
-        // with a TABLE_MAP deserializer of another class, the library still decodes each table map once more with
-        // its own for its table-id registry (a wrapper in this field); without it, the registry takes ours
-        setField(deserializer, "tableMapEventDataDeserializer", events, null);
+        if (events != null) {
+            // with a TABLE_MAP deserializer of another class, the library still decodes each table map once more with
+            // its own for its table-id registry (a wrapper in this field); without it, the registry takes ours
+            setField(Class.forName(LIBRARY + "event.deserialization.EventDeserializer", false,
+                    events.getClass().getClassLoader()), "tableMapEventDataDeserializer", events, null);
+        }
     }
 
     /** Wraps the QUERY deserializer of the client's current event deserializer: see {@link #asBlobColumns}. */
     static void rewriteVectorDdl(Object client) throws ReflectiveOperationException {
-        ClassLoader loader = client.getClass().getClassLoader();
-        Class<?> eventType = Class.forName(LIBRARY + "event.EventType", false, loader);
-        Class<?> dataReader = Class.forName(LIBRARY + "event.deserialization.EventDataDeserializer", false, loader);
-        Class<?> stream = Class.forName(LIBRARY + "io.ByteArrayInputStream", false, loader);
-        Class<?> queryData = Class.forName(LIBRARY + "event.QueryEventData", false, loader);
-        Object query = enumConstant(eventType, "QUERY");
-        Object events = field(client.getClass(), "eventDeserializer", client);
-        Class<?> deserializer = Class.forName(LIBRARY + "event.deserialization.EventDeserializer", false, loader);
-        Object upstream = deserializer.getMethod("getEventDataDeserializer", eventType).invoke(events, query);
-        if (upstream == null || isProxy(upstream, LABEL)) {
-            return;
-        }
-        var deserialize = dataReader.getMethod("deserialize", stream);
+        Class<?> queryData = Class.forName(LIBRARY + "event.QueryEventData", false, client.getClass().getClassLoader());
         var getSql = queryData.getMethod("getSql");
         var setSql = queryData.getMethod("setSql", String.class);
-        Object rewriting = proxy(loader, dataReader, "deserialize", LABEL, args -> {
-            Object data = deserialize.invoke(upstream, args[0]);
+        wrapEventData(client, "QUERY", LABEL, (in, upstream) -> {
+            Object data = upstream.run(new Object[] {in});
             String sql = (String) getSql.invoke(data);
             String rewritten = asBlobColumns(sql);
             if (rewritten != sql) {
@@ -165,7 +143,6 @@ public final class VectorColumnsAsBlobs {
             }
             return data;
         });
-        deserializer.getMethod("setEventDataDeserializer", eventType, dataReader).invoke(events, query, rewriting);
     }
 
     /**
