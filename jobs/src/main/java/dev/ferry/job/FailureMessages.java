@@ -1,6 +1,7 @@
 package dev.ferry.job;
 
 import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
+import dev.ferry.compat.unknowntable.UnknownTableGuard;
 import dev.ferry.job.identity.SourceIdentityGuard;
 import java.util.Optional;
 
@@ -20,6 +21,7 @@ public final class FailureMessages {
                 || failure.contains("Could not find first log file name in binary log index file")
                 || failure.contains("has no primary key")
                 || failure.contains(CompressedTransactionGuard.MARKER)
+                || failure.contains(UnknownTableGuard.MARKER)
                 || failure.contains(UNMAPPED_STATE)
                 || failure.contains(SourceIdentityGuard.REFUSAL));
     }
@@ -42,6 +44,14 @@ public final class FailureMessages {
                     + " session turns it on; the compressed transaction stays in the binlog, so move this direction's"
                     + " state directory aside and start it again with 'startup: initial' (a fresh copy), or with"
                     + " 'latest' followed by 'ferry verify --repair'.");
+        }
+        if (failure.contains(UnknownTableGuard.MARKER)) {
+            String cause = rootCause(failure);
+            return Optional.of(direction + ": at site '" + site + "', " + cause.substring(cause.indexOf("the binlog"))
+                    + " Fix: leave the table out of the channel with 'tables.exclude' and start the direction again"
+                    + " (its rows stay at '" + site + "'), or give it a definition the reader can parse (for MariaDB:"
+                    + " no UUID, INET4, INET6, COMPRESSED columns or system versioning); then 'ferry verify --repair'"
+                    + " brings over the rows it missed.");
         }
         if (failure.contains(SourceIdentityGuard.REFUSAL)) {
             return Optional.of(direction + ": " + messageOfLineWith(failure, SourceIdentityGuard.REFUSAL));

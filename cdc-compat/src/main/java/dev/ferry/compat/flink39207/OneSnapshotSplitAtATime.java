@@ -1,6 +1,7 @@
 package dev.ferry.compat.flink39207;
 
 import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
+import dev.ferry.compat.unknowntable.UnknownTableGuard;
 import dev.ferry.compat.vector.VectorColumnsAsBlobs;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -31,13 +32,15 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  * does anyway when splits arrive one by one (the normal case), so no reader is reused. Binlog splits pass at once.
  * No upstream code is copied. Both methods run on the split fetcher's one thread.
  *
- * <p>Being Ferry's split reader, it also runs the {@link CompressedTransactionGuard} (DBZ-2663) after each fetch,
- * and {@link VectorColumnsAsBlobs} (MySQL 9 VECTOR columns) before it.
+ * <p>Being Ferry's split reader, it also runs the {@link CompressedTransactionGuard} (DBZ-2663) and the
+ * {@link UnknownTableGuard} after each fetch, and {@link VectorColumnsAsBlobs} (MySQL 9 VECTOR columns) before it.
  */
 public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     private final Deque<MySqlSplit> heldBack = new ArrayDeque<>();
     /** A split reader is where the binlog client can be reached; the guard itself is another workaround. */
     private final CompressedTransactionGuard compressed = new CompressedTransactionGuard();
+    /** Likewise: rows of a captured table whose schema the reader does not know must not be dropped. */
+    private final UnknownTableGuard unknownTables = new UnknownTableGuard();
     /** Likewise: the binlog clients this reader makes must read MySQL 9's VECTOR columns. */
     private final VectorColumnsAsBlobs vectors = new VectorColumnsAsBlobs();
     /** The snapshot split the upstream reader holds, or null. */
@@ -78,6 +81,8 @@ public class OneSnapshotSplitAtATime extends MySqlSplitReader {
         RecordsWithSplitIds<SourceRecords> records = super.fetch();
         compressed.watch(this);
         compressed.throwIfMet();
+        unknownTables.watch(this);
+        unknownTables.throwIfMet();
         if (inReader != null && records.finishedSplits().contains(inReader)) {
             // upstream found no next split queued and closed its snapshot reader: the next one gets a fresh reader
             inReader = null;
