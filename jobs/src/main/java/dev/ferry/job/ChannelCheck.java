@@ -102,7 +102,7 @@ public final class ChannelCheck {
                     .map(f -> new Result(name, "initial copy", Status.WARN, f.problem(), f.fix()))
                     .orElseGet(() -> Result.ok(name, "initial copy", "no FLOAT or TIME column whose values the copy would change")));
         }
-        results.add(Result.of(name, "types", SourceChecks.vectorColumns(site, included.tables(), c),
+        results.add(Result.of(name, "types", SourceChecks.unparseableColumns(site, included.tables(), c),
                 "no VECTOR column, which the binlog reader could not read"));
         for (DirectionConfig d : config.directions()) {
             SiteConfig target = config.site(d.to());

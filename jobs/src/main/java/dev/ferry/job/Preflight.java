@@ -41,7 +41,7 @@ public final class Preflight {
             ensureFerryTables(from, source);
             List<TableId> tables = includedTables(config, from, source);
             failOn(CascadeCheck.read(source, tables).finding(from));
-            failOn(SourceChecks.vectorColumns(from, tables, source));
+            failOn(SourceChecks.unparseableColumns(from, tables, source));
             if (direction.startup() == DirectionConfig.Startup.INITIAL) {
                 refuseBacktickColumns(direction, from, source, tables);
                 SourceChecks.initialCopyLosses(from, tables, source).ifPresent(f -> LOG.warn("{}: {} Fix: {}",

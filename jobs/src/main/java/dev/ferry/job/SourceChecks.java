@@ -203,21 +203,21 @@ public final class SourceChecks {
     }
 
     /**
-     * MySQL 9 VECTOR columns of the included tables: the Debezium inside Flink CDC 3.5.0 cannot parse their tables'
-     * CREATE TABLE, so it knows no schema for their rows and would stop the direction at the first one. Tables
-     * outside the channel may hold them (see cdc-compat, VectorColumnsAsBlobs).
+     * Columns of the included tables whose type the Debezium inside Flink CDC 3.5.0 cannot parse: MySQL 9's VECTOR,
+     * MariaDB's UUID, INET4 and INET6. It knows no schema for such a table, so the direction would stop at its first
+     * row (see cdc-compat, UnknownTableGuard). Tables outside the channel may hold them (see VectorColumnsAsBlobs).
      */
-    public static Optional<Finding> vectorColumns(SiteConfig source, List<TableId> tables, Connection c)
+    public static Optional<Finding> unparseableColumns(SiteConfig source, List<TableId> tables, Connection c)
             throws SQLException {
-        TypedColumns vectors = TypedColumns.of("'vector'", tables, c);
-        if (vectors.columns().isEmpty()) {
+        TypedColumns unparseable = TypedColumns.of("'vector', 'uuid', 'inet4', 'inet6'", tables, c);
+        if (unparseable.columns().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Finding("VECTOR column(s) at site '" + source.name() + "' " + vectors.columns()
+        return Optional.of(new Finding("column(s) at site '" + source.name() + "' " + unparseable.columns()
                 + " cannot be replicated: the binlog reader inside Flink CDC 3.5.0 (Debezium 1.9.8) cannot parse a"
-                + " table with a VECTOR column, so it would stop the direction at its first row.", "leave these"
-                + " tables out of the channel with " + vectors.excludeLine() + " (tables outside the channel may hold"
-                + " VECTOR columns)."));
+                + " table with a VECTOR, UUID, INET4 or INET6 column, so it would stop the direction at its first row.",
+                "leave these tables out of the channel with " + unparseable.excludeLine() + " (tables outside the"
+                + " channel may hold such columns), or change the columns' types at the source."));
     }
 
     /** Columns of the included tables with one of some types, and the 'tables.exclude' line that leaves them out. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.compat.unknowntable.UnknownTableGuard;
 import dev.ferry.config.ChannelConfig;
+import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.FailureMessages;
 import dev.ferry.testing.ServerKind;
 import java.util.Optional;
@@ -45,5 +46,11 @@ class MariaDbReplicationITCase extends ReplicationFailoverITBase {
                 .contains(channel.database + ".tokens", "tables.exclude", "UUID");
         assertThat(Sites.count(channel.us, channel.database, "items")).as("nothing after the table's row was applied")
                 .isEqualTo(1);
+        assertThat(ChannelCheck.run(config)).as("a restart is refused until the table is left out")
+                .filteredOn(r -> r.site().equals("sh") && r.check().equals("types")).singleElement().satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(ChannelCheck.Status.FAIL);
+                    assertThat(r.detail()).contains(channel.database + ".tokens.u (UUID)");
+                    assertThat(r.fix()).contains("tables.exclude: ['" + channel.database + "\\.tokens']");
+                });
     }
 }
