@@ -54,7 +54,7 @@ public final class ClusterSubmit {
         try (RestClusterClient<StandaloneClusterId> cluster =
                 new RestClusterClient<>(client, StandaloneClusterId.getInstance())) {
             for (DirectionConfig d : directions) {
-                Preflight.check(config, d);
+                Preflight.check(config, d, savepoint != null);
                 // the job graph is built here, as 'flink run' builds it, and shipped with the jar
                 StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
                 DirectionJob.build(env, config, d);

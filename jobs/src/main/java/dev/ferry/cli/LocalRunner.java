@@ -68,7 +68,7 @@ public final class LocalRunner implements AutoCloseable {
     /** Checks every direction, starts the cluster and submits the jobs. */
     public void start() throws Exception {
         for (DirectionConfig d : config.directions()) {
-            Preflight.check(config, d);
+            Preflight.check(config, d, RestorePoint.latest(config.stateDir(), d.name()).isPresent());
         }
         int slots = 0;
         for (DirectionConfig d : config.directions()) {

@@ -50,8 +50,8 @@ public final class FailureMessages {
             return Optional.of(direction + ": at site '" + site + "', " + cause.substring(cause.indexOf("the binlog"))
                     + " Fix: leave the table out of the channel with 'tables.exclude' and start the direction again"
                     + " (its rows stay at '" + site + "'), or give it a definition the reader can parse (for MariaDB:"
-                    + " no UUID, INET4, INET6, COMPRESSED columns or system versioning); then 'ferry verify --repair'"
-                    + " brings over the rows it missed.");
+                    + " no COMPRESSED columns or system versioning); then 'ferry verify --repair' brings over the rows"
+                    + " it missed.");
         }
         if (failure.contains(SourceIdentityGuard.REFUSAL)) {
             return Optional.of(direction + ": " + messageOfLineWith(failure, SourceIdentityGuard.REFUSAL));

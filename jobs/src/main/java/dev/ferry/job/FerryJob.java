@@ -6,6 +6,7 @@ import dev.ferry.config.ChannelConfigException;
 import dev.ferry.config.DirectionConfig;
 import java.nio.file.Path;
 import java.util.OptionalInt;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +39,10 @@ public final class FerryJob {
         try {
             ChannelConfig config = ChannelConfig.load(arguments.config);
             DirectionConfig d = config.direction(arguments.direction);
-            Preflight.check(config, d);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            // 'flink run -s' resumes from a savepoint
+            Preflight.check(config, d, env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH)
+                    .isPresent());
             DirectionJob.build(env, config, d);
             env.execute(jobName(config, d));
         } catch (ChannelConfigException | FerryException e) {

@@ -33,7 +33,19 @@ public final class Preflight {
 
     private Preflight() {}
 
+    /** Checks a direction that starts afresh (see {@link #check(ChannelConfig, DirectionConfig, boolean)}). */
     public static void check(ChannelConfig config, DirectionConfig direction) {
+        check(config, direction, false);
+    }
+
+    /**
+     * Checks a direction before its job starts, and prepares Ferry's tables. A direction that starts afresh also gets
+     * the tables its target lacks, from their definitions at the source. One that resumes from a checkpoint or
+     * savepoint does not: the binlog it resumes from carries the statements that made its tables since, and a table
+     * made from the source's definition of now can contradict them (the soak caught a table created, filled and
+     * dropped at the source just while a runner restarted: created at the target from the source, never dropped).
+     */
+    public static void check(ChannelConfig config, DirectionConfig direction, boolean resuming) {
         SiteConfig from = config.site(direction.from());
         SiteConfig to = config.site(direction.to());
         try (Connection source = connect(from); Connection target = connect(to)) {
@@ -50,7 +62,9 @@ public final class Preflight {
             if (to.kind().hasBinlog()) {
                 failOn(TriggerCheck.mySqlTarget(to, target, SourceChecks.includedTables(config, target).tables()));
                 ensureFerryTables(to, target);
-                createMissingTargetTables(from, source, to, target, tables);
+                if (!resuming) {
+                    createMissingTargetTables(from, source, to, target, tables);
+                }
             } else {
                 failOn(SourceChecks.spatialColumns(from, to, tables, source));
                 TargetPreflight.prepare(from, source, to, target, tables);

@@ -8,13 +8,11 @@ import static dev.ferry.compat.BinlogClientReflection.proxy;
 import static dev.ferry.compat.BinlogClientReflection.setField;
 import static dev.ferry.compat.BinlogClientReflection.wrapEventData;
 
+import dev.ferry.compat.ddltypes.UnparseableColumnTypes;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSplitReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +29,8 @@ import org.slf4j.LoggerFactory;
  * cannot parse a table with a VECTOR column (its DDL parser skips the CREATE TABLE), so the start-up check refuses
  * one in the channel; a table outside it now passes unnoticed, as every other table outside the channel does.
  *
- * <p>A table created (or altered) with a VECTOR column while a direction runs meets Debezium in a QUERY event. Its
- * parser would skip the statement, and the reader would then stop the direction at the table's first row ("whose
- * schema isn't known to this connector"). So such a statement reaches Debezium with each VECTOR column as
- * {@code LONGBLOB} followed by {@link #MARKER} and the original type in a comment: Debezium knows the table, its rows
- * decode as bytes, and Ferry holds the table at the marked statement, naming the column (see DdlRecords), so the
- * direction's other tables flow on.
+ * <p>A table created with a VECTOR column while a direction runs meets Debezium in a QUERY event, which
+ * {@link UnparseableColumnTypes} rewrites; it is installed on the same clients, at the same moment.
  *
  * <p>The rewrite is installed on each binlog client of a split reader before the client connects: Ferry's split
  * reader has the upstream reader make its binlog or snapshot reader (and so its client) before the fetch that
@@ -50,20 +44,6 @@ public final class VectorColumnsAsBlobs {
     /** The library knows optional metadata fields 1 to 12 (up to COLUMN_VISIBILITY); MySQL 9 adds 13. */
     static final int LAST_KNOWN_METADATA = 12;
     private static final String LABEL = "MySQL 9 VECTOR";
-    /** Starts the comment that keeps a rewritten VECTOR column's type: {@code LONGBLOB /*ferry:VECTOR(3)*}{@code /}. */
-    public static final String MARKER = "/*ferry:";
-    /**
-     * A VECTOR type in a column definition: after the column's name, and before what may follow a type (a length, the
-     * end of the definition, or a column attribute). A column named vector is followed by its type instead.
-     */
-    private static final Pattern VECTOR_TYPE = Pattern.compile("(?i)((?:`(?:[^`]|``)+`|[\\w$]+)\\s+)(VECTOR(?:\\s*\\(\\s*\\d+"
-            + "\\s*\\))?)(?=\\s*(?:[,);]|$|(?:NOT|NULL|COMMENT|DEFAULT|INVISIBLE|VISIBLE|FIRST|AFTER|PRIMARY|UNIQUE|KEY)\\b))");
-    /** A column marked by {@link #asBlobColumns}: its name and original type. */
-    private static final Pattern MARKED = Pattern.compile("(`(?:[^`]|``)+`|[\\w$]+)\\s+LONGBLOB "
-            + Pattern.quote(MARKER) + "([^*]+)\\*/");
-    /** Words that come before a column's name, not its type: after them, VECTOR is a name. */
-    private static final Set<String> BEFORE_A_NAME = Set.of("ADD", "DROP", "COLUMN", "TABLE", "CHANGE", "MODIFY",
-            "RENAME", "TO", "AS", "AFTER", "BY", "KEY", "INDEX", "EXISTS");
     private static final Logger LOG = LoggerFactory.getLogger(VectorColumnsAsBlobs.class);
 
     private final Set<Object> watched = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -103,7 +83,7 @@ public final class VectorColumnsAsBlobs {
         Class<?> lifecycle = Class.forName(LIBRARY + "BinaryLogClient$LifecycleListener", false, loader);
         Object onConnect = proxy(loader, lifecycle, "onConnect", LABEL, args -> {
             rewriteTableMaps(args[0]);
-            rewriteVectorDdl(args[0]);
+            UnparseableColumnTypes.install(args[0]);
             return null;
         });
         client.getClass().getMethod("registerLifecycleListener", lifecycle).invoke(client, onConnect);
@@ -126,67 +106,6 @@ public final class VectorColumnsAsBlobs {
                     events.getClass().getClassLoader()), "tableMapEventDataDeserializer", events, null);
         }
     }
-
-    /** Wraps the QUERY deserializer of the client's current event deserializer: see {@link #asBlobColumns}. */
-    static void rewriteVectorDdl(Object client) throws ReflectiveOperationException {
-        Class<?> queryData = Class.forName(LIBRARY + "event.QueryEventData", false, client.getClass().getClassLoader());
-        var getSql = queryData.getMethod("getSql");
-        var setSql = queryData.getMethod("setSql", String.class);
-        wrapEventData(client, "QUERY", LABEL, (in, upstream) -> {
-            Object data = upstream.run(new Object[] {in});
-            String sql = (String) getSql.invoke(data);
-            String rewritten = asBlobColumns(sql);
-            if (rewritten != sql) {
-                LOG.info("a statement read from the binlog has VECTOR columns, which the binlog reader cannot parse:"
-                        + " they reach it as LONGBLOB, and Ferry holds the table: {}", sql);
-                setSql.invoke(data, rewritten);
-            }
-            return data;
-        });
-    }
-
-    /**
-     * A CREATE or ALTER statement with each VECTOR column type as {@code LONGBLOB /*ferry:VECTOR(n)*}{@code /} (the
-     * type a VECTOR value is logged as, and the original type, see {@link #MARKER}); the same string if it has none.
-     * The match is by words, not a parse: a false match only holds the table, never changes a row.
-     */
-    public static String asBlobColumns(String sql) {
-        if (sql == null || !sql.toUpperCase(Locale.ROOT).contains("VECTOR")) {
-            return sql;
-        }
-        String head = sql.stripLeading().toUpperCase(Locale.ROOT);
-        if (!head.startsWith("CREATE") && !head.startsWith("ALTER")) {
-            return sql;
-        }
-        Matcher m = VECTOR_TYPE.matcher(sql);
-        StringBuilder out = new StringBuilder();
-        boolean changed = false;
-        while (m.find()) {
-            String before = m.group(1).trim().toUpperCase(Locale.ROOT);
-            String replacement = m.group();
-            if (!BEFORE_A_NAME.contains(before)) {
-                replacement = m.group(1) + "LONGBLOB " + MARKER + m.group(2).toUpperCase(Locale.ROOT)
-                        .replaceAll("\\s+", "") + "*/";
-                changed = true;
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
-        }
-        m.appendTail(out);
-        return changed ? out.toString() : sql;
-    }
-
-    /** The original types of the VECTOR columns a statement had, by column name; empty if it has none. */
-    public static java.util.Map<String, String> vectorColumns(String statement) {
-        java.util.Map<String, String> columns = new java.util.LinkedHashMap<>();
-        Matcher m = MARKED.matcher(statement);
-        while (m.find()) {
-            String name = m.group(1);
-            columns.put(name.startsWith("`") ? name.substring(1, name.length() - 1).replace("``", "`") : name,
-                    m.group(2));
-        }
-        return columns;
-    }
-
 
     /**
      * The body of a TABLE_MAP event (without header and checksum) with every VECTOR column type turned into BLOB and

@@ -2,11 +2,9 @@ package dev.ferry.compat.vector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.entry;
 
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.Event;
-import com.github.shyiko.mysql.binlog.event.QueryEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.TableMapEventDataDeserializer;
@@ -84,85 +82,10 @@ class VectorColumnsAsBlobsTest {
         assertThat(rewritten).contains((byte) VectorColumnsAsBlobs.BLOB).doesNotContain((byte) VectorColumnsAsBlobs.VECTOR);
     }
 
-    /**
-     * Statements that create or alter a table with VECTOR columns: each such column's type becomes LONGBLOB with the
-     * original in the marker comment; a column named vector, and statements without a VECTOR type, stay as they are.
-     */
-    @Test
-    void vectorColumnTypesInAStatementBecomeMarkedBlobs() {
-        assertThat(VectorColumnsAsBlobs.asBlobColumns("CREATE TABLE t (id INT PRIMARY KEY, `e``1` vector(3) NOT NULL,"
-                + " v VECTOR, note VARCHAR(10))")).isEqualTo("CREATE TABLE t (id INT PRIMARY KEY, `e``1` LONGBLOB"
-                + " /*ferry:VECTOR(3)*/ NOT NULL, v LONGBLOB /*ferry:VECTOR*/, note VARCHAR(10))");
-        assertThat(VectorColumnsAsBlobs.asBlobColumns("ALTER TABLE t ADD COLUMN e VECTOR ( 8 ) AFTER id"))
-                .isEqualTo("ALTER TABLE t ADD COLUMN e LONGBLOB /*ferry:VECTOR(8)*/ AFTER id");
-        for (String alone : new String[] {"CREATE TABLE t (id INT PRIMARY KEY, vector INT)",
-            "ALTER TABLE t DROP COLUMN vector, ADD COLUMN w INT", "ALTER TABLE t RENAME COLUMN a TO vector",
-            "INSERT INTO t VALUES (1, 'a VECTOR, b')", "CREATE TABLE vectors (id INT PRIMARY KEY)"}) {
-            assertThat(VectorColumnsAsBlobs.asBlobColumns(alone)).as(alone).isSameAs(alone);
-        }
-        assertThat(VectorColumnsAsBlobs.vectorColumns("CREATE TABLE t (id INT, `e``1` LONGBLOB /*ferry:VECTOR(3)*/,"
-                + " v LONGBLOB /*ferry:VECTOR*/)")).containsExactly(entry("e`1", "VECTOR(3)"), entry("v", "VECTOR"));
-        assertThat(VectorColumnsAsBlobs.vectorColumns("CREATE TABLE t (id INT, b LONGBLOB)")).isEmpty();
-    }
-
-    /** Debezium 1.9.8's parser skips a CREATE TABLE with a VECTOR column, and reads the rewritten one. */
-    @Test
-    void debeziumKnowsATableWithVectorColumnsOnceTheyAreBlobs() {
-        String create = "CREATE TABLE t (id INT PRIMARY KEY, e VECTOR(3) NOT NULL)";
-        io.debezium.relational.Tables tables = new io.debezium.relational.Tables();
-        io.debezium.connector.mysql.antlr.MySqlAntlrDdlParser parser =
-                new io.debezium.connector.mysql.antlr.MySqlAntlrDdlParser();
-        parser.setCurrentDatabase("db1");
-        try {
-            parser.parse(create, tables);
-        } catch (RuntimeException expected) {
-            // the parser refuses VECTOR; the binlog reader then skips the statement
-        }
-        assertThat(tables.size()).as("the library knew VECTOR; this part of the workaround can go").isZero();
-        parser.parse(VectorColumnsAsBlobs.asBlobColumns(create), tables);
-        io.debezium.relational.Table table = tables.forTable("db1", null, "t");
-        assertThat(table.columnWithName("e").typeName()).isEqualTo("LONGBLOB");
-        assertThat(table.primaryKeyColumnNames()).containsExactly("id");
-    }
-
-    /** On a client's event deserializer (as on connecting), a QUERY event's statement reaches Debezium rewritten. */
-    @Test
-    void aClientsEventDeserializerHandsOverQueryEventsRewritten() throws Exception {
-        BinaryLogClient client = new BinaryLogClient("localhost", 3306, "nobody", "");
-        EventDeserializer events = new EventDeserializer();
-        client.setEventDeserializer(events);
-        VectorColumnsAsBlobs.rewriteVectorDdl(client);
-        VectorColumnsAsBlobs.rewriteVectorDdl(client); // again on the next connection: still one rewrite
-        QueryEventData data = events.nextEvent(new ByteArrayInputStream(event(QUERY,
-                query("db1", "CREATE TABLE t (id INT PRIMARY KEY, e VECTOR(3))")))).getData();
-        assertThat(data.getDatabase()).isEqualTo("db1");
-        assertThat(data.getSql()).isEqualTo("CREATE TABLE t (id INT PRIMARY KEY, e LONGBLOB /*ferry:VECTOR(3)*/)");
-        QueryEventData begin = events.nextEvent(new ByteArrayInputStream(event(QUERY, query("db1", "BEGIN")))).getData();
-        assertThat(begin.getSql()).isEqualTo("BEGIN");
-    }
-
-    private static final int QUERY = 2;
-    private static final int TABLE_MAP = 19;
-
-    /** A QUERY event's body: thread id, time, schema length, error code, no status variables, schema, statement. */
-    private static byte[] query(String database, String sql) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {7, 0, 0, 0, 0, 0, 0, 0, (byte) database.length(), 0, 0, 0, 0});
-        out.writeBytes(database.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        out.write(0);
-        out.writeBytes(sql.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return out.toByteArray();
-    }
-
     /** A whole TABLE_MAP event, without checksum: a v4 header (19 bytes), then the body. */
     private static byte[] event(byte[] body) {
-        return event(TABLE_MAP, body);
-    }
-
-    /** A whole event of {@code type}, without checksum: a v4 header (19 bytes), then the body. */
-    private static byte[] event(int type, byte[] body) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(19 + body.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putInt(1_700_000_000).put((byte) type).putInt(1).putInt(19 + body.length).putInt(4 + 19 + body.length)
+        b.putInt(1_700_000_000).put((byte) 19).putInt(1).putInt(19 + body.length).putInt(4 + 19 + body.length)
                 .putShort((short) 0).put(body);
         return b.array();
     }

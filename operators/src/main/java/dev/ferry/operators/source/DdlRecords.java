@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.TableId;
 import dev.ferry.common.TableScope;
-import dev.ferry.compat.vector.VectorColumnsAsBlobs;
+import dev.ferry.compat.ddltypes.UnparseableColumnTypes;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -53,9 +53,9 @@ final class DdlRecords implements Serializable {
         LOG.debug("DDL on {} at {}: {}", table.get(), txId, statement);
         Struct source = value.getStruct("source");
         Long ts = source == null ? null : source.getInt64("ts_ms");
-        Map<String, String> vectors = VectorColumnsAsBlobs.vectorColumns(statement);
-        if (!vectors.isEmpty()) {
-            return Optional.of(vectorTable(table.get(), vectors, statement, txId, ts == null ? 0 : ts));
+        Map<String, String> unparseable = UnparseableColumnTypes.markedColumns(statement);
+        if (!unparseable.isEmpty()) {
+            return Optional.of(unparseableTable(table.get(), unparseable, statement, txId, ts == null ? 0 : ts));
         }
         JsonNode changes = history.path("tableChanges");
         String structure = changes.size() == 1 ? changes.get(0).toString() : null;
@@ -63,22 +63,24 @@ final class DdlRecords implements Serializable {
     }
 
     /**
-     * A statement that gave a table MySQL 9 VECTOR columns, which reached Debezium as LONGBLOB (see cdc-compat's
-     * VectorColumnsAsBlobs): not applied anywhere, but a change of the table that cannot be read, so the apply holds
-     * the table here, naming the column, while the direction's other tables flow on. Its rows, read as bytes, wait
-     * behind the hold.
+     * A statement that gave a table columns of types Debezium 1.9.8 cannot parse (MySQL 9 VECTOR, MariaDB UUID, INET6,
+     * INET4), which reached it as the types their values are logged as (see cdc-compat's UnparseableColumnTypes): not
+     * applied anywhere, but a change of the table that cannot be read, so the apply holds the table here, naming the
+     * column, while the direction's other tables flow on. Its rows, read as bytes, wait behind the hold.
      */
-    private static ChangeEvent vectorTable(TableId table, Map<String, String> vectors, String statement, String txId,
-            long ts) {
-        String column = vectors.keySet().iterator().next();
-        LOG.error("{} is held from {} on: column(s) {} are MySQL 9 VECTOR, which the binlog reader inside Flink CDC"
-                + " 3.5.0 (Debezium 1.9.8) cannot parse", table, txId, vectors.keySet());
+    private static ChangeEvent unparseableTable(TableId table, Map<String, String> columns, String statement,
+            String txId, long ts) {
+        String column = columns.keySet().iterator().next();
+        String type = columns.get(column);
+        LOG.error("{} is held from {} on: column(s) {} have types the binlog reader inside Flink CDC 3.5.0 (Debezium"
+                + " 1.9.8) cannot parse", table, txId, columns);
+        String manual = !type.startsWith("VECTOR") ? "" : "; between MySQL 9 sites, an operator who creates it there"
+                + " (outcome = 'manual', manual_sql = its CREATE TABLE) gets its rows, read as bytes, exactly";
         return ChangeEvent.undecodable(table, ChangeEvent.Unreadable.UNSUPPORTED_TYPE, column, "column " + table + "."
-                + column + " is a MySQL 9 " + vectors.get(column) + " (created or altered at " + txId + " by: "
-                + statement.replace(VectorColumnsAsBlobs.MARKER, "/*was ") + "), which the binlog reader inside Flink"
-                + " CDC 3.5.0 (Debezium 1.9.8) cannot parse, so Ferry does not create the table at the target; between"
-                + " MySQL 9 sites, an operator who creates it there (outcome = 'manual', manual_sql = its CREATE TABLE)"
-                + " gets its rows, read as bytes, exactly", txId, txId, ts);
+                + column + " is a " + type + " (created or altered at " + txId + " by: "
+                + statement.replace(UnparseableColumnTypes.MARKER, "/*was ") + "), which the binlog reader inside"
+                + " Flink CDC 3.5.0 (Debezium 1.9.8) cannot parse, so Ferry does not create the table at the target"
+                + manual, txId, txId, ts);
     }
 
     static List<TableId> tables(Struct source, JsonNode history) {
