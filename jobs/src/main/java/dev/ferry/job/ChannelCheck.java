@@ -103,7 +103,8 @@ public final class ChannelCheck {
                     .orElseGet(() -> Result.ok(name, "initial copy", "no FLOAT or TIME column whose values the copy would change")));
         }
         results.add(Result.of(name, "types", SourceChecks.unparseableColumns(site, included.tables(), c),
-                "no VECTOR column, which the binlog reader could not read"));
+                "no VECTOR, UUID, INET4, INET6 or COMPRESSED column and no system-versioned table, which the binlog"
+                        + " reader could not read"));
         for (DirectionConfig d : config.directions()) {
             SiteConfig target = config.site(d.to());
             if (d.from().equals(name) && !target.kind().hasBinlog()) {

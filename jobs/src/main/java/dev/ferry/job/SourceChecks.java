@@ -122,7 +122,8 @@ public final class SourceChecks {
         List<TableId> tables = new ArrayList<>();
         List<TableId> withoutKey = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM"
-                + " information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA" + system)) {
+                + " information_schema.TABLES WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') AND TABLE_SCHEMA"
+                + system)) { // MariaDB's system-versioned tables are tables with rows too
             while (rs.next()) {
                 TableId t = new TableId(rs.getString(1), rs.getString(2));
                 if (config.tableFilter().includes(t.database(), t.table())) {
@@ -209,13 +210,19 @@ public final class SourceChecks {
      */
     public static Optional<Finding> unparseableColumns(SiteConfig source, List<TableId> tables, Connection c)
             throws SQLException {
-        TypedColumns unparseable = TypedColumns.of("'vector', 'uuid', 'inet4', 'inet6'", tables, c);
+        // MariaDB shows a COMPRESSED column's attribute in COLUMN_TYPE, and a system-versioned table in TABLE_TYPE
+        TypedColumns unparseable = TypedColumns.where("LOWER(DATA_TYPE) IN ('vector', 'uuid', 'inet4', 'inet6')"
+                + " OR LOWER(COLUMN_TYPE) LIKE '%compressed%'", "CASE WHEN LOWER(COLUMN_TYPE) LIKE '%compressed%'"
+                + " THEN 'compressed' ELSE DATA_TYPE END", "UNION ALL SELECT TABLE_SCHEMA, TABLE_NAME, NULL,"
+                + " 'system versioning', 0 FROM information_schema.TABLES WHERE TABLE_TYPE = 'SYSTEM VERSIONED'", tables,
+                c);
         if (unparseable.columns().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Finding("column(s) at site '" + source.name() + "' " + unparseable.columns()
+        return Optional.of(new Finding("column(s) or table(s) at site '" + source.name() + "' " + unparseable.columns()
                 + " cannot be replicated: the binlog reader inside Flink CDC 3.5.0 (Debezium 1.9.8) cannot parse a"
-                + " table with a VECTOR, UUID, INET4 or INET6 column, so it would stop the direction at its first row.",
+                + " table with a VECTOR, UUID, INET4, INET6 or COMPRESSED column or with system versioning, so it would"
+                + " stop the direction at its first row.",
                 "leave these tables out of the channel with " + unparseable.excludeLine() + " (tables outside the"
                 + " channel may hold such columns), or change the columns' types at the source."));
     }
@@ -224,15 +231,25 @@ public final class SourceChecks {
     private record TypedColumns(List<String> columns, List<String> excludes) {
         /** @param types the lower-case {@code DATA_TYPE}s, quoted and comma-separated for SQL */
         static TypedColumns of(String types, List<TableId> tables, Connection c) throws SQLException {
+            return where("LOWER(DATA_TYPE) IN (" + types + ")", "DATA_TYPE", "", tables, c);
+        }
+
+        /**
+         * Columns of information_schema.COLUMNS that meet {@code condition}, named with what {@code label} says, and
+         * the rows of {@code union} (schema, table, NULL for a whole table, label, 0), in table and column order.
+         */
+        static TypedColumns where(String condition, String label, String union, List<TableId> tables, Connection c)
+                throws SQLException {
             List<String> columns = new ArrayList<>();
             List<String> excludes = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME,"
-                    + " COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE LOWER(DATA_TYPE) IN (" + types
-                    + ") ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION")) {
+                    + " COLUMN_NAME, " + label + ", ORDINAL_POSITION FROM information_schema.COLUMNS WHERE " + condition
+                    + " " + union + " ORDER BY 1, 2, 5")) {
                 while (rs.next()) {
                     TableId t = new TableId(rs.getString(1), rs.getString(2));
                     if (tables.contains(t)) {
-                        columns.add(t + "." + rs.getString(3) + " (" + rs.getString(4).toUpperCase(Locale.ROOT) + ")");
+                        columns.add(t + (rs.getString(3) == null ? "" : "." + rs.getString(3)) + " ("
+                                + rs.getString(4).toUpperCase(Locale.ROOT) + ")");
                         String exclude = "'" + t.toString().replaceAll("[\\\\.\\[\\]{}()*+?^$|]", "\\\\$0") + "'";
                         if (!excludes.contains(exclude)) {
                             excludes.add(exclude);

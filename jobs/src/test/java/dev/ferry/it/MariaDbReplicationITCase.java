@@ -63,7 +63,7 @@ class MariaDbReplicationITCase extends ReplicationFailoverITBase {
     void rowsOfATableTheReaderCouldNotParseStopTheDirectionInsteadOfVanishing(@InjectMiniCluster MiniCluster flink)
             throws Exception {
         String db = q(channel.database);
-        startWithItems();
+        ChannelConfig config = startWithItems();
         channel.sh.execute("CREATE TABLE " + db + ".notes (id INT PRIMARY KEY, body VARCHAR(100)) WITH SYSTEM VERSIONING",
                 "INSERT INTO " + db + ".notes VALUES (1, 'kept')",
                 "INSERT INTO " + db + ".items VALUES (2, 'after')");
@@ -74,6 +74,9 @@ class MariaDbReplicationITCase extends ReplicationFailoverITBase {
                 .contains(channel.database + ".notes", "tables.exclude", "system versioning");
         assertThat(Sites.count(channel.us, channel.database, "items")).as("nothing after the table's row was applied")
                 .isEqualTo(1);
+        assertThat(ChannelCheck.run(config)).as("a restart is refused until the table is left out")
+                .filteredOn(r -> r.site().equals("sh") && r.check().equals("types")).singleElement()
+                .satisfies(r -> assertThat(r.detail()).contains(channel.database + ".notes (SYSTEM VERSIONING)"));
     }
 
     /**
