@@ -95,14 +95,4 @@ class MariaDbReplicationITCase extends ReplicationFailoverITBase {
         Preflight.check(config, OneDirection.direction(config), false);
         assertThat(channel.us.query(exists, channel.database)).as("created on a fresh start").hasSize(1);
     }
-
-    private ChannelConfig startWithItems() throws Exception {
-        String db = q(channel.database);
-        channel.sh.execute("CREATE TABLE " + db + ".items (id INT PRIMARY KEY, v VARCHAR(20))",
-                "INSERT INTO " + db + ".items VALUES (1, 'a')");
-        ChannelConfig config = channel.config("initial", "transactional");
-        job = start(config, Optional.empty());
-        awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
-        return config;
-    }
 }

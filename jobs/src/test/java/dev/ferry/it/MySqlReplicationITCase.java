@@ -80,11 +80,7 @@ class MySqlReplicationITCase extends ReplicationFailoverITBase {
     void aVectorTableCreatedInTheChannelWhileRunningIsHeldAndTheOthersFlow(@InjectMiniCluster MiniCluster flink)
             throws Exception {
         String db = q(channel.database);
-        channel.sh.execute("CREATE TABLE " + db + ".items (id INT PRIMARY KEY, v VARCHAR(20))",
-                "INSERT INTO " + db + ".items VALUES (1, 'a')");
-        ChannelConfig config = channel.config("initial", "transactional");
-        job = start(config, Optional.empty());
-        awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
+        ChannelConfig config = startWithItems();
         String create = "CREATE TABLE " + db + ".embeddings (id INT PRIMARY KEY, e VECTOR(2), note VARCHAR(10))";
         channel.sh.execute(create,
                 "INSERT INTO " + db + ".embeddings VALUES (1, STRING_TO_VECTOR('[1.5, 2]'), 'first')",

@@ -132,6 +132,17 @@ abstract class ReplicationFailoverITBase extends ReplicationITBase {
                 .get(0).get(0)).longValue();
     }
 
+    /** Starts the channel with one table, items (row 1), and waits until the target holds it. */
+    ChannelConfig startWithItems() throws Exception {
+        String db = q(channel.database);
+        channel.sh.execute("CREATE TABLE " + db + ".items (id INT PRIMARY KEY, v VARCHAR(20))",
+                "INSERT INTO " + db + ".items VALUES (1, 'a')");
+        ChannelConfig config = channel.config("initial", "transactional");
+        job = start(config, Optional.empty());
+        awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
+        return config;
+    }
+
     static FerryCliAccess.Status statusOf(ChannelConfig config, String flinkUrl) {
         try {
             return FerryCliAccess.status(config, flinkUrl);
