@@ -64,6 +64,8 @@ class MariaDbReplicationITCase extends ReplicationFailoverITBase {
             throws Exception {
         String db = q(channel.database);
         ChannelConfig config = startWithItems();
+        // the guard listens from the binlog phase's first fetch on (see UnknownTableGuard)
+        Sites.awaitBinlogReader(channel.sh, channel.us, db + ".items", "the binlog phase");
         channel.sh.execute("CREATE TABLE " + db + ".notes (id INT PRIMARY KEY, body VARCHAR(100)) WITH SYSTEM VERSIONING",
                 "INSERT INTO " + db + ".notes VALUES (1, 'kept')",
                 "INSERT INTO " + db + ".items VALUES (2, 'after')");

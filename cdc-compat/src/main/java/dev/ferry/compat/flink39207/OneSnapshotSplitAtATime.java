@@ -78,11 +78,10 @@ public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     @Override
     public RecordsWithSplitIds<SourceRecords> fetch() throws IOException {
         vectors.prepare(this);
-        // before the fetch: the client made for a binlog split starts reading on its own thread during the fetch
-        unknownTables.watch(this);
         RecordsWithSplitIds<SourceRecords> records = super.fetch();
         compressed.watch(this);
         compressed.throwIfMet();
+        unknownTables.watch(this);
         unknownTables.throwIfMet();
         if (inReader != null && records.finishedSplits().contains(inReader)) {
             // upstream found no next split queued and closed its snapshot reader: the next one gets a fresh reader

@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * 3.5.0's {@code MySqlErrorHandler} drops exactly that error when it knows no schema for the table, so the direction
  * ran on without those rows (seen with MySQL 9 VECTOR tables before {@code VectorColumnsAsBlobs} rewrote them).
  *
- * <p>This guard listens to the binlog client of the upstream binlog reader, registered before the fetch that submits
- * the binlog split (VectorColumnsAsBlobs has the reader, and so its client, made by then; the client starts reading
- * on its own thread during that fetch, so a listener added after it can miss the first events): a TABLE_MAP event of
- * a table the reader captures but has no schema for is noted, and the next {@link #throwIfMet()} fails the fetch,
- * naming the table and the position, before a checkpoint can pass it. No
+ * <p>This guard listens to the binlog client of the upstream binlog reader, as {@code CompressedTransactionGuard}
+ * does, from the fetch that submitted the binlog split on: a TABLE_MAP event of a table the reader captures but has
+ * no schema for is noted, and the next {@link #throwIfMet()} fails the fetch, naming the table and the position,
+ * before a checkpoint can pass it. The client starts reading on its own thread during that fetch, so the events of
+ * the first moment after a (re)start can pass before the listener is there (an IT saw it once). Registering it
+ * before that fetch closed the gap in the targeted tests, but a full-suite run then had a resumed job's binlog
+ * client stop after 0 events (`CliSubmitITCase`, not traced), so it stays after the fetch for now. No
  * upstream code is copied. Delete it once Flink CDC fails on such rows itself.
  */
 public final class UnknownTableGuard {
