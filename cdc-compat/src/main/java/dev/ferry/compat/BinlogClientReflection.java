@@ -3,7 +3,14 @@ package dev.ferry.compat;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Reaching Flink CDC's binlog client and the binlog library's types for the workarounds that act on the client:
@@ -52,6 +59,33 @@ public final class BinlogClientReflection {
         return context == null ? null : context.getClass().getMethod("getBinaryLogClient").invoke(context);
     }
 
+    /**
+     * Calls public method {@code name} of {@code target} as a public class or interface of it declares it: a
+     * lambda's or a private class's own method cannot be called by reflection from outside its package. Workarounds
+     * reach Debezium's objects this way, never through its types: Flink CDC may come from Flink's lib/ (parent-first)
+     * and Debezium from the job jar, and a direct reference then fails with a LinkageError.
+     */
+    public static Object callPublic(Object target, String name, Object... args) throws ReflectiveOperationException {
+        Deque<Class<?>> types = new ArrayDeque<>();
+        types.add(target.getClass());
+        while (!types.isEmpty()) {
+            Class<?> type = types.poll();
+            if (Modifier.isPublic(type.getModifiers())) {
+                for (Method m : type.getMethods()) {
+                    if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+                        return m.invoke(target, args);
+                    }
+                }
+            }
+            if (type.getSuperclass() != null) {
+                types.add(type.getSuperclass());
+            }
+            types.addAll(List.of(type.getInterfaces()));
+        }
+        throw new NoSuchMethodException("Flink CDC changed: " + target.getClass().getName() + " has no public method '"
+                + name + "' with " + args.length + " argument(s)");
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Object enumConstant(Class<?> type, String name) {
         return Enum.valueOf((Class) type, name);
@@ -76,6 +110,38 @@ public final class BinlogClientReflection {
             default -> m.getName().equals(method) ? run(call, args) : null;
         };
         return Proxy.newProxyInstance(loader, new Class<?>[] {type}, handler);
+    }
+
+    /** What an event listener does with one event, given the binlog file the client reads. */
+    public interface EventCallback {
+        void onEvent(String binlogFile, Object event) throws ReflectiveOperationException;
+    }
+
+    /**
+     * Registers a listener of every event {@code client} reads. No failure of {@code callback} reaches the client:
+     * the library logs an Exception from a listener and reads on, but an Error (a LinkageError, when the connector
+     * and Ferry's classes come from different class loaders) ends the client's reading thread, and the reader then
+     * waits for ever without a word (seen on a cluster with the connector in its class path, CliSubmitITCase). A
+     * callback that failed is handed to {@code broken} once and not called again.
+     */
+    public static void listen(Object client, String label, EventCallback callback, Consumer<Throwable> broken)
+            throws ReflectiveOperationException {
+        ClassLoader loader = client.getClass().getClassLoader();
+        Class<?> listener = Class.forName(LIBRARY + "BinaryLogClient$EventListener", false, loader);
+        Method binlogFile = client.getClass().getMethod("getBinlogFilename");
+        AtomicBoolean failed = new AtomicBoolean();
+        Object onEvent = proxy(loader, listener, "onEvent", label, args -> {
+            if (!failed.get()) {
+                try {
+                    callback.onEvent((String) binlogFile.invoke(client), args[0]);
+                } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                    failed.set(true);
+                    broken.accept(e);
+                }
+            }
+            return null;
+        });
+        client.getClass().getMethod("registerEventListener", listener).invoke(client, onEvent);
     }
 
     /** What a wrapping deserializer does with one event's input stream, given the deserializer it wraps. */

@@ -59,6 +59,11 @@ class CliSubmitITCase {
         Sites.awaitSameRows(sh, us, database, "t", OneDirection.TIMEOUT);
         await(() -> Sites.appliedRows(us, channel) == 4, OneDirection.TIMEOUT, "4 applied rows");
         assertThat(Sites.appliedRows(us, channel)).as("2 copied, then 2 changes: none lost, none twice").isEqualTo(4);
+        // and it reads on, past heartbeats too (a listener on the binlog client that failed with a LinkageError on
+        // this cluster, the connector in its class path, once ended the client's thread, and nothing arrived)
+        sh.execute("UPDATE `" + database + "`.t SET v = 'after resume' WHERE id = 2");
+        Sites.awaitSameRows(sh, us, database, "t", OneDirection.TIMEOUT);
+        assertThat(Sites.appliedRows(us, channel)).as("then one more change, once").isEqualTo(5);
         flink.cancelJob(runningJob(rest, "ferry " + channel + " sh->us")).get();
     }
 

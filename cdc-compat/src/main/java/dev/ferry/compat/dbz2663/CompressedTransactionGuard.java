@@ -45,7 +45,7 @@ public final class CompressedTransactionGuard {
 
     private final Set<Object> watched = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile String metAt;
-    private boolean standingAside;
+    private volatile boolean standingAside;
 
     /** Starts listening to {@code reader}'s binlog client, if it has one that is not watched yet. */
     public void watch(MySqlSplitReader reader) {
@@ -67,7 +67,6 @@ public final class CompressedTransactionGuard {
         ClassLoader loader = client.getClass().getClassLoader();
         Class<?> eventType = Class.forName(LIBRARY + "event.EventType", false, loader);
         Class<?> dataReader = Class.forName(LIBRARY + "event.deserialization.EventDataDeserializer", false, loader);
-        Class<?> listener = Class.forName(LIBRARY + "BinaryLogClient$EventListener", false, loader);
         Class<?> payload = Class.forName(LIBRARY + "event.TransactionPayloadEventData", false, loader);
         Object events = field(client.getClass(), "eventDeserializer", client);
         Object unread = proxy(loader, dataReader, "deserialize", "DBZ-2663", args -> {
@@ -78,12 +77,10 @@ public final class CompressedTransactionGuard {
         });
         events.getClass().getMethod("setEventDataDeserializer", eventType, dataReader)
                 .invoke(events, enumConstant(eventType, "TRANSACTION_PAYLOAD"), unread);
-        Method binlogFile = client.getClass().getMethod("getBinlogFilename");
-        Object onEvent = proxy(loader, listener, "onEvent", "DBZ-2663", args -> {
-            onEvent((String) binlogFile.invoke(client), args[0]);
-            return null;
+        BinlogClientReflection.listen(client, "DBZ-2663", this::onEvent, e -> {
+            standingAside = true;
+            LOG.warn("stopped watching the binlog for compressed transactions (DBZ-2663): {}", e.toString());
         });
-        client.getClass().getMethod("registerEventListener", listener).invoke(client, onEvent);
     }
 
     void onEvent(String binlogFile, Object event) throws ReflectiveOperationException {

@@ -78,6 +78,8 @@ public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     @Override
     public RecordsWithSplitIds<SourceRecords> fetch() throws IOException {
         vectors.prepare(this);
+        // before the fetch too: the client made for a binlog split starts reading on its own thread during the fetch
+        unknownTables.watch(this);
         RecordsWithSplitIds<SourceRecords> records = super.fetch();
         compressed.watch(this);
         compressed.throwIfMet();

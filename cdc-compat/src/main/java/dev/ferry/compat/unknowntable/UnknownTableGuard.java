@@ -1,15 +1,10 @@
 package dev.ferry.compat.unknowntable;
 
-import static dev.ferry.compat.BinlogClientReflection.LIBRARY;
+import static dev.ferry.compat.BinlogClientReflection.callPublic;
 import static dev.ferry.compat.BinlogClientReflection.field;
-import static dev.ferry.compat.BinlogClientReflection.proxy;
 
 import dev.ferry.compat.BinlogClientReflection;
-import io.debezium.connector.mysql.MySqlConnectorConfig;
-import io.debezium.connector.mysql.MySqlDatabaseSchema;
-import io.debezium.relational.TableId;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -25,13 +20,13 @@ import org.slf4j.LoggerFactory;
  * 3.5.0's {@code MySqlErrorHandler} drops exactly that error when it knows no schema for the table, so the direction
  * ran on without those rows (seen with MySQL 9 VECTOR tables before {@code VectorColumnsAsBlobs} rewrote them).
  *
- * <p>This guard listens to the binlog client of the upstream binlog reader, as {@code CompressedTransactionGuard}
- * does, from the fetch that submitted the binlog split on: a TABLE_MAP event of a table the reader captures but has
- * no schema for is noted, and the next {@link #throwIfMet()} fails the fetch, naming the table and the position,
- * before a checkpoint can pass it. The client starts reading on its own thread during that fetch, so the events of
- * the first moment after a (re)start can pass before the listener is there (an IT saw it once). Registering it
- * before that fetch closed the gap in the targeted tests, but a full-suite run then had a resumed job's binlog
- * client stop after 0 events (`CliSubmitITCase`, not traced), so it stays after the fetch for now. No
+ * <p>This guard listens to the binlog client of the upstream binlog reader, registered before the fetch that submits
+ * the binlog split (VectorColumnsAsBlobs has the reader, and so its client, made by then; the client starts reading
+ * on its own thread during that fetch, so a listener added after it can miss the first events) and, for a client
+ * made during a fetch, after it: a TABLE_MAP event of a table the reader captures but has no schema for is noted,
+ * and the next {@link #throwIfMet()} fails the fetch, naming the table and the position, before a checkpoint can
+ * pass it. Debezium's objects are reached by reflection only: a direct reference to its types was a LinkageError on
+ * a cluster that has the connector in its own class path, which ended the client's thread (CliSubmitITCase). No
  * upstream code is copied. Delete it once Flink CDC fails on such rows itself.
  */
 public final class UnknownTableGuard {
@@ -41,7 +36,7 @@ public final class UnknownTableGuard {
 
     private final Set<Object> watched = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile String met;
-    private boolean standingAside;
+    private volatile boolean standingAside;
 
     /** Starts listening to {@code reader}'s binlog client, if it has one that is not watched yet. */
     public void watch(MySqlSplitReader reader) {
@@ -65,32 +60,38 @@ public final class UnknownTableGuard {
     }
 
     private void listen(Object client, StatefulTaskContext context) throws ReflectiveOperationException {
-        ClassLoader loader = client.getClass().getClassLoader();
-        Class<?> listener = Class.forName(LIBRARY + "BinaryLogClient$EventListener", false, loader);
-        Method binlogFile = client.getClass().getMethod("getBinlogFilename");
-        Object onEvent = proxy(loader, listener, "onEvent", "unknown tables", args -> {
-            onEvent((String) binlogFile.invoke(client), args[0], context);
-            return null;
+        BinlogClientReflection.listen(client, "unknown tables", (file, event) -> onEvent(file, event, context), e -> {
+            standingAside = true;
+            LOG.warn("stopped watching the binlog for rows of tables whose schema is unknown: {}", e.toString());
         });
-        client.getClass().getMethod("registerEventListener", listener).invoke(client, onEvent);
     }
 
-    void onEvent(String binlogFile, Object event, StatefulTaskContext context) throws ReflectiveOperationException {
+    void onEvent(String binlogFile, Object event, Object context) throws ReflectiveOperationException {
         Object data = event.getClass().getMethod("getData").invoke(event);
         if (met != null || data == null || !data.getClass().getSimpleName().equals("TableMapEventData")) {
             return;
         }
-        TableId table = new TableId((String) data.getClass().getMethod("getDatabase").invoke(data), null,
-                (String) data.getClass().getMethod("getTable").invoke(data));
-        if (unknown(table, context.getConnectorConfig(), context.getDatabaseSchema())) {
+        String database = (String) data.getClass().getMethod("getDatabase").invoke(data);
+        String table = (String) data.getClass().getMethod("getTable").invoke(data);
+        if (unknown(context, database, table)) {
             Object header = event.getClass().getMethod("getHeader").invoke(event);
-            met = table + " at " + binlogFile + ":" + header.getClass().getMethod("getPosition").invoke(header);
+            met = database + "." + table + " at " + binlogFile + ":"
+                    + header.getClass().getMethod("getPosition").invoke(header);
         }
     }
 
-    /** Whether the reader captures {@code table} but has no schema for it: its rows would be dropped. */
-    static boolean unknown(TableId table, MySqlConnectorConfig config, MySqlDatabaseSchema schema) {
-        return config.getTableFilters().dataCollectionFilter().isIncluded(table) && schema.schemaFor(table) == null;
+    /**
+     * Whether the reader of {@code context} (Flink CDC's StatefulTaskContext) captures the table but has no schema for
+     * it: its rows would be dropped. Debezium's objects are reached through their own classes only (see
+     * {@link BinlogClientReflection#callPublic}).
+     */
+    static boolean unknown(Object context, String database, String table) throws ReflectiveOperationException {
+        Object config = callPublic(context, "getConnectorConfig");
+        Class<?> tableIds = Class.forName("io.debezium.relational.TableId", false, config.getClass().getClassLoader());
+        Object id = tableIds.getConstructor(String.class, String.class, String.class).newInstance(database, null, table);
+        Object filter = callPublic(callPublic(config, "getTableFilters"), "dataCollectionFilter");
+        return (Boolean) callPublic(filter, "isIncluded", id)
+                && callPublic(callPublic(context, "getDatabaseSchema"), "schemaFor", id) == null;
     }
 
     /** Fails once a row of such a table was met, naming the table and its position. */

@@ -9,8 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.metrics.groups.TaskIOMetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -32,7 +38,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * spends backpressured counts as a sign of life.
  *
  * <p>Armed by the first heartbeat row from the binlog, and disarmed by rows of the initial copy (a copy chunk may
- * take longer to read than {@code silence}), so a source where no heartbeat can be written is never watched.
+ * take longer to read than {@code silence}), so a source where no heartbeat can be written is never watched. Whether
+ * it is armed is kept in its state: a reader that dies right after a restore, before any heartbeat reached it, is
+ * watched as before the restore (a resumed job's reader that delivered nothing went unnoticed, CliSubmitITCase).
  * Chained to the source (parallelism 1), before the loop filter: it sees every event the reader delivers.
  */
 public final class ReaderWatchdog extends AbstractStreamOperator<ChangeEvent>
@@ -58,6 +66,7 @@ public final class ReaderWatchdog extends AbstractStreamOperator<ChangeEvent>
     /** The binlog's end when the silence was reached; null while the reader is not silent. */
     private transient String endAtSilence;
     private transient boolean armed;
+    private transient ListState<Boolean> armedState;
     private transient long lastSignOfLife;
 
     /**
@@ -78,6 +87,21 @@ public final class ReaderWatchdog extends AbstractStreamOperator<ChangeEvent>
         this.backPressure = pressure;
         this.binlogEnd = end;
         return this;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        armedState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("armed", Types.BOOLEAN));
+        for (Boolean wasArmed : armedState.get()) {
+            armed |= wasArmed;
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        armedState.update(List.of(armed));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,42 @@ class ReaderWatchdogTest {
         }
     }
 
+    @Test
+    void aRestoredWatchdogThatWasArmedWatchesAReaderThatDeliversNothing() throws Exception {
+        OperatorSubtaskState armed;
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = started()) {
+            h.processElement(new StreamRecord<>(heartbeat()));
+            armed = h.snapshot(1, 1_000);
+        }
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = harness()) {
+            h.initializeState(armed);
+            h.setProcessingTime(0);
+            h.open(); // the restored reader delivers nothing, not even a heartbeat
+            h.setProcessingTime(15_000);
+            assertThatThrownBy(() -> h.setProcessingTime(16_000))
+                    .isInstanceOf(ReaderWatchdog.ReaderLostException.class);
+        }
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = started()) {
+            OperatorSubtaskState copying = h.snapshot(1, 1_000); // never armed: a restore is not watched either
+            try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> restored = harness()) {
+                restored.initializeState(copying);
+                restored.setProcessingTime(0);
+                restored.open();
+                restored.setProcessingTime(60_000);
+                restored.setProcessingTime(61_000);
+                assertThat(restored.getOutput()).isEmpty();
+            }
+        }
+    }
+
     private OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> started() throws Exception {
+        OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = harness();
+        h.setProcessingTime(0);
+        h.open();
+        return h;
+    }
+
+    private OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness() throws Exception {
         Endpoint sh = new Endpoint("sh", "127.0.0.1", 3306, "ferry", "secret", new Properties());
         ReaderWatchdog watchdog = new ReaderWatchdog("sh->us", sh, SILENCE).withProbes(backPressured::get, () -> {
             if (serverDown.get()) {
@@ -109,10 +145,7 @@ class ReaderWatchdogTest {
             }
             return "binlog.000001:" + (binlogHeld.get() ? binlog.get() : binlog.incrementAndGet());
         });
-        OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> h = new OneInputStreamOperatorTestHarness<>(watchdog);
-        h.setProcessingTime(0);
-        h.open();
-        return h;
+        return new OneInputStreamOperatorTestHarness<>(watchdog);
     }
 
     private static ChangeEvent heartbeat() {
