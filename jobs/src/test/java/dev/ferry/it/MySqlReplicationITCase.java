@@ -28,7 +28,7 @@ class MySqlReplicationITCase extends ReplicationFailoverITBase {
     /**
      * MySQL 9's VECTOR columns. The binlog library inside Flink CDC 3.5.0 failed on the table map of any table with
      * one, also outside the channel, and the direction restarted for good: such a table, excluded, is now read past
-     * while the others flow (cdc-compat, VectorColumnsAsBlobs). One in the channel, which Debezium 1.9.8 cannot
+     * while the others flow (cdc-compat, TableMapTypes). One in the channel, which Debezium 1.9.8 cannot
      * parse, is refused by `ferry check` and at start-up, naming the column and the exclusion.
      */
     @Test

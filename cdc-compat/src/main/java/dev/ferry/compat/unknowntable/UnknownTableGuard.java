@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
  * 1.9.8 skips a statement its DDL parser cannot read ({@code Ignoring unparseable DDL statement}) and, at each row of
  * that table, raises "Encountered change event for table ... whose schema isn't known to this connector"; Flink CDC
  * 3.5.0's {@code MySqlErrorHandler} drops exactly that error when it knows no schema for the table, so the direction
- * ran on without those rows (seen with MySQL 9 VECTOR tables before {@code VectorColumnsAsBlobs} rewrote them).
+ * ran on without those rows (seen with MySQL 9 VECTOR tables before {@code TableMapTypes} rewrote them).
  *
  * <p>This guard listens to the binlog client of the upstream binlog reader, registered before the fetch that submits
- * the binlog split (VectorColumnsAsBlobs has the reader, and so its client, made by then; the client starts reading
+ * the binlog split (TableMapTypes has the reader, and so its client, made by then; the client starts reading
  * on its own thread during that fetch, so a listener added after it can miss the first events) and, for a client
  * made during a fetch, after it: a TABLE_MAP event of a table the reader captures but has no schema for is noted,
  * and the next {@link #throwIfMet()} fails the fetch, naming the table and the position, before a checkpoint can

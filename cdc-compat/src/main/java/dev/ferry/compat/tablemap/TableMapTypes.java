@@ -1,4 +1,4 @@
-package dev.ferry.compat.vector;
+package dev.ferry.compat.tablemap;
 
 import static dev.ferry.compat.BinlogClientReflection.LIBRARY;
 import static dev.ferry.compat.BinlogClientReflection.binlogClientOf;
@@ -12,22 +12,27 @@ import dev.ferry.compat.ddltypes.UnparseableColumnTypes;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSplitReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MySQL 9's {@code VECTOR} columns for the binlog library inside Flink CDC 3.5.0 (mysql-binlog-connector-java), which
- * knows no column type 242: it fails on the TABLE_MAP event of every table that holds one
+ * Column types the binlog library inside Flink CDC 3.5.0 (mysql-binlog-connector-java) does not know in a TABLE_MAP
+ * event: MySQL 9's {@code VECTOR} (242) and MariaDB's compressed columns ({@code BLOB}/{@code TEXT ... COMPRESSED}, 140,
+ * and {@code VARCHAR ... COMPRESSED}, 141). It fails on the TABLE_MAP event of every table that holds one
  * ({@code NullPointerException} in {@code TableMapEventDataDeserializer.readMetadata}), in the channel or not, and
  * cannot read past it, so one such table anywhere on a source server stopped the direction for good.
  *
- * <p>MySQL logs a VECTOR column as it logs a BLOB: one byte of metadata (the size of the length prefix, 4) and
- * values as a 4-byte length and the bytes. So each TABLE_MAP event's column type 242 is handed to the library as
- * BLOB (252), and rows of such tables decode as bytes; the library's own deserializer does the rest. Debezium still
- * cannot parse a table with a VECTOR column (its DDL parser skips the CREATE TABLE), so the start-up check refuses
- * one in the channel; a table outside it now passes unnoticed, as every other table outside the channel does.
+ * <p>Each is logged as a type the library knows, with the same metadata and value layout: VECTOR as BLOB (one byte of
+ * metadata, the size of the length prefix; values as a length and the bytes), MariaDB's compressed VARCHAR as VARCHAR
+ * (two bytes, the maximum length including a byte of compression header) and compressed BLOB as BLOB. So each TABLE_MAP event's column type is handed to the
+ * library as that type, and rows of such tables decode as bytes (a compressed column's bytes as MariaDB stores them,
+ * compressed); the library's own deserializer does the rest. Debezium cannot parse a table with such a column (its
+ * DDL parser skips the CREATE TABLE), so the start-up check refuses one in the channel, and one created in the channel
+ * while a direction runs stops it, named, before any of its rows could be applied (UnknownTableGuard); a table
+ * outside the channel now passes unnoticed, as every other table outside the channel does.
  *
  * <p>A table created with a VECTOR column while a direction runs meets Debezium in a QUERY event, which
  * {@link UnparseableColumnTypes} rewrites; it is installed on the same clients, at the same moment.
@@ -36,15 +41,21 @@ import org.slf4j.LoggerFactory;
  * reader has the upstream reader make its binlog or snapshot reader (and so its client) before the fetch that
  * submits a split, and a lifecycle listener's {@code onConnect}, which the client runs after connecting and before
  * it reads any event, wraps the TABLE_MAP deserializer that Debezium gave the client. No upstream code is copied.
- * Delete this package once Flink CDC ships a binlog library that knows VECTOR.
+ * Delete this package once Flink CDC ships a binlog library that knows these types.
  */
-public final class VectorColumnsAsBlobs {
+public final class TableMapTypes {
     static final int VECTOR = 242;
+    static final int BLOB_COMPRESSED = 140;
+    static final int VARCHAR_COMPRESSED = 141;
+    static final int VARCHAR = 15;
     static final int BLOB = 252;
+    /** Each type the library lacks, and the known type it is logged as. */
+    private static final Map<Integer, Integer> LOGGED_AS = Map.of(VECTOR, BLOB, VARCHAR_COMPRESSED, VARCHAR,
+            BLOB_COMPRESSED, BLOB);
     /** The library knows optional metadata fields 1 to 12 (up to COLUMN_VISIBILITY); MySQL 9 adds 13. */
     static final int LAST_KNOWN_METADATA = 12;
-    private static final String LABEL = "MySQL 9 VECTOR";
-    private static final Logger LOG = LoggerFactory.getLogger(VectorColumnsAsBlobs.class);
+    private static final String LABEL = "column types the binlog library lacks";
+    private static final Logger LOG = LoggerFactory.getLogger(TableMapTypes.class);
 
     private final Set<Object> watched = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean standingAside;
@@ -74,7 +85,7 @@ public final class VectorColumnsAsBlobs {
             }
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             standingAside = true;
-            LOG.warn("cannot let the binlog reader read MySQL 9 VECTOR columns: {}", e.toString());
+            LOG.warn("cannot let the binlog reader read MySQL 9 VECTOR or MariaDB compressed columns: {}", e.toString());
         }
     }
 
@@ -97,7 +108,7 @@ public final class VectorColumnsAsBlobs {
         var fromBytes = stream.getConstructor(byte[].class);
         Object events = wrapEventData(client, "TABLE_MAP", LABEL, (in, upstream) -> {
             byte[] body = (byte[]) read.invoke(in, (int) available.invoke(in));
-            return upstream.run(new Object[] {fromBytes.newInstance((Object) asBlobs(body))});
+            return upstream.run(new Object[] {fromBytes.newInstance((Object) asKnownTypes(body))});
         });
         if (events != null) {
             // with a TABLE_MAP deserializer of another class, the library still decodes each table map once more with
@@ -108,25 +119,26 @@ public final class VectorColumnsAsBlobs {
     }
 
     /**
-     * The body of a TABLE_MAP event (without header and checksum) with every VECTOR column type turned into BLOB and
-     * the optional metadata fields the library does not know (MySQL 9's VECTOR_DIMENSIONALITY, 13, which it refuses:
-     * "Unsupported table metadata field type 13") left out; the same array if there is nothing to change. Layout:
-     * table id (6 bytes), flags (2), database and table name (each a length byte, the name and a NUL), the column
-     * count, one type byte per column, the metadata block (its length, then the bytes), the NULL bitmap, then the
-     * optional metadata as fields of a type byte, a length and the value (counts and lengths length-encoded).
+     * The body of a TABLE_MAP event (without header and checksum) with every column type the library lacks turned
+     * into the type it is logged as, and the optional metadata fields the library does not know (MySQL 9's
+     * VECTOR_DIMENSIONALITY, 13, which it refuses: "Unsupported table metadata field type 13") left out; the same
+     * array if there is nothing to change. Layout: table id (6 bytes), flags (2), database and table name (each a
+     * length byte, the name and a NUL), the column count, one type byte per column, the metadata block (its length,
+     * then the bytes), the NULL bitmap, then the optional metadata as fields of a type byte, a length and the value
+     * (counts and lengths length-encoded).
      */
-    static byte[] asBlobs(byte[] body) {
+    static byte[] asKnownTypes(byte[] body) {
         int at = 8;
         at += 1 + (body[at] & 0xff) + 1;
         at += 1 + (body[at] & 0xff) + 1;
         long[] columns = packed(body, at);
         at += (int) columns[1];
         int types = at;
-        boolean vector = false;
+        boolean unknown = false;
         for (int i = 0; i < columns[0]; i++) {
-            vector |= (body[types + i] & 0xff) == VECTOR;
+            unknown |= LOGGED_AS.containsKey(body[types + i] & 0xff);
         }
-        if (!vector) {
+        if (!unknown) {
             return body; // the library reads it, or fails as it did before: nothing here is ours to change
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length);
@@ -137,8 +149,9 @@ public final class VectorColumnsAsBlobs {
         out.write(body, 0, at);
         byte[] head = out.toByteArray();
         for (int i = 0; i < columns[0]; i++) {
-            if ((head[types + i] & 0xff) == VECTOR) {
-                head[types + i] = (byte) BLOB;
+            Integer known = LOGGED_AS.get(head[types + i] & 0xff);
+            if (known != null) {
+                head[types + i] = known.byteValue();
             }
         }
         out.reset();
