@@ -33,7 +33,7 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  * No upstream code is copied. Both methods run on the split fetcher's one thread.
  *
  * <p>Being Ferry's split reader, it also runs the {@link CompressedTransactionGuard} (DBZ-2663) and the
- * {@link UnknownTableGuard} after each fetch, and {@link TableMapTypes} (MySQL 9 VECTOR columns) before it.
+ * {@link UnknownTableGuard} after each fetch, and {@link TableMapTypes} (MySQL 9 VECTOR, MariaDB COMPRESSED columns) before it.
  */
 public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     private final Deque<MySqlSplit> heldBack = new ArrayDeque<>();
@@ -42,7 +42,7 @@ public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     /** Likewise: rows of a captured table whose schema the reader does not know must not be dropped. */
     private final UnknownTableGuard unknownTables = new UnknownTableGuard();
     /** Likewise: the binlog clients this reader makes must read MySQL 9's VECTOR columns. */
-    private final TableMapTypes vectors = new TableMapTypes();
+    private final TableMapTypes tableMapTypes = new TableMapTypes();
     /** The snapshot split the upstream reader holds, or null. */
     private String inReader;
 
@@ -77,7 +77,7 @@ public class OneSnapshotSplitAtATime extends MySqlSplitReader {
 
     @Override
     public RecordsWithSplitIds<SourceRecords> fetch() throws IOException {
-        vectors.prepare(this);
+        tableMapTypes.prepare(this);
         // before the fetch too: the client made for a binlog split starts reading on its own thread during the fetch
         unknownTables.watch(this);
         RecordsWithSplitIds<SourceRecords> records = super.fetch();
