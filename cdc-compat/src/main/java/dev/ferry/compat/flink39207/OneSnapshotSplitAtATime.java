@@ -32,8 +32,9 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  * does anyway when splits arrive one by one (the normal case), so no reader is reused. Binlog splits pass at once.
  * No upstream code is copied. Both methods run on the split fetcher's one thread.
  *
- * <p>Being Ferry's split reader, it also runs the {@link CompressedTransactionGuard} (DBZ-2663) and the
- * {@link UnknownTableGuard} after each fetch, and {@link TableMapTypes} (MySQL 9 VECTOR, MariaDB COMPRESSED columns) before it.
+ * <p>Being Ferry's split reader, it also runs the {@link CompressedTransactionGuard} (DBZ-2663) after each fetch,
+ * the {@link UnknownTableGuard} before and after each, and {@link TableMapTypes} (MySQL 9 VECTOR, MariaDB COMPRESSED
+ * columns) before it.
  */
 public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     private final Deque<MySqlSplit> heldBack = new ArrayDeque<>();
