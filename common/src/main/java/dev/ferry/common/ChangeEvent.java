@@ -3,6 +3,8 @@ package dev.ferry.common;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * One row change read from a source binlog (or snapshot), in Ferry's own value types.
@@ -150,6 +152,34 @@ public final class ChangeEvent implements Serializable {
      */
     public ChangeEvent asOwnWrite() {
         return new ChangeEvent(op, table, schema, before, after, txId, position, sourceTsMs, true, seen);
+    }
+
+    /**
+     * The same row change without the non-key columns named in {@code columns} (such as those a target computes
+     * itself); this change itself if it has none of them, or is no row change.
+     */
+    public ChangeEvent without(Set<String> columns) {
+        if (op != Op.READ && op != Op.INSERT && op != Op.UPDATE && op != Op.DELETE) {
+            return this;
+        }
+        int[] kept = IntStream.range(0, schema.size())
+                .filter(i -> schema.isKey(i) || !columns.contains(schema.column(i))).toArray();
+        if (kept.length == schema.size()) {
+            return this;
+        }
+        return new ChangeEvent(op, table, schema.only(kept), only(before, kept), only(after, kept), txId, position,
+                sourceTsMs, ownWrite, seen);
+    }
+
+    private static Object[] only(Object[] row, int[] indexes) {
+        if (row == null) {
+            return null;
+        }
+        Object[] out = new Object[indexes.length];
+        for (int i = 0; i < indexes.length; i++) {
+            out[i] = row[indexes[i]];
+        }
+        return out;
     }
 
     /** The same change, made at a source that had applied the target's binlog up to {@code seenPosition}. */

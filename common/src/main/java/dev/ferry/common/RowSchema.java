@@ -47,6 +47,26 @@ public final class RowSchema implements Serializable {
         return false;
     }
 
+    /** The schema of only the columns at {@code indexes} (ascending), keeping the key columns among them. */
+    public RowSchema only(int[] indexes) {
+        String[] names = new String[indexes.length];
+        int[] keys = new int[keyIndexes.length];
+        int k = 0;
+        for (int i = 0; i < indexes.length; i++) {
+            names[i] = columns[indexes[i]];
+            for (int j = 0; j < keyIndexes.length; j++) {
+                if (keyIndexes[j] == indexes[i]) {
+                    keys[j] = i;
+                    k++;
+                }
+            }
+        }
+        if (k != keyIndexes.length) {
+            throw new IllegalArgumentException("a key column of " + Arrays.toString(columns) + " left out");
+        }
+        return new RowSchema(names, keys);
+    }
+
     public int indexOf(String column) {
         for (int i = 0; i < columns.length; i++) {
             if (columns[i].equals(column)) {

@@ -61,6 +61,16 @@ public interface Dialect extends Serializable {
     }
 
     /**
+     * SQL reading the target's generated columns, whose values it computes itself and refuses from a writer,
+     * binding (schema, table): column name; null where Ferry does not ask (its PostgreSQL and Oracle tables have
+     * none: it creates them with plain columns).
+     */
+    default String generatedColumnsQuery() {
+        return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
+                + " AND GENERATION_EXPRESSION <> ''"; // MySQL: '' for other columns (also DEFAULT_GENERATED); MariaDB: NULL
+    }
+
+    /**
      * SQL reading the target's unique keys other than the primary key, binding (schema, table): index
      * name, column name, ordered by index and position.
      */

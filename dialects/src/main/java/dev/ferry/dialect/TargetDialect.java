@@ -36,6 +36,12 @@ public abstract class TargetDialect extends AbstractDialect {
         return names;
     }
 
+    /** Ferry creates PostgreSQL and Oracle tables with plain columns only: it writes every column. */
+    @Override
+    public String generatedColumnsQuery() {
+        return null;
+    }
+
     @Override
     public String targetName(String sourceName) {
         return names.of(sourceName);

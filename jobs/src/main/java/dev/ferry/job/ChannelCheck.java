@@ -101,6 +101,8 @@ public final class ChannelCheck {
             results.add(SourceChecks.initialCopyLosses(site, included.tables(), c)
                     .map(f -> new Result(name, "initial copy", Status.WARN, f.problem(), f.fix()))
                     .orElseGet(() -> Result.ok(name, "initial copy", "no FLOAT or TIME column whose values the copy would change")));
+            results.add(Result.of(name, "copy", SourceChecks.invisibleColumns(site, included.tables(), c),
+                    "no invisible column, which the initial copy could not read"));
         }
         results.add(Result.of(name, "types", SourceChecks.unparseableColumns(site, included.tables(), c),
                 "no VECTOR, UUID, INET4, INET6 or COMPRESSED column and no system-versioned table, which the binlog"

@@ -56,6 +56,10 @@ public final class Preflight {
             failOn(SourceChecks.unparseableColumns(from, tables, source));
             if (direction.startup() == DirectionConfig.Startup.INITIAL) {
                 refuseBacktickColumns(direction, from, source, tables);
+                if (!resuming) {
+                    // one that resumes may be past its copy, and then reads invisible columns from the binlog
+                    failOn(SourceChecks.invisibleColumns(from, tables, source));
+                }
                 SourceChecks.initialCopyLosses(from, tables, source).ifPresent(f -> LOG.warn("{}: {} Fix: {}",
                         direction.name(), f.problem(), f.fix()));
             }

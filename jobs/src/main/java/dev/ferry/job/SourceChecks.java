@@ -227,6 +227,27 @@ public final class SourceChecks {
                 + " channel may hold such columns), or change the columns' types at the source."));
     }
 
+    /**
+     * Invisible columns of the included tables (MySQL 8.0.23+, MariaDB 10.3+; also MySQL's generated invisible primary
+     * key {@code my_row_id}). The initial copy of Flink CDC 3.5.0 reads a table with {@code SELECT *}, which leaves them
+     * out while its schema has them: each of its rows fails ("Data row is smaller than a column index") and the copy
+     * restarts in a loop. The binlog carries them, so a direction past its copy reads them.
+     */
+    public static Optional<Finding> invisibleColumns(SiteConfig source, List<TableId> tables, Connection c)
+            throws SQLException {
+        TypedColumns invisible = TypedColumns.where("UPPER(EXTRA) LIKE '%INVISIBLE%'", "'invisible'", "", tables, c);
+        if (invisible.columns().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding("column(s) at site '" + source.name() + "' " + invisible.columns() + " cannot be"
+                + " copied: the initial copy inside Flink CDC 3.5.0 reads rows with SELECT *, which leaves invisible"
+                + " columns out, so it would fail at every row of these tables.",
+                "make the columns visible for the copy (MySQL: ALTER TABLE ... ALTER COLUMN ... SET VISIBLE; MariaDB:"
+                + " ALTER TABLE ... MODIFY the column without INVISIBLE), or leave these tables out with "
+                + invisible.excludeLine() + ", or start with 'startup: latest' and bring their rows over with 'ferry"
+                + " verify --repair'."));
+    }
+
     /** Columns of the included tables with one of some types, and the 'tables.exclude' line that leaves them out. */
     private record TypedColumns(List<String> columns, List<String> excludes) {
         /** @param types the lower-case {@code DATA_TYPE}s, quoted and comma-separated for SQL */

@@ -207,7 +207,8 @@ class CliCheckITCase {
                 "GRANT SELECT ON *.* TO 'weak'@'%'");
         String database = fresh.createDatabase("cli");
         fresh.execute("CREATE TABLE `" + database + "`.no_key (a INT)",
-                "CREATE TABLE `" + database + "`.measures (id INT PRIMARY KEY, d DOUBLE, f FLOAT, t TIME)");
+                "CREATE TABLE `" + database + "`.measures (id INT PRIMARY KEY, d DOUBLE, f FLOAT, t TIME)",
+                "CREATE TABLE `" + database + "`.hidden (id INT PRIMARY KEY, secret INT INVISIBLE)");
         TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
         Path file = channelFile("bad", site("sh", fresh, "weak", "weak-pw"),
                 site("us", us, us.adminUser(), us.adminPassword()), "  - { from: sh, to: us }", database);
@@ -227,6 +228,8 @@ class CliCheckITCase {
                             "[" + database + ".measures.t]", "between -01:00:00 and 00:00:00");
                     assertThat(r.fix()).contains("ferry verify --config <file> --repair --from sh");
                 });
+        assertThat(failure(results, "sh", "copy")).contains(database + ".hidden.secret (INVISIBLE)", "SELECT *");
+        assertThat(fix(results, "sh", "copy")).contains("SET VISIBLE", "tables.exclude", "startup: latest");
         assertThat(results).filteredOn(r -> r.site().equals("us") && r.status() == Status.FAIL).isEmpty();
         assertThat(FerryCliAccess.run("check", "--config", file.toString())).isEqualTo(1);
         assertThat(fresh.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'ferry'")

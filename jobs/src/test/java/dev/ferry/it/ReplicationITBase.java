@@ -6,6 +6,7 @@ import static dev.ferry.it.Sites.awaitSameRows;
 import static dev.ferry.it.Sites.count;
 import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
@@ -198,6 +199,60 @@ abstract class ReplicationITBase {
                 .isEqualTo("-00:00:00.500000");
         assertThat(channel.us.query("SELECT conflict_type FROM ferry.ferry_conflict WHERE channel = ?", channel.name))
                 .as("conflicts (a before image that did not match)").isEmpty();
+    }
+
+    /**
+     * Generated columns, virtual and stored, one of them indexed: the copy and the binlog carry their values, but a
+     * server refuses an explicit value for one (MySQL error 3105, MariaDB 1906), and computes them itself at the
+     * target. Updates and deletes find their rows.
+     */
+    @Test
+    void generatedColumnsAreComputedAtTheTargetAndTheirRowsReplicate() throws Exception {
+        String t = q(channel.database) + ".lines";
+        channel.sh.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, qty INT NOT NULL, price DECIMAL(8,2) NOT NULL,"
+                        + " total DECIMAL(12,2) AS (qty * price) VIRTUAL, label VARCHAR(40) AS (CONCAT('#', id)) STORED,"
+                        + " note VARCHAR(10), KEY total (total))",
+                "INSERT INTO " + t + " (id, qty, price, note) VALUES (1, 2, 1.50, 'a'), (2, 3, 2.00, 'b')");
+        job = start(channel.config("initial", "transactional"), Optional.empty());
+        awaitSameRows(channel.sh, channel.us, channel.database, "lines", TIMEOUT);
+
+        channel.sh.execute("INSERT INTO " + t + " (id, qty, price, note) VALUES (3, 1, 9.99, 'c'), (4, 5, 0.10, 'd')",
+                "UPDATE " + t + " SET qty = qty + 1, note = 'changed' WHERE id IN (1, 3)",
+                "DELETE FROM " + t + " WHERE id = 2");
+        awaitSameRows(channel.sh, channel.us, channel.database, "lines", TIMEOUT);
+        String all = "SELECT id, qty, price, total, label, note FROM " + t + " ORDER BY id";
+        assertThat(channel.us.query(all)).isEqualTo(channel.sh.query(all)).hasSize(3);
+        assertThat(channel.us.query("SELECT conflict_type FROM ferry.ferry_conflict WHERE channel = ?", channel.name))
+                .as("conflicts (a before image that did not match)").isEmpty();
+    }
+
+    /**
+     * Invisible columns: Flink CDC 3.5.0's initial copy reads with {@code SELECT *}, which leaves them out, and then
+     * failed at every row of the table in a restart loop. A fresh start is refused, naming the column and the fix; once
+     * the copy is done, an invisible column streams from the binlog like any other.
+     */
+    @Test
+    void invisibleColumnsAreRefusedBeforeACopyAndStreamOnceItIsDone() throws Exception {
+        String t = q(channel.database) + ".hidden";
+        channel.sh.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(10), secret VARCHAR(10) INVISIBLE)",
+                "INSERT INTO " + t + " (id, v, secret) VALUES (1, 'a', 's1')");
+        ChannelConfig config = channel.config("initial", "transactional");
+        assertThatThrownBy(() -> Preflight.check(config, direction(config)))
+                .hasMessageContaining(channel.database + ".hidden.secret (INVISIBLE)")
+                .hasMessageContaining("SET VISIBLE").hasMessageContaining("tables.exclude");
+
+        channel.sh.execute("ALTER TABLE " + t + " MODIFY secret VARCHAR(10)"); // visible for the copy
+        job = start(config, Optional.empty());
+        awaitSameRows(channel.sh, channel.us, channel.database, "hidden", TIMEOUT);
+        channel.sh.execute("ALTER TABLE " + t + " MODIFY secret VARCHAR(10) INVISIBLE",
+                "INSERT INTO " + t + " (id, v, secret) VALUES (2, 'b', 's2')",
+                "UPDATE " + t + " SET secret = 'changed' WHERE id = 1");
+        String all = "SELECT id, v, secret FROM " + t + " ORDER BY id";
+        await(() -> channel.us.query(all).equals(channel.sh.query(all)), TIMEOUT, "the invisible column to stream");
+        assertThat(channel.us.query(all)).hasSize(2);
+        assertThat(channel.us.query("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME = 'hidden' AND EXTRA LIKE '%INVISIBLE%'", channel.database).get(0).get(0))
+                .as("invisible at the target too").isEqualTo(1L);
     }
 
     /**

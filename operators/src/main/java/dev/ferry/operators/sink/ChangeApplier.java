@@ -182,7 +182,7 @@ final class ChangeApplier implements AutoCloseable {
         List<ConflictRecord> released = releaseDecidedTables();
         Result result;
         try {
-            result = applyCommittable(committable);
+            result = applyCommittable(writable(committable));
         } finally {
             rowsLocked = false;
         }
@@ -192,6 +192,18 @@ final class ChangeApplier implements AutoCloseable {
         List<ConflictRecord> all = new ArrayList<>(released);
         all.addAll(result.conflicts());
         return new Result(result.outcome(), all, result.followUps());
+    }
+
+    /** The committable with each row change without the columns its target table generates (TargetTables#writable). */
+    private FerryCommittable writable(FerryCommittable c) {
+        List<ChangeEvent> events = new ArrayList<>(c.events().size());
+        boolean changed = false;
+        for (ChangeEvent e : c.events()) {
+            ChangeEvent w = tables.writable(e);
+            changed |= w != e;
+            events.add(w);
+        }
+        return changed ? new FerryCommittable(c.subtask(), c.epoch(), c.sequence(), events) : c;
     }
 
     private Result applyCommittable(FerryCommittable committable) throws SQLException {
@@ -484,7 +496,8 @@ final class ChangeApplier implements AutoCloseable {
                         connection.rollback();
                         return recorded; // another subtask carried the decision out
                     }
-                    waiting = held.waiting(d.table());
+                    waiting = new LinkedHashMap<>(held.waiting(d.table()));
+                    waiting.replaceAll((seq, e) -> tables.writable(e)); // kept before the target generated a column
                     ChangeEvent decided = d.subtask() == REPLAY_SUBTASK ? waiting.get(d.seq()) : null;
                     if (d.unreadable() && "retry".equals(d.outcome())) {
                         refuseRetry(d, decided);

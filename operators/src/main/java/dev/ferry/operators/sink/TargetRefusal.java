@@ -23,6 +23,9 @@ record TargetRefusal(Reason reason, String sqlState, int errorCode, String messa
                 "change or drop that constraint at the target (or correct the row at the source)"),
         VALUE("the target's column cannot hold the value (a narrower type, NOT NULL, strict mode)",
                 "change the column at the target to hold what the source holds"),
+        GENERATED("the target computes a column itself (a generated column) for which the source sends a value",
+                "make that column a plain one at the target, or one the source generates too (Ferry leaves out only"
+                        + " the target's generated columns outside the primary key)"),
         NO_DEFAULT("the target has a NOT NULL column without a default that the source does not send",
                 "give that column a default at the target, or drop it"),
         MISSING_COLUMN("a column the source writes is missing at the target (schema drift)",
@@ -58,6 +61,9 @@ record TargetRefusal(Reason reason, String sqlState, int errorCode, String messa
             Map.entry(1690, Reason.VALUE), // value out of range
             Map.entry(3140, Reason.VALUE), // invalid JSON
             Map.entry(1364, Reason.NO_DEFAULT),
+            Map.entry(3105, Reason.GENERATED), // MySQL: a value for a generated column
+            Map.entry(1906, Reason.GENERATED), // MariaDB: the same
+            Map.entry(54013, Reason.GENERATED), // ORA-54013: insert into a virtual column
             Map.entry(1054, Reason.MISSING_COLUMN),
             Map.entry(1146, Reason.MISSING_TABLE),
             Map.entry(1644, Reason.TRIGGER), // an unhandled user SIGNAL
@@ -72,6 +78,7 @@ record TargetRefusal(Reason reason, String sqlState, int errorCode, String messa
     private static final Map<String, Reason> STATES = Map.of(
             "23514", Reason.CHECK,
             "23502", Reason.VALUE,
+            "428C9", Reason.GENERATED,
             "42703", Reason.MISSING_COLUMN,
             "42S22", Reason.MISSING_COLUMN,
             "42P01", Reason.MISSING_TABLE,

@@ -1,5 +1,6 @@
 package dev.ferry.operators.sink;
 
+import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.ColumnInfo;
@@ -10,9 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,8 +29,10 @@ final class TargetTables {
      *
      * @param columns by target name
      * @param uniqueKeys columns named as the target spells them
+     * @param generated the columns the target computes itself, by target name
      */
-    record Table(Map<String, ColumnInfo> columns, List<List<ColumnInfo>> uniqueKeys, UnaryOperator<String> targetName) {
+    record Table(Map<String, ColumnInfo> columns, List<List<ColumnInfo>> uniqueKeys, Set<String> generated,
+            UnaryOperator<String> targetName) {
         /** The target's column for each column of {@code schema}, in its order, named as the source names it. */
         ColumnInfo[] columnsOf(RowSchema schema, TableId table) throws SQLException {
             ColumnInfo[] out = new ColumnInfo[schema.size()];
@@ -65,6 +70,30 @@ final class TargetTables {
         tables.clear();
     }
 
+    /**
+     * {@code e} without the columns the target generates itself: MySQL and MariaDB refuse a value for a generated
+     * column (errors 3105, 1906) and compute it from the row's other columns, as the source did. {@code e} itself if
+     * its table has none, or cannot be read here (the apply then meets that and holds the table).
+     */
+    ChangeEvent writable(ChangeEvent e) {
+        Table t;
+        try {
+            t = table(e.table());
+        } catch (SQLException unreadable) {
+            return e;
+        }
+        if (t.generated().isEmpty()) {
+            return e;
+        }
+        Set<String> computed = new HashSet<>();
+        for (String column : e.schema().columns()) {
+            if (t.generated().contains(t.targetName().apply(column))) {
+                computed.add(column);
+            }
+        }
+        return computed.isEmpty() ? e : e.without(computed);
+    }
+
     private Table load(TableId id) throws SQLException {
         Map<String, ColumnInfo> columns = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(dialect.columnInfoQuery())) {
@@ -79,9 +108,8 @@ final class TargetTables {
         }
         if (columns.isEmpty()) {
             // e.g. created at the source while the initial copy ran: Flink CDC 3.5.0 passes no CREATE TABLE then
-            throw new SQLException("table " + id + " does not exist at the target. Fix: restart 'ferry run', whose"
-                    + " start-up creates missing target tables from the source's definition, or create it at the"
-                    + " target by hand", "42S02", 1146);
+            // the refusal this becomes holds the table, with the fix (see TargetRefusal)
+            throw new SQLException("table " + id + " does not exist at the target", "42S02", 1146);
         }
         Map<String, List<ColumnInfo>> unique = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(dialect.uniqueKeysQuery())) {
@@ -93,6 +121,18 @@ final class TargetTables {
                 }
             }
         }
-        return new Table(columns, List.copyOf(unique.values()), dialect::targetName);
+        Set<String> generated = new HashSet<>();
+        if (dialect.generatedColumnsQuery() != null) {
+            try (PreparedStatement ps = connection.prepareStatement(dialect.generatedColumnsQuery())) {
+                ps.setString(1, dialect.targetName(id.database()));
+                ps.setString(2, dialect.targetName(id.table()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        generated.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return new Table(columns, List.copyOf(unique.values()), Set.copyOf(generated), dialect::targetName);
     }
 }

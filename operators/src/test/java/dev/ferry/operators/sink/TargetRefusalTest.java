@@ -38,6 +38,16 @@ class TargetRefusalTest {
     }
 
     @Test
+    void aValueForAColumnTheTargetGeneratesIsARefusal() {
+        assertThat(reason(new SQLException("The value specified for generated column 'total' in table 'lines' is not"
+                + " allowed.", "HY000", 3105))).isEqualTo(TargetRefusal.Reason.GENERATED);
+        assertThat(reason(new SQLException("The value specified for generated column 'total' in table 'lines' has been"
+                + " ignored", "HY000", 1906))).isEqualTo(TargetRefusal.Reason.GENERATED);
+        assertThat(reason(new SQLException("cannot insert a non-DEFAULT value into column \"total\"", "428C9", 0)))
+                .isEqualTo(TargetRefusal.Reason.GENERATED);
+    }
+
+    @Test
     void aRefusalIsFoundAmongTheCausesOfABatchError() {
         BatchUpdateException batch = new BatchUpdateException("batch failed", "HY000", 0, new int[0],
                 new SQLException("Check constraint 'positive' is violated.", "HY000", 3819));
