@@ -106,6 +106,21 @@ abstract class PostgresTargetITBase {
         assertNoConflicts();
     }
 
+    /** A source's generated columns arrive as their values, in the plain columns Ferry creates for them. */
+    @Test
+    void generatedColumnsArriveAsTheirValues() throws Exception {
+        source.execute("CREATE TABLE " + t("lines") + " (id INT PRIMARY KEY, qty INT NOT NULL,"
+                        + " total INT AS (qty * 2) VIRTUAL, label VARCHAR(20) AS (CONCAT('#', id)) STORED)",
+                "INSERT INTO " + t("lines") + " (id, qty) VALUES (1, 2), (2, 3)");
+        job = start(config("transactional"));
+        awaitSame("lines");
+        source.execute("INSERT INTO " + t("lines") + " (id, qty) VALUES (3, 5)",
+                "UPDATE " + t("lines") + " SET qty = 10 WHERE id = 1", "DELETE FROM " + t("lines") + " WHERE id = 2");
+        awaitSame("lines");
+        assertThat(pg.count(database, "lines")).isEqualTo(2L);
+        assertNoConflicts();
+    }
+
     /** The seed's ALTER and every other kind of DDL arrive as PostgreSQL DDL, and the rows around them too. */
     @Test
     void ddlIsTranslatedFromTheStructuredChange() throws Exception {
