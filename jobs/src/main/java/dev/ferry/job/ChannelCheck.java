@@ -104,6 +104,9 @@ public final class ChannelCheck {
             results.add(Result.of(name, "copy", SourceChecks.invisibleColumns(site, included.tables(), c),
                     "no invisible column, which the initial copy could not read"));
         }
+        results.add(SourceChecks.zeroDates(site, included.tables(), c)
+                .map(f -> new Result(name, "dates", Status.WARN, f.problem(), f.fix()))
+                .orElseGet(() -> Result.ok(name, "dates", "no zero date possible in a date column")));
         results.add(Result.of(name, "types", SourceChecks.unparseableColumns(site, included.tables(), c),
                 "no VECTOR, UUID, INET4, INET6 or COMPRESSED column and no system-versioned table, which the binlog"
                         + " reader could not read"));

@@ -54,6 +54,8 @@ public final class Preflight {
             List<TableId> tables = includedTables(config, from, source);
             failOn(CascadeCheck.read(source, tables).finding(from));
             failOn(SourceChecks.unparseableColumns(from, tables, source));
+            SourceChecks.zeroDates(from, tables, source).ifPresent(f -> LOG.warn("{}: {} Fix: {}", direction.name(),
+                    f.problem(), f.fix()));
             if (direction.startup() == DirectionConfig.Startup.INITIAL) {
                 refuseBacktickColumns(direction, from, source, tables);
                 if (!resuming) {

@@ -207,7 +207,7 @@ class CliCheckITCase {
                 "GRANT SELECT ON *.* TO 'weak'@'%'");
         String database = fresh.createDatabase("cli");
         fresh.execute("CREATE TABLE `" + database + "`.no_key (a INT)",
-                "CREATE TABLE `" + database + "`.measures (id INT PRIMARY KEY, d DOUBLE, f FLOAT, t TIME)",
+                "CREATE TABLE `" + database + "`.measures (id INT PRIMARY KEY, d DOUBLE, f FLOAT, t TIME, day DATE)",
                 "CREATE TABLE `" + database + "`.hidden (id INT PRIMARY KEY, secret INT INVISIBLE)");
         TestDatabase us = TestServers.site(ServerKind.MARIADB, "us");
         Path file = channelFile("bad", site("sh", fresh, "weak", "weak-pw"),
@@ -227,6 +227,12 @@ class CliCheckITCase {
                     assertThat(r.detail()).contains("[" + database + ".measures.f]", "6 significant digits",
                             "[" + database + ".measures.t]", "between -01:00:00 and 00:00:00");
                     assertThat(r.fix()).contains("ferry verify --config <file> --repair --from sh");
+                });
+        assertThat(results).filteredOn(r -> r.site().equals("sh") && r.check().equals("dates")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.status()).as("MariaDB's default sql_mode allows zero dates").isEqualTo(Status.WARN);
+                    assertThat(r.detail()).contains(database + ".measures.day (DATE)", "1970-01-01");
+                    assertThat(r.fix()).contains("NO_ZERO_DATE,NO_ZERO_IN_DATE");
                 });
         assertThat(failure(results, "sh", "copy")).contains(database + ".hidden.secret (INVISIBLE)", "SELECT *");
         assertThat(fix(results, "sh", "copy")).contains("SET VISIBLE", "tables.exclude", "startup: latest");
