@@ -96,43 +96,37 @@ final class TargetTables {
 
     private Table load(TableId id) throws SQLException {
         Map<String, ColumnInfo> columns = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(dialect.columnInfoQuery())) {
-            ps.setString(1, dialect.targetName(id.database()));
-            ps.setString(2, dialect.targetName(id.table()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.put(rs.getString(1), new ColumnInfo(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getLong(4)));
-                }
-            }
-        }
+        forEachRow(dialect.columnInfoQuery(), id, rs -> columns.put(rs.getString(1),
+                new ColumnInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4))));
         if (columns.isEmpty()) {
             // e.g. created at the source while the initial copy ran: Flink CDC 3.5.0 passes no CREATE TABLE then
             // the refusal this becomes holds the table, with the fix (see TargetRefusal)
             throw new SQLException("table " + id + " does not exist at the target", "42S02", 1146);
         }
         Map<String, List<ColumnInfo>> unique = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(dialect.uniqueKeysQuery())) {
+        forEachRow(dialect.uniqueKeysQuery(), id, rs -> unique.computeIfAbsent(rs.getString(1),
+                k -> new ArrayList<>()).add(columns.get(rs.getString(2))));
+        Set<String> generated = new HashSet<>();
+        if (dialect.generatedColumnsQuery() != null) {
+            forEachRow(dialect.generatedColumnsQuery(), id, rs -> generated.add(rs.getString(1)));
+        }
+        return new Table(columns, List.copyOf(unique.values()), Set.copyOf(generated), dialect::targetName);
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs a catalog query that binds (schema, table) and hands each row to {@code reader}. */
+    private void forEachRow(String sql, TableId id, RowReader reader) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, dialect.targetName(id.database()));
             ps.setString(2, dialect.targetName(id.table()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    unique.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(columns.get(rs.getString(2)));
+                    reader.read(rs);
                 }
             }
         }
-        Set<String> generated = new HashSet<>();
-        if (dialect.generatedColumnsQuery() != null) {
-            try (PreparedStatement ps = connection.prepareStatement(dialect.generatedColumnsQuery())) {
-                ps.setString(1, dialect.targetName(id.database()));
-                ps.setString(2, dialect.targetName(id.table()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        generated.add(rs.getString(1));
-                    }
-                }
-            }
-        }
-        return new Table(columns, List.copyOf(unique.values()), Set.copyOf(generated), dialect::targetName);
     }
 }
