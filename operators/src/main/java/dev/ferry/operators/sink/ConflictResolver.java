@@ -202,7 +202,7 @@ final class ConflictResolver {
         }
         StringBuilder set = new StringBuilder();
         for (String column : new java.util.TreeSet<>(g.target().columns().keySet())) {
-            if (!has.contains(column)) {
+            if (!has.contains(column) && !g.target().generated().contains(column)) { // the target computes those
                 set.append(set.length() == 0 ? "" : ", ").append(dialect.quoteIdentifier(column)).append(" = DEFAULT");
             }
         }
