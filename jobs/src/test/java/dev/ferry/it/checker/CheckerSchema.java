@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The checker's tables. Every modeled table starts with {@code id, tok, prev}: the key, the token of the write that
  * produced this version and the token of the version it replaced. {@code kv_prio} follows the channel's default
- * rule (priority of sh) and has a unique column {@code u}; {@code kv_newer} is {@code newer-wins: ts};
+ * rule (priority of sh) and has a unique column {@code u}; {@code kv_newer} is {@code newer-wins: ts} and has a
+ * generated column {@code vlen}, which the target computes (Ferry leaves it out of its writes);
  * {@code kv_bulk} takes the large transactions. {@code ck_gone} keeps, per row and site, the token of that site's
  * newest delete of the row, written in the deleting transaction, so that a later insert knows which deletes it
  * followed. {@code ck_probe} holds the reader probes and the DDL barriers. Outside the channel, {@code <db>_x.txlog}
@@ -51,7 +52,8 @@ public final class CheckerSchema {
                 "CREATE TABLE " + d + PRIO + " (id BIGINT PRIMARY KEY, tok BIGINT NOT NULL, prev BIGINT NULL,"
                         + " u VARCHAR(16) NULL, v VARCHAR(40) NOT NULL, UNIQUE KEY u (u), KEY tok (tok))",
                 "CREATE TABLE " + d + NEWER + " (id BIGINT PRIMARY KEY, tok BIGINT NOT NULL, prev BIGINT NULL,"
-                        + " ts BIGINT NOT NULL, v VARCHAR(40) NOT NULL, KEY tok (tok))",
+                        + " ts BIGINT NOT NULL, v VARCHAR(40) NOT NULL, vlen INT AS (CHAR_LENGTH(v)) VIRTUAL,"
+                        + " KEY tok (tok))",
                 "CREATE TABLE " + d + BULK + " (id BIGINT PRIMARY KEY, tok BIGINT NOT NULL, prev BIGINT NULL,"
                         + " v VARCHAR(40) NOT NULL, KEY tok (tok))",
                 "CREATE TABLE " + d + GONE + " (tbl VARCHAR(16) NOT NULL, id BIGINT NOT NULL, site VARCHAR(8) NOT NULL,"
