@@ -1,5 +1,6 @@
 package dev.ferry.job;
 
+import dev.ferry.compat.ShadowingCopy;
 import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
 import dev.ferry.compat.unknowntable.UnknownTableGuard;
 import dev.ferry.job.identity.SourceIdentityGuard;
@@ -22,6 +23,7 @@ public final class FailureMessages {
                 || failure.contains("has no primary key")
                 || failure.contains(CompressedTransactionGuard.MARKER)
                 || failure.contains(UnknownTableGuard.MARKER)
+                || failure.contains(ShadowingCopy.MARKER)
                 || failure.contains(UNMAPPED_STATE)
                 || failure.contains(SourceIdentityGuard.REFUSAL));
     }
@@ -52,6 +54,12 @@ public final class FailureMessages {
                     + " (its rows stay at '" + site + "'), or give it a definition the reader can parse (for MariaDB:"
                     + " no COMPRESSED columns or system versioning); then 'ferry verify --repair' brings over the rows"
                     + " it missed.");
+        }
+        if (failure.contains(ShadowingCopy.MARKER)) {
+            String line = messageOfLineWith(failure, ShadowingCopy.MARKER);
+            String thrown = IllegalStateException.class.getName() + ": ";
+            return Optional.of(direction + ": "
+                    + (line.contains(thrown) ? line.substring(line.indexOf(thrown) + thrown.length()) : line));
         }
         if (failure.contains(SourceIdentityGuard.REFUSAL)) {
             return Optional.of(direction + ": " + messageOfLineWith(failure, SourceIdentityGuard.REFUSAL));

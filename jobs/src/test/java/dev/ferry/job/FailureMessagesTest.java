@@ -31,6 +31,19 @@ class FailureMessagesTest {
     }
 
     @Test
+    void upstreamsCopyOfAPatchedClassOnTheClusterIsExplainedAndStopsTheDirection() {
+        String failure = "org.apache.flink.runtime.JobException: Recovery is suppressed\n\tat ...\nCaused by:"
+                + " java.lang.IllegalStateException: io.debezium.connector.mysql.RowDeserializers was loaded from"
+                + " file:/opt/flink/lib/flink-sql-connector-mysql-cdc-3.5.0.jar, not from ferry-cdc-compat, so negative"
+                + " TIME values from the binlog would be decoded wrongly (DBZ-7594). Fix: on a Flink cluster, remove"
+                + " flink-sql-connector-mysql-cdc from Flink's lib/ directory ...\n\tat dev.ferry...";
+        assertThat(FailureMessages.isFatal(failure)).isTrue();
+        assertThat(FailureMessages.explain("sh->us", "sh", failure)).hasValueSatisfying(m -> assertThat(m)
+                .startsWith("sh->us: io.debezium.connector.mysql.RowDeserializers was loaded from file:/opt/flink/lib/")
+                .contains("Fix: on a Flink cluster, remove flink-sql-connector-mysql-cdc from Flink's lib/"));
+    }
+
+    @Test
     void mariaDbsMissingLogFileMeansTheSame() {
         String failure = "com.github.shyiko.mysql.binlog.network.ServerException: Could not find first log file name"
                 + " in binary log index file";

@@ -1,6 +1,8 @@
 package dev.ferry.compat.flink39207;
 
 import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
+import dev.ferry.compat.dbz7594.NegativeTimePatch;
+import dev.ferry.compat.flink35524.SharedPoolsPatch;
 import dev.ferry.compat.unknowntable.UnknownTableGuard;
 import dev.ferry.compat.tablemap.TableMapTypes;
 import java.io.IOException;
@@ -50,6 +52,10 @@ public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     public OneSnapshotSplitAtATime(MySqlSourceConfig config, int subtaskId, MySqlSourceReaderContext context,
             SnapshotPhaseHooks hooks) {
         super(config, subtaskId, context, hooks);
+        // where the reader runs (a TaskManager), the connector must use Ferry's patched classes; the job's build
+        // checked only the class path it was built with
+        NegativeTimePatch.verifyLoaded();
+        SharedPoolsPatch.verifyLoaded();
     }
 
     @Override
