@@ -9,6 +9,8 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -59,21 +61,41 @@ public final class BinlogClientReflection {
         return context == null ? null : context.getClass().getMethod("getBinaryLogClient").invoke(context);
     }
 
+    /** Per class: the public method a public type of it declares, by name and arity (see {@link #callPublic}). */
+    private static final ClassValue<Map<String, Method>> PUBLIC_METHODS = new ClassValue<>() {
+        @Override
+        protected Map<String, Method> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
     /**
      * Calls public method {@code name} of {@code target} as a public class or interface of it declares it: a
      * lambda's or a private class's own method cannot be called by reflection from outside its package. Workarounds
      * reach Debezium's objects this way, never through its types: Flink CDC may come from Flink's lib/ (parent-first)
-     * and Debezium from the job jar, and a direct reference then fails with a LinkageError.
+     * and Debezium from the job jar, and a direct reference then fails with a LinkageError. The method found is kept
+     * per class: a guard calls this for every TABLE_MAP event.
      */
     public static Object callPublic(Object target, String name, Object... args) throws ReflectiveOperationException {
+        Map<String, Method> known = PUBLIC_METHODS.get(target.getClass());
+        String key = name + "/" + args.length;
+        Method method = known.get(key);
+        if (method == null) {
+            method = findPublic(target.getClass(), name, args.length);
+            known.put(key, method);
+        }
+        return method.invoke(target, args);
+    }
+
+    private static Method findPublic(Class<?> of, String name, int arity) throws NoSuchMethodException {
         Deque<Class<?>> types = new ArrayDeque<>();
-        types.add(target.getClass());
+        types.add(of);
         while (!types.isEmpty()) {
             Class<?> type = types.poll();
             if (Modifier.isPublic(type.getModifiers())) {
                 for (Method m : type.getMethods()) {
-                    if (m.getName().equals(name) && m.getParameterCount() == args.length) {
-                        return m.invoke(target, args);
+                    if (m.getName().equals(name) && m.getParameterCount() == arity) {
+                        return m;
                     }
                 }
             }
@@ -82,8 +104,8 @@ public final class BinlogClientReflection {
             }
             types.addAll(List.of(type.getInterfaces()));
         }
-        throw new NoSuchMethodException("Flink CDC changed: " + target.getClass().getName() + " has no public method '"
-                + name + "' with " + args.length + " argument(s)");
+        throw new NoSuchMethodException("Flink CDC changed: " + of.getName() + " has no public method '" + name
+                + "' with " + arity + " argument(s)");
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

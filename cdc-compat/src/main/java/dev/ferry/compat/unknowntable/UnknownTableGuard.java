@@ -5,6 +5,7 @@ import static dev.ferry.compat.BinlogClientReflection.field;
 
 import dev.ferry.compat.BinlogClientReflection;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -37,6 +38,8 @@ public final class UnknownTableGuard {
     private final Set<Object> watched = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile String met;
     private volatile boolean standingAside;
+    /** Debezium's TableId(catalog, schema, table), as the reader's class loader has it. */
+    private volatile Constructor<?> tableIds;
 
     /** Starts listening to {@code reader}'s binlog client, if it has one that is not watched yet. */
     public void watch(MySqlSplitReader reader) {
@@ -85,10 +88,15 @@ public final class UnknownTableGuard {
      * it: its rows would be dropped. Debezium's objects are reached through their own classes only (see
      * {@link BinlogClientReflection#callPublic}).
      */
-    static boolean unknown(Object context, String database, String table) throws ReflectiveOperationException {
+    boolean unknown(Object context, String database, String table) throws ReflectiveOperationException {
         Object config = callPublic(context, "getConnectorConfig");
-        Class<?> tableIds = Class.forName("io.debezium.relational.TableId", false, config.getClass().getClassLoader());
-        Object id = tableIds.getConstructor(String.class, String.class, String.class).newInstance(database, null, table);
+        Constructor<?> ids = tableIds;
+        if (ids == null) {
+            ids = Class.forName("io.debezium.relational.TableId", false, config.getClass().getClassLoader())
+                    .getConstructor(String.class, String.class, String.class);
+            tableIds = ids;
+        }
+        Object id = ids.newInstance(database, null, table);
         Object filter = callPublic(callPublic(config, "getTableFilters"), "dataCollectionFilter");
         return (Boolean) callPublic(filter, "isIncluded", id)
                 && callPublic(callPublic(context, "getDatabaseSchema"), "schemaFor", id) == null;
