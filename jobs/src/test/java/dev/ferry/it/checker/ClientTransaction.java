@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * before it is changed, which records the version the transaction read; for a row that is absent it also reads,
  * locked, the deletes of that row that this site has seen ({@code ck_gone}). At the end {@link #finish} reads every
  * locked row again and turns the difference into {@link History.Write}s, so REPLACE, ON DUPLICATE KEY UPDATE and
- * key changes are logged by what they did, not by what the workload meant.
+ * key changes are logged by what they did, not by what the workload meant. After each statement on {@code kv_prio} it
+ * also notes the unique values the rows it wrote hold then ({@link #uniquesHeld}): Ferry replicates statement by
+ * statement, so a value a row takes and lets go of within the transaction still meets the other site's rows.
  */
 final class ClientTransaction {
     private record RowRef(String table, long id) {}
@@ -38,6 +40,9 @@ final class ClientTransaction {
     private final Set<RowRef> written = new HashSet<>();
     private final List<String> ops = new ArrayList<>();
     private final List<Long> reads = new ArrayList<>();
+    /** The token each locked kv_prio row held at the last look (null: absent). */
+    private final Map<Long, String> prioTokens = new HashMap<>();
+    private final Set<String> uniquesHeld = new java.util.LinkedHashSet<>();
 
     ClientTransaction(Connection connection, String site, LongSupplier tokens) {
         this.connection = connection;
@@ -121,10 +126,39 @@ final class ClientTransaction {
     }
 
     int exec(String sql, Object... params) throws SQLException {
+        int changed;
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, params);
-            return ps.executeUpdate();
+            changed = ps.executeUpdate();
         }
+        noteUniquesHeld(sql);
+        return changed;
+    }
+
+    /**
+     * Every kv_prio unique value that a row version this transaction wrote held, also one a later statement of it
+     * replaced: a row that took the value and let go of it before the commit still collides with the other site's
+     * rows while Ferry applies the transaction there, statement by statement.
+     */
+    Set<String> uniquesHeld() {
+        return uniquesHeld;
+    }
+
+    /** After a statement on kv_prio: the unique values of the locked rows it gave a new version. */
+    private void noteUniquesHeld(String sql) throws SQLException {
+        if (prioTokens.isEmpty() || !sql.contains(" " + CheckerSchema.PRIO + " ")) {
+            return;
+        }
+        String in = prioTokens.keySet().stream().map(String::valueOf).collect(Collectors.joining(","));
+        Set<Long> absent = new HashSet<>(prioTokens.keySet());
+        for (Map<String, String> r : query("SELECT id, tok, u FROM " + CheckerSchema.PRIO + " WHERE id IN (" + in + ")")) {
+            long id = Long.parseLong(r.get("id"));
+            absent.remove(id);
+            if (!r.get("tok").equals(prioTokens.put(id, r.get("tok"))) && r.get("u") != null) {
+                uniquesHeld.add(r.get("u"));
+            }
+        }
+        absent.forEach(id -> prioTokens.put(id, null));
     }
 
     void batch(String sql, List<Object[]> rows) throws SQLException {
@@ -203,6 +237,9 @@ final class ClientTransaction {
 
     private void remember(String table, long id, Map<String, String> row, Map<String, Long> seen) {
         before.put(new RowRef(table, id), new Before(row, seen));
+        if (CheckerSchema.PRIO.equals(table)) {
+            prioTokens.put(id, row == null ? null : row.get("tok"));
+        }
         if (row != null) {
             reads.add(Long.parseLong(row.get("tok")));
         } else {

@@ -51,9 +51,11 @@ public final class History {
      * @param issued every token it issued, also for versions that a later statement of it replaced (they can
      *     show in conflict records, as Ferry applies the transaction statement by statement)
      * @param resolved whether its COMMIT had an unknown outcome, resolved as committed afterwards
+     * @param uniquesHeld every kv_prio unique value a row version it wrote held, also one a later statement of it
+     *     replaced (see ClientTransaction#uniquesHeld)
      */
     public record Txn(long id, int site, long seq, Instant committedAt, List<String> ops, List<Long> reads,
-            List<Write> writes, List<Long> issued, boolean resolved) {}
+            List<Write> writes, List<Long> issued, boolean resolved, List<String> uniquesHeld) {}
 
     /** A fault or schema change, for the report. */
     public record Event(Instant at, String kind, String detail) {}
@@ -86,9 +88,9 @@ public final class History {
 
     /** Logs a committed transaction; its sequence number is the next of its site. */
     public synchronized Txn commit(long id, int site, Instant at, List<String> ops, List<Long> reads,
-            List<Write> writes, List<Long> issued, boolean resolved) {
+            List<Write> writes, List<Long> issued, boolean resolved, java.util.Collection<String> uniquesHeld) {
         Txn t = new Txn(id, site, ++lastSeq[site], at, List.copyOf(ops), List.copyOf(reads), List.copyOf(writes),
-                List.copyOf(issued), resolved);
+                List.copyOf(issued), resolved, List.copyOf(uniquesHeld));
         txns.add(t);
         return t;
     }

@@ -115,6 +115,10 @@ public final class InvariantChecker {
                     causality.wrote(u, t);
                 }
             }
+            // also values a row held only between two statements of it: Ferry applies those statements one by one
+            for (String u : t.uniquesHeld()) {
+                causality.wrote(unique(CheckerSchema.PRIO, Map.of("u", u)), t);
+            }
         });
         for (SiteState s : finals.values()) {
             s.conflicts().forEach(this::noteLoss);

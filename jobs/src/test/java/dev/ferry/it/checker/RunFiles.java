@@ -35,7 +35,10 @@ final class RunFiles {
             for (Txn t : history.txns()) {
                 String head = InvariantChecker.time(t.committedAt()) + " " + sites.get(t.site()) + " seq " + t.seq()
                         + " tx " + Tokens.format(t.id(), sites) + (t.resolved() ? " (outcome resolved)" : "") + " " + t.ops();
-                out.println(head + " read " + t.reads().stream().map(r -> Tokens.format(r, sites)).toList());
+                List<String> between = t.uniquesHeld().stream().filter(u -> t.writes().stream()
+                        .noneMatch(w -> w.after() != null && u.equals(w.after().get("u")))).toList();
+                out.println(head + " read " + t.reads().stream().map(r -> Tokens.format(r, sites)).toList()
+                        + (between.isEmpty() ? "" : " held between its statements u " + between));
                 for (Write w : t.writes()) {
                     String line = w.table() + " " + w.id() + " " + w.kind() + " " + Tokens.format(w.newTok(), sites)
                             + " <- " + Tokens.format(w.prevTok(), sites)

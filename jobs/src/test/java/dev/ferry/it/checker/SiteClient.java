@@ -90,11 +90,11 @@ public final class SiteClient extends CheckerTask {
             history.unknownOutcome(siteIndex);
             closeQuietly(c);
             if (committed(txId)) {
-                history.commit(txId, siteIndex, Instant.now(), tx.ops(), tx.reads(), writes, tx.issued(), true);
+                history.commit(txId, siteIndex, Instant.now(), tx.ops(), tx.reads(), writes, tx.issued(), true, tx.uniquesHeld());
             }
             return null;
         }
-        history.commit(txId, siteIndex, Instant.now(), tx.ops(), tx.reads(), writes, tx.issued(), false);
+        history.commit(txId, siteIndex, Instant.now(), tx.ops(), tx.reads(), writes, tx.issued(), false, tx.uniquesHeld());
         return c;
     }
 
