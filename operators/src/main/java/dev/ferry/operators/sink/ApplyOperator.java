@@ -79,6 +79,8 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     /** The barrier written and awaited, or -1; and the committable whose rows are locked and that then applies. */
     private transient long awaitedBarrier;
     private transient FerryCommittable onBarrier;
+    /** The tries of the committable being applied, while one failed and it waits to be tried again. */
+    private transient FerryCommitter.Tries tries;
     /** The newest completed checkpoint: its committables and those before are due. */
     private transient long dueUpTo;
     private transient boolean restored;
@@ -178,7 +180,9 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
             if (awaitedBarrier >= 0 && barrierValue >= awaitedBarrier) {
                 awaitedBarrier = -1;
                 commitOne(onBarrier);
-                applyDue();
+                if (awaitedBarrier < 0) {
+                    applyDue();
+                }
             }
             return;
         }
@@ -263,18 +267,36 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
             FerryCommittable next = first.getValue().get(0);
             if (next.events().stream().allMatch(e -> e.op() == Op.HEARTBEAT)) {
                 commitOne(next); // heartbeats decide nothing: no barrier, no write at the target
+                if (awaitedBarrier >= 0) {
+                    return; // its try failed: it waits for a barrier now, like the others
+                }
                 continue;
             }
-            committer.lockRows(next);
-            onBarrier = next;
-            awaitedBarrier = barrier.write(clock.getAsLong());
+            awaitBarrierFor(next);
             return;
         }
     }
 
-    /** Applies one committable (the first pending) and takes it out of the pending ones. */
-    private void commitOne(FerryCommittable c) throws InterruptedException {
-        committer.commit(List.of(c));
+    /** Begins {@code c}'s apply transaction and writes the read barrier it waits for. */
+    private void awaitBarrierFor(FerryCommittable c) throws java.sql.SQLException {
+        committer.lockRows(c);
+        onBarrier = c;
+        awaitedBarrier = barrier.write(clock.getAsLong());
+    }
+
+    /**
+     * Applies one committable (the first pending) and takes it out of the pending ones; if its try failed in a way
+     * worth retrying, it stays first and waits for a new read barrier (see FerryCommitter#tryCommit).
+     */
+    private void commitOne(FerryCommittable c) throws InterruptedException, java.sql.SQLException {
+        if (tries == null) {
+            tries = committer.tries();
+        }
+        if (!committer.tryCommit(c, tries)) {
+            awaitBarrierFor(c);
+            return;
+        }
+        tries = null;
         Map.Entry<Long, List<FerryCommittable>> first = pending.firstEntry();
         first.getValue().remove(0);
         if (first.getValue().isEmpty()) {

@@ -90,29 +90,70 @@ final class FerryCommitter implements AutoCloseable {
         }
     }
 
-    private ChangeApplier.Result applyWithRetries(FerryCommittable c) throws SQLException, InterruptedException {
-        long deadline = clock.getAsLong() + settings.retryTimeout().toMillis();
-        long backoff = 100;
-        while (true) {
-            try {
-                ChangeApplier current = applier();
-                if (reloadMemory) {
-                    current.reloadMemory();
-                    reloadMemory = false;
-                }
-                return current.apply(c);
-            } catch (SQLException e) {
-                if (!Retry.isRetriable(e) || clock.getAsLong() + backoff > deadline) {
-                    throw e;
-                }
-                LOG.warn("{}: applying {} to {} failed, retrying in {} ms: {}", settings.direction(), c,
-                        settings.target(), backoff, e.getMessage());
-                if (Retry.isConnectionLoss(e)) {
-                    resetConnection();
-                }
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 5000);
+    /** The tries of one committable: when retrying ends, and the wait before the next try. */
+    final class Tries {
+        private final long deadline = clock.getAsLong() + settings.retryTimeout().toMillis();
+        private long backoff = 100;
+    }
+
+    Tries tries() {
+        return new Tries();
+    }
+
+    /**
+     * Applies {@code c} once, in the transaction {@link #lockRows} began. After a failure that retrying may cure
+     * (connection loss, deadlock, lock wait time-out) it waits the backoff and returns false: the caller then begins
+     * the transaction again and lets the target history catch up (a read barrier) before the next try, because the
+     * rollback let the target's own writes to these rows go ahead, and the history may not have read them yet (a
+     * deadlock retried in place refilled a row the target had deleted meanwhile, as not concurrent: the checker's
+     * kv_prio 4, seed 4). Anything else, or a failure after the retry time-out, fails the job.
+     */
+    boolean tryCommit(FerryCommittable c, Tries tries) throws InterruptedException {
+        try {
+            ChangeApplier.Result result = tryApply(c, tries);
+            if (result == null) {
+                return false;
             }
+            record(c, result);
+            metrics.heldTables(applier.heldTableCount());
+            return true;
+        } catch (SQLException e) {
+            throw new ApplyFailedException(settings, c, e);
+        }
+    }
+
+    /** Without a target history to catch up with, a failed try is repeated at once, in a new transaction. */
+    private ChangeApplier.Result applyWithRetries(FerryCommittable c) throws SQLException, InterruptedException {
+        Tries tries = new Tries();
+        while (true) {
+            ChangeApplier.Result result = tryApply(c, tries);
+            if (result != null) {
+                return result;
+            }
+        }
+    }
+
+    /** One try; null if it failed in a way worth retrying, after the backoff. */
+    private ChangeApplier.Result tryApply(FerryCommittable c, Tries tries) throws SQLException, InterruptedException {
+        try {
+            ChangeApplier current = applier();
+            if (reloadMemory) {
+                current.reloadMemory();
+                reloadMemory = false;
+            }
+            return current.apply(c);
+        } catch (SQLException e) {
+            if (!Retry.isRetriable(e) || clock.getAsLong() + tries.backoff > tries.deadline) {
+                throw e;
+            }
+            LOG.warn("{}: applying {} to {} failed, retrying in {} ms: {}", settings.direction(), c,
+                    settings.target(), tries.backoff, e.getMessage());
+            if (Retry.isConnectionLoss(e)) {
+                resetConnection();
+            }
+            Thread.sleep(tries.backoff);
+            tries.backoff = Math.min(tries.backoff * 2, 5000);
+            return null;
         }
     }
 

@@ -496,13 +496,7 @@ class ApplyOperatorTest {
             h.notifyOfCompletedCheckpoint(1);
             assertThat(rows()).as("nothing applied before the barrier has come back").containsExactly("1=base", "2=base");
 
-            List<List<Object>> barrier = target.query("SELECT direction, ts_ms FROM ferry.ferry_heartbeat WHERE channel = ?",
-                    channel());
-            assertThat(barrier).hasSize(1);
-            RowSchema heartbeat = new RowSchema(new String[] {"channel", "direction", "ts_ms"}, new int[] {0, 1});
-            h.processElement2(new StreamRecord<>(new ChangeEvent(Op.HEARTBEAT, FerryTables.HEARTBEAT, heartbeat, null,
-                    new Object[] {channel(), barrier.get(0).get(0), barrier.get(0).get(1)}, "t.000001:900",
-                    "t.000001:900:1:0", 0)));
+            deliverBarrier(h, "t.000001:900");
             assertThat(rows()).containsExactly("1=base", "2=src");
             assertThat(conflicts()).containsExactly("[1]:update-concurrent:target-kept:0");
         }
@@ -540,16 +534,68 @@ class ApplyOperatorTest {
             h.processElement1(new StreamRecord<>(insert(table, "f:2", 3, "open"))); // ends transaction f:1
             h.snapshot(2, 2);
             h.notifyOfCompletedCheckpoint(2);
-            List<List<Object>> barrier = target.query("SELECT direction, ts_ms FROM ferry.ferry_heartbeat WHERE"
-                    + " channel = ?", channel());
-            RowSchema heartbeat = new RowSchema(new String[] {"channel", "direction", "ts_ms"}, new int[] {0, 1});
-            h.processElement2(new StreamRecord<>(new ChangeEvent(Op.HEARTBEAT, FerryTables.HEARTBEAT, heartbeat, null,
-                    new Object[] {channel(), barrier.get(0).get(0), barrier.get(0).get(1)}, "t.000001:900",
-                    "t.000001:900:1:0", 0)));
+            deliverBarrier(h, "t.000001:900");
         }
         assertThat(target.query("SELECT id, v FROM `" + table.database() + "`.tu ORDER BY id").stream()
                 .map(r -> r.get(0) + "=" + r.get(1)).toList()).containsExactly("8=free");
         assertThat(conflicts()).containsExactly("[6]:insert-unique-key:target-kept:0");
+    }
+
+    /**
+     * A try that fails in a way worth retrying (a lock wait time-out: a target session holds row 1) is tried again only
+     * after a new read barrier has come back: the session deleted row 1 meanwhile, and the change, concurrent with that
+     * delete, loses to it. Retried in place, it met the gone row before the history had read the delete, as not
+     * concurrent, and wrote the row back (the checker's kv_prio 4, seed 4, after a deadlock).
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @org.junit.jupiter.api.Timeout(120)
+    void aFailedTryWaitsForANewReadBarrierAndMeetsWhatTheTargetWroteMeanwhile(ServerKind kind) throws Exception {
+        setUp(kind);
+        String t = "`" + table.database() + "`.t";
+        target.execute("INSERT INTO " + t + " VALUES (1, 'base'), (2, 'base')");
+        try (java.sql.Connection session = target.connect();
+                KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h =
+                        new KeyedTwoInputStreamOperatorTestHarness<>(operator(targetWins(), true, "1"), new RowKeys(),
+                                new RowKeys(), Types.STRING)) {
+            session.setAutoCommit(false);
+            session.createStatement().executeQuery("SELECT * FROM " + t + " WHERE id = 1 FOR UPDATE").close();
+            h.open();
+            h.processElement1(new StreamRecord<>(update(table, "f:1", 1, "base", 1, "src").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(update(table, "f:1", 2, "base", 2, "src").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(insert(table, "f:2", 3, "open")));
+            h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            long first = barrierValue();
+            deliverBarrier(h, "t.000001:900"); // the try waits a second for row 1, fails, and writes a new barrier
+            assertThat(rows()).as("nothing applied by the failed try").containsExactly("1=base", "2=base");
+            assertThat(barrierValue()).as("a new read barrier").isGreaterThan(first);
+
+            session.createStatement().executeUpdate("DELETE FROM " + t + " WHERE id = 1");
+            session.commit();
+            h.processElement2(new StreamRecord<>(new ChangeEvent(Op.DELETE, table, Events.SCHEMA,
+                    new Object[] {1L, "base"}, null, "t.000001:950", "t.000001:950:1:0", 0)));
+            deliverBarrier(h, "t.000001:990");
+            assertThat(rows()).as("the target's delete stays; row 2 applied").containsExactly("2=src");
+            assertThat(conflicts()).containsExactly("[1]:update-missing:target-kept:0");
+        }
+    }
+
+    /** The read barrier the operator waits for now, as the target history reads it back at {@code position}. */
+    private void deliverBarrier(KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h,
+            String position) throws Exception {
+        List<List<Object>> barrier = target.query("SELECT direction, ts_ms FROM ferry.ferry_heartbeat WHERE"
+                + " channel = ?", channel());
+        assertThat(barrier).hasSize(1);
+        RowSchema heartbeat = new RowSchema(new String[] {"channel", "direction", "ts_ms"}, new int[] {0, 1});
+        h.processElement2(new StreamRecord<>(new ChangeEvent(Op.HEARTBEAT, FerryTables.HEARTBEAT, heartbeat, null,
+                new Object[] {channel(), barrier.get(0).get(0), barrier.get(0).get(1)}, position, position + ":1:0",
+                0)));
+    }
+
+    private long barrierValue() {
+        return ((Number) target.query("SELECT ts_ms FROM ferry.ferry_heartbeat WHERE channel = ?", channel()).get(0)
+                .get(0)).longValue();
     }
 
     private ApplyOperator operator(ConflictRules rules) {
@@ -557,8 +603,16 @@ class ApplyOperatorTest {
     }
 
     private ApplyOperator operator(ConflictRules rules, boolean readsTargetHistory) {
+        return operator(rules, readsTargetHistory, null);
+    }
+
+    /** @param lockWaitSeconds the apply sessions' innodb_lock_wait_timeout; null for the server's */
+    private ApplyOperator operator(ConflictRules rules, boolean readsTargetHistory, String lockWaitSeconds) {
         Properties p = new Properties();
         p.setProperty("allowPublicKeyRetrieval", "true");
+        if (lockWaitSeconds != null) {
+            p.setProperty("sessionVariables", "innodb_lock_wait_timeout=" + lockWaitSeconds);
+        }
         Endpoint endpoint = new Endpoint("us", "127.0.0.1", target.port(), target.adminUser(), target.adminPassword(), p);
         SinkSettings base = FerryWriterTest.settings(true, endpoint);
         SinkSettings settings = new SinkSettings(channel(), base.direction(), base.source(), endpoint, true, 2,
