@@ -2,7 +2,7 @@ package dev.ferry.job;
 
 import dev.ferry.compat.ShadowingCopy;
 import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
-import dev.ferry.compat.unknowntable.UnknownTableGuard;
+import dev.ferry.compat.tableschema.TableSchemaGuard;
 import dev.ferry.job.identity.SourceIdentityGuard;
 import java.util.Optional;
 
@@ -22,7 +22,7 @@ public final class FailureMessages {
                 || failure.contains("Could not find first log file name in binary log index file")
                 || failure.contains("has no primary key")
                 || failure.contains(CompressedTransactionGuard.MARKER)
-                || failure.contains(UnknownTableGuard.MARKER)
+                || failure.contains(TableSchemaGuard.MARKER)
                 || failure.contains(ShadowingCopy.MARKER)
                 || failure.contains(UNMAPPED_STATE)
                 || failure.contains(SourceIdentityGuard.REFUSAL));
@@ -47,7 +47,17 @@ public final class FailureMessages {
                     + " state directory aside and start it again with 'startup: initial' (a fresh copy), or with"
                     + " 'latest' followed by 'ferry verify --repair'.");
         }
-        if (failure.contains(UnknownTableGuard.MARKER)) {
+        if (failure.contains(TableSchemaGuard.MARKER) && failure.contains(TableSchemaGuard.ALTERED)) {
+            String cause = rootCause(failure);
+            return Optional.of(direction + ": at site '" + site + "', " + cause.substring(cause.indexOf("the binlog"))
+                    + " Fix: the direction's saved schema of the table cannot be corrected in place. Run the statement"
+                    + " at the target as well (the reader's log names it), then either leave the table out of the"
+                    + " channel with 'tables.exclude' and start the direction again, or move this direction's state"
+                    + " directory aside and start it again with 'startup: initial' (a fresh copy), or with 'latest'"
+                    + " followed by 'ferry verify --repair'. Next time, leave out the clause the parser refuses (MariaDB:"
+                    + " IF EXISTS, WAIT/NOWAIT, COMPRESSED; MySQL: NOT ENFORCED, SRID, ENGINE_ATTRIBUTE).");
+        }
+        if (failure.contains(TableSchemaGuard.MARKER)) {
             String cause = rootCause(failure);
             return Optional.of(direction + ": at site '" + site + "', " + cause.substring(cause.indexOf("the binlog"))
                     + " Fix: leave the table out of the channel with 'tables.exclude' and start the direction again"

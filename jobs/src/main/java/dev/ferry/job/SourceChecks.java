@@ -232,7 +232,7 @@ public final class SourceChecks {
     /**
      * Columns of the included tables whose type the Debezium inside Flink CDC 3.5.0 cannot parse: MySQL 9's VECTOR,
      * MariaDB's UUID, INET4 and INET6. It knows no schema for such a table, so the direction would stop at its first
-     * row (see cdc-compat, UnknownTableGuard). Tables outside the channel may hold them (see TableMapTypes).
+     * row (see cdc-compat, TableSchemaGuard). Tables outside the channel may hold them (see TableMapTypes).
      */
     public static Optional<Finding> unparseableColumns(SiteConfig source, List<TableId> tables, Connection c)
             throws SQLException {

@@ -5,7 +5,7 @@ import static dev.ferry.it.Sites.awaitSameRows;
 import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.compat.unknowntable.UnknownTableGuard;
+import dev.ferry.compat.tableschema.TableSchemaGuard;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.FailureMessages;
@@ -64,12 +64,12 @@ class MariaDbReplicationITCase extends ReplicationFailoverITBase {
             throws Exception {
         String db = q(channel.database);
         ChannelConfig config = startWithItems();
-        // the guard listens from the binlog phase's first fetch on (see UnknownTableGuard)
+        // the guard listens from the binlog phase's first fetch on (see TableSchemaGuard)
         Sites.awaitBinlogReader(channel.sh, channel.us, db + ".items", "the binlog phase");
         channel.sh.execute("CREATE TABLE " + db + ".notes (id INT PRIMARY KEY, body VARCHAR(100)) WITH SYSTEM VERSIONING",
                 "INSERT INTO " + db + ".notes VALUES (1, 'kept')",
                 "INSERT INTO " + db + ".items VALUES (2, 'after')");
-        await(() -> failure(flink).contains(UnknownTableGuard.MARKER), TIMEOUT, "the direction to stop at notes");
+        await(() -> failure(flink).contains(TableSchemaGuard.MARKER), TIMEOUT, "the direction to stop at notes");
         assertThat(failure(flink)).contains(channel.database + ".notes at ");
         assertThat(FailureMessages.isFatal(failure(flink))).as("ferry run stops the direction").isTrue();
         assertThat(FailureMessages.explain("sh->us", "sh", failure(flink))).get().asString()
@@ -104,7 +104,7 @@ class MariaDbReplicationITCase extends ReplicationFailoverITBase {
         channel.sh.execute("CREATE TABLE " + db + ".notes (id INT PRIMARY KEY, body TEXT COMPRESSED)",
                 "INSERT INTO " + db + ".notes VALUES (1, 'kept')",
                 "INSERT INTO " + db + ".items VALUES (3, 'later')");
-        await(() -> failure(flink).contains(UnknownTableGuard.MARKER), TIMEOUT, "the direction to stop at notes");
+        await(() -> failure(flink).contains(TableSchemaGuard.MARKER), TIMEOUT, "the direction to stop at notes");
         assertThat(failure(flink)).contains(channel.database + ".notes at ");
         assertThat(FailureMessages.explain("sh->us", "sh", failure(flink))).get().asString()
                 .contains(channel.database + ".notes", "tables.exclude", "COMPRESSED");

@@ -9,8 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ferry.cli.FerryCliAccess;
+import dev.ferry.compat.tableschema.TableSchemaGuard;
 import dev.ferry.config.ChannelConfig;
+import dev.ferry.job.FailureMessages;
 import dev.ferry.job.RestorePoint;
+import dev.ferry.testing.ServerKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -141,6 +144,34 @@ abstract class ReplicationFailoverITBase extends ReplicationITBase {
         job = start(config, Optional.empty());
         awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
         return config;
+    }
+
+    /**
+     * A column added by a statement Debezium 1.9.8 cannot parse (MariaDB's {@code ALTER TABLE IF EXISTS}, MySQL's
+     * {@code CHECK ... NOT ENFORCED}): the reader skips the statement and keeps the table's old columns, and it read
+     * the rows after it against them, so with the column added FIRST each value went one column off at the target,
+     * without a word. Now the direction stops at the table's first row after the statement, naming the table, both
+     * column counts and the fix; nothing of that row is applied.
+     */
+    @Test
+    void aColumnAddedByAStatementTheReaderCannotParseStopsTheDirectionBeforeAnyValueShifts(
+            @InjectMiniCluster MiniCluster flink) throws Exception {
+        String db = q(channel.database);
+        startWithItems();
+        // the guard listens from the binlog phase's first fetch on (see TableSchemaGuard)
+        Sites.awaitBinlogReader(channel.sh, channel.us, db + ".items", "the binlog phase");
+        channel.sh.execute(kind() == ServerKind.MARIADB
+                        ? "ALTER TABLE IF EXISTS " + db + ".items ADD COLUMN c INT FIRST"
+                        : "ALTER TABLE " + db + ".items ADD COLUMN c INT FIRST, ADD CONSTRAINT c_positive CHECK (c > 0)"
+                                + " NOT ENFORCED",
+                "INSERT INTO " + db + ".items VALUES (7, 2, 'after')");
+        await(() -> failure(flink).contains(TableSchemaGuard.MARKER), TIMEOUT, "the direction to stop at items");
+        assertThat(failure(flink)).contains(channel.database + ".items at ", "3 columns", "reader's schema has 2");
+        assertThat(FailureMessages.isFatal(failure(flink))).as("ferry run stops the direction").isTrue();
+        assertThat(FailureMessages.explain("sh->us", "sh", failure(flink))).get().asString()
+                .contains(channel.database + ".items", "tables.exclude", "startup: initial", "verify --repair");
+        assertThat(channel.us.query("SELECT id, v FROM " + db + ".items ORDER BY id")).as("row 1 only, unshifted")
+                .containsExactly(List.of(1, "a"));
     }
 
     static FerryCliAccess.Status statusOf(ChannelConfig config, String flinkUrl) {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Column types the DDL parser of Debezium 1.9.8 (inside Flink CDC 3.5.0) does not know: MySQL 9's {@code VECTOR} and
  * MariaDB's {@code UUID}, {@code INET6} and {@code INET4}. It skips a CREATE or ALTER TABLE that uses one, and then
- * knows no schema for the table; Flink CDC dropped the table's rows without a word (see UnknownTableGuard, which
+ * knows no schema for the table; Flink CDC dropped the table's rows without a word (see TableSchemaGuard, which
  * stops the direction where that would still happen).
  *
  * <p>So each such statement that a binlog QUERY event carries reaches Debezium with each of these column types

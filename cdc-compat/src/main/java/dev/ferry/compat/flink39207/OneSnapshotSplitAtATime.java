@@ -3,7 +3,7 @@ package dev.ferry.compat.flink39207;
 import dev.ferry.compat.dbz2663.CompressedTransactionGuard;
 import dev.ferry.compat.dbz7594.NegativeTimePatch;
 import dev.ferry.compat.flink35524.SharedPoolsPatch;
-import dev.ferry.compat.unknowntable.UnknownTableGuard;
+import dev.ferry.compat.tableschema.TableSchemaGuard;
 import dev.ferry.compat.tablemap.TableMapTypes;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -35,7 +35,7 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  * No upstream code is copied. Both methods run on the split fetcher's one thread.
  *
  * <p>Being Ferry's split reader, it also runs the {@link CompressedTransactionGuard} (DBZ-2663) after each fetch,
- * the {@link UnknownTableGuard} before and after each, and {@link TableMapTypes} (MySQL 9 VECTOR, MariaDB COMPRESSED
+ * the {@link TableSchemaGuard} before and after each, and {@link TableMapTypes} (MySQL 9 VECTOR, MariaDB COMPRESSED
  * columns) before it.
  */
 public class OneSnapshotSplitAtATime extends MySqlSplitReader {
@@ -43,7 +43,7 @@ public class OneSnapshotSplitAtATime extends MySqlSplitReader {
     /** A split reader is where the binlog client can be reached; the guard itself is another workaround. */
     private final CompressedTransactionGuard compressed = new CompressedTransactionGuard();
     /** Likewise: rows of a captured table whose schema the reader does not know must not be dropped. */
-    private final UnknownTableGuard unknownTables = new UnknownTableGuard();
+    private final TableSchemaGuard unknownTables = new TableSchemaGuard();
     /** Likewise: the binlog clients this reader makes must read MySQL 9's VECTOR columns. */
     private final TableMapTypes tableMapTypes = new TableMapTypes();
     /** The snapshot split the upstream reader holds, or null. */

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * library as that type, and rows of such tables decode as bytes (a compressed column's bytes as MariaDB stores them,
  * compressed); the library's own deserializer does the rest. Debezium cannot parse a table with such a column (its
  * DDL parser skips the CREATE TABLE), so the start-up check refuses one in the channel, and one created in the channel
- * while a direction runs stops it, named, before any of its rows could be applied (UnknownTableGuard); a table
+ * while a direction runs stops it, named, before any of its rows could be applied (TableSchemaGuard); a table
  * outside the channel now passes unnoticed, as every other table outside the channel does.
  *
  * <p>A table created with a VECTOR column while a direction runs meets Debezium in a QUERY event, which

@@ -1,4 +1,4 @@
-package dev.ferry.compat.unknowntable;
+package dev.ferry.compat.tableschema;
 
 import static dev.ferry.compat.BinlogClientReflection.callPublic;
 import static dev.ferry.compat.BinlogClientReflection.field;
@@ -15,25 +15,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rows of a table in the channel whose schema the binlog reader does not know are never skipped silently. Debezium
- * 1.9.8 skips a statement its DDL parser cannot read ({@code Ignoring unparseable DDL statement}) and, at each row of
- * that table, raises "Encountered change event for table ... whose schema isn't known to this connector"; Flink CDC
- * 3.5.0's {@code MySqlErrorHandler} drops exactly that error when it knows no schema for the table, so the direction
- * ran on without those rows (seen with MySQL 9 VECTOR tables before {@code TableMapTypes} rewrote them).
+ * Rows of a table in the channel are never read against a schema the binlog reader does not have right. Debezium 1.9.8
+ * skips a statement its DDL parser cannot read ({@code Ignoring unparseable DDL statement}). For a table it created,
+ * the reader then has no schema, raises "Encountered change event for table ... whose schema isn't known to this
+ * connector" at each row, and Flink CDC 3.5.0's {@code MySqlErrorHandler} drops exactly that error, so the direction ran
+ * on without those rows (seen with MySQL 9 VECTOR tables before {@code TableMapTypes} rewrote them). For a table it
+ * altered (MariaDB's {@code ALTER TABLE IF EXISTS}, {@code WAIT n}, MySQL's {@code CHECK ... NOT ENFORCED}), the reader
+ * keeps the old columns and reads each later row against them, by position: an added column's values were dropped,
+ * and with one added FIRST every value went one column off at the target, without a word.
  *
  * <p>This guard listens to the binlog client of the upstream binlog reader, registered before the fetch that submits
  * the binlog split (TableMapTypes has the reader, and so its client, made by then; the client starts reading
  * on its own thread during that fetch, so a listener added after it can miss the first events) and, for a client
- * made during a fetch, after it: a TABLE_MAP event of a table the reader captures but has no schema for is noted,
- * and the next {@link #throwIfMet()} fails the fetch, naming the table and the position, before a checkpoint can
- * pass it. Debezium's objects are reached by reflection only: a direct reference to its types was a LinkageError on
- * a cluster that has the connector in its own class path, which ended the client's thread (CliSubmitITCase). No
- * upstream code is copied. Delete it once Flink CDC fails on such rows itself.
+ * made during a fetch, after it. At a TABLE_MAP event of a table the reader captures, it compares the reader's schema
+ * with the event: none, or another number of columns than the event logs, is noted, and the next
+ * {@link #throwIfMet()} fails the fetch, naming the table, the position and both counts, before a checkpoint can pass
+ * it. (A changed column type with the same count is not seen this way.) Debezium's objects are reached by reflection
+ * only: a direct reference to its types was a LinkageError on a cluster that has the connector in its own class path,
+ * which ended the client's thread (CliSubmitITCase). No upstream code is copied. Delete it once Flink CDC fails on
+ * such rows itself.
  */
-public final class UnknownTableGuard {
+public final class TableSchemaGuard {
     /** Every failure from this guard contains these words (the runner stops the direction on them). */
     public static final String MARKER = "whose schema the binlog reader does not know";
-    private static final Logger LOG = LoggerFactory.getLogger(UnknownTableGuard.class);
+    /** In such a failure: the reader has the table's columns from before a statement it could not parse. */
+    public static final String ALTERED = "could not parse a statement that altered it";
+    private static final Logger LOG = LoggerFactory.getLogger(TableSchemaGuard.class);
 
     private final Set<Object> watched = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile String met;
@@ -76,19 +83,21 @@ public final class UnknownTableGuard {
         }
         String database = (String) data.getClass().getMethod("getDatabase").invoke(data);
         String table = (String) data.getClass().getMethod("getTable").invoke(data);
-        if (unknown(context, database, table)) {
+        int logged = ((byte[]) data.getClass().getMethod("getColumnTypes").invoke(data)).length;
+        String mismatch = mismatch(context, database, table, logged);
+        if (mismatch != null) {
             Object header = event.getClass().getMethod("getHeader").invoke(event);
             met = database + "." + table + " at " + binlogFile + ":"
-                    + header.getClass().getMethod("getPosition").invoke(header);
+                    + header.getClass().getMethod("getPosition").invoke(header) + ", " + mismatch;
         }
     }
 
     /**
-     * Whether the reader of {@code context} (Flink CDC's StatefulTaskContext) captures the table but has no schema for
-     * it: its rows would be dropped. Debezium's objects are reached through their own classes only (see
-     * {@link BinlogClientReflection#callPublic}).
+     * What is wrong with the schema the reader of {@code context} (Flink CDC's StatefulTaskContext) has for a table it
+     * captures, whose rows the binlog logs with {@code logged} columns; null if nothing (or it does not capture it).
+     * Debezium's objects are reached through their own classes only (see {@link BinlogClientReflection#callPublic}).
      */
-    boolean unknown(Object context, String database, String table) throws ReflectiveOperationException {
+    String mismatch(Object context, String database, String table, int logged) throws ReflectiveOperationException {
         Object config = callPublic(context, "getConnectorConfig");
         Constructor<?> ids = tableIds;
         if (ids == null) {
@@ -98,18 +107,29 @@ public final class UnknownTableGuard {
         }
         Object id = ids.newInstance(database, null, table);
         Object filter = callPublic(callPublic(config, "getTableFilters"), "dataCollectionFilter");
-        return (Boolean) callPublic(filter, "isIncluded", id)
-                && callPublic(callPublic(context, "getDatabaseSchema"), "schemaFor", id) == null;
+        if (!(Boolean) callPublic(filter, "isIncluded", id)) {
+            return null;
+        }
+        Object known = callPublic(callPublic(context, "getDatabaseSchema"), "tableFor", id);
+        if (known == null) {
+            return MARKER + ": Debezium 1.9.8 could not parse the statement that created it (its log says 'Ignoring"
+                    + " unparseable DDL statement'), and Flink CDC 3.5.0 would skip those rows without a word";
+        }
+        int columns = ((java.util.List<?>) callPublic(known, "columns")).size();
+        if (columns == logged) {
+            return null;
+        }
+        return "with " + logged + " columns, a table " + MARKER + ": the reader's schema has " + columns + " (Debezium"
+                + " 1.9.8 " + ALTERED + "; its log says 'Ignoring unparseable DDL"
+                + " statement'), and it would read the rows against those columns, dropping or shifting values";
     }
 
-    /** Fails once a row of such a table was met, naming the table and its position. */
+    /** Fails once a row of such a table was met, naming the table, its position and what is wrong. */
     public void throwIfMet() throws IOException {
         String at = met;
         if (at != null) {
-            throw new IOException("the binlog holds rows of table " + at + ", " + MARKER + ": Debezium 1.9.8 could not"
-                    + " parse the statement that created or last altered it (its log says 'Ignoring unparseable DDL"
-                    + " statement'), and Flink CDC 3.5.0 would skip those rows without a word, so the direction stops"
-                    + " here rather than lose them.");
+            throw new IOException("the binlog holds rows of table " + at + ", so the direction stops here rather than"
+                    + " lose or garble them.");
         }
     }
 }
