@@ -1,6 +1,6 @@
 package dev.ferry.config;
 
-import dev.ferry.operators.conflict.ConflictRules;
+import dev.ferry.conflict.ConflictRules;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.ferry.config;
 
-import dev.ferry.operators.conflict.ConflictRules;
-import dev.ferry.operators.conflict.TableConflictRule;
+import dev.ferry.conflict.ConflictRules;
+import dev.ferry.conflict.TableConflictRule;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;

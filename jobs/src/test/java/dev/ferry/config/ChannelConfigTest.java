@@ -10,9 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.common.TableId;
-import dev.ferry.operators.conflict.ConflictPolicy;
-import dev.ferry.operators.conflict.ConflictRules;
-import dev.ferry.operators.conflict.TableConflictRule;
+import dev.ferry.conflict.ConflictPolicy;
+import dev.ferry.conflict.ConflictRules;
+import dev.ferry.conflict.TableConflictRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.ferry.operators.sink;
 import dev.ferry.common.BinlogPosition;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.Op;
-import dev.ferry.operators.conflict.ConflictPolicy;
+import dev.ferry.conflict.ConflictPolicy;
 import dev.ferry.common.TableScope;
 import dev.ferry.operators.heartbeat.HeartbeatWriter;
 import dev.ferry.operators.indexes.IndexWatcher;

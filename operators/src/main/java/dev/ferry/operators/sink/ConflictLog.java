@@ -4,7 +4,7 @@ import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.TableId;
 import dev.ferry.dialect.Dialect;
 import dev.ferry.loop.FerryTables;
-import dev.ferry.operators.conflict.Resolution;
+import dev.ferry.conflict.Resolution;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,9 @@
 package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
-import dev.ferry.operators.conflict.ConflictPolicy;
-import dev.ferry.operators.conflict.ConflictType;
-import dev.ferry.operators.conflict.Resolution;
+import dev.ferry.conflict.ConflictPolicy;
+import dev.ferry.conflict.ConflictType;
+import dev.ferry.conflict.Resolution;
 
 /**
  * One conflict as it is written to ferry_conflict, in the transaction that resolved it. A unique-key

@@ -4,7 +4,7 @@ import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.Op;
 import dev.ferry.dialect.Dialect;
 import dev.ferry.dialect.Dialects;
-import dev.ferry.operators.conflict.Resolution;
+import dev.ferry.conflict.Resolution;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.ferry.operators.sink;
 
-import dev.ferry.operators.conflict.ConflictType;
-import dev.ferry.operators.conflict.Resolution;
+import dev.ferry.conflict.ConflictType;
+import dev.ferry.conflict.Resolution;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;

@@ -2,7 +2,7 @@ package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.operators.Endpoint;
-import dev.ferry.operators.conflict.ConflictRules;
+import dev.ferry.conflict.ConflictRules;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;

@@ -17,7 +17,7 @@ import dev.ferry.operators.Endpoint;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestServers;
-import dev.ferry.operators.conflict.ConflictRules;
+import dev.ferry.conflict.ConflictRules;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;

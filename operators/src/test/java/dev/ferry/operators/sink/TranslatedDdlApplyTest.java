@@ -9,7 +9,7 @@ import dev.ferry.common.TableId;
 import dev.ferry.dialect.Dialect;
 import dev.ferry.dialect.Dialects;
 import dev.ferry.loop.FerryTables;
-import dev.ferry.operators.conflict.ConflictRules;
+import dev.ferry.conflict.ConflictRules;
 import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;

@@ -1,4 +1,4 @@
-package dev.ferry.operators.conflict;
+package dev.ferry.conflict;
 
 /** What Ferry did about a conflict. Names are as stored in ferry_conflict. */
 public enum Resolution {

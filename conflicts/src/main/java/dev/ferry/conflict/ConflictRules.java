@@ -1,4 +1,4 @@
-package dev.ferry.operators.conflict;
+package dev.ferry.conflict;
 
 import dev.ferry.common.TableId;
 import java.io.Serializable;

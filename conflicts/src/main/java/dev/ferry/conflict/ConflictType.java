@@ -1,4 +1,4 @@
-package dev.ferry.operators.conflict;
+package dev.ferry.conflict;
 
 /**
  * What was found at the target when an incoming change did not fit, or when it was concurrent with a write there

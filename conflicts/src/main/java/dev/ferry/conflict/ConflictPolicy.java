@@ -1,4 +1,4 @@
-package dev.ferry.operators.conflict;
+package dev.ferry.conflict;
 
 import java.io.Serializable;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.ferry.operators.conflict;
+package dev.ferry.conflict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,52 @@
+package dev.ferry.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering of Ferry's main code (docs/architecture.md): dialects know databases and nothing of Flink; the
+ * conflict rules are pure decisions; the channel file's parser knows nothing of the running job; only dialects (and
+ * cdc-compat's patches of upstream code) name a JDBC driver's classes. Branches on the kind of database outside
+ * dialects (Preflight, TargetChecks: issue 18) are not caught by this.
+ */
+class LayeringTest {
+    private static JavaClasses ferry;
+
+    @BeforeAll
+    static void importMainClasses() {
+        ferry = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS).importPackages("dev.ferry");
+    }
+
+    @Test
+    void dialectsUseNoFlink() {
+        noClasses().that().resideInAPackage("dev.ferry.dialect..").should().dependOnClassesThat()
+                .resideInAPackage("org.apache.flink..").check(ferry);
+    }
+
+    @Test
+    void conflictRulesAreDecisionsWithoutADatabaseOrFlink() {
+        noClasses().that().resideInAPackage("dev.ferry.conflict..").should().dependOnClassesThat()
+                .resideInAnyPackage("org.apache.flink..", "java.sql..", "dev.ferry.dialect..", "dev.ferry.operators..")
+                .check(ferry);
+    }
+
+    @Test
+    void theChannelFileKnowsNothingOfTheRunningJob() {
+        noClasses().that().resideInAPackage("dev.ferry.config..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.ferry.operators..", "dev.ferry.job..", "org.apache.flink.streaming..")
+                .check(ferry);
+    }
+
+    /** cdc-compat's workarounds patch upstream code where it is (FLINK-36520's is a MySQL driver interceptor). */
+    @Test
+    void onlyDialectsNameADriver() {
+        noClasses().that().resideOutsideOfPackages("dev.ferry.dialect..", "dev.ferry.compat..").should().dependOnClassesThat()
+                .resideInAnyPackage("com.mysql..", "org.mariadb..", "org.postgresql..", "oracle..").check(ferry);
+    }
+}
