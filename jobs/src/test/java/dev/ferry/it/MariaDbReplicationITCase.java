@@ -63,9 +63,7 @@ class MariaDbReplicationITCase extends ReplicationFailoverITBase {
     void rowsOfATableTheReaderCouldNotParseStopTheDirectionInsteadOfVanishing(@InjectMiniCluster MiniCluster flink)
             throws Exception {
         String db = q(channel.database);
-        ChannelConfig config = startWithItems();
-        // the guard listens from the binlog phase's first fetch on (see TableSchemaGuard)
-        Sites.awaitBinlogReader(channel.sh, channel.us, db + ".items", "the binlog phase");
+        ChannelConfig config = startWithItemsStreaming();
         channel.sh.execute("CREATE TABLE " + db + ".notes (id INT PRIMARY KEY, body VARCHAR(100)) WITH SYSTEM VERSIONING",
                 "INSERT INTO " + db + ".notes VALUES (1, 'kept')",
                 "INSERT INTO " + db + ".items VALUES (2, 'after')");
@@ -91,8 +89,7 @@ class MariaDbReplicationITCase extends ReplicationFailoverITBase {
     void compressedColumnsOutsideTheChannelPassAndOneInItStopsTheDirectionNamingTheTable(
             @InjectMiniCluster MiniCluster flink) throws Exception {
         String db = q(channel.database);
-        startWithItems();
-        Sites.awaitBinlogReader(channel.sh, channel.us, db + ".items", "the binlog phase");
+        startWithItemsStreaming();
         String other = q(channel.sh.createDatabase("compressed"));
         channel.sh.execute("CREATE TABLE " + other + ".notes (id INT PRIMARY KEY, note VARCHAR(10) COMPRESSED,"
                         + " body TEXT COMPRESSED)",

@@ -157,9 +157,7 @@ abstract class ReplicationFailoverITBase extends ReplicationITBase {
     void aColumnAddedByAStatementTheReaderCannotParseStopsTheDirectionBeforeAnyValueShifts(
             @InjectMiniCluster MiniCluster flink) throws Exception {
         String db = q(channel.database);
-        startWithItems();
-        // the guard listens from the binlog phase's first fetch on (see TableSchemaGuard)
-        Sites.awaitBinlogReader(channel.sh, channel.us, db + ".items", "the binlog phase");
+        startWithItemsStreaming();
         channel.sh.execute(kind() == ServerKind.MARIADB
                         ? "ALTER TABLE IF EXISTS " + db + ".items ADD COLUMN c INT FIRST"
                         : "ALTER TABLE " + db + ".items ADD COLUMN c INT FIRST, ADD CONSTRAINT c_positive CHECK (c > 0)"
@@ -172,6 +170,16 @@ abstract class ReplicationFailoverITBase extends ReplicationITBase {
                 .contains(channel.database + ".items", "tables.exclude", "startup: initial", "verify --repair");
         assertThat(channel.us.query("SELECT id, v FROM " + db + ".items ORDER BY id")).as("row 1 only, unshifted")
                 .containsExactly(List.of(1, "a"));
+    }
+
+    /**
+     * As {@link #startWithItems}, and returns once the binlog phase has begun: cdc-compat's TableSchemaGuard listens
+     * from its first fetch on.
+     */
+    ChannelConfig startWithItemsStreaming() throws Exception {
+        ChannelConfig config = startWithItems();
+        Sites.awaitBinlogReader(channel.sh, channel.us, q(channel.database) + ".items", "the binlog phase");
+        return config;
     }
 
     static FerryCliAccess.Status statusOf(ChannelConfig config, String flinkUrl) {
