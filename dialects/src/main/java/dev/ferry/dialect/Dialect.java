@@ -187,17 +187,25 @@ public interface Dialect extends Serializable {
         return where.toString();
     }
 
+    /** The result columns of {@link #probeRows}, {@link #lockConflictRow} and {@link #lockConflictRows}, read by name. */
+    String PROBE_INDEX = "i";
+    String PROBE_FOUND = "ferry_found";
+    String PROBE_FITS = "ferry_fits";
+    String PROBE_ROW = "ferry_row";
+    String PROBE_ORDER = "ferry_order";
+
     /**
      * Locks and reads the target row with a given key, for a conflict: the row as JSON text (for the
-     * record), whether its compared columns equal an image, and how a version value orders against
-     * its version column (1 newer, 0 equal, -1 older; NULL is older than any value). Binds the
-     * image's compared columns, then the version value three times (if any), then the key.
+     * record, {@link #PROBE_ROW}), whether its compared columns equal an image ({@link #PROBE_FITS}), and how a
+     * version value orders against its version column ({@link #PROBE_ORDER}: 1 newer, 0 equal, -1 older; NULL is
+     * older than any value). Binds the image's compared columns, then the version value three times (if any), then
+     * the key.
      */
     String lockConflictRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version);
 
     /**
      * As {@link #lockConflictRow} for many rows in one statement: for row {@code i} of {@code rows}, selects
-     * {@code i}, found, the row as JSON text, whether its compared columns equal the image, and the version order.
+     * {@link #PROBE_INDEX}, {@link #PROBE_FOUND}, and the columns {@link #lockConflictRow} selects.
      * Binds per row: {@code i}, the key columns, the compared columns of the image (as {@link #bindForCompare}),
      * then the version value, once, if a version column is given. Null where one statement cannot lock the rows
      * it joins (Oracle): conflicts are then resolved one row at a time.

@@ -127,8 +127,9 @@ public final class MySqlDialect extends AbstractDialect {
     public String lockConflictRow(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version) {
         String same = columnsEqual(compared);
         String order = version == null ? "NULL" : versionOrder("?", quoteIdentifier(version.name()));
-        return "SELECT " + jsonObject(schema, "") + ", " + (compared.length == 0 ? "TRUE" : same) + ", "
-                + order + " FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "") + " FOR UPDATE";
+        return "SELECT " + jsonObject(schema, "") + " AS " + PROBE_ROW + ", " + (compared.length == 0 ? "TRUE" : same)
+                + " AS " + PROBE_FITS + ", " + order + " AS " + PROBE_ORDER + " FROM " + quoteTable(table) + " WHERE "
+                + keyEquals(schema, "") + " FOR UPDATE";
     }
 
     /** 1 if {@code incoming} is newer than the stored {@code stored}, 0 if equal, -1 if older; NULL is older than any. */
@@ -152,7 +153,8 @@ public final class MySqlDialect extends AbstractDialect {
      */
     @Override
     public String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows) {
-        return "SELECT v.`i`, " + found(schema) + ", " + matches(guards) + " FROM " + boundRows(schema, guards, false, rows)
+        return "SELECT v.`i`, " + found(schema) + " AS " + PROBE_FOUND + ", " + matches(guards) + " AS " + PROBE_FITS
+                + " FROM " + boundRows(schema, guards, false, rows)
                 + " LEFT JOIN " + quoteTable(table) + " AS t ON " + joinOnKey(schema) + " FOR UPDATE";
     }
 
@@ -160,8 +162,9 @@ public final class MySqlDialect extends AbstractDialect {
     public String lockConflictRows(TableId table, RowSchema schema, ColumnInfo[] compared, ColumnInfo version,
             int rows) {
         String order = version == null ? "NULL" : versionOrder("v.`ver`", "t." + quoteIdentifier(version.name()));
-        return "SELECT v.`i`, " + found(schema) + ", " + jsonObject(schema, "t.") + ", " + matches(compared) + ", "
-                + order + " FROM " + boundRows(schema, compared, version != null, rows) + " LEFT JOIN "
+        return "SELECT v.`i`, " + found(schema) + " AS " + PROBE_FOUND + ", " + jsonObject(schema, "t.") + " AS "
+                + PROBE_ROW + ", " + matches(compared) + " AS " + PROBE_FITS + ", " + order + " AS " + PROBE_ORDER
+                + " FROM " + boundRows(schema, compared, version != null, rows) + " LEFT JOIN "
                 + quoteTable(table) + " AS t ON " + joinOnKey(schema) + " FOR UPDATE";
     }
 

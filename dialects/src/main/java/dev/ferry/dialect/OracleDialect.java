@@ -220,8 +220,8 @@ public final class OracleDialect extends TargetDialect {
             values.add(more.toString());
         }
         String firstKey = "t." + quoteIdentifier(schema.column(keys[0]));
-        return "SELECT v.\"i\", " + asValue(firstKey + " IS NOT NULL") + ", "
-                + asValue(guards.length == 0 ? "1 = 1" : matches.toString()) + " FROM (" + values + ") v LEFT JOIN "
+        return "SELECT v.\"i\", " + asValue(firstKey + " IS NOT NULL") + " AS " + PROBE_FOUND + ", "
+                + asValue(guards.length == 0 ? "1 = 1" : matches.toString()) + " AS " + PROBE_FITS + " FROM (" + values + ") v LEFT JOIN "
                 + quoteTable(table) + " t ON " + join;
     }
 

@@ -145,7 +145,8 @@ public final class PostgreSqlDialect extends TargetDialect {
      */
     @Override
     public String probeRows(TableId table, RowSchema schema, ColumnInfo[] guards, int rows) {
-        return perRow(rows, "SELECT p.\"i\", " + found(schema) + ", " + matches(guards) + lockedRow(table, schema, guards, null));
+        return perRow(rows, "SELECT p.\"i\", " + found(schema) + " AS " + PROBE_FOUND + ", " + matches(guards) + " AS "
+                + PROBE_FITS + lockedRow(table, schema, guards, null));
     }
 
     /** As {@link #probeRows}, also selecting the row as JSON and the version order (the version bound once per row). */
@@ -159,8 +160,9 @@ public final class PostgreSqlDialect extends TargetDialect {
             order = "CASE WHEN " + p + " IS NULL THEN CASE WHEN " + v + " IS NULL THEN 0 ELSE -1 END WHEN " + v
                     + " IS NULL OR " + p + " > " + v + " THEN 1 WHEN " + p + " = " + v + " THEN 0 ELSE -1 END";
         }
-        return perRow(rows, "SELECT p.\"i\", " + found(schema) + ", " + jsonObject(schema, "t.") + ", "
-                + matches(compared) + ", " + order + lockedRow(table, schema, compared, version));
+        return perRow(rows, "SELECT p.\"i\", " + found(schema) + " AS " + PROBE_FOUND + ", " + jsonObject(schema, "t.")
+                + " AS " + PROBE_ROW + ", " + matches(compared) + " AS " + PROBE_FITS + ", " + order + " AS " + PROBE_ORDER
+                + lockedRow(table, schema, compared, version));
     }
 
     private static String perRow(int rows, String one) {

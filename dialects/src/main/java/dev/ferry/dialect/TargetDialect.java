@@ -109,8 +109,9 @@ public abstract class TargetDialect extends AbstractDialect {
             order = "CASE WHEN " + p + " IS NULL THEN CASE WHEN " + v + " IS NULL THEN 0 ELSE -1 END WHEN " + v
                     + " IS NULL OR " + p + " > " + v + " THEN 1 WHEN " + p + " = " + v + " THEN 0 ELSE -1 END";
         }
-        return "SELECT " + jsonObject(schema, "") + ", " + asValue(compared.length == 0 ? "1 = 1" : same)
-                + ", " + order + " FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "") + " FOR UPDATE";
+        return "SELECT " + jsonObject(schema, "") + " AS " + PROBE_ROW + ", "
+                + asValue(compared.length == 0 ? "1 = 1" : same) + " AS " + PROBE_FITS + ", " + order + " AS "
+                + PROBE_ORDER + " FROM " + quoteTable(table) + " WHERE " + keyEquals(schema, "") + " FOR UPDATE";
     }
 
 

@@ -89,10 +89,10 @@ class MySqlDialectTest {
     void theConflictProbeLocksTheRowAndOrdersVersions() {
         assertThat(new MySqlDialect(true).lockConflictRow(TABLE, SCHEMA, new ColumnInfo[] {TEXT},
                 new ColumnInfo("na`me", "bigint", null, 19))).isEqualTo(
-                "SELECT JSON_OBJECT('id', `id`, 'select', `select`, 'na`me', `na``me`),"
-                        + " CAST(`select` AS BINARY) <=> CAST(CONVERT(? USING utf8mb4) AS BINARY),"
+                "SELECT JSON_OBJECT('id', `id`, 'select', `select`, 'na`me', `na``me`) AS ferry_row,"
+                        + " CAST(`select` AS BINARY) <=> CAST(CONVERT(? USING utf8mb4) AS BINARY) AS ferry_fits,"
                         + " CASE WHEN ? IS NULL THEN IF(`na``me` IS NULL, 0, -1) WHEN `na``me` IS NULL OR ? > `na``me`"
-                        + " THEN 1 WHEN ? = `na``me` THEN 0 ELSE -1 END"
+                        + " THEN 1 WHEN ? = `na``me` THEN 0 ELSE -1 END AS ferry_order"
                         + " FROM `shop``s`.`order items` WHERE `id` = ? FOR UPDATE");
         assertThat(new MySqlDialect(true).lockByUniqueKey(TABLE, SCHEMA, java.util.List.of(TEXT))).isEqualTo(
                 "SELECT `id` FROM `shop``s`.`order items`"
@@ -103,10 +103,11 @@ class MySqlDialectTest {
     void conflictRowsOfARunAreLockedAndReadInOneStatement() {
         assertThat(new MySqlDialect(true).lockConflictRows(TABLE, SCHEMA, new ColumnInfo[] {TEXT},
                 new ColumnInfo("na`me", "bigint", null, 19), 2)).isEqualTo(
-                "SELECT v.`i`, t.`id` IS NOT NULL, JSON_OBJECT('id', t.`id`, 'select', t.`select`, 'na`me', t.`na``me`),"
-                        + " TRUE AND CAST(t.`select` AS BINARY) <=> CAST(CONVERT(v.`g0` USING utf8mb4) AS BINARY),"
+                "SELECT v.`i`, t.`id` IS NOT NULL AS ferry_found, JSON_OBJECT('id', t.`id`, 'select', t.`select`,"
+                        + " 'na`me', t.`na``me`) AS ferry_row,"
+                        + " TRUE AND CAST(t.`select` AS BINARY) <=> CAST(CONVERT(v.`g0` USING utf8mb4) AS BINARY) AS ferry_fits,"
                         + " CASE WHEN v.`ver` IS NULL THEN IF(t.`na``me` IS NULL, 0, -1) WHEN t.`na``me` IS NULL"
-                        + " OR v.`ver` > t.`na``me` THEN 1 WHEN v.`ver` = t.`na``me` THEN 0 ELSE -1 END"
+                        + " OR v.`ver` > t.`na``me` THEN 1 WHEN v.`ver` = t.`na``me` THEN 0 ELSE -1 END AS ferry_order"
                         + " FROM (SELECT ? AS `i`, ? AS `k0`, ? AS `g0`, ? AS `ver` UNION ALL SELECT ?, ?, ?, ?) AS v"
                         + " LEFT JOIN `shop``s`.`order items` AS t ON t.`id` = v.`k0` FOR UPDATE");
     }

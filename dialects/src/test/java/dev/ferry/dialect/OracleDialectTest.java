@@ -105,13 +105,14 @@ class OracleDialectTest {
     @Test
     void probeRowsJoinsAUnionOfDualRowsWithoutALock() {
         assertThat(d.probeRows(TABLE, SCHEMA, new ColumnInfo[] {TEXT}, 2)).isEqualTo(
-                "SELECT v.\"i\", CASE WHEN t.\"ID\" IS NOT NULL THEN 1 ELSE 0 END, CASE WHEN"
-                        + " DECODE(t.\"SELECT\", CAST(v.\"g0\" AS VARCHAR2(4000)), 1, 0) = 1 THEN 1 ELSE 0 END FROM"
+                "SELECT v.\"i\", CASE WHEN t.\"ID\" IS NOT NULL THEN 1 ELSE 0 END AS ferry_found, CASE WHEN"
+                        + " DECODE(t.\"SELECT\", CAST(v.\"g0\" AS VARCHAR2(4000)), 1, 0) = 1 THEN 1 ELSE 0 END AS ferry_fits FROM"
                         + " (SELECT ? AS \"i\", ? AS \"k0\", CAST(? AS VARCHAR2(4000)) AS \"g0\" FROM DUAL UNION ALL"
                         + " SELECT ?, ?, CAST(? AS VARCHAR2(4000)) FROM DUAL) v"
                         + " LEFT JOIN \"SHOP\".\"ORDER\"\"ITEMS\" t ON t.\"ID\" = v.\"k0\"");
         assertThat(d.probeRows(TABLE, ALL_KEY, new ColumnInfo[0], 1)).isEqualTo(
-                "SELECT v.\"i\", CASE WHEN t.\"B\" IS NOT NULL THEN 1 ELSE 0 END, CASE WHEN 1 = 1 THEN 1 ELSE 0 END"
+                "SELECT v.\"i\", CASE WHEN t.\"B\" IS NOT NULL THEN 1 ELSE 0 END AS ferry_found, CASE WHEN 1 = 1 THEN 1"
+                        + " ELSE 0 END AS ferry_fits"
                         + " FROM (SELECT ? AS \"i\", ? AS \"k0\", ? AS \"k1\" FROM DUAL) v"
                         + " LEFT JOIN \"SHOP\".\"ORDER\"\"ITEMS\" t ON t.\"B\" = v.\"k0\" AND t.\"A\" = v.\"k1\"");
     }
@@ -121,11 +122,11 @@ class OracleDialectTest {
     void theConflictRowIsAJsonClob() {
         assertThat(d.lockConflictRow(TABLE, SCHEMA, new ColumnInfo[] {TEXT}, new ColumnInfo("na`me", "NUMBER", null, 19)))
                 .isEqualTo("SELECT JSON_OBJECT(KEY 'id' VALUE \"ID\", KEY 'select' VALUE \"SELECT\","
-                        + " KEY 'na`me' VALUE \"NA`ME\" RETURNING CLOB),"
-                        + " CASE WHEN DECODE(\"SELECT\", CAST(? AS VARCHAR2(4000)), 1, 0) = 1 THEN 1 ELSE 0 END,"
+                        + " KEY 'na`me' VALUE \"NA`ME\" RETURNING CLOB) AS ferry_row,"
+                        + " CASE WHEN DECODE(\"SELECT\", CAST(? AS VARCHAR2(4000)), 1, 0) = 1 THEN 1 ELSE 0 END AS ferry_fits,"
                         + " CASE WHEN CAST(? AS NUMBER) IS NULL THEN CASE WHEN \"NA`ME\" IS NULL THEN 0 ELSE -1 END"
                         + " WHEN \"NA`ME\" IS NULL OR CAST(? AS NUMBER) > \"NA`ME\" THEN 1 WHEN CAST(? AS NUMBER) = \"NA`ME\""
-                        + " THEN 0 ELSE -1 END FROM \"SHOP\".\"ORDER\"\"ITEMS\" WHERE \"ID\" = ? FOR UPDATE");
+                        + " THEN 0 ELSE -1 END AS ferry_order FROM \"SHOP\".\"ORDER\"\"ITEMS\" WHERE \"ID\" = ? FOR UPDATE");
         assertThat(d.lockByUniqueKey(TABLE, SCHEMA, List.of(TEXT))).isEqualTo("SELECT \"ID\" FROM"
                 + " \"SHOP\".\"ORDER\"\"ITEMS\" WHERE DECODE(\"SELECT\", CAST(? AS VARCHAR2(4000)), 1, 0) = 1 FOR UPDATE");
     }

@@ -90,10 +90,11 @@ class PostgreSqlDialectTest {
 
     @Test
     void conflictRowsOfARunAreLockedPerRowAndReadInOneStatement() {
-        String one = "SELECT p.\"i\", t.\"id\" IS NOT NULL, json_build_object('id', t.\"id\", 'select', t.\"select\","
-                + " 'na`me', t.\"na`me\")::text, t.\"select\" IS NOT DISTINCT FROM CAST(g.\"g0\" AS character varying),"
+        String one = "SELECT p.\"i\", t.\"id\" IS NOT NULL AS ferry_found, json_build_object('id', t.\"id\", 'select',"
+                + " t.\"select\", 'na`me', t.\"na`me\")::text AS ferry_row, t.\"select\" IS NOT DISTINCT FROM"
+                + " CAST(g.\"g0\" AS character varying) AS ferry_fits,"
                 + " CASE WHEN g.\"ver\" IS NULL THEN CASE WHEN t.\"na`me\" IS NULL THEN 0 ELSE -1 END WHEN t.\"na`me\""
-                + " IS NULL OR g.\"ver\" > t.\"na`me\" THEN 1 WHEN g.\"ver\" = t.\"na`me\" THEN 0 ELSE -1 END"
+                + " IS NULL OR g.\"ver\" > t.\"na`me\" THEN 1 WHEN g.\"ver\" = t.\"na`me\" THEN 0 ELSE -1 END AS ferry_order"
                 + " FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN LATERAL (SELECT * FROM"
                 + " \"Shop\"\"s\".\"order items\" WHERE \"id\" = ? FOR UPDATE) t ON TRUE CROSS JOIN"
                 + " (SELECT CAST(? AS character varying) AS \"g0\", CAST(? AS bigint) AS \"ver\") g";
@@ -103,13 +104,13 @@ class PostgreSqlDialectTest {
 
     @Test
     void probeRowsLocksInsideALateralSubqueryPerRow() {
-        String one = "SELECT p.\"i\", t.\"id\" IS NOT NULL, t.\"select\" IS NOT DISTINCT FROM CAST(g.\"g0\" AS character"
-                + " varying) FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN LATERAL (SELECT * FROM"
+        String one = "SELECT p.\"i\", t.\"id\" IS NOT NULL AS ferry_found, t.\"select\" IS NOT DISTINCT FROM"
+                + " CAST(g.\"g0\" AS character varying) AS ferry_fits FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN LATERAL (SELECT * FROM"
                 + " \"Shop\"\"s\".\"order items\" WHERE \"id\" = ? FOR UPDATE) t ON TRUE"
                 + " CROSS JOIN (SELECT CAST(? AS character varying) AS \"g0\") g";
         assertThat(d.probeRows(TABLE, SCHEMA, new ColumnInfo[] {TEXT}, 2)).isEqualTo(one + " UNION ALL " + one);
         assertThat(d.probeRows(TABLE, ALL_KEY, new ColumnInfo[0], 1)).isEqualTo(
-                "SELECT p.\"i\", t.\"b\" IS NOT NULL, TRUE FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN"
+                "SELECT p.\"i\", t.\"b\" IS NOT NULL AS ferry_found, TRUE AS ferry_fits FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN"
                         + " LATERAL (SELECT * FROM \"Shop\"\"s\".\"order items\" WHERE \"b\" = ? AND \"a\" = ? FOR UPDATE)"
                         + " t ON TRUE");
     }
@@ -117,13 +118,14 @@ class PostgreSqlDialectTest {
     @Test
     void theConflictRowIsJsonKeyedByMySqlNames() {
         assertThat(d.lockConflictRow(TABLE, SCHEMA, new ColumnInfo[] {TEXT}, new ColumnInfo("na`me", "bigint", null, 0)))
-                .isEqualTo("SELECT json_build_object('id', \"id\", 'select', \"select\", 'na`me', \"na`me\")::text,"
-                        + " \"select\" IS NOT DISTINCT FROM CAST(? AS character varying),"
+                .isEqualTo("SELECT json_build_object('id', \"id\", 'select', \"select\", 'na`me', \"na`me\")::text"
+                        + " AS ferry_row, \"select\" IS NOT DISTINCT FROM CAST(? AS character varying) AS ferry_fits,"
                         + " CASE WHEN CAST(? AS bigint) IS NULL THEN CASE WHEN \"na`me\" IS NULL THEN 0 ELSE -1 END"
                         + " WHEN \"na`me\" IS NULL OR CAST(? AS bigint) > \"na`me\" THEN 1 WHEN CAST(? AS bigint) = \"na`me\""
-                        + " THEN 0 ELSE -1 END FROM \"Shop\"\"s\".\"order items\" WHERE \"id\" = ? FOR UPDATE");
+                        + " THEN 0 ELSE -1 END AS ferry_order FROM \"Shop\"\"s\".\"order items\" WHERE \"id\" = ? FOR UPDATE");
         assertThat(d.lockConflictRow(TABLE, ALL_KEY, new ColumnInfo[0], null)).isEqualTo(
-                "SELECT json_build_object('a', \"a\", 'b', \"b\")::text, 1 = 1, NULL FROM \"Shop\"\"s\".\"order items\""
+                "SELECT json_build_object('a', \"a\", 'b', \"b\")::text AS ferry_row, 1 = 1 AS ferry_fits, NULL AS"
+                        + " ferry_order FROM \"Shop\"\"s\".\"order items\""
                         + " WHERE \"b\" = ? AND \"a\" = ? FOR UPDATE");
         // a function takes at most 100 arguments: a row of more than 50 columns is merged from objects of 50
         String[] columns = new String[51];
@@ -132,7 +134,7 @@ class PostgreSqlDialectTest {
         }
         String wide = d.lockConflictRow(TABLE, new RowSchema(columns, new int[] {0}), new ColumnInfo[0], null);
         assertThat(wide).startsWith("SELECT (jsonb_build_object('c0', \"c0\", ").contains(", 'c49', \"c49\")"
-                + " || jsonb_build_object('c50', \"c50\"))::text, 1 = 1, NULL FROM");
+                + " || jsonb_build_object('c50', \"c50\"))::text AS ferry_row, 1 = 1 AS ferry_fits, NULL AS ferry_order FROM");
         assertThat(d.lockByUniqueKey(TABLE, SCHEMA, List.of(TEXT))).isEqualTo("SELECT \"id\" FROM"
                 + " \"Shop\"\"s\".\"order items\" WHERE \"select\" IS NOT DISTINCT FROM CAST(? AS character varying)"
                 + " FOR UPDATE");

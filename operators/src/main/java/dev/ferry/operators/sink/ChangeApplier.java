@@ -1127,9 +1127,9 @@ final class ChangeApplier implements AutoCloseable {
                         }
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                int i = rs.getInt(1);
-                                probed.found[i] = rs.getBoolean(2);
-                                probed.fits[i] = probed.found[i] && rs.getBoolean(3);
+                                int i = rs.getInt(Dialect.PROBE_INDEX);
+                                probed.found[i] = rs.getBoolean(Dialect.PROBE_FOUND);
+                                probed.fits[i] = probed.found[i] && rs.getBoolean(Dialect.PROBE_FITS);
                             }
                         }
                     }

@@ -393,10 +393,12 @@ final class ConflictResolver {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        boolean found = rs.getBoolean(2);
-                        int order = !found || rs.getObject(5) == null ? (found ? 0 : 1) : rs.getInt(5);
-                        probes[rs.getInt(1)] = new Probe(found, found && rs.getBoolean(4), order,
-                                found ? rs.getString(3) : null);
+                        boolean found = rs.getBoolean(Dialect.PROBE_FOUND);
+                        int order = !found || rs.getObject(Dialect.PROBE_ORDER) == null ? (found ? 0 : 1)
+                                : rs.getInt(Dialect.PROBE_ORDER);
+                        probes[rs.getInt(Dialect.PROBE_INDEX)] = new Probe(found,
+                                found && rs.getBoolean(Dialect.PROBE_FITS), order,
+                                found ? rs.getString(Dialect.PROBE_ROW) : null);
                     }
                 }
             }
@@ -443,8 +445,8 @@ final class ConflictResolver {
             if (!rs.next()) {
                 return new Probe(false, false, 1, null); // incoming is newer than nothing
             }
-            int order = rs.getObject(3) == null ? 0 : rs.getInt(3);
-            return new Probe(true, rs.getBoolean(2), order, rs.getString(1));
+            int order = rs.getObject(Dialect.PROBE_ORDER) == null ? 0 : rs.getInt(Dialect.PROBE_ORDER);
+            return new Probe(true, rs.getBoolean(Dialect.PROBE_FITS), order, rs.getString(Dialect.PROBE_ROW));
         }
     }
 
