@@ -278,7 +278,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     }
 
     /** Begins {@code c}'s apply transaction and writes the read barrier it waits for. */
-    private void awaitBarrierFor(FerryCommittable c) throws java.sql.SQLException {
+    private void awaitBarrierFor(FerryCommittable c) throws java.sql.SQLException, InterruptedException {
         committer.lockRows(c);
         onBarrier = c;
         awaitedBarrier = barrier.write(clock.getAsLong());

@@ -137,7 +137,8 @@ final class ChangeApplier implements AutoCloseable {
      * key), so that the target's own writes to them from now on wait for this transaction and follow it. The caller
      * then lets the target history catch up (a read barrier) and calls {@link #apply}, which goes on in this
      * transaction: every target write it must decide against is then in the history (docs/conflicts.md). A table
-     * that cannot be read here is left to the apply, which holds it if it must.
+     * that cannot be read here is left to the apply, which holds it if it must. A deadlock is thrown: it took every
+     * lock with it (see FerryCommitter#lockRows).
      */
     void lockRows(FerryCommittable c) throws SQLException {
         connection.rollback();
@@ -171,6 +172,9 @@ final class ChangeApplier implements AutoCloseable {
                     }
                 }
             } catch (SQLException unreadable) {
+                if (Retry.isDeadlock(unreadable)) {
+                    throw unreadable; // the server rolled back the transaction: every lock taken so far went with it
+                }
                 LOG.debug("{}: rows of {} not locked before the read barrier: {}", direction, table,
                         unreadable.getMessage());
             }

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FerryCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FerryCommitter.class);
+    /** How often the rows of a committable are locked before its apply goes on without their locks. */
+    private static final int LOCK_ATTEMPTS = 5;
 
     private final SinkSettings settings;
     private final SimpleJdbcConnectionProvider connections;
@@ -76,17 +78,29 @@ final class FerryCommitter implements AutoCloseable {
      * Begins {@code c}'s apply transaction by locking the rows it changes (see ChangeApplier#lockRows); {@link
      * #commit} goes on in it. A failure only loses the locks: the apply then runs as usual.
      */
-    void lockRows(FerryCommittable c) {
-        try {
-            ChangeApplier current = applier();
-            if (reloadMemory) {
-                current.reloadMemory(); // it ends the transaction: first
-                reloadMemory = false;
+    void lockRows(FerryCommittable c) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ChangeApplier current = applier();
+                if (reloadMemory) {
+                    current.reloadMemory(); // it ends the transaction: first
+                    reloadMemory = false;
+                }
+                current.lockRows(c);
+                return;
+            } catch (SQLException e) {
+                if (Retry.isDeadlock(e) && attempt < LOCK_ATTEMPTS) {
+                    // the rollback took every lock: without them a target write between the barrier and the apply
+                    // could be missed, as a retried apply once missed one (see #tryCommit)
+                    LOG.info("{}: locking the rows of {} at {} met a deadlock; locking again", settings.direction(),
+                            c, settings.target());
+                    Thread.sleep(20L * attempt);
+                    continue;
+                }
+                LOG.warn("{}: could not lock the rows of {} at {} before its read barrier: {}", settings.direction(),
+                        c, settings.target(), e.getMessage());
+                return;
             }
-            current.lockRows(c);
-        } catch (SQLException e) {
-            LOG.warn("{}: could not lock the rows of {} at {} before its read barrier: {}", settings.direction(), c,
-                    settings.target(), e.getMessage());
         }
     }
 

@@ -25,6 +25,19 @@ final class Retry {
         return false;
     }
 
+    /**
+     * A deadlock: the server rolled back the whole transaction (MySQL/MariaDB 1213, PostgreSQL 40P01), where a lock
+     * wait time-out (1205) rolls back only the statement.
+     */
+    static boolean isDeadlock(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == ER_LOCK_DEADLOCK || "40P01".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isRetriable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException) {

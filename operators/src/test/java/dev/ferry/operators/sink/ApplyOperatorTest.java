@@ -581,6 +581,68 @@ class ApplyOperatorTest {
         }
     }
 
+    /**
+     * A deadlock while the rows are locked took every lock with it; the rows are locked again. A target session that
+     * holds row 2 and wants row 1 (which the lock had taken) deadlocks it, then deletes row 1 and commits. Going on
+     * without the locks, the barrier came before that delete in the target's binlog, and the apply met the row gone
+     * as not concurrent and wrote it back; locked again, after the session's commit, the barrier follows the delete,
+     * and the change loses to it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @org.junit.jupiter.api.Timeout(120)
+    void aDeadlockWhileLockingTheRowsLocksThemAgain(ServerKind kind) throws Exception {
+        setUp(kind);
+        String t = "`" + table.database() + "`.t";
+        target.execute("INSERT INTO " + t + " VALUES (1, 'base'), (2, 'base')",
+                "CREATE TABLE `" + table.database() + "`.weight (id INT PRIMARY KEY)");
+        java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+        try (java.sql.Connection session = target.connect();
+                KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h =
+                        new KeyedTwoInputStreamOperatorTestHarness<>(operator(targetWins(), true), new RowKeys(),
+                                new RowKeys(), Types.STRING)) {
+            session.setAutoCommit(false);
+            // rows the session changed make it the heavier transaction: the server rolls back the lock instead
+            session.createStatement().executeUpdate("INSERT INTO `" + table.database() + "`.weight VALUES (1), (2),"
+                    + " (3), (4), (5), (6), (7), (8), (9), (10)");
+            session.createStatement().executeQuery("SELECT * FROM " + t + " WHERE id = 2 FOR UPDATE").close();
+            Thread other = new Thread(() -> {
+                try {
+                    Thread.sleep(700); // the lock has row 1 by now and waits for row 2
+                    session.createStatement().executeQuery("SELECT * FROM " + t + " WHERE id = 1 FOR UPDATE").close();
+                    session.createStatement().executeUpdate("DELETE FROM " + t + " WHERE id = 1");
+                    Thread.sleep(300);
+                    session.commit();
+                    deleted.set(true);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            h.open();
+            h.processElement1(new StreamRecord<>(update(table, "f:1", 1, "base", 1, "src").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(update(table, "f:1", 2, "base", 2, "src").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(insert(table, "f:2", 3, "open")));
+            h.snapshot(1, 1);
+            other.start();
+            h.notifyOfCompletedCheckpoint(1); // locks the rows, writes the barrier
+            boolean barrierAfterTheDelete = deleted.get();
+            other.join();
+            ChangeEvent delete = new ChangeEvent(Op.DELETE, table, Events.SCHEMA, new Object[] {1L, "base"}, null,
+                    "t.000001:950", "t.000001:950:1:0", 0);
+            // the history as the target's binlog has it
+            if (barrierAfterTheDelete) {
+                h.processElement2(new StreamRecord<>(delete));
+                deliverBarrier(h, "t.000001:990");
+            } else {
+                deliverBarrier(h, "t.000001:900");
+                h.processElement2(new StreamRecord<>(delete));
+            }
+            assertThat(barrierAfterTheDelete).as("the rows were locked again, after the session's commit").isTrue();
+            assertThat(rows()).as("the target's delete stays; row 2 applied").containsExactly("2=src");
+            assertThat(conflicts()).containsExactly("[1]:update-missing:target-kept:0");
+        }
+    }
+
     /** The read barrier the operator waits for now, as the target history reads it back at {@code position}. */
     private void deliverBarrier(KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h,
             String position) throws Exception {

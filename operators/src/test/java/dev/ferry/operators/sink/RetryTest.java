@@ -17,6 +17,15 @@ class RetryTest {
     }
 
     @Test
+    void aDeadlockIsToldFromALockWaitTimeOut() {
+        assertThat(Retry.isDeadlock(new SQLException("deadlock", "40001", 1213))).isTrue();
+        assertThat(Retry.isDeadlock(new SQLException("wrapped", "XX000", 0,
+                new SQLException("deadlock detected", "40P01")))).isTrue();
+        assertThat(Retry.isDeadlock(new SQLException("lock wait timeout", "40001", 1205))).isFalse();
+        assertThat(Retry.isDeadlock(new SQLException("canceling statement due to lock timeout", "55P03"))).isFalse();
+    }
+
+    @Test
     void errorsThatARetryCannotCureAreNotRetried() {
         assertThat(Retry.isRetriable(new SQLException("syntax error", "42601"))).isFalse();
         assertThat(Retry.isRetriable(new SQLException("duplicate key", "23505"))).isFalse();
