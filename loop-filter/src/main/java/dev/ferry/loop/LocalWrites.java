@@ -10,7 +10,8 @@ import org.apache.flink.util.Collector;
  * and the direction's own as {@link ChangeEvent#isOwnWrite()}): one event per row written, keyed like the apply
  * operator's input. An update that moves a row to another key writes
  * two rows: it passes on as a delete of the old key and an insert of the new one. Heartbeat rows pass on (the apply
- * operator's read barriers are heartbeat rows); DDL says nothing about rows and is dropped.
+ * operator's read barriers are heartbeat rows), and so does DDL made at the target itself (the loop filter drops what
+ * Ferry applied): the apply reads that table's definition anew.
  */
 public final class LocalWrites implements FlatMapFunction<ChangeEvent, ChangeEvent> {
     private static final long serialVersionUID = 1L;
@@ -18,7 +19,7 @@ public final class LocalWrites implements FlatMapFunction<ChangeEvent, ChangeEve
     @Override
     public void flatMap(ChangeEvent e, Collector<ChangeEvent> out) {
         switch (e.op()) {
-            case INSERT, DELETE, HEARTBEAT -> out.collect(e); // heartbeats: the apply's read barriers among them
+            case INSERT, DELETE, HEARTBEAT, DDL -> out.collect(e); // heartbeats: the apply's read barriers among them
             case UPDATE -> {
                 if (e.changesKey()) {
                     out.collect(marked(e, new ChangeEvent(Op.DELETE, e.table(), e.schema(), e.before(), null,

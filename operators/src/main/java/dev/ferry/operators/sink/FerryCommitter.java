@@ -200,6 +200,13 @@ final class FerryCommitter implements AutoCloseable {
         return applier;
     }
 
+    /** A table changed at the target other than through this direction: its definition is read again when used. */
+    void targetDefinitionsChanged() {
+        if (applier != null) {
+            applier.close();
+        }
+    }
+
     private void resetConnection() {
         if (applier != null) {
             applier.close();

@@ -643,6 +643,46 @@ class ApplyOperatorTest {
         }
     }
 
+    /**
+     * A column added at the target by its own ALTER (not through Ferry) after the apply had read the table: a winning
+     * change from a source that lacks the column sets it to its default, as the source does when that ALTER reaches
+     * it. With the definition read before the ALTER, the target kept its losing version's value (the checker's
+     * kv_bulk 170, MariaDB seed 11: the sites ended with c7 = 7 and c7 = 301).
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    void aColumnAddedAtTheTargetIsSetToItsDefaultUnderAWinnerThatLacksIt(ServerKind kind) throws Exception {
+        setUp(kind);
+        String t = "`" + table.database() + "`.t";
+        target.execute("INSERT INTO " + t + " VALUES (1, 'base'), (2, 'base')");
+        try (KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(operator(homeWins().inTwoWayChannel(), true),
+                        new RowKeys(), new RowKeys(), Types.STRING)) {
+            h.open();
+            h.processElement1(new StreamRecord<>(update(table, "f:1", 2, "base", 2, "first").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(insert(table, "f:2", 3, "open")));
+            h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            deliverBarrier(h, "t.000001:450"); // this apply reads the table's definition
+            assertThat(rows()).containsExactly("1=base", "2=first");
+
+            target.execute("ALTER TABLE " + t + " ADD COLUMN c INT NULL DEFAULT 7",
+                    "UPDATE " + t + " SET v = 'local', c = 301 WHERE id = 1");
+            h.processElement2(new StreamRecord<>(ddl(table, "t.000001:500",
+                    "ALTER TABLE " + t + " ADD COLUMN c INT NULL DEFAULT 7")));
+            h.processElement2(new StreamRecord<>(new ChangeEvent(Op.UPDATE, table, Events.SCHEMA,
+                    new Object[] {1L, "base"}, new Object[] {1L, "local"}, "t.000001:600", "t.000001:600:1:0", 0)));
+            // the source, which had not seen the target's write (nor its column), updates row 1 and wins
+            h.processElement1(new StreamRecord<>(update(table, "f:3", 1, "base", 1, "src").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(insert(table, "f:4", 4, "open")));
+            h.snapshot(2, 2);
+            h.notifyOfCompletedCheckpoint(2);
+            deliverBarrier(h, "t.000001:900");
+        }
+        assertThat(target.query("SELECT v, c FROM " + t + " WHERE id = 1")).containsExactly(List.of("src", 7));
+        assertThat(conflicts()).singleElement().asString().startsWith("[1]:update-").endsWith(":incoming-applied:0");
+    }
+
     /** The read barrier the operator waits for now, as the target history reads it back at {@code position}. */
     private void deliverBarrier(KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h,
             String position) throws Exception {
