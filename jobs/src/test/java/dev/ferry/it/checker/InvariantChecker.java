@@ -495,12 +495,18 @@ public final class InvariantChecker {
 
     /** The transaction that made the incoming change: it issued the after image, or replaced the before image. */
     private Txn incomingTxn(ConflictRecord r, Long id) {
+        Long before = ConflictRecord.tok(r.incomingBefore());
+        Write replacer = id == null ? null : replacers.get(r.from() + "|" + row(r.table(), id) + "|" + before);
+        if (r.followUps() > 0 && replacer != null) {
+            // its incoming_after is the last follow-up's version; the conflict was the first change's, which
+            // replaced the incoming_before at its source (the soak of session 17: kv_newer 3, whose follow-up
+            // followed the target's write, while the first change had been concurrent with it)
+            return txnOf.get(replacer);
+        }
         Long after = ConflictRecord.tok(r.incomingAfter());
         if (after != null) {
             return txnByToken.get(after);
         }
-        Long before = ConflictRecord.tok(r.incomingBefore());
-        Write replacer = id == null ? null : replacers.get(r.from() + "|" + row(r.table(), id) + "|" + before);
         if (replacer != null) {
             return txnOf.get(replacer);
         }

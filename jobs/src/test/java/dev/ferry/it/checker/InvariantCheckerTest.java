@@ -219,6 +219,42 @@ class InvariantCheckerTest {
     }
 
     /**
+     * kv_newer 3: us inserts B0; sh updates it to C1 while us deletes it (concurrent); each site keeps its own. sh
+     * then updates C1 to C2, having read a later us write: at us that is a follow-up of the first record, whose
+     * incoming_after now is C2. The conflict is still the first change's (C1, concurrent with the delete), not C2's;
+     * us inserts F later, which wins over C2 at sh. Judged by C2's transaction, the record looked spurious.
+     */
+    @Test
+    void aRecordWithFollowUpsIsJudgedByItsFirstChange() {
+        long b0 = Tokens.of(US, 81);
+        long c1 = Tokens.of(SH, 81);
+        long c2 = Tokens.of(SH, 82);
+        long deleted = Tokens.of(US, 82);
+        long e = Tokens.of(US, 83);
+        long f = Tokens.of(US, 84);
+        commit(US, List.of(), version(NEWER, 3, null, b0));
+        commit(SH, List.of(b0), version(NEWER, 3, b0, c1));
+        commit(US, List.of(b0), new Write(NEWER, 3, b0, null, deleted, null, null, null));
+        commit(US, List.of(), version(NEWER, 9, null, e));
+        commit(SH, List.of(c1, e), version(NEWER, 3, c1, c2));
+        commit(US, List.of(deleted), new Write(NEWER, 3, null, f, null, Map.of("us", deleted), image(NEWER, 3, null, f),
+                null));
+        time += 10;
+        record("us", "sh->us", NEWER, 3, "update-missing", ConflictRecord.TARGET_KEPT, image(NEWER, 3, null, b0),
+                image(NEWER, 3, c1, c2), null, 1);
+        record("sh", "us->sh", NEWER, 3, "delete-mismatch", ConflictRecord.TARGET_KEPT, image(NEWER, 3, null, b0),
+                null, image(NEWER, 3, b0, c1));
+        record("sh", "us->sh", NEWER, 3, "insert-exists", ConflictRecord.INCOMING_APPLIED, null,
+                image(NEWER, 3, null, f), image(NEWER, 3, c1, c2));
+        for (String site : List.of("sh", "us")) {
+            put(site, NEWER, 3, image(NEWER, 3, null, f));
+            put(site, NEWER, 9, image(NEWER, 9, null, e));
+        }
+        CheckReport report = check();
+        assertThat(report.violationCount()).as(report.text(20)).isZero();
+    }
+
+    /**
      * us updates kv_prio 12 from B to D; at sh that update loses a unique value to another row, and sh removes its
      * copy of the row, which still held B (row-removed). B is no loss: us itself replaced it with D, recorded lost.
      */
@@ -333,8 +369,13 @@ class InvariantCheckerTest {
 
     private void record(String site, String direction, String table, long id, String type, String resolution,
             Map<String, String> before, Map<String, String> after, Map<String, String> target) {
+        record(site, direction, table, id, type, resolution, before, after, target, 0);
+    }
+
+    private void record(String site, String direction, String table, long id, String type, String resolution,
+            Map<String, String> before, Map<String, String> after, Map<String, String> target, int followUps) {
         List<ConflictRecord> list = conflicts.computeIfAbsent(site, s -> new ArrayList<>());
         list.add(new ConflictRecord(site, list.size() + 1, direction, table, "[" + id + "]", type, resolution, before,
-                after, target, 0, Instant.ofEpochMilli(time)));
+                after, target, followUps, Instant.ofEpochMilli(time)));
     }
 }
