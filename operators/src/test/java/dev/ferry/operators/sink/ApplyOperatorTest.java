@@ -561,10 +561,7 @@ class ApplyOperatorTest {
             session.setAutoCommit(false);
             session.createStatement().executeQuery("SELECT * FROM " + t + " WHERE id = 1 FOR UPDATE").close();
             h.open();
-            h.processElement1(new StreamRecord<>(update(table, "f:1", 1, "base", 1, "src").withSeen("0=t.000001:400:0:0")));
-            h.processElement1(new StreamRecord<>(update(table, "f:1", 2, "base", 2, "src").withSeen("0=t.000001:400:0:0")));
-            h.processElement1(new StreamRecord<>(insert(table, "f:2", 3, "open")));
-            h.snapshot(1, 1);
+            sourceUpdatesRowsOneAndTwo(h);
             h.notifyOfCompletedCheckpoint(1);
             long first = barrierValue();
             deliverBarrier(h, "t.000001:900"); // the try waits a second for row 1, fails, and writes a new barrier
@@ -573,12 +570,10 @@ class ApplyOperatorTest {
 
             session.createStatement().executeUpdate("DELETE FROM " + t + " WHERE id = 1");
             session.commit();
-            h.processElement2(new StreamRecord<>(new ChangeEvent(Op.DELETE, table, Events.SCHEMA,
-                    new Object[] {1L, "base"}, null, "t.000001:950", "t.000001:950:1:0", 0)));
+            h.processElement2(new StreamRecord<>(targetDeletesRowOne()));
             deliverBarrier(h, "t.000001:990");
-            assertThat(rows()).as("the target's delete stays; row 2 applied").containsExactly("2=src");
-            assertThat(conflicts()).containsExactly("[1]:update-missing:target-kept:0");
         }
+        assertTheTargetsDeleteWon();
     }
 
     /**
@@ -619,28 +614,43 @@ class ApplyOperatorTest {
                 }
             });
             h.open();
-            h.processElement1(new StreamRecord<>(update(table, "f:1", 1, "base", 1, "src").withSeen("0=t.000001:400:0:0")));
-            h.processElement1(new StreamRecord<>(update(table, "f:1", 2, "base", 2, "src").withSeen("0=t.000001:400:0:0")));
-            h.processElement1(new StreamRecord<>(insert(table, "f:2", 3, "open")));
-            h.snapshot(1, 1);
+            sourceUpdatesRowsOneAndTwo(h);
             other.start();
             h.notifyOfCompletedCheckpoint(1); // locks the rows, writes the barrier
             boolean barrierAfterTheDelete = deleted.get();
             other.join();
-            ChangeEvent delete = new ChangeEvent(Op.DELETE, table, Events.SCHEMA, new Object[] {1L, "base"}, null,
-                    "t.000001:950", "t.000001:950:1:0", 0);
             // the history as the target's binlog has it
             if (barrierAfterTheDelete) {
-                h.processElement2(new StreamRecord<>(delete));
+                h.processElement2(new StreamRecord<>(targetDeletesRowOne()));
                 deliverBarrier(h, "t.000001:990");
             } else {
                 deliverBarrier(h, "t.000001:900");
-                h.processElement2(new StreamRecord<>(delete));
+                h.processElement2(new StreamRecord<>(targetDeletesRowOne()));
             }
-            assertThat(barrierAfterTheDelete).as("the rows were locked again, after the session's commit").isTrue();
-            assertThat(rows()).as("the target's delete stays; row 2 applied").containsExactly("2=src");
-            assertThat(conflicts()).containsExactly("[1]:update-missing:target-kept:0");
         }
+        assertThat(barrierAfterTheDelete).as("the rows were locked again, after the session's commit").isTrue();
+        assertTheTargetsDeleteWon();
+    }
+
+    /** Source transaction f:1 updates rows 1 and 2 (having seen the target up to 400), f:2 follows; checkpoint 1. */
+    private void sourceUpdatesRowsOneAndTwo(
+            KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h) throws Exception {
+            h.processElement1(new StreamRecord<>(update(table, "f:1", 1, "base", 1, "src").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(update(table, "f:1", 2, "base", 2, "src").withSeen("0=t.000001:400:0:0")));
+            h.processElement1(new StreamRecord<>(insert(table, "f:2", 3, "open")));
+            h.snapshot(1, 1);
+    }
+
+    /** The target's own delete of row 1, as its history reads it, after what the source had seen. */
+    private ChangeEvent targetDeletesRowOne() {
+        return new ChangeEvent(Op.DELETE, table, Events.SCHEMA, new Object[] {1L, "base"}, null, "t.000001:950",
+                "t.000001:950:1:0", 0);
+    }
+
+    /** The change of row 1 lost to the target's concurrent delete (the target's site wins); row 2 applied. */
+    private void assertTheTargetsDeleteWon() {
+        assertThat(rows()).as("the target's delete stays; row 2 applied").containsExactly("2=src");
+        assertThat(conflicts()).containsExactly("[1]:update-missing:target-kept:0");
     }
 
     /**
