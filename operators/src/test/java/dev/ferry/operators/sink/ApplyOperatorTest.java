@@ -592,6 +592,7 @@ class ApplyOperatorTest {
         target.execute("INSERT INTO " + t + " VALUES (1, 'base'), (2, 'base')",
                 "CREATE TABLE `" + table.database() + "`.weight (id INT PRIMARY KEY)");
         java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+        boolean barrierAfterTheDelete;
         try (java.sql.Connection session = target.connect();
                 KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h =
                         new KeyedTwoInputStreamOperatorTestHarness<>(operator(targetWins(), true), new RowKeys(),
@@ -617,7 +618,7 @@ class ApplyOperatorTest {
             sourceUpdatesRowsOneAndTwo(h);
             other.start();
             h.notifyOfCompletedCheckpoint(1); // locks the rows, writes the barrier
-            boolean barrierAfterTheDelete = deleted.get();
+            barrierAfterTheDelete = deleted.get();
             other.join();
             // the history as the target's binlog has it
             if (barrierAfterTheDelete) {
