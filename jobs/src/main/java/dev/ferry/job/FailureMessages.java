@@ -51,7 +51,8 @@ public final class FailureMessages {
             String cause = rootCause(failure);
             return Optional.of(direction + ": at site '" + site + "', " + cause.substring(cause.indexOf("the binlog"))
                     + " Fix: the direction's saved schema of the table cannot be corrected in place. Run the statement"
-                    + " at the target as well (the reader's log names it), then either leave the table out of the"
+                    + " at the target as well (the reader's log names it; one run with sql_log_bin = 0 was not in the"
+                    + " binlog), then either leave the table out of the"
                     + " channel with 'tables.exclude' and start the direction again, or move this direction's state"
                     + " directory aside and start it again with 'startup: initial' (a fresh copy), or with 'latest'"
                     + " followed by 'ferry verify --repair'. Next time, leave out the clause the parser refuses (MariaDB:"

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * on without those rows (seen with MySQL 9 VECTOR tables before {@code TableMapTypes} rewrote them). For a table it
  * altered (MariaDB's {@code ALTER TABLE IF EXISTS}, {@code WAIT n}, MySQL's {@code CHECK ... NOT ENFORCED}), the reader
  * keeps the old columns and reads each later row against them, by position: an added column's values were dropped,
- * and with one added FIRST every value went one column off at the target, without a word.
+ * and with one added FIRST every value went one column off at the target, without a word. The same holds for an ALTER
+ * run with {@code sql_log_bin = 0}, which never reaches the reader; Ferry's own transactions are not checked, as their
+ * rows are dropped by every reader's loop filter (or only their keys used), whatever their columns.
  *
  * <p>This guard listens to the binlog client of the upstream binlog reader, registered before the fetch that submits
  * the binlog split (TableMapTypes has the reader, and so its client, made by then; the client starts reading
@@ -43,7 +45,13 @@ public final class TableSchemaGuard {
     private static final Logger LOG = LoggerFactory.getLogger(TableSchemaGuard.class);
 
     private final Set<Object> watched = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Ferry's commit-marker table (loop-filter's FerryTables.COMMIT), the first row of every Ferry transaction. */
+    private static final String FERRY_SCHEMA = "ferry";
+    private static final String COMMIT_MARKERS = "ferry_commit";
+
     private volatile String met;
+    /** The transaction being read is a Ferry apply's (the binlog client's thread only). */
+    private boolean inFerryTransaction;
     private volatile boolean standingAside;
     /** Debezium's TableId(catalog, schema, table), as the reader's class loader has it. */
     private volatile Constructor<?> tableIds;
@@ -77,16 +85,30 @@ public final class TableSchemaGuard {
     }
 
     void onEvent(String binlogFile, Object event, Object context) throws ReflectiveOperationException {
+        Object header = event.getClass().getMethod("getHeader").invoke(event);
+        String type = String.valueOf(header.getClass().getMethod("getEventType").invoke(header));
+        if (type.equals("XID") || type.equals("QUERY") || type.endsWith("GTID")) {
+            inFerryTransaction = false; // a transaction's end, or the next one's start
+            return;
+        }
         Object data = event.getClass().getMethod("getData").invoke(event);
         if (met != null || data == null || !data.getClass().getSimpleName().equals("TableMapEventData")) {
             return;
         }
         String database = (String) data.getClass().getMethod("getDatabase").invoke(data);
         String table = (String) data.getClass().getMethod("getTable").invoke(data);
+        if (FERRY_SCHEMA.equals(database) && COMMIT_MARKERS.equals(table)) {
+            inFerryTransaction = true; // a Ferry apply's transaction: its commit marker comes first
+            return;
+        }
+        if (inFerryTransaction) {
+            // every reader drops these rows or takes only their keys (the loop filter): a table this site altered with
+            // sql_log_bin = 0 before Ferry's same ALTER arrived (and was already satisfied) is no reason to stop
+            return;
+        }
         int logged = ((byte[]) data.getClass().getMethod("getColumnTypes").invoke(data)).length;
         String mismatch = mismatch(context, database, table, logged);
         if (mismatch != null) {
-            Object header = event.getClass().getMethod("getHeader").invoke(event);
             met = database + "." + table + " at " + binlogFile + ":"
                     + header.getClass().getMethod("getPosition").invoke(header) + ", " + mismatch;
         }
@@ -120,8 +142,9 @@ public final class TableSchemaGuard {
             return null;
         }
         return "with " + logged + " columns, a table " + MARKER + ": the reader's schema has " + columns + " (Debezium"
-                + " 1.9.8 " + ALTERED + "; its log says 'Ignoring unparseable DDL"
-                + " statement'), and it would read the rows against those columns, dropping or shifting values";
+                + " 1.9.8 " + ALTERED + ", its log says 'Ignoring unparseable DDL statement'; or the statement was"
+                + " run with sql_log_bin = 0), and it would read the rows against those columns, dropping or shifting"
+                + " values";
     }
 
     /** Fails once a row of such a table was met, naming the table, its position and what is wrong. */
