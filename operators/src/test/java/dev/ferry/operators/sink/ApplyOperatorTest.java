@@ -604,10 +604,12 @@ class ApplyOperatorTest {
             session.createStatement().executeQuery("SELECT * FROM " + t + " WHERE id = 2 FOR UPDATE").close();
             Thread other = new Thread(() -> {
                 try {
-                    Thread.sleep(700); // the lock has row 1 by now and waits for row 2
+                    // once the lock has row 1 and waits for row 2, the session asks for row 1: a deadlock
+                    dev.ferry.testing.Await.until(() -> ((Number) target.query("SELECT COUNT(*) FROM"
+                            + " information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'").get(0).get(0))
+                            .longValue() > 0, java.time.Duration.ofSeconds(30), "the lock to wait for row 2");
                     session.createStatement().executeQuery("SELECT * FROM " + t + " WHERE id = 1 FOR UPDATE").close();
                     session.createStatement().executeUpdate("DELETE FROM " + t + " WHERE id = 1");
-                    Thread.sleep(300);
                     session.commit();
                     deleted.set(true);
                 } catch (Exception e) {
