@@ -9,6 +9,7 @@ import dev.ferry.operators.heartbeat.HeartbeatWriter;
 import dev.ferry.operators.indexes.IndexWatcher;
 import java.io.IOException;
 import java.io.Serializable;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -284,7 +285,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     }
 
     /** Begins {@code c}'s apply transaction and writes the read barrier it waits for. */
-    private void awaitBarrierFor(FerryCommittable c) throws java.sql.SQLException, InterruptedException {
+    private void awaitBarrierFor(FerryCommittable c) throws SQLException, InterruptedException {
         committer.lockRows(c);
         onBarrier = c;
         awaitedBarrier = barrier.write(clock.getAsLong());
@@ -294,7 +295,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
      * Applies one committable (the first pending) and takes it out of the pending ones; if its try failed in a way
      * worth retrying, it stays first and waits for a new read barrier (see FerryCommitter#tryCommit).
      */
-    private void commitOne(FerryCommittable c) throws InterruptedException, java.sql.SQLException {
+    private void commitOne(FerryCommittable c) throws InterruptedException, SQLException {
         if (tries == null) {
             tries = committer.tries();
         }

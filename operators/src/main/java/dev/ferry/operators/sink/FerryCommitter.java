@@ -76,17 +76,13 @@ final class FerryCommitter implements AutoCloseable {
 
     /**
      * Begins {@code c}'s apply transaction by locking the rows it changes (see ChangeApplier#lockRows); {@link
-     * #commit} goes on in it. A failure only loses the locks: the apply then runs as usual.
+     * #commit} goes on in it. A deadlock, which rolls every lock back, locks again (up to {@link #LOCK_ATTEMPTS}
+     * times); any other failure only loses the locks: the apply then runs as usual.
      */
     void lockRows(FerryCommittable c) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                ChangeApplier current = applier();
-                if (reloadMemory) {
-                    current.reloadMemory(); // it ends the transaction: first
-                    reloadMemory = false;
-                }
-                current.lockRows(c);
+                applierWithMemory().lockRows(c);
                 return;
             } catch (SQLException e) {
                 if (Retry.isDeadlock(e) && attempt < LOCK_ATTEMPTS) {
@@ -150,12 +146,7 @@ final class FerryCommitter implements AutoCloseable {
     /** One try; null if it failed in a way worth retrying, after the backoff. */
     private ChangeApplier.Result tryApply(FerryCommittable c, Tries tries) throws SQLException, InterruptedException {
         try {
-            ChangeApplier current = applier();
-            if (reloadMemory) {
-                current.reloadMemory();
-                reloadMemory = false;
-            }
-            return current.apply(c);
+            return applierWithMemory().apply(c);
         } catch (SQLException e) {
             if (!Retry.isRetriable(e) || clock.getAsLong() + tries.backoff > tries.deadline) {
                 throw e;
@@ -183,6 +174,16 @@ final class FerryCommitter implements AutoCloseable {
                     settings.direction(), localWrite.table(), e.getMessage());
             return List.of();
         }
+    }
+
+    /** The applier, its conflict memory filled first where it may lag (that ends the transaction: before anything). */
+    private ChangeApplier applierWithMemory() throws SQLException {
+        ChangeApplier current = applier();
+        if (reloadMemory) {
+            current.reloadMemory();
+            reloadMemory = false;
+        }
+        return current;
     }
 
     private ChangeApplier applier() throws SQLException {
