@@ -21,14 +21,15 @@ import java.util.List;
  * Handles, one by one, the changes whose batched guarded statement did not fit the target row. It
  * locks and reads that row, decides by the table's policy, applies the winner, and returns what to
  * record. Everything happens inside the apply transaction, so the resolution and its record commit
- * together with the rest of the committable, or not at all.
+ * together with the rest of the committable, or not at all. A decision that also replaced or removed
+ * other rows (a unique-key collision) adds their records to the caller's {@code replaced} list; the
+ * caller keeps them after the decision's own record (ApplyPass#record).
  */
 final class ConflictResolver {
 
     private final Dialect dialect;
     private final ConflictRules rules;
     private final Statements statements;
-    private final List<ConflictRecord> replaced = new ArrayList<>();
 
     ConflictResolver(Dialect dialect, ConflictRules rules, Statements statements) {
         this.dialect = dialect;
@@ -37,10 +38,10 @@ final class ConflictResolver {
     }
 
     /** A plain INSERT failed: its key exists, or a unique key of another row holds its values. */
-    ConflictRecord insertFailed(ChangeEvent e, TableGuards g) throws SQLException {
+    ConflictRecord insertFailed(ChangeEvent e, TableGuards g, List<ConflictRecord> replaced) throws SQLException {
         Probe p = probe(e, g, e.after(), e.keyOf(e.after()), e.after());
         if (p.found) {
-            return p.sameAsImage ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e));
+            return p.sameAsImage ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e), replaced);
         }
         try {
             executeAlone(dialect.insert(e.table(), e.schema()), ps -> statements.bindValues(ps, 1, e.after()));
@@ -49,12 +50,12 @@ final class ConflictResolver {
             rethrowUnlessDuplicate(duplicate);
             return uniqueCollision(e, g, ConflictType.INSERT_UNIQUE, duplicate,
                     () -> executeAlone(dialect.insert(e.table(), e.schema()),
-                            ps -> statements.bindValues(ps, 1, e.after())));
+                            ps -> statements.bindValues(ps, 1, e.after())), replaced);
         }
     }
 
     /** A guarded UPDATE changed no row: the row is gone or differs from the before image. */
-    ConflictRecord updateMissed(ChangeEvent e, TableGuards g) throws SQLException {
+    ConflictRecord updateMissed(ChangeEvent e, TableGuards g, List<ConflictRecord> replaced) throws SQLException {
         Probe p = probe(e, g, e.after(), e.keyOf(e.before()), e.after());
         if (!p.found && rules.refillsRowsItRemoved(g.rule().policy())) {
             try {
@@ -62,36 +63,37 @@ final class ConflictResolver {
                 return null;
             } catch (SQLException duplicate) {
                 rethrowUnlessDuplicate(duplicate);
-                return uniqueCollision(e, g, ConflictType.UPDATE_UNIQUE, duplicate, () -> insertMissing(e, g));
+                return uniqueCollision(e, g, ConflictType.UPDATE_UNIQUE, duplicate, () -> insertMissing(e, g),
+                        replaced);
             }
         }
         if (!p.found) {
-            return decide(e, g, ConflictType.UPDATE_MISSING, p, () -> insertMissing(e, g));
+            return decide(e, g, ConflictType.UPDATE_MISSING, p, () -> insertMissing(e, g), replaced);
         }
-        return p.sameAsImage ? null : decide(e, g, ConflictType.UPDATE_MISMATCH, p, () -> forceUpdate(e));
+        return p.sameAsImage ? null : decide(e, g, ConflictType.UPDATE_MISMATCH, p, () -> forceUpdate(e), replaced);
     }
 
     /** A guarded UPDATE raised an error: run it alone to see which, and resolve a duplicate key. */
-    ConflictRecord updateFailed(ChangeEvent e, TableGuards g) throws SQLException {
+    ConflictRecord updateFailed(ChangeEvent e, TableGuards g, List<ConflictRecord> replaced) throws SQLException {
         try {
             int updated = executeAlone(dialect.guardedUpdate(e.table(), e.schema(), g.columns()),
                     ps -> bindGuarded(ps, e, g));
-            return updated == 1 ? null : updateMissed(e, g);
+            return updated == 1 ? null : updateMissed(e, g, replaced);
         } catch (SQLException duplicate) {
             rethrowUnlessDuplicate(duplicate);
-            return uniqueCollision(e, g, ConflictType.UPDATE_UNIQUE, duplicate, () -> forceUpdate(e));
+            return uniqueCollision(e, g, ConflictType.UPDATE_UNIQUE, duplicate, () -> forceUpdate(e), replaced);
         }
     }
 
     /** A guarded DELETE deleted nothing: the row is gone already, or differs from the before image. */
-    ConflictRecord deleteMissed(ChangeEvent e, TableGuards g) throws SQLException {
+    ConflictRecord deleteMissed(ChangeEvent e, TableGuards g, List<ConflictRecord> replaced) throws SQLException {
         Probe p = probe(e, g, e.before(), e.keyOf(e.before()), e.before());
         if (!p.found) {
             return new ConflictRecord(e, ConflictType.DELETE_MISSING, Resolution.NOTHING_TO_DO, g.rule().policy(),
                     null);
         }
         return decide(e, g, ConflictType.DELETE_MISMATCH, p, () -> deleteByKey(e.table(), e.schema(),
-                e.keyOf(e.before())));
+                e.keyOf(e.before())), replaced);
     }
 
     /**
@@ -102,30 +104,31 @@ final class ConflictResolver {
      * deleted it, {@code newer-wins} compares the incoming version with the version that delete removed, as the
      * other site does when it meets the delete: both then keep the same one.
      */
-    ConflictRecord concurrentChange(ChangeEvent e, TableGuards g, TargetHistory.LocalWrite local)
+    ConflictRecord concurrentChange(ChangeEvent e, TableGuards g, TargetHistory.LocalWrite local,
+            List<ConflictRecord> replaced)
             throws SQLException {
         if (e.op() == Op.INSERT) {
             Probe p = probe(e, g, e.after(), e.key(), e.after());
             if (p.found) {
-                return p.sameAsImage ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e));
+                return p.sameAsImage ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e), replaced);
             }
             return decide(e, g, ConflictType.INSERT_CONCURRENT, againstDelete(p, e, g, local),
-                    () -> insertMissing(e, g));
+                    () -> insertMissing(e, g), replaced);
         }
         Object[] image = e.op() == Op.DELETE ? e.before() : e.after();
         Probe before = probe(e, g, e.before(), e.keyOf(e.before()), image);
         if (e.op() == Op.UPDATE && !before.found) {
             return decide(e, g, ConflictType.UPDATE_MISSING, againstDelete(before, e, g, local),
-                    () -> insertMissing(e, g));
+                    () -> insertMissing(e, g), replaced);
         }
         if (!before.found || !before.sameAsImage) {
-            return e.op() == Op.DELETE ? deleteMissed(e, g) : updateMissed(e, g);
+            return e.op() == Op.DELETE ? deleteMissed(e, g, replaced) : updateMissed(e, g, replaced);
         }
         if (e.op() == Op.DELETE) {
             return decide(e, g, ConflictType.DELETE_CONCURRENT, before,
-                    () -> deleteByKey(e.table(), e.schema(), e.keyOf(e.before())));
+                    () -> deleteByKey(e.table(), e.schema(), e.keyOf(e.before())), replaced);
         }
-        return decide(e, g, ConflictType.UPDATE_CONCURRENT, before, () -> forceUpdate(e));
+        return decide(e, g, ConflictType.UPDATE_CONCURRENT, before, () -> forceUpdate(e), replaced);
     }
 
     /**
@@ -136,7 +139,8 @@ final class ConflictResolver {
      * row holds the value still). Else it is not applied, recorded, and its row's version here goes, as a loser of
      * a collision on the rows goes (see #removeLoser).
      */
-    ConflictRecord lostToTake(ChangeEvent e, TableGuards g, TargetHistory.Take take) throws SQLException {
+    ConflictRecord lostToTake(ChangeEvent e, TableGuards g, TargetHistory.Take take, List<ConflictRecord> replaced)
+            throws SQLException {
         ConflictType type = e.op() == Op.INSERT ? ConflictType.INSERT_UNIQUE : ConflictType.UPDATE_UNIQUE;
         int order = 0;
         if (g.version() != null) {
@@ -149,7 +153,7 @@ final class ConflictResolver {
             return null;
         }
         if (decided.resolution() == Resolution.TARGET_KEPT && decided.policy().kind() != ConflictPolicy.Kind.TARGET_WINS) {
-            removeLoser(e, g, type, decided.policy());
+            removeLoser(e, g, type, decided.policy(), replaced);
         }
         return decided;
     }
@@ -241,7 +245,7 @@ final class ConflictResolver {
     }
 
     private ConflictRecord uniqueCollision(ChangeEvent e, TableGuards g, ConflictType type,
-            SQLException duplicate, Action applyIncoming) throws SQLException {
+            SQLException duplicate, Action applyIncoming, List<ConflictRecord> replaced) throws SQLException {
         List<Object[]> colliders = collidingKeys(e, g);
         if (colliders.isEmpty()) {
             throw duplicate; // not a key Ferry can see (a functional index?): fail loudly rather than guess
@@ -252,7 +256,7 @@ final class ConflictResolver {
                 deleteByKey(e.table(), e.schema(), key);
             }
             applyIncoming.run();
-        });
+        }, replaced);
         if (decided.resolution() == Resolution.INCOMING_APPLIED) {
             for (Object[] key : colliders) {
                 replaced.add(new ConflictRecord(e, type, Resolution.INCOMING_APPLIED, decided.policy(), p.targetRow,
@@ -260,7 +264,7 @@ final class ConflictResolver {
             }
         } else if (decided.resolution() == Resolution.TARGET_KEPT
                 && decided.policy().kind() != ConflictPolicy.Kind.TARGET_WINS) { // there each site keeps its own
-            removeLoser(e, g, type, decided.policy());
+            removeLoser(e, g, type, decided.policy(), replaced);
         }
         return decided;
     }
@@ -270,7 +274,8 @@ final class ConflictResolver {
      * value, so the winner's change deletes it there when it arrives (as {@link #uniqueCollision} deletes the losers
      * here). The loser's version here goes too, recorded, or the sites would end with different rows.
      */
-    private void removeLoser(ChangeEvent e, TableGuards g, ConflictType type, ConflictPolicy policy)
+    private void removeLoser(ChangeEvent e, TableGuards g, ConflictType type, ConflictPolicy policy,
+            List<ConflictRecord> replaced)
             throws SQLException {
         Object[] image = e.op() == Op.INSERT ? e.after() : e.before();
         Object[] key = e.keyOf(image);
@@ -279,13 +284,6 @@ final class ConflictResolver {
             deleteByKey(e.table(), e.schema(), key);
             replaced.add(new ConflictRecord(e, type, Resolution.ROW_REMOVED, policy, here.targetRow, key));
         }
-    }
-
-    /** Records for rows that lost a unique-key collision since the last call; cleared by it. */
-    List<ConflictRecord> drainReplaced() {
-        List<ConflictRecord> out = List.copyOf(replaced);
-        replaced.clear();
-        return out;
     }
 
     /** Primary keys of other rows that hold one of the incoming row's unique-key values. */
@@ -315,7 +313,8 @@ final class ConflictResolver {
         return keys;
     }
 
-    private ConflictRecord decide(ChangeEvent e, TableGuards g, ConflictType type, Probe p, Action applyIncoming)
+    private ConflictRecord decide(ChangeEvent e, TableGuards g, ConflictType type, Probe p, Action applyIncoming,
+            List<ConflictRecord> replaced)
             throws SQLException {
         ConflictRecord decided = judge(e, g, type, p);
         if (decided.resolution() == Resolution.INCOMING_APPLIED) {
@@ -327,7 +326,7 @@ final class ConflictResolver {
                 // the winning version holds a unique value that another row has here: a conflict with that row,
                 // decided like any unique-key collision (it never stops the direction)
                 ConflictRecord collision = uniqueCollision(e, g, e.op() == Op.INSERT ? ConflictType.INSERT_UNIQUE
-                        : ConflictType.UPDATE_UNIQUE, duplicate, applyIncoming);
+                        : ConflictType.UPDATE_UNIQUE, duplicate, applyIncoming, replaced);
                 if (collision.resolution() == Resolution.INCOMING_APPLIED) {
                     // written after all: what it won over on its own row lost too, and is recorded (the checker
                     // found a target's delete undone with only the collision on record)

@@ -65,10 +65,10 @@ final class DdlApplier {
         connection.commit();
     }
 
-    ChangeApplier.Outcome apply(FerryCommittable c, ChangeEvent ddl) throws SQLException {
+    ApplyOutcome apply(FerryCommittable c, ChangeEvent ddl) throws SQLException {
         if (markers.exists(c)) {
             connection.rollback();
-            return ChangeApplier.Outcome.ALREADY_APPLIED;
+            return ApplyOutcome.ALREADY_APPLIED;
         }
         String sql = ddl.ddl();
         if (IndexDelta.isIndexDelta(sql)) {
@@ -76,7 +76,7 @@ final class DdlApplier {
             if (sql == null) { // the target has this change already
                 markers.insert(c, 0);
                 connection.commit();
-                return ChangeApplier.Outcome.EMPTY;
+                return ApplyOutcome.EMPTY;
             }
         }
         String statement = DdlTag.tag(sql, channel, direction);
@@ -87,7 +87,7 @@ final class DdlApplier {
             s.execute(statement);
         } catch (SQLException e) {
             if (!ALREADY_SATISFIED.contains(e.getErrorCode())) {
-                throw new ChangeApplier.ApplyException("DDL on " + ddl.table() + " from " + ddl.position()
+                throw new ApplyException("DDL on " + ddl.table() + " from " + ddl.position()
                         + " failed at the target: " + e.getMessage() + ". Statement: " + statement, e);
             }
             detail = "error " + e.getErrorCode() + ": " + e.getMessage();
@@ -96,7 +96,7 @@ final class DdlApplier {
         }
         if (!markers.insert(c, 0)) {
             connection.rollback();
-            return ChangeApplier.Outcome.ALREADY_APPLIED;
+            return ApplyOutcome.ALREADY_APPLIED;
         }
         try (PreparedStatement ps = connection.prepareStatement(RECORD)) {
             ps.setString(1, detail == null ? "applied" : "already-satisfied");
@@ -111,6 +111,6 @@ final class DdlApplier {
             ps.executeUpdate();
         }
         connection.commit();
-        return detail == null ? ChangeApplier.Outcome.DDL_APPLIED : ChangeApplier.Outcome.DDL_ALREADY_SATISFIED;
+        return detail == null ? ApplyOutcome.DDL_APPLIED : ApplyOutcome.DDL_ALREADY_SATISFIED;
     }
 }

@@ -217,7 +217,7 @@ final class FerryCommitter implements AutoCloseable {
     }
 
     private void record(FerryCommittable c, ChangeApplier.Result result) {
-        ChangeApplier.Outcome outcome = result.outcome();
+        ApplyOutcome outcome = result.outcome();
         long now = clock.getAsLong();
         Set<String> transactions = new HashSet<>();
         long rows = 0;
@@ -241,7 +241,7 @@ final class FerryCommitter implements AutoCloseable {
                 }
             }
         }
-        if (outcome == ChangeApplier.Outcome.APPLIED) {
+        if (outcome == ApplyOutcome.APPLIED) {
             metrics.applied(rows, transactions.size());
             metrics.snapshotRows(snapshotRows);
             metrics.conflictFollowUps(result.followUps());
@@ -253,12 +253,12 @@ final class FerryCommitter implements AutoCloseable {
                             settings.target());
                 }
             }
-        } else if (outcome == ChangeApplier.Outcome.DDL_APPLIED
-                || outcome == ChangeApplier.Outcome.DDL_ALREADY_SATISFIED) {
-            metrics.ddl(outcome == ChangeApplier.Outcome.DDL_APPLIED);
-        } else if (outcome == ChangeApplier.Outcome.DDL_HELD) {
+        } else if (outcome == ApplyOutcome.DDL_APPLIED
+                || outcome == ApplyOutcome.DDL_ALREADY_SATISFIED) {
+            metrics.ddl(outcome == ApplyOutcome.DDL_APPLIED);
+        } else if (outcome == ApplyOutcome.DDL_HELD) {
             metrics.ddlHeld();
-        } else if (outcome == ChangeApplier.Outcome.ALREADY_APPLIED) {
+        } else if (outcome == ApplyOutcome.ALREADY_APPLIED) {
             metrics.skippedRepeat();
             LOG.info("{}: {} was already applied to {}; skipped", settings.direction(), c, settings.target());
         }

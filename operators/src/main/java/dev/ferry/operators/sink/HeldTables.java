@@ -138,6 +138,32 @@ final class HeldTables {
     }
 
     /**
+     * Records a hold on changes the source reader could not read (the first kept as {@code hold.seq()}), in the
+     * current transaction; returns the ERROR line to log once that commits.
+     */
+    String recordUnreadable(UnreadableHold hold, ChangeEvent first) throws SQLException {
+        String detail = UnreadableHold.detail(first);
+        holdUnreadable(hold, first, detail);
+        return direction + ": " + detail + " Its later changes wait in ferry.ferry_held, other tables go on (the row of"
+                + " ferry.ferry_ddl with channel '" + channel + "', direction '" + direction + "', subtask -1, epoch 0,"
+                + " seq " + hold.seq() + ").";
+    }
+
+    /**
+     * Records the refused change (kept as {@code heldId}) and holds its table, in the current transaction; returns
+     * the ERROR line to log once that commits.
+     */
+    String recordRefusal(long heldId, RefusedChange r) throws SQLException {
+        TargetRefusal refusal = r.refusal();
+        String detail = refusal.describe(r.table()) + ". Fix: " + refusal.fix() + ".";
+        holdRefused(heldId, r.event(), describe(r.event()), detail);
+        return direction + ": " + r.table() + " is HELD: the target refused " + r.event() + ": " + refusal.error()
+                + ". Reason: " + refusal.reason().cause + ". Its changes wait in ferry.ferry_held; other tables go on."
+                + " Fix: " + refusal.fix() + " (the row of ferry.ferry_ddl with channel '" + channel + "', direction '"
+                + direction + "', subtask -1, epoch 0, seq " + heldId + ").";
+    }
+
+    /**
      * Records the change with id {@code heldId} as refused and its table as held, in the caller's transaction: a new
      * record, or the earlier record of the same change again (it failed again after a {@code retry}).
      */

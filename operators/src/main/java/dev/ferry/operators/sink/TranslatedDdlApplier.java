@@ -41,26 +41,26 @@ final class TranslatedDdlApplier {
         this.direction = direction;
     }
 
-    ChangeApplier.Outcome apply(FerryCommittable c, ChangeEvent ddl) throws SQLException {
+    ApplyOutcome apply(FerryCommittable c, ChangeEvent ddl) throws SQLException {
         if (markers.exists(c)) {
             connection.rollback();
-            return ChangeApplier.Outcome.ALREADY_APPLIED;
+            return ApplyOutcome.ALREADY_APPLIED;
         }
         if (held.isHeld(ddl.table())) {
             held.keep(ddl);
-            return commitWithMarker(c) ? ChangeApplier.Outcome.DDL_HELD : ChangeApplier.Outcome.ALREADY_APPLIED;
+            return commitWithMarker(c) ? ApplyOutcome.DDL_HELD : ApplyOutcome.ALREADY_APPLIED;
         }
         Attempt attempt = applyInPlace(ddl);
         if (attempt.isHeld()) {
             hold(c.subtask(), c.epoch(), c.sequence(), ddl, attempt.detail());
-            return commitWithMarker(c) ? ChangeApplier.Outcome.DDL_HELD : ChangeApplier.Outcome.ALREADY_APPLIED;
+            return commitWithMarker(c) ? ApplyOutcome.DDL_HELD : ApplyOutcome.ALREADY_APPLIED;
         }
         record(c.subtask(), c.epoch(), c.sequence(), ddl, attempt.statements(), attempt.outcome(), attempt.detail());
         if (!commitWithMarker(c)) {
-            return ChangeApplier.Outcome.ALREADY_APPLIED;
+            return ApplyOutcome.ALREADY_APPLIED;
         }
-        return "already-satisfied".equals(attempt.outcome()) ? ChangeApplier.Outcome.DDL_ALREADY_SATISFIED
-                : ChangeApplier.Outcome.DDL_APPLIED;
+        return "already-satisfied".equals(attempt.outcome()) ? ApplyOutcome.DDL_ALREADY_SATISFIED
+                : ApplyOutcome.DDL_APPLIED;
     }
 
     /**

@@ -150,7 +150,7 @@ class ConflictApplyTest {
                 "[5]|update-mismatch|target-kept", "[14]|delete-missing|nothing-to-do");
         assertThat(rows()).containsExactly("1|b|2|u1", "2|changed here|1|u2", "3|b|2|u3", "4|b|2|u4",
                 "5|changed here|1|u5");
-        assertThat(r.outcome()).isEqualTo(ChangeApplier.Outcome.APPLIED);
+        assertThat(r.outcome()).isEqualTo(ApplyOutcome.APPLIED);
     }
 
     @ParameterizedTest
@@ -203,7 +203,7 @@ class ConflictApplyTest {
         ChangeApplier.Result r = apply(priority("us"), "sh",
                 update(1, "target", 1, "u1", 1, "incoming", 2, "taken"), // fits row 1, but row 7 holds 'taken'
                 insert(6, "incoming", 1, "taken"));                      // absent here: nothing to remove
-        assertThat(r.outcome()).isEqualTo(ChangeApplier.Outcome.APPLIED);
+        assertThat(r.outcome()).isEqualTo(ApplyOutcome.APPLIED);
         assertThat(rows()).containsExactly("7|x|1|taken");
         assertThat(conflictRows()).containsExactly("[1]|update-unique-key|target-kept",
                 "[1]|update-unique-key|row-removed", "[6]|insert-unique-key|target-kept");
@@ -508,7 +508,7 @@ class ConflictApplyTest {
             RowSchema wider = new RowSchema(new String[] {"id", "v", "ver", "u", "c"}, new int[] {0});
             ChangeApplier.Result r = applier.apply(committable(new ChangeEvent(Op.INSERT, table, wider, null,
                     new Object[] {2L, "b", 1L, "u2", 7L}, "f:2", "f:2:1:0", 0)));
-            assertThat(r.outcome()).isEqualTo(ChangeApplier.Outcome.APPLIED);
+            assertThat(r.outcome()).isEqualTo(ApplyOutcome.APPLIED);
             assertThat(applier.heldTableCount()).isZero();
         }
         assertThat(target.query("SELECT c FROM " + tableSql + " WHERE id = 2").get(0).get(0)).isEqualTo(7L);
@@ -550,7 +550,7 @@ class ConflictApplyTest {
         FerryCommittable c = committable(update(1, "old", 1, "u1", 1, "incoming", 2, "u1"));
         try (ChangeApplier applier = applier(priority("sh"), "sh")) {
             assertThat(applier.apply(c).conflicts()).hasSize(1);
-            assertThat(applier.apply(c).outcome()).isEqualTo(ChangeApplier.Outcome.ALREADY_APPLIED);
+            assertThat(applier.apply(c).outcome()).isEqualTo(ApplyOutcome.ALREADY_APPLIED);
         }
         assertThat(conflictRows()).hasSize(1);
     }

@@ -72,8 +72,8 @@ class TranslatedDdlApplyTest {
                 alter(held, column("id", "INT", false, null), column("b", "INT", true, null),
                         column("c", "VARCHAR", true, "superman")));
         try (ChangeApplier applier = applier()) {
-            assertThat(applier.apply(committable(add)).outcome()).isEqualTo(ChangeApplier.Outcome.DDL_APPLIED);
-            assertThat(applier.apply(committable(add)).outcome()).isEqualTo(ChangeApplier.Outcome.DDL_APPLIED);
+            assertThat(applier.apply(committable(add)).outcome()).isEqualTo(ApplyOutcome.DDL_APPLIED);
+            assertThat(applier.apply(committable(add)).outcome()).isEqualTo(ApplyOutcome.DDL_APPLIED);
         }
         assertThat(pg.query("SELECT column_default FROM information_schema.columns WHERE table_schema = ?"
                 + " AND table_name = 'held' AND column_name = 'c'", schema).get(0).get(0).toString())
@@ -86,7 +86,7 @@ class TranslatedDdlApplyTest {
         ChangeEvent rename = ddl(held, "ALTER TABLE held RENAME COLUMN b TO b2",
                 alter(held, column("id", "INT", false, null), column("b2", "INT", true, null)));
         try (ChangeApplier applier = applier()) {
-            assertThat(applier.apply(committable(rename)).outcome()).isEqualTo(ChangeApplier.Outcome.DDL_HELD);
+            assertThat(applier.apply(committable(rename)).outcome()).isEqualTo(ApplyOutcome.DDL_HELD);
             applier.apply(committable(row(held, RENAMED, 1, 10), row(free, FREE, 1, "a")));
             assertThat(rows("free")).containsExactly("1|a");
             assertThat(rows("held")).isEmpty();
