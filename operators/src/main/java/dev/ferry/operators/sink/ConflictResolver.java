@@ -10,6 +10,8 @@ import dev.ferry.conflict.ConflictPolicy;
 import dev.ferry.conflict.ConflictRules;
 import dev.ferry.conflict.ConflictType;
 import dev.ferry.conflict.Resolution;
+import dev.ferry.operators.sink.ConflictJudge.MetRow;
+import dev.ferry.operators.sink.ConflictJudge.Missed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,18 +32,20 @@ final class ConflictResolver {
     private final Dialect dialect;
     private final ConflictRules rules;
     private final Statements statements;
+    private final ConflictJudge judge;
 
     ConflictResolver(Dialect dialect, ConflictRules rules, Statements statements) {
         this.dialect = dialect;
         this.rules = rules;
         this.statements = statements;
+        this.judge = new ConflictJudge(rules);
     }
 
     /** A plain INSERT failed: its key exists, or a unique key of another row holds its values. */
     ConflictRecord insertFailed(ChangeEvent e, TableGuards g, List<ConflictRecord> replaced) throws SQLException {
-        Probe p = probe(e, g, e.after(), e.keyOf(e.after()), e.after());
-        if (p.found) {
-            return p.sameAsImage ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e), replaced);
+        MetRow p = probe(e, g, e.after(), e.keyOf(e.after()), e.after());
+        if (p.found()) {
+            return p.sameAsImage() ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e), replaced);
         }
         try {
             executeAlone(dialect.insert(e.table(), e.schema()), ps -> statements.bindValues(ps, 1, e.after()));
@@ -56,8 +60,8 @@ final class ConflictResolver {
 
     /** A guarded UPDATE changed no row: the row is gone or differs from the before image. */
     ConflictRecord updateMissed(ChangeEvent e, TableGuards g, List<ConflictRecord> replaced) throws SQLException {
-        Probe p = probe(e, g, e.after(), e.keyOf(e.before()), e.after());
-        if (!p.found && rules.refillsRowsItRemoved(g.rule().policy())) {
+        MetRow p = probe(e, g, e.after(), e.keyOf(e.before()), e.after());
+        if (!p.found() && rules.refillsRowsItRemoved(g.rule().policy())) {
             try {
                 insertMissing(e, g); // no conflict: see ConflictRules#refillsRowsItRemoved
                 return null;
@@ -67,10 +71,10 @@ final class ConflictResolver {
                         replaced);
             }
         }
-        if (!p.found) {
+        if (!p.found()) {
             return decide(e, g, ConflictType.UPDATE_MISSING, p, () -> insertMissing(e, g), replaced);
         }
-        return p.sameAsImage ? null : decide(e, g, ConflictType.UPDATE_MISMATCH, p, () -> forceUpdate(e), replaced);
+        return p.sameAsImage() ? null : decide(e, g, ConflictType.UPDATE_MISMATCH, p, () -> forceUpdate(e), replaced);
     }
 
     /** A guarded UPDATE raised an error: run it alone to see which, and resolve a duplicate key. */
@@ -87,8 +91,8 @@ final class ConflictResolver {
 
     /** A guarded DELETE deleted nothing: the row is gone already, or differs from the before image. */
     ConflictRecord deleteMissed(ChangeEvent e, TableGuards g, List<ConflictRecord> replaced) throws SQLException {
-        Probe p = probe(e, g, e.before(), e.keyOf(e.before()), e.before());
-        if (!p.found) {
+        MetRow p = probe(e, g, e.before(), e.keyOf(e.before()), e.before());
+        if (!p.found()) {
             return new ConflictRecord(e, ConflictType.DELETE_MISSING, Resolution.NOTHING_TO_DO, g.rule().policy(),
                     null);
         }
@@ -108,20 +112,22 @@ final class ConflictResolver {
             List<ConflictRecord> replaced)
             throws SQLException {
         if (e.op() == Op.INSERT) {
-            Probe p = probe(e, g, e.after(), e.key(), e.after());
-            if (p.found) {
-                return p.sameAsImage ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e), replaced);
+            MetRow p = probe(e, g, e.after(), e.key(), e.after());
+            if (p.found()) {
+                return p.sameAsImage() ? null : decide(e, g, ConflictType.INSERT_EXISTS, p, () -> upsert(e), replaced);
             }
-            return decide(e, g, ConflictType.INSERT_CONCURRENT, againstDelete(p, e, g, local),
+            return decide(e, g, ConflictType.INSERT_CONCURRENT,
+                    ConflictJudge.againstDelete(p, e, versionIndex(g), local),
                     () -> insertMissing(e, g), replaced);
         }
         Object[] image = e.op() == Op.DELETE ? e.before() : e.after();
-        Probe before = probe(e, g, e.before(), e.keyOf(e.before()), image);
-        if (e.op() == Op.UPDATE && !before.found) {
-            return decide(e, g, ConflictType.UPDATE_MISSING, againstDelete(before, e, g, local),
+        MetRow before = probe(e, g, e.before(), e.keyOf(e.before()), image);
+        if (e.op() == Op.UPDATE && !before.found()) {
+            return decide(e, g, ConflictType.UPDATE_MISSING,
+                    ConflictJudge.againstDelete(before, e, versionIndex(g), local),
                     () -> insertMissing(e, g), replaced);
         }
-        if (!before.found || !before.sameAsImage) {
+        if (!before.found() || !before.sameAsImage()) {
             return e.op() == Op.DELETE ? deleteMissed(e, g, replaced) : updateMissed(e, g, replaced);
         }
         if (e.op() == Op.DELETE) {
@@ -142,17 +148,12 @@ final class ConflictResolver {
     ConflictRecord lostToTake(ChangeEvent e, TableGuards g, TargetHistory.Take take, List<ConflictRecord> replaced)
             throws SQLException {
         ConflictType type = e.op() == Op.INSERT ? ConflictType.INSERT_UNIQUE : ConflictType.UPDATE_UNIQUE;
-        int order = 0;
-        if (g.version() != null) {
-            Object incoming = e.after()[g.versionIndex()];
-            order = incoming == null ? -1 : take.version() == null ? 1 : Integer.signum(compare(incoming,
-                    take.version()));
-        }
-        ConflictRecord decided = judge(e, g, type, new Probe(false, false, order, null));
+        ConflictRecord decided = judge.judge(e, g.rule().policy(), type,
+                ConflictJudge.againstTake(e, versionIndex(g), take));
         if (decided.resolution() == Resolution.INCOMING_APPLIED) {
             return null;
         }
-        if (decided.resolution() == Resolution.TARGET_KEPT && decided.policy().kind() != ConflictPolicy.Kind.TARGET_WINS) {
+        if (ConflictJudge.removesLoser(decided)) {
             removeLoser(e, g, type, decided.policy(), replaced);
         }
         return decided;
@@ -168,26 +169,14 @@ final class ConflictResolver {
         if (policy.kind() != ConflictPolicy.Kind.NEWER_WINS || g.version() == null) {
             return rules.incomingWins(policy, 0);
         }
-        Probe row = probe(e, g, e.after(), e.op() == Op.INSERT ? e.key() : e.keyOf(e.before()), e.after());
-        return rules.incomingWins(policy, (row.found ? row : againstDelete(row, e, g, local)).versionOrder);
+        MetRow row = probe(e, g, e.after(), e.op() == Op.INSERT ? e.key() : e.keyOf(e.before()), e.after());
+        return rules.incomingWins(policy,
+                (row.found() ? row : ConflictJudge.againstDelete(row, e, versionIndex(g), local)).versionOrder());
     }
 
-    /** A row found gone: for newer-wins, ordered by the version the target's delete removed (null is oldest). */
-    private static Probe againstDelete(Probe gone, ChangeEvent e, TableGuards g, TargetHistory.LocalWrite local) {
-        if (local == null || !local.delete() || g.version() == null || local.deletedVersion() == null) {
-            return gone;
-        }
-        Object incoming = e.after()[g.versionIndex()];
-        int order = incoming == null ? -1 : Integer.signum(compare(incoming, local.deletedVersion()));
-        return new Probe(false, false, order, null);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static int compare(Object a, Object b) {
-        if (a instanceof Comparable c && a.getClass() == b.getClass()) {
-            return c.compareTo(b);
-        }
-        return a.toString().compareTo(b.toString()); // a version column whose type changed meanwhile
+    /** The version column's index where newer-wins can compare versions at the target, else -1. */
+    private static int versionIndex(TableGuards g) {
+        return g.version() == null ? -1 : g.versionIndex();
     }
 
     /**
@@ -250,7 +239,7 @@ final class ConflictResolver {
         if (colliders.isEmpty()) {
             throw duplicate; // not a key Ferry can see (a functional index?): fail loudly rather than guess
         }
-        Probe p = probe(e, g, e.after(), colliders.get(0), e.after());
+        MetRow p = probe(e, g, e.after(), colliders.get(0), e.after());
         ConflictRecord decided = decide(e, g, type, p, () -> {
             for (Object[] key : colliders) {
                 deleteByKey(e.table(), e.schema(), key);
@@ -259,11 +248,10 @@ final class ConflictResolver {
         }, replaced);
         if (decided.resolution() == Resolution.INCOMING_APPLIED) {
             for (Object[] key : colliders) {
-                replaced.add(new ConflictRecord(e, type, Resolution.INCOMING_APPLIED, decided.policy(), p.targetRow,
+                replaced.add(new ConflictRecord(e, type, Resolution.INCOMING_APPLIED, decided.policy(), p.json(),
                         key));
             }
-        } else if (decided.resolution() == Resolution.TARGET_KEPT
-                && decided.policy().kind() != ConflictPolicy.Kind.TARGET_WINS) { // there each site keeps its own
+        } else if (ConflictJudge.removesLoser(decided)) {
             removeLoser(e, g, type, decided.policy(), replaced);
         }
         return decided;
@@ -279,10 +267,10 @@ final class ConflictResolver {
             throws SQLException {
         Object[] image = e.op() == Op.INSERT ? e.after() : e.before();
         Object[] key = e.keyOf(image);
-        Probe here = probe(e, g, image, key, e.after());
-        if (here.found) {
+        MetRow here = probe(e, g, image, key, e.after());
+        if (here.found()) {
             deleteByKey(e.table(), e.schema(), key);
-            replaced.add(new ConflictRecord(e, type, Resolution.ROW_REMOVED, policy, here.targetRow, key));
+            replaced.add(new ConflictRecord(e, type, Resolution.ROW_REMOVED, policy, here.json(), key));
         }
     }
 
@@ -313,10 +301,10 @@ final class ConflictResolver {
         return keys;
     }
 
-    private ConflictRecord decide(ChangeEvent e, TableGuards g, ConflictType type, Probe p, Action applyIncoming,
+    private ConflictRecord decide(ChangeEvent e, TableGuards g, ConflictType type, MetRow p, Action applyIncoming,
             List<ConflictRecord> replaced)
             throws SQLException {
-        ConflictRecord decided = judge(e, g, type, p);
+        ConflictRecord decided = judge.judge(e, g.rule().policy(), type, p);
         if (decided.resolution() == Resolution.INCOMING_APPLIED) {
             try {
                 applyIncoming.run();
@@ -339,20 +327,6 @@ final class ConflictResolver {
         return decided;
     }
 
-    /** The table's policy applied to one conflict: whether the incoming change wins, and its record. */
-    private ConflictRecord judge(ChangeEvent e, TableGuards g, ConflictType type, Probe p) {
-        ConflictPolicy policy = g.rule().policy();
-        if (rules.incomingWins(policy, p.versionOrder)) {
-            return new ConflictRecord(e, type, Resolution.INCOMING_APPLIED, policy, p.targetRow);
-        }
-        Resolution kept = policy.kind() == ConflictPolicy.Kind.MANUAL ? Resolution.KEPT_FOR_OPERATOR
-                : Resolution.TARGET_KEPT;
-        return new ConflictRecord(e, type, kept, policy, p.targetRow);
-    }
-
-    /** Which changes of a run met a row that is not their image, as {@link #judgeRun} found them. */
-    enum Missed { INSERT, UPDATE, DELETE }
-
     /**
      * What {@link #judgeRun} decided for a run: a record per row (null where the target already held the incoming
      * row), the rows whose incoming version wins and is to be written (upserted, or deleted by key), and the inserts
@@ -367,12 +341,13 @@ final class ConflictResolver {
      * {@link #deleteMissed} decide one: the caller then writes the winners in one batch per kind. Null if the
      * target cannot lock such rows in one statement (see Dialect#lockConflictRows).
      */
-    Verdicts judgeRun(Missed missed, List<ChangeEvent> run, TableGuards g, Connection connection) throws SQLException {
+    Verdicts judgeRun(Missed missed, List<ChangeEvent> run, TableGuards g, Connection connection)
+            throws SQLException {
         ChangeEvent head = run.get(0);
         if (dialect.lockConflictRows(head.table(), head.schema(), g.columns(), g.version(), 1) == null) {
             return null;
         }
-        Probe[] probes = new Probe[run.size()];
+        MetRow[] probes = new MetRow[run.size()];
         int chunk = Statements.rowsPerStatement(
                 1 + head.schema().keyIndexes().length + g.columns().length + (g.version() == null ? 0 : 1));
         for (int from = 0; from < run.size(); from += chunk) {
@@ -395,7 +370,7 @@ final class ConflictResolver {
                         boolean found = rs.getBoolean(Dialect.PROBE_FOUND);
                         int order = !found || rs.getObject(Dialect.PROBE_ORDER) == null ? (found ? 0 : 1)
                                 : rs.getInt(Dialect.PROBE_ORDER);
-                        probes[rs.getInt(Dialect.PROBE_INDEX)] = new Probe(found,
+                        probes[rs.getInt(Dialect.PROBE_INDEX)] = new MetRow(found,
                                 found && rs.getBoolean(Dialect.PROBE_FITS), order,
                                 found ? rs.getString(Dialect.PROBE_ROW) : null);
                     }
@@ -406,18 +381,12 @@ final class ConflictResolver {
         boolean refill = rules.refillsRowsItRemoved(g.rule().policy());
         for (int i = 0; i < run.size(); i++) {
             ChangeEvent e = run.get(i);
-            Probe p = probes[i];
-            ConflictRecord decided = switch (missed) {
-                case INSERT -> !p.found ? null : p.sameAsImage ? null : judge(e, g, ConflictType.INSERT_EXISTS, p);
-                case UPDATE -> !p.found ? (refill ? null : judge(e, g, ConflictType.UPDATE_MISSING, p))
-                        : p.sameAsImage ? null : judge(e, g, ConflictType.UPDATE_MISMATCH, p);
-                case DELETE -> !p.found ? new ConflictRecord(e, ConflictType.DELETE_MISSING, Resolution.NOTHING_TO_DO,
-                        g.rule().policy(), null) : judge(e, g, ConflictType.DELETE_MISMATCH, p);
-            };
-            if (missed == Missed.INSERT && !p.found) {
+            MetRow p = probes[i];
+            ConflictRecord decided = judge.missed(missed, e, g.rule().policy(), p);
+            if (missed == Missed.INSERT && !p.found()) {
                 v.insertAlone().add(e);
             }
-            if (missed == Missed.UPDATE && !p.found && refill) {
+            if (missed == Missed.UPDATE && !p.found() && refill) {
                 v.upserts().add(e); // no conflict: see ConflictRules#refillsRowsItRemoved
             }
             v.records().add(decided);
@@ -429,7 +398,7 @@ final class ConflictResolver {
     }
 
     /** Locks and reads the target row with {@code key}. */
-    private Probe probe(ChangeEvent e, TableGuards g, Object[] image, Object[] key, Object[] versionSource)
+    private MetRow probe(ChangeEvent e, TableGuards g, Object[] image, Object[] key, Object[] versionSource)
             throws SQLException {
         PreparedStatement ps = statements.get(dialect.lockConflictRow(e.table(), e.schema(), g.columns(), g.version()));
         int i = statements.bindGuards(ps, 1, image, g.indexes(), g.columns());
@@ -442,10 +411,10 @@ final class ConflictResolver {
         statements.bindValues(ps, i, key);
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
-                return new Probe(false, false, 1, null); // incoming is newer than nothing
+                return MetRow.ABSENT;
             }
             int order = rs.getObject(Dialect.PROBE_ORDER) == null ? 0 : rs.getInt(Dialect.PROBE_ORDER);
-            return new Probe(true, rs.getBoolean(Dialect.PROBE_FITS), order, rs.getString(Dialect.PROBE_ROW));
+            return new MetRow(true, rs.getBoolean(Dialect.PROBE_FITS), order, rs.getString(Dialect.PROBE_ROW));
         }
     }
 
@@ -485,8 +454,6 @@ final class ConflictResolver {
         binder.bind(ps);
         return ps.executeUpdate();
     }
-
-    private record Probe(boolean found, boolean sameAsImage, int versionOrder, String targetRow) {}
 
     @FunctionalInterface
     interface Binder {

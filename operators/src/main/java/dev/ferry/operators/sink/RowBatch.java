@@ -151,7 +151,7 @@ final class RowBatch {
             writeFitting(fitting, g);
         }
         if (resolveTogether(rest,
-                kind == RowKind.UPDATE ? ConflictResolver.Missed.UPDATE : ConflictResolver.Missed.DELETE, g)) {
+                kind == RowKind.UPDATE ? ConflictJudge.Missed.UPDATE : ConflictJudge.Missed.DELETE, g)) {
             return;
         }
         for (ChangeEvent e : rest) {
@@ -222,7 +222,7 @@ final class RowBatch {
             ctx.insertsMeetRows.add(table);
         }
         differing.removeIf(i -> settled[i] == 0);
-        if (resolveTogether(differing.stream().map(batch::get).toList(), ConflictResolver.Missed.INSERT, g)) {
+        if (resolveTogether(differing.stream().map(batch::get).toList(), ConflictJudge.Missed.INSERT, g)) {
             differing.forEach(i -> settled[i] = 0); // resolved and recorded
         }
         if (free.isEmpty()) {
@@ -252,7 +252,7 @@ final class RowBatch {
      * through more than their exact key (a secondary unique key, a text key a collation folds), whose
      * resolution keeps the source order.
      */
-    private boolean resolveTogether(List<ChangeEvent> rows, ConflictResolver.Missed missed, TableGuards g)
+    private boolean resolveTogether(List<ChangeEvent> rows, ConflictJudge.Missed missed, TableGuards g)
             throws SQLException {
         if (rows.size() < 2 || !ctx.tables.table(table).uniqueKeys().isEmpty()
                 || rows.stream().anyMatch(e -> Arrays.stream(e.key()).anyMatch(v -> v instanceof String))) {
