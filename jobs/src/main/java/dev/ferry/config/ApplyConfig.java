@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -24,6 +25,9 @@ import java.util.Objects;
  * @param batchSize maximum rows per JDBC batch
  */
 public record ApplyConfig(Mode mode, int parallelism, int batchSize) implements Serializable {
+    /** The keys of the {@code apply} block. */
+    static final List<String> KEYS = List.of("mode", "parallelism", "batch-size");
+
     public static final int DEFAULT_PARALLELISM = 4;
     public static final int DEFAULT_BATCH_SIZE = 1000;
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -65,6 +66,12 @@ import java.util.stream.Collectors;
  */
 public final class ChannelConfig implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** The top-level keys of a channel file. */
+    static final List<String> KEYS = List.of(
+            "channel", "sites", "directions", "tables", "state-dir", "checkpoint-interval", "apply", "conflicts");
+    /** What a channel's or a site's name may be. */
+    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,32}");
 
     /** Default {@code checkpoint-interval}. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
@@ -277,13 +284,12 @@ public final class ChannelConfig implements Serializable {
      * DirectionJob): derived like a direction's, never one a direction of this channel uses.
      */
     public long historyServerId(DirectionConfig direction) {
-        long min = ChannelConfigParser.DERIVED_SERVER_ID_MIN;
-        long max = ChannelConfigParser.DERIVED_SERVER_ID_MAX;
         java.util.Set<Long> taken = new java.util.HashSet<>();
         for (DirectionConfig d : directions) {
-            long id = ChannelConfigParser.derivedServerId(channel, "history of " + d.to(), d.name());
-            for (long tries = 0; tries <= max - min && (taken.contains(id) || takenByADirection(id)); tries++) {
-                id = id == max ? min : id + 1;
+            long id = ServerIds.derived(channel, "history of " + d.to(), d.name());
+            for (long tries = 0; tries <= ServerIds.DERIVED_MAX - ServerIds.DERIVED_MIN
+                    && (taken.contains(id) || takenByADirection(id)); tries++) {
+                id = ServerIds.nextDerived(id);
             }
             if (d.equals(direction)) {
                 return id;

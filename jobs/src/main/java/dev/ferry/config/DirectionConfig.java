@@ -1,8 +1,10 @@
 package dev.ferry.config;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One replication direction (one Flink job): an entry of the {@code directions} list.
@@ -37,6 +39,11 @@ import java.util.Objects;
  */
 public record DirectionConfig(String name, String from, String to, Startup startup, String serverIdRange)
         implements Serializable {
+
+    /** The keys of a direction. */
+    static final List<String> KEYS = List.of("name", "from", "to", "startup");
+    /** What a direction's name may be. */
+    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.>-]{1,80}");
 
     public DirectionConfig {
         Objects.requireNonNull(name, "name");

@@ -3,6 +3,7 @@ package dev.ferry.config;
 import dev.ferry.dialect.schema.IdentifierCase;
 import java.io.Serializable;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -61,6 +62,10 @@ public record SiteConfig(
         TlsConfig tls,
         IdentifierCase identifiers)
         implements Serializable {
+
+    /** The keys of a site. */
+    static final List<String> KEYS =
+            List.of("url", "user", "password", "password-file", "server-id", "time-zone", "tls", "identifiers");
 
     /** Port used when the URL has none. */
     public static final int DEFAULT_PORT = 3306;

@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -28,6 +29,9 @@ import java.util.Objects;
  * @param trustStorePassword trust store password, or {@code null}
  */
 public record TlsConfig(Mode mode, String trustStore, Secret trustStorePassword) implements Serializable {
+
+    /** The keys of the {@code tls} block. */
+    static final List<String> KEYS = List.of("mode", "trust-store", "trust-store-password", "trust-store-password-file");
 
     /** The configuration used when the {@code tls} block is absent. */
     public static final TlsConfig DEFAULT = new TlsConfig(Mode.PREFERRED, null, null);
