@@ -54,10 +54,10 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
             new ListStateDescriptor<>("ferry-writer", BytePrimitiveArraySerializer.INSTANCE);
     private static final ListStateDescriptor<byte[]> PENDING_STATE =
             new ListStateDescriptor<>("ferry-pending-committables", BytePrimitiveArraySerializer.INSTANCE);
-    private static final SimpleVersionedSerializer<FerryWriterState> WRITER_FORMAT =
-            new FerrySerializers.WriterStateSerializer();
-    private static final SimpleVersionedSerializer<FerryCommittable> COMMITTABLE_FORMAT =
-            new FerrySerializers.CommittableSerializer();
+    private static final SimpleVersionedSerializer<BatcherState> WRITER_FORMAT =
+            new BatchSerializers.BatcherStateSerializer();
+    private static final SimpleVersionedSerializer<CheckpointBatch> COMMITTABLE_FORMAT =
+            new BatchSerializers.BatchSerializer();
 
     /** A clock the operator can be shipped with. */
     public interface Clock extends LongSupplier, Serializable {}
@@ -68,20 +68,20 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     /** Whether the second input brings the target's writes (see TargetHistory); else it has one input. */
     private final boolean readsTargetHistory;
 
-    private transient FerryWriter writer;
-    private transient FerryCommitter committer;
+    private transient CheckpointBatcher writer;
+    private transient BatchCommitter committer;
     private transient KeyedConflictMemory memory;
     private transient KeyedTargetHistory history;
     private transient ListState<byte[]> writerState;
     private transient ListState<byte[]> pendingState;
     /** Committables by the checkpoint that cut them, until that checkpoint (or a later one) completes. */
-    private transient NavigableMap<Long, List<FerryCommittable>> pending;
+    private transient NavigableMap<Long, List<CheckpointBatch>> pending;
     private transient HistoryBarrier barrier;
     /** The barrier written and awaited, or -1; and the committable whose rows are locked and that then applies. */
     private transient long awaitedBarrier;
-    private transient FerryCommittable onBarrier;
+    private transient CheckpointBatch onBarrier;
     /** The tries of the committable being applied, while one failed and it waits to be tried again. */
-    private transient FerryCommitter.Tries tries;
+    private transient BatchCommitter.Tries tries;
     /** The newest completed checkpoint: its committables and those before are due. */
     private transient long dueUpTo;
     private transient boolean restored;
@@ -117,7 +117,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         restored = context.isRestored();
         writerState = context.getOperatorStateStore().getListState(WRITER_STATE);
         pendingState = context.getOperatorStateStore().getListState(PENDING_STATE);
-        List<FerryWriterState> writers = new ArrayList<>();
+        List<BatcherState> writers = new ArrayList<>();
         for (byte[] bytes : writerState.get()) {
             writers.add(SimpleVersionedSerialization.readVersionAndDeSerialize(WRITER_FORMAT, bytes));
         }
@@ -128,7 +128,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
                     .readVersionAndDeSerialize(COMMITTABLE_FORMAT, Arrays.copyOfRange(bytes, Long.BYTES, bytes.length)));
         }
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        writer = new FerryWriter(subtask, settings.transactional(), writers, clock.getAsLong());
+        writer = new CheckpointBatcher(subtask, settings.transactional(), writers, clock.getAsLong());
         int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
         memory = new KeyedConflictMemory(getKeyedStateBackend(), maxParallelism,
                 KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
@@ -140,7 +140,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     public void open() throws Exception {
         super.open();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        committer = new FerryCommitter(settings, getMetricGroup(), clock, memory,
+        committer = new BatchCommitter(settings, getMetricGroup(), clock, memory,
                 Concurrency.of(history, subtask), !restored);
         // read by the metric reporter's thread: a size read without a lock is at worst one commit behind
         getMetricGroup().gauge("conflictMemoryRows", () -> memory.size());
@@ -222,20 +222,20 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<FerryCommittable> cut = writer.prepareCommit();
+        List<CheckpointBatch> cut = writer.prepareCommit();
         if (!cut.isEmpty()) {
             pending.put(context.getCheckpointId(), new ArrayList<>(cut));
         }
         List<byte[]> committables = new ArrayList<>();
-        for (Map.Entry<Long, List<FerryCommittable>> e : pending.entrySet()) {
-            for (FerryCommittable c : e.getValue()) {
+        for (Map.Entry<Long, List<CheckpointBatch>> e : pending.entrySet()) {
+            for (CheckpointBatch c : e.getValue()) {
                 committables.add(withCheckpoint(e.getKey(),
                         SimpleVersionedSerialization.writeVersionAndSerialize(COMMITTABLE_FORMAT, c)));
             }
         }
         pendingState.update(committables);
         List<byte[]> writers = new ArrayList<>();
-        for (FerryWriterState s : writer.snapshotState(context.getCheckpointId())) {
+        for (BatcherState s : writer.snapshotState(context.getCheckpointId())) {
             writers.add(SimpleVersionedSerialization.writeVersionAndSerialize(WRITER_FORMAT, s));
         }
         writerState.update(writers);
@@ -267,11 +267,11 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     /** Applies the due committables in order until one must wait for its barrier. */
     private void applyDue() throws Exception {
         while (true) {
-            Map.Entry<Long, List<FerryCommittable>> first = pending.firstEntry();
+            Map.Entry<Long, List<CheckpointBatch>> first = pending.firstEntry();
             if (first == null || first.getKey() > dueUpTo) {
                 return;
             }
-            FerryCommittable next = first.getValue().get(0);
+            CheckpointBatch next = first.getValue().get(0);
             if (next.events().stream().allMatch(e -> e.op() == Op.HEARTBEAT)) {
                 commitOne(next); // heartbeats decide nothing: no barrier, no write at the target
                 if (awaitedBarrier >= 0) {
@@ -285,7 +285,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     }
 
     /** Begins {@code c}'s apply transaction and writes the read barrier it waits for. */
-    private void awaitBarrierFor(FerryCommittable c) throws SQLException, InterruptedException {
+    private void awaitBarrierFor(CheckpointBatch c) throws SQLException, InterruptedException {
         committer.lockRows(c);
         onBarrier = c;
         awaitedBarrier = barrier.write(clock.getAsLong());
@@ -293,9 +293,9 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
 
     /**
      * Applies one committable (the first pending) and takes it out of the pending ones; if its try failed in a way
-     * worth retrying, it stays first and waits for a new read barrier (see FerryCommitter#tryCommit).
+     * worth retrying, it stays first and waits for a new read barrier (see BatchCommitter#tryCommit).
      */
-    private void commitOne(FerryCommittable c) throws InterruptedException, SQLException {
+    private void commitOne(CheckpointBatch c) throws InterruptedException, SQLException {
         if (tries == null) {
             tries = committer.tries();
         }
@@ -304,7 +304,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
             return;
         }
         tries = null;
-        Map.Entry<Long, List<FerryCommittable>> first = pending.firstEntry();
+        Map.Entry<Long, List<CheckpointBatch>> first = pending.firstEntry();
         first.getValue().remove(0);
         if (first.getValue().isEmpty()) {
             pending.pollFirstEntry();
@@ -313,11 +313,11 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     }
 
     private void commitNow(long checkpointId) throws InterruptedException {
-        NavigableMap<Long, List<FerryCommittable>> due = pending.headMap(checkpointId, true);
+        NavigableMap<Long, List<CheckpointBatch>> due = pending.headMap(checkpointId, true);
         if (due.isEmpty()) {
             return;
         }
-        List<FerryCommittable> committables = new ArrayList<>();
+        List<CheckpointBatch> committables = new ArrayList<>();
         due.values().forEach(committables::addAll);
         committer.commit(committables);
         due.clear();
@@ -325,7 +325,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     }
 
     /** Every change still to come had seen at least what the last one applied had seen. */
-    private void seenUpTo(List<FerryCommittable> applied) {
+    private void seenUpTo(List<CheckpointBatch> applied) {
         List<ChangeEvent> last = applied.get(applied.size() - 1).events();
         if (!last.isEmpty()) {
             history.seenUpTo(BinlogPosition.seenBy(last.get(last.size() - 1).seen(),

@@ -31,7 +31,7 @@ import java.util.Set;
 final class ApplyPass {
     private final ApplyContext ctx;
     /** The committable whose rows these are; null in a replay of held changes. */
-    final FerryCommittable committable;
+    final CheckpointBatch committable;
     /** Tables whose rows go one per batch: a batch of theirs failed as a whole, and the refused row is wanted. */
     final Set<TableId> rowByRow;
     final List<ConflictRecord> conflicts = new ArrayList<>();
@@ -54,7 +54,7 @@ final class ApplyPass {
     /** Ordinary deletes this pass wrote, by row: see {@link #removedWithItsDelete}. */
     private final Map<String, ChangeEvent> deleted = new HashMap<>();
 
-    ApplyPass(ApplyContext ctx, FerryCommittable committable, Set<TableId> rowByRow) {
+    ApplyPass(ApplyContext ctx, CheckpointBatch committable, Set<TableId> rowByRow) {
         this.ctx = ctx;
         this.committable = committable;
         this.rowByRow = rowByRow;

@@ -100,9 +100,9 @@ final class ChangeApplier implements AutoCloseable {
      * then lets the target history catch up (a read barrier) and calls {@link #apply}, which goes on in this
      * transaction: every target write it must decide against is then in the history (docs/conflicts.md). A table
      * that cannot be read here is left to the apply, which holds it if it must. A deadlock is thrown: it took every
-     * lock with it (see FerryCommitter#lockRows).
+     * lock with it (see BatchCommitter#lockRows).
      */
-    void lockRows(FerryCommittable c) throws SQLException {
+    void lockRows(CheckpointBatch c) throws SQLException {
         connection.rollback();
         Map<List<Object>, Map<String, Object[]>> byTable = new LinkedHashMap<>();
         for (ChangeEvent e : c.events()) {
@@ -144,7 +144,7 @@ final class ChangeApplier implements AutoCloseable {
         rowsLocked = true;
     }
 
-    Result apply(FerryCommittable committable) throws SQLException {
+    Result apply(CheckpointBatch committable) throws SQLException {
         List<ConflictRecord> released = release.releaseDecided(rowsLocked);
         Result result;
         try {
@@ -161,7 +161,7 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** The committable with each row change without the columns its target table generates (TargetTables#writable). */
-    private FerryCommittable writable(FerryCommittable c) {
+    private CheckpointBatch writable(CheckpointBatch c) {
         List<ChangeEvent> events = new ArrayList<>(c.events().size());
         boolean changed = false;
         for (ChangeEvent e : c.events()) {
@@ -169,10 +169,10 @@ final class ChangeApplier implements AutoCloseable {
             changed |= w != e;
             events.add(w);
         }
-        return changed ? new FerryCommittable(c.subtask(), c.epoch(), c.sequence(), events) : c;
+        return changed ? new CheckpointBatch(c.subtask(), c.epoch(), c.sequence(), events) : c;
     }
 
-    private Result applyCommittable(FerryCommittable committable) throws SQLException {
+    private Result applyCommittable(CheckpointBatch committable) throws SQLException {
         if (committable.events().size() == 1 && committable.events().get(0).op() == Op.DDL) {
             try {
                 ChangeEvent event = committable.events().get(0);
@@ -221,7 +221,7 @@ final class ChangeApplier implements AutoCloseable {
      * target refused ({@code refused}, one per table, from an earlier try of this committable) holds its table. So
      * does a change the source reader could not read, of a table not held yet ({@code unreadable}, filled here).
      */
-    private Result applyRows(FerryCommittable committable, Set<TableId> rowByRow, Map<TableId, RefusedChange> refused,
+    private Result applyRows(CheckpointBatch committable, Set<TableId> rowByRow, Map<TableId, RefusedChange> refused,
             Set<TableId> unreadable) throws SQLException {
         PendingMemory pending = new PendingMemory(memory, clock.getAsLong());
         try {
@@ -292,7 +292,7 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** A DDL of a held table (MySQL-family targets) waits with the table's rows. */
-    private ApplyOutcome keepDdl(FerryCommittable committable, ChangeEvent event) throws SQLException {
+    private ApplyOutcome keepDdl(CheckpointBatch committable, ChangeEvent event) throws SQLException {
         try {
             if (!markers.insert(committable, 0)) {
                 connection.rollback();

@@ -45,7 +45,7 @@ final class CommitMarkers {
     }
 
     /** Inserts the marker of {@code c}; false if it is there already (the committable was applied). */
-    boolean insert(FerryCommittable c, long rows) throws SQLException {
+    boolean insert(CheckpointBatch c, long rows) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(insert)) {
             bindId(ps, c);
             ps.setLong(6, rows);
@@ -67,7 +67,7 @@ final class CommitMarkers {
      * included), or null (a replay of held changes, DDL). The other direction's binlog reader hands it on as the
      * {@code seen} position of the local changes after it (see LoopFilter).
      */
-    static String sourcePosition(FerryCommittable c) {
+    static String sourcePosition(CheckpointBatch c) {
         if (c.events().isEmpty()) {
             return null;
         }
@@ -75,7 +75,7 @@ final class CommitMarkers {
         return p == null ? null : p.toString();
     }
 
-    boolean exists(FerryCommittable c) throws SQLException {
+    boolean exists(CheckpointBatch c) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(exists)) {
             bindId(ps, c);
             try (ResultSet rs = ps.executeQuery()) {
@@ -101,7 +101,7 @@ final class CommitMarkers {
     }
 
     /** Binds channel, direction, subtask, epoch and sequence as parameters 1 to 5. */
-    void bindId(PreparedStatement ps, FerryCommittable c) throws SQLException {
+    void bindId(PreparedStatement ps, CheckpointBatch c) throws SQLException {
         ps.setString(1, channel);
         ps.setString(2, direction);
         ps.setInt(3, c.subtask());

@@ -53,7 +53,7 @@ final class DdlApplier {
      * binlog (DROP TABLE loses its comments, so its tag), so every binlog reader of this site also
      * learns from this record that the next DDL on the table is Ferry's (see LoopFilter).
      */
-    private void announce(FerryCommittable c, ChangeEvent ddl, String statement) throws SQLException {
+    private void announce(CheckpointBatch c, ChangeEvent ddl, String statement) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(ANNOUNCE)) {
             markers.bindId(ps, c);
             ps.setString(6, ddl.table().database());
@@ -65,7 +65,7 @@ final class DdlApplier {
         connection.commit();
     }
 
-    ApplyOutcome apply(FerryCommittable c, ChangeEvent ddl) throws SQLException {
+    ApplyOutcome apply(CheckpointBatch c, ChangeEvent ddl) throws SQLException {
         if (markers.exists(c)) {
             connection.rollback();
             return ApplyOutcome.ALREADY_APPLIED;

@@ -228,7 +228,7 @@ final class HeldTableRelease {
         try {
             if (!segment.isEmpty()) {
                 long rows = segment.stream().filter(w -> w.getKey() != skipped && !w.getValue().isOwnWrite()).count();
-                FerryCommittable replayed = new FerryCommittable(ChangeApplier.REPLAY_SUBTASK, segment.get(0).getKey(),
+                CheckpointBatch replayed = new CheckpointBatch(ChangeApplier.REPLAY_SUBTASK, segment.get(0).getKey(),
                         segment.get(segment.size() - 1).getKey(), List.of());
                 if (!ctx.markers.insert(replayed, rows)) {
                     throw new SQLException("the held changes " + replayed.epoch() + " to " + replayed.sequence()
@@ -264,7 +264,7 @@ final class HeldTableRelease {
     /** Applies a waiting DDL in a transaction of its own; false if it is held (again). */
     private boolean replayDdl(TableId table, long heldId, ChangeEvent event) throws SQLException {
         if (translatedDdl == null) {
-            ddl.apply(new FerryCommittable(ChangeApplier.REPLAY_SUBTASK, heldId, heldId, List.of(event)), event);
+            ddl.apply(new CheckpointBatch(ChangeApplier.REPLAY_SUBTASK, heldId, heldId, List.of(event)), event);
             ctx.forgetDefinitions(); // statements and column types of the old table definition
             held.release(table, heldId);
             ctx.connection.commit();

@@ -41,7 +41,7 @@ final class TranslatedDdlApplier {
         this.direction = direction;
     }
 
-    ApplyOutcome apply(FerryCommittable c, ChangeEvent ddl) throws SQLException {
+    ApplyOutcome apply(CheckpointBatch c, ChangeEvent ddl) throws SQLException {
         if (markers.exists(c)) {
             connection.rollback();
             return ApplyOutcome.ALREADY_APPLIED;
@@ -135,7 +135,7 @@ final class TranslatedDdlApplier {
         }
     }
 
-    private boolean commitWithMarker(FerryCommittable c) throws SQLException {
+    private boolean commitWithMarker(CheckpointBatch c) throws SQLException {
         if (!markers.insert(c, 0)) {
             connection.rollback();
             return false;

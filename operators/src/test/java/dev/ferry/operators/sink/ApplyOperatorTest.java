@@ -434,7 +434,7 @@ class ApplyOperatorTest {
     private ChangeEvent heartbeat(String tx, long writtenAt) {
         return new ChangeEvent(dev.ferry.common.Op.HEARTBEAT, FerryTables.HEARTBEAT, new dev.ferry.common.RowSchema(
                 new String[] {"channel", "direction", "ts_ms"}, new int[] {0, 1}),
-                null, new Object[] {channel(), FerryWriterTest.settings(true, null).direction(), writtenAt}, tx, tx, 0);
+                null, new Object[] {channel(), CheckpointBatcherTest.settings(true, null).direction(), writtenAt}, tx, tx, 0);
     }
 
     private static Object gauge(InterceptingOperatorMetricGroup metrics, String name) {
@@ -729,7 +729,7 @@ class ApplyOperatorTest {
             p.setProperty("sessionVariables", "innodb_lock_wait_timeout=" + lockWaitSeconds);
         }
         Endpoint endpoint = new Endpoint("us", "127.0.0.1", target.port(), target.adminUser(), target.adminPassword(), p);
-        SinkSettings base = FerryWriterTest.settings(true, endpoint);
+        SinkSettings base = CheckpointBatcherTest.settings(true, endpoint);
         SinkSettings settings = new SinkSettings(channel(), base.direction(), base.source(), endpoint, true, 2,
                 java.time.Duration.ofSeconds(2), null, rules);
         return new ApplyOperator(settings, null, now::get, readsTargetHistory);

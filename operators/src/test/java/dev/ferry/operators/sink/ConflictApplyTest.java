@@ -547,7 +547,7 @@ class ConflictApplyTest {
     void aReplayedCommittableRecordsItsConflictsOnce(ServerKind kind) throws Exception {
         setUp(kind);
         seed("(1, 'target', 1, 'u1')");
-        FerryCommittable c = committable(update(1, "old", 1, "u1", 1, "incoming", 2, "u1"));
+        CheckpointBatch c = committable(update(1, "old", 1, "u1", 1, "incoming", 2, "u1"));
         try (ChangeApplier applier = applier(priority("sh"), "sh")) {
             assertThat(applier.apply(c).conflicts()).hasSize(1);
             assertThat(applier.apply(c).outcome()).isEqualTo(ApplyOutcome.ALREADY_APPLIED);
@@ -979,8 +979,8 @@ class ConflictApplyTest {
                 memories.computeIfAbsent(direction, d -> ConflictMemory.inMap()), concurrent, System::currentTimeMillis);
     }
 
-    private FerryCommittable committable(ChangeEvent... events) {
-        return new FerryCommittable(0, 1, sequence++, Arrays.asList(events));
+    private CheckpointBatch committable(ChangeEvent... events) {
+        return new CheckpointBatch(0, 1, sequence++, Arrays.asList(events));
     }
 
     private void seed(String values) {

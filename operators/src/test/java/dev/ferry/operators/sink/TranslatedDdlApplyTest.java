@@ -110,8 +110,8 @@ class TranslatedDdlApplyTest {
         return new ChangeApplier(connection, dialect, channel, "sh->pg", 100, ConflictRules.homeWins("sh", "sh"));
     }
 
-    private FerryCommittable committable(ChangeEvent... events) {
-        return new FerryCommittable(0, 1, sequence++, Arrays.asList(events));
+    private CheckpointBatch committable(ChangeEvent... events) {
+        return new CheckpointBatch(0, 1, sequence++, Arrays.asList(events));
     }
 
     private static ChangeEvent row(TableId table, RowSchema schema, Object... after) {

@@ -14,7 +14,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** How the writer cuts the stream into committables; ApplyOperatorTest drives it inside the operator. */
-class FerryWriterTest {
+class CheckpointBatcherTest {
     private static final TableId T = new TableId("db", "t");
 
     static SinkSettings settings(boolean transactional, Endpoint target) {
@@ -25,49 +25,49 @@ class FerryWriterTest {
 
     @Test
     void holdsBackTheOpenTransactionAcrossACheckpointAndRestore() {
-        FerryWriter writer = new FerryWriter(0, true, List.of(), 1000);
+        CheckpointBatcher writer = new CheckpointBatcher(0, true, List.of(), 1000);
         writer.write(insert(T, "f:10", 1, "a"));
         writer.write(insert(T, "f:10", 2, "b"));
         writer.write(insert(T, "f:20", 3, "c")); // ends f:10, opens f:20
-        List<FerryCommittable> first = writer.prepareCommit();
-        List<FerryWriterState> state = writer.snapshotState(1);
+        List<CheckpointBatch> first = writer.prepareCommit();
+        List<BatcherState> state = writer.snapshotState(1);
         assertThat(first).hasSize(1);
         assertThat(ids(first.get(0))).containsExactly(1L, 2L);
 
-        FerryWriter restored = new FerryWriter(0, true, state, 1000);
+        CheckpointBatcher restored = new CheckpointBatcher(0, true, state, 1000);
         assertThat(restored.prepareCommit()).as("f:20 is still open after the restore").isEmpty();
         restored.write(insert(T, "f:20", 4, "d")); // the restored transaction continues
         restored.write(insert(T, "f:30", 5, "e"));
-        List<FerryCommittable> second = restored.prepareCommit();
+        List<CheckpointBatch> second = restored.prepareCommit();
         assertThat(second).hasSize(1);
         assertThat(ids(second.get(0))).containsExactly(3L, 4L);
     }
 
     @Test
     void aRestoredWriterNeverReusesACommittableId() {
-        FerryWriter writer = new FerryWriter(0, true, List.of(), 5000);
+        CheckpointBatcher writer = new CheckpointBatcher(0, true, List.of(), 5000);
         writer.write(read(T, 1, "a"));
-        FerryCommittable before = writer.prepareCommit().get(0);
-        List<FerryWriterState> state = writer.snapshotState(1);
+        CheckpointBatch before = writer.prepareCommit().get(0);
+        List<BatcherState> state = writer.snapshotState(1);
 
         // restarted at once, on a clock that has not moved on (or went back)
-        FerryWriter restored = new FerryWriter(0, true, state, 4000);
+        CheckpointBatcher restored = new CheckpointBatcher(0, true, state, 4000);
         restored.write(read(T, 2, "b"));
-        FerryCommittable after = restored.prepareCommit().get(0);
+        CheckpointBatch after = restored.prepareCommit().get(0);
         assertThat(after.epoch()).isGreaterThan(before.epoch());
         assertThat(after.id()).isNotEqualTo(before.id());
     }
 
     @Test
     void parallelModeCommitsEveryRowAtTheNextBarrier() {
-        FerryWriter writer = new FerryWriter(0, false, List.of(), 1000);
+        CheckpointBatcher writer = new CheckpointBatcher(0, false, List.of(), 1000);
         writer.write(insert(T, "f:10", 1, "a"));
         assertThat(ids(writer.prepareCommit().get(0))).containsExactly(1L);
     }
 
     @Test
     void theEndOfInputClosesTheOpenTransaction() {
-        FerryWriter writer = new FerryWriter(0, true, List.of(), 1000);
+        CheckpointBatcher writer = new CheckpointBatcher(0, true, List.of(), 1000);
         writer.write(insert(T, "f:10", 1, "a"));
         assertThat(writer.prepareCommit()).isEmpty();
         writer.write(insert(T, "f:10", 2, "b"));
@@ -77,20 +77,20 @@ class FerryWriterTest {
 
     @Test
     void aDdlGetsACommittableOfItsOwnBetweenTheRowsAroundIt() {
-        FerryWriter writer = new FerryWriter(0, true, List.of(), 1000);
+        CheckpointBatcher writer = new CheckpointBatcher(0, true, List.of(), 1000);
         writer.write(insert(T, "f:10", 1, "a"));
         writer.write(ddl(T, "f:20", "alter table t add c int")); // also ends f:10
         writer.write(insert(T, "f:30", 2, "b"));
         writer.write(insert(T, "f:40", 3, "c"));
-        List<FerryCommittable> out = writer.prepareCommit();
+        List<CheckpointBatch> out = writer.prepareCommit();
         assertThat(out).hasSize(3);
         assertThat(ids(out.get(0))).containsExactly(1L);
         assertThat(out.get(1).events()).extracting(ChangeEvent::ddl).containsExactly("alter table t add c int");
         assertThat(ids(out.get(2))).containsExactly(2L);
-        assertThat(out).extracting(FerryCommittable::sequence).containsExactly(0L, 1L, 2L);
+        assertThat(out).extracting(CheckpointBatch::sequence).containsExactly(0L, 1L, 2L);
     }
 
-    private static List<Long> ids(FerryCommittable c) {
+    private static List<Long> ids(CheckpointBatch c) {
         return c.events().stream().map(e -> (Long) e.after()[0]).toList();
     }
 }

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * after that the commit fails the job, Flink restarts it from the checkpoint, and the marker rows
  * make the repeated commit skip what was already applied.
  */
-final class FerryCommitter implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(FerryCommitter.class);
+final class BatchCommitter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchCommitter.class);
     /** How often the rows of a committable are locked before its apply goes on without their locks. */
     private static final int LOCK_ATTEMPTS = 5;
 
@@ -44,7 +44,7 @@ final class FerryCommitter implements AutoCloseable {
     private ChangeApplier applier;
 
     /** @param memoryMayLag whether the memory may lack decisions the target has (a fresh start) */
-    FerryCommitter(SinkSettings settings, MetricGroup metricGroup, LongSupplier clock, ConflictMemory memory,
+    BatchCommitter(SinkSettings settings, MetricGroup metricGroup, LongSupplier clock, ConflictMemory memory,
             Concurrency concurrent, boolean memoryMayLag) {
         this.settings = settings;
         this.connections = new SimpleJdbcConnectionProvider(settings.target().applyConnectionOptions());
@@ -60,10 +60,10 @@ final class FerryCommitter implements AutoCloseable {
      * Applies committables in the order they were made. One that cannot be applied by retrying fails the job,
      * which then restarts from the checkpoint that still holds it.
      */
-    void commit(Collection<FerryCommittable> committables) throws InterruptedException {
-        List<FerryCommittable> ordered = new ArrayList<>(committables);
-        ordered.sort(Comparator.comparingLong(FerryCommittable::epoch).thenComparingLong(FerryCommittable::sequence));
-        for (FerryCommittable c : ordered) {
+    void commit(Collection<CheckpointBatch> committables) throws InterruptedException {
+        List<CheckpointBatch> ordered = new ArrayList<>(committables);
+        ordered.sort(Comparator.comparingLong(CheckpointBatch::epoch).thenComparingLong(CheckpointBatch::sequence));
+        for (CheckpointBatch c : ordered) {
             try {
                 ChangeApplier.Result result = applyWithRetries(c);
                 record(c, result);
@@ -79,7 +79,7 @@ final class FerryCommitter implements AutoCloseable {
      * #commit} goes on in it. A deadlock, which rolls every lock back, locks again (up to {@link #LOCK_ATTEMPTS}
      * times); any other failure only loses the locks: the apply then runs as usual.
      */
-    void lockRows(FerryCommittable c) throws InterruptedException {
+    void lockRows(CheckpointBatch c) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
                 applierWithMemory().lockRows(c);
@@ -118,7 +118,7 @@ final class FerryCommitter implements AutoCloseable {
      * deadlock retried in place refilled a row the target had deleted meanwhile, as not concurrent: the checker's
      * kv_prio 4, seed 4). Anything else, or a failure after the retry time-out, fails the job.
      */
-    boolean tryCommit(FerryCommittable c, Tries tries) throws InterruptedException {
+    boolean tryCommit(CheckpointBatch c, Tries tries) throws InterruptedException {
         try {
             ChangeApplier.Result result = tryApply(c, tries);
             if (result == null) {
@@ -133,7 +133,7 @@ final class FerryCommitter implements AutoCloseable {
     }
 
     /** Without a target history to catch up with, a failed try is repeated at once, in a new transaction. */
-    private ChangeApplier.Result applyWithRetries(FerryCommittable c) throws SQLException, InterruptedException {
+    private ChangeApplier.Result applyWithRetries(CheckpointBatch c) throws SQLException, InterruptedException {
         Tries tries = new Tries();
         while (true) {
             ChangeApplier.Result result = tryApply(c, tries);
@@ -144,7 +144,7 @@ final class FerryCommitter implements AutoCloseable {
     }
 
     /** One try; null if it failed in a way worth retrying, after the backoff. */
-    private ChangeApplier.Result tryApply(FerryCommittable c, Tries tries) throws SQLException, InterruptedException {
+    private ChangeApplier.Result tryApply(CheckpointBatch c, Tries tries) throws SQLException, InterruptedException {
         try {
             return applierWithMemory().apply(c);
         } catch (SQLException e) {
@@ -216,7 +216,7 @@ final class FerryCommitter implements AutoCloseable {
         connections.closeConnection();
     }
 
-    private void record(FerryCommittable c, ChangeApplier.Result result) {
+    private void record(CheckpointBatch c, ChangeApplier.Result result) {
         ApplyOutcome outcome = result.outcome();
         long now = clock.getAsLong();
         Set<String> transactions = new HashSet<>();
@@ -271,7 +271,7 @@ final class FerryCommitter implements AutoCloseable {
 
     /** A commit that cannot succeed by retrying: names the direction, target and the failing change. */
     static final class ApplyFailedException extends RuntimeException {
-        ApplyFailedException(SinkSettings settings, FerryCommittable c, SQLException cause) {
+        ApplyFailedException(SinkSettings settings, CheckpointBatch c, SQLException cause) {
             super(settings.direction() + ": could not apply " + c + " to " + settings.target() + ": "
                     + cause.getMessage() + (cause.getSQLState() == null ? "" : " [SQLState " + cause.getSQLState()
                     + ", error " + cause.getErrorCode() + "]") + ". Nothing of this committable was applied;"

@@ -10,8 +10,8 @@ import java.util.List;
  *
  * @param epoch when the writer that made it started; a restarted writer never reuses an id
  */
-public record FerryCommittable(int subtask, long epoch, long sequence, List<ChangeEvent> events) {
-    public FerryCommittable {
+public record CheckpointBatch(int subtask, long epoch, long sequence, List<ChangeEvent> events) {
+    public CheckpointBatch {
         events = List.copyOf(events);
     }
 

@@ -16,19 +16,19 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * list ({@link EventListCodec}); version 1 (every event whole) is still read, so savepoints of older Ferry
  * versions restore.
  */
-final class FerrySerializers {
+final class BatchSerializers {
     private static final int VERSION = 2;
 
-    private FerrySerializers() {}
+    private BatchSerializers() {}
 
-    static final class CommittableSerializer implements SimpleVersionedSerializer<FerryCommittable> {
+    static final class BatchSerializer implements SimpleVersionedSerializer<CheckpointBatch> {
         @Override
         public int getVersion() {
             return VERSION;
         }
 
         @Override
-        public byte[] serialize(FerryCommittable c) throws IOException {
+        public byte[] serialize(CheckpointBatch c) throws IOException {
             DataOutputSerializer out = new DataOutputSerializer(initialSize(c.events()));
             out.writeInt(c.subtask());
             out.writeLong(c.epoch());
@@ -38,21 +38,21 @@ final class FerrySerializers {
         }
 
         @Override
-        public FerryCommittable deserialize(int version, byte[] serialized) throws IOException {
+        public CheckpointBatch deserialize(int version, byte[] serialized) throws IOException {
             checkVersion(version);
             DataInputDeserializer in = new DataInputDeserializer(serialized);
-            return new FerryCommittable(in.readInt(), in.readLong(), in.readLong(), readEvents(version, in));
+            return new CheckpointBatch(in.readInt(), in.readLong(), in.readLong(), readEvents(version, in));
         }
     }
 
-    static final class WriterStateSerializer implements SimpleVersionedSerializer<FerryWriterState> {
+    static final class BatcherStateSerializer implements SimpleVersionedSerializer<BatcherState> {
         @Override
         public int getVersion() {
             return VERSION;
         }
 
         @Override
-        public byte[] serialize(FerryWriterState s) throws IOException {
+        public byte[] serialize(BatcherState s) throws IOException {
             DataOutputSerializer out = new DataOutputSerializer(initialSize(s.openTransaction()));
             out.writeLong(s.epoch());
             EventListCodec.write(out, s.openTransaction());
@@ -60,10 +60,10 @@ final class FerrySerializers {
         }
 
         @Override
-        public FerryWriterState deserialize(int version, byte[] serialized) throws IOException {
+        public BatcherState deserialize(int version, byte[] serialized) throws IOException {
             checkVersion(version);
             DataInputDeserializer in = new DataInputDeserializer(serialized);
-            return new FerryWriterState(in.readLong(), readEvents(version, in));
+            return new BatcherState(in.readLong(), readEvents(version, in));
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
  * In parallel mode every row stands alone. A DDL event gets a committable of its own, between the
  * rows before and after it, because DDL commits implicitly and cannot share a target transaction.
  */
-final class FerryWriter implements AutoCloseable {
+final class CheckpointBatcher implements AutoCloseable {
 
     private final int subtask;
     private final long epoch;
@@ -29,11 +29,11 @@ final class FerryWriter implements AutoCloseable {
     private String openTxId;
     private HeartbeatWriter heartbeat;
 
-    FerryWriter(int subtask, boolean holdOpenTransactions, Collection<FerryWriterState> restored, long now) {
+    CheckpointBatcher(int subtask, boolean holdOpenTransactions, Collection<BatcherState> restored, long now) {
         this.subtask = subtask;
         this.holdOpenTransactions = holdOpenTransactions;
         long lastEpoch = 0;
-        for (FerryWriterState state : restored) {
+        for (BatcherState state : restored) {
             lastEpoch = Math.max(lastEpoch, state.epoch());
             for (ChangeEvent e : state.openTransaction()) {
                 write(e);
@@ -81,22 +81,22 @@ final class FerryWriter implements AutoCloseable {
     }
 
     /** The finished groups, each a committable; called at the checkpoint barrier. */
-    List<FerryCommittable> prepareCommit() {
+    List<CheckpointBatch> prepareCommit() {
         seal();
-        List<FerryCommittable> committables = new ArrayList<>(sealed.size());
+        List<CheckpointBatch> committables = new ArrayList<>(sealed.size());
         for (List<ChangeEvent> events : sealed) {
-            committables.add(new FerryCommittable(subtask, epoch, sequence++, events));
+            committables.add(new CheckpointBatch(subtask, epoch, sequence++, events));
         }
         sealed.clear();
         return committables;
     }
 
-    List<FerryWriterState> snapshotState(long checkpointId) {
-        return List.of(new FerryWriterState(epoch, open));
+    List<BatcherState> snapshotState(long checkpointId) {
+        return List.of(new BatcherState(epoch, open));
     }
 
     /** Starts writing heartbeat rows into the source; they end the transactions this writer holds back. */
-    FerryWriter withHeartbeat(HeartbeatWriter heartbeatWriter) {
+    CheckpointBatcher withHeartbeat(HeartbeatWriter heartbeatWriter) {
         this.heartbeat = heartbeatWriter;
         heartbeatWriter.start();
         return this;

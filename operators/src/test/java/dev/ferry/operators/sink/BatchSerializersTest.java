@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class FerrySerializersTest {
+class BatchSerializersTest {
     private static final TableId T = new TableId("db", "t");
     private static final TableId U = new TableId("db", "u");
     private static final List<ChangeEvent> EVENTS = List.of(insert(T, "f:1", 1, "观澜湖新城-B1"),
@@ -23,8 +23,8 @@ class FerrySerializersTest {
 
     @Test
     void committablesRoundTripInTheCurrentVersion() throws IOException {
-        FerryCommittable c = new FerryCommittable(3, 17, 5, EVENTS);
-        FerrySerializers.CommittableSerializer s = new FerrySerializers.CommittableSerializer();
+        CheckpointBatch c = new CheckpointBatch(3, 17, 5, EVENTS);
+        BatchSerializers.BatchSerializer s = new BatchSerializers.BatchSerializer();
 
         assertThat(s.getVersion()).isEqualTo(2);
         assertThat(s.deserialize(s.getVersion(), s.serialize(c))).isEqualTo(c);
@@ -32,10 +32,10 @@ class FerrySerializersTest {
 
     @Test
     void writerStateRoundTripsInTheCurrentVersion() throws IOException {
-        FerryWriterState state = new FerryWriterState(42, EVENTS);
-        FerrySerializers.WriterStateSerializer s = new FerrySerializers.WriterStateSerializer();
+        BatcherState state = new BatcherState(42, EVENTS);
+        BatchSerializers.BatcherStateSerializer s = new BatchSerializers.BatcherStateSerializer();
 
-        FerryWriterState back = s.deserialize(s.getVersion(), s.serialize(state));
+        BatcherState back = s.deserialize(s.getVersion(), s.serialize(state));
 
         assertThat(back.epoch()).isEqualTo(42);
         assertThat(back.openTransaction()).isEqualTo(EVENTS);
@@ -55,15 +55,15 @@ class FerrySerializersTest {
         stateOut.writeLong(42);
         writeVersion1Events(stateOut);
 
-        assertThat(new FerrySerializers.CommittableSerializer().deserialize(1, committable.toByteArray()))
-                .isEqualTo(new FerryCommittable(3, 17, 5, EVENTS));
-        assertThat(new FerrySerializers.WriterStateSerializer().deserialize(1, writerState.toByteArray())
+        assertThat(new BatchSerializers.BatchSerializer().deserialize(1, committable.toByteArray()))
+                .isEqualTo(new CheckpointBatch(3, 17, 5, EVENTS));
+        assertThat(new BatchSerializers.BatcherStateSerializer().deserialize(1, writerState.toByteArray())
                 .openTransaction()).isEqualTo(EVENTS);
     }
 
     @Test
     void aNewerVersionIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> new FerrySerializers.CommittableSerializer().deserialize(3, new byte[0]))
+        assertThatThrownBy(() -> new BatchSerializers.BatchSerializer().deserialize(3, new byte[0]))
                 .hasMessageContaining("version 3 is newer than this Ferry understands (2)");
     }
 
