@@ -77,7 +77,8 @@ final class BatchCommitter implements AutoCloseable {
     /**
      * Begins {@code c}'s apply transaction by locking the rows it changes (see ChangeApplier#lockRows); {@link
      * #commit} goes on in it. A deadlock, which rolls every lock back, locks again (up to {@link #LOCK_ATTEMPTS}
-     * times); any other failure only loses the locks: the apply then runs as usual.
+     * times); a lock wait time-out makes the apply's try fail before it writes anything, so that it locks again
+     * (ChangeApplier#lockRows); any other failure only loses the locks of a table the apply may then hold.
      */
     void lockRows(CheckpointBatch c) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {

@@ -9,6 +9,7 @@ import dev.ferry.conflict.ConflictRules;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +63,8 @@ final class ChangeApplier implements AutoCloseable {
     private final LongSupplier clock;
     /** Whether the open transaction holds the locks of {@link #lockRows}, which the apply goes on in. */
     private boolean rowsLocked;
+    /** A table whose rows {@link #lockRows} could not lock in time, or null: then the apply must not go on. */
+    private TableId notLocked;
     private long commits;
 
     /** An applier with a memory of its own, as used outside the apply operator. */
@@ -137,6 +140,10 @@ final class ChangeApplier implements AutoCloseable {
                 if (Retry.isDeadlock(unreadable)) {
                     throw unreadable; // the server rolled back the transaction: every lock taken so far went with it
                 }
+                if (Retry.isLockWaitTimeout(unreadable)) {
+                    notLocked = table;
+                    break;
+                }
                 LOG.debug("{}: rows of {} not locked before the read barrier: {}", direction, table,
                         unreadable.getMessage());
             }
@@ -145,6 +152,16 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     Result apply(CheckpointBatch committable) throws SQLException {
+        if (notLocked != null) {
+            TableId table = notLocked;
+            notLocked = null;
+            rowsLocked = false;
+            connection.rollback();
+            throw new SQLTransactionRollbackException(direction + ": the rows of " + table + " could not be locked"
+                    + " before the read barrier: a transaction at the target held them past its lock wait time-out."
+                    + " Nothing was written; the rows are locked again. Fix, if this repeats: end that transaction"
+                    + " (information_schema.INNODB_TRX names it)", "40001", 1205);
+        }
         List<ConflictRecord> released = release.releaseDecided(rowsLocked);
         Result result;
         try {

@@ -38,6 +38,17 @@ final class Retry {
         return false;
     }
 
+    /** A lock wait time-out (MySQL/MariaDB 1205, PostgreSQL 55P03): only the statement was rolled back. */
+    static boolean isLockWaitTimeout(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == ER_LOCK_WAIT_TIMEOUT
+                    || "55P03".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isRetriable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException) {

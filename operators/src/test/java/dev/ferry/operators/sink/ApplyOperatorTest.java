@@ -571,6 +571,43 @@ class ApplyOperatorTest {
             session.createStatement().executeUpdate("DELETE FROM " + t + " WHERE id = 1");
             session.commit();
             h.processElement2(new StreamRecord<>(targetDeletesRowOne()));
+            // the rows were locked again while the session still held row 1: that try refuses too, and locks again
+            deliverBarrier(h, "t.000001:990");
+            deliverBarrier(h, "t.000001:995");
+        }
+        assertTheTargetsDeleteWon();
+    }
+
+    /**
+     * A lock wait time-out while the rows are locked (a target session holds row 1): the try that follows the barrier
+     * writes nothing and locks again. Going on with the rows it had not locked, the session's delete of row 1,
+     * committed after the barrier and so after it in the target's binlog, was unseen by the history when the apply
+     * met the row gone.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
+    @org.junit.jupiter.api.Timeout(120)
+    void aLockWaitTimeOutWhileLockingTheRowsLocksThemAgainBeforeTheApply(ServerKind kind) throws Exception {
+        setUp(kind);
+        String t = "`" + table.database() + "`.t";
+        target.execute("INSERT INTO " + t + " VALUES (1, 'base'), (2, 'base')");
+        try (java.sql.Connection session = target.connect();
+                KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h =
+                        new KeyedTwoInputStreamOperatorTestHarness<>(operator(targetWins(), true, "1"), new RowKeys(),
+                                new RowKeys(), Types.STRING)) {
+            session.setAutoCommit(false);
+            session.createStatement().executeQuery("SELECT * FROM " + t + " WHERE id = 1 FOR UPDATE").close();
+            h.open();
+            sourceUpdatesRowsOneAndTwo(h);
+            h.notifyOfCompletedCheckpoint(1); // waits a second for row 1, in vain; writes the barrier
+            long first = barrierValue();
+            session.createStatement().executeUpdate("DELETE FROM " + t + " WHERE id = 1");
+            session.commit();
+            // the target's binlog: the barrier, then the session's delete
+            deliverBarrier(h, "t.000001:900");
+            assertThat(rows()).as("nothing applied without the rows locked").containsExactly("2=base");
+            assertThat(barrierValue()).as("locked again, with a new read barrier").isGreaterThan(first);
+            h.processElement2(new StreamRecord<>(targetDeletesRowOne()));
             deliverBarrier(h, "t.000001:990");
         }
         assertTheTargetsDeleteWon();
