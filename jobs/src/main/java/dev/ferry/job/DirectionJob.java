@@ -16,6 +16,7 @@ import dev.ferry.loop.LoopFilter;
 import dev.ferry.operators.ChangeEventTypeInfo;
 import dev.ferry.operators.source.ChangeEventDeserializer;
 import dev.ferry.operators.source.ReaderWatchdog;
+import dev.ferry.operators.heartbeat.SourceHeartbeat;
 import dev.ferry.operators.sink.ApplyOperator;
 import dev.ferry.operators.sink.RowKeys;
 import dev.ferry.operators.sink.SinkSettings;
@@ -96,8 +97,15 @@ public final class DirectionJob {
         ApplyConfig apply = config.apply();
         boolean transactional = apply.mode() == ApplyConfig.Mode.TRANSACTIONAL;
         SinkSettings settings = new SinkSettings(config.channel(), direction.name(), Endpoints.of(from),
-                Endpoints.of(to), transactional, apply.batchSize(), COMMIT_RETRY_TIMEOUT, HEARTBEAT_INTERVAL,
+                Endpoints.of(to), transactional, apply.batchSize(), COMMIT_RETRY_TIMEOUT,
                 config.conflictRules(direction));
+        // The loop through the source: the apply's first subtask writes a heartbeat row into `from` every second
+        // and, every other beat, the index definitions of the replicated tables. Both come back through the reader
+        // above: a heartbeat ends the source transaction before it (Flink CDC passes on no COMMIT, so transactional
+        // mode would otherwise hold the last one back) and gives the lag; an index change carries a standalone
+        // CREATE or DROP INDEX to `to` (the heartbeat itself is never written there).
+        SourceHeartbeat heartbeat = new SourceHeartbeat(Endpoints.of(from), config.channel(), direction.name(),
+                HEARTBEAT_INTERVAL, config.tableFilter());
         // transactional: one writer, in source order, so the stream is keyed where it is (parallelism 1 owns every
         // key); parallel: rows of one key go to one writer, in order
         KeyedStream<ChangeEvent, String> rows = transactional
@@ -105,11 +113,11 @@ public final class DirectionJob {
                 : changes.keyBy(new RowKeys());
         int writers = transactional ? 1 : apply.parallelism();
         if (reverse == null || !to.kind().hasBinlog()) {
-            rows.transform("apply to " + to.name(), Types.VOID, new ApplyOperator(settings, config.tableFilter()))
+            rows.transform("apply to " + to.name(), Types.VOID, new ApplyOperator(settings, heartbeat))
                     .uid(APPLY_UID).setParallelism(writers);
             return;
         }
-        ApplyOperator applyOperator = ApplyOperator.readingTargetHistory(settings, config.tableFilter());
+        ApplyOperator applyOperator = ApplyOperator.readingTargetHistory(settings, heartbeat);
         long historyId = config.historyServerId(direction);
         // each apply waits for its read barrier to come back on this reader (see promptQueue)
         DataStream<ChangeEvent> localWrites = env

@@ -4,9 +4,7 @@ import dev.ferry.common.BinlogPosition;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.Op;
 import dev.ferry.conflict.ConflictPolicy;
-import dev.ferry.common.TableScope;
-import dev.ferry.operators.heartbeat.HeartbeatWriter;
-import dev.ferry.operators.indexes.IndexWatcher;
+import dev.ferry.operators.heartbeat.SourceHeartbeat;
 import java.io.IOException;
 import java.io.Serializable;
 import java.sql.SQLException;
@@ -63,7 +61,8 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     public interface Clock extends LongSupplier, Serializable {}
 
     private final SinkSettings settings;
-    private final TableScope indexScope;
+    /** The rows written into the source that come back through its reader (see DirectionJob); null: none. */
+    private final SourceHeartbeat heartbeat;
     private final Clock clock;
     /** Whether the second input brings the target's writes (see TargetHistory); else it has one input. */
     private final boolean readsTargetHistory;
@@ -86,22 +85,22 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     private transient long dueUpTo;
     private transient boolean restored;
 
-    /** @param indexScope the tables whose standalone CREATE/DROP INDEX are sent from the source (see IndexWatcher) */
-    public ApplyOperator(SinkSettings settings, TableScope indexScope) {
-        this(settings, indexScope, System::currentTimeMillis, false);
+    /** @param heartbeat run by the first subtask; null: no heartbeats */
+    public ApplyOperator(SinkSettings settings, SourceHeartbeat heartbeat) {
+        this(settings, heartbeat, System::currentTimeMillis, false);
     }
 
     /**
      * The operator of a direction whose second input is its target's history (keyed by {@link RowKeys} too): each
      * apply first waits for a read barrier on it.
      */
-    public static ApplyOperator readingTargetHistory(SinkSettings settings, TableScope indexScope) {
-        return new ApplyOperator(settings, indexScope, System::currentTimeMillis, true);
+    public static ApplyOperator readingTargetHistory(SinkSettings settings, SourceHeartbeat heartbeat) {
+        return new ApplyOperator(settings, heartbeat, System::currentTimeMillis, true);
     }
 
-    ApplyOperator(SinkSettings settings, TableScope indexScope, Clock clock, boolean readsTargetHistory) {
+    ApplyOperator(SinkSettings settings, SourceHeartbeat heartbeat, Clock clock, boolean readsTargetHistory) {
         this.settings = settings;
-        this.indexScope = indexScope;
+        this.heartbeat = heartbeat;
         this.clock = clock;
         this.readsTargetHistory = readsTargetHistory;
         // a task of its own: the binlog is read on while a checkpoint's rows are applied (docs/benchmark.md)
@@ -154,11 +153,8 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         }
         // the restored checkpoint completed, so everything it still holds is due
         commitUpTo(Long.MAX_VALUE);
-        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && settings.heartbeatInterval() != null) {
-            IndexWatcher indexes = indexScope == null ? null
-                    : new IndexWatcher(indexScope, settings.channel(), settings.direction());
-            writer.withHeartbeat(new HeartbeatWriter(settings.source(), settings.channel(), settings.direction(),
-                    settings.heartbeatInterval(), indexes));
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && heartbeat != null) {
+            writer.withHeartbeat(heartbeat.writer());
         }
     }
 

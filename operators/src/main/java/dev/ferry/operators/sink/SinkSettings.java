@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything one direction's sink needs. {@code source} is where the heartbeat rows go: the
- * binlog this direction reads.
+ * Everything one direction's apply needs. {@code source} is the site this direction reads (its name decides
+ * conflicts under the default rules).
  */
 public record SinkSettings(
         String channel,
@@ -19,13 +19,12 @@ public record SinkSettings(
         boolean transactional,
         int batchSize,
         Duration retryTimeout,
-        Duration heartbeatInterval,
         ConflictRules conflicts) implements Serializable {
 
     /** Settings whose conflicts go the source's way (one-way channels, tests). */
     public SinkSettings(String channel, String direction, Endpoint source, Endpoint target, boolean transactional,
-            int batchSize, Duration retryTimeout, Duration heartbeatInterval) {
-        this(channel, direction, source, target, transactional, batchSize, retryTimeout, heartbeatInterval,
+            int batchSize, Duration retryTimeout) {
+        this(channel, direction, source, target, transactional, batchSize, retryTimeout,
                 ConflictRules.homeWins(source.site(), source.site()));
     }
 

@@ -768,7 +768,7 @@ class ApplyOperatorTest {
         Endpoint endpoint = new Endpoint("us", "127.0.0.1", target.port(), target.adminUser(), target.adminPassword(), p);
         SinkSettings base = CheckpointBatcherTest.settings(true, endpoint);
         SinkSettings settings = new SinkSettings(channel(), base.direction(), base.source(), endpoint, true, 2,
-                java.time.Duration.ofSeconds(2), null, rules);
+                java.time.Duration.ofSeconds(2), rules);
         return new ApplyOperator(settings, null, now::get, readsTargetHistory);
     }
 

@@ -20,7 +20,7 @@ class CheckpointBatcherTest {
     static SinkSettings settings(boolean transactional, Endpoint target) {
         Endpoint unused = new Endpoint("src", "127.0.0.1", 1, "u", "p", new Properties());
         return new SinkSettings("test", "src->dst", unused, target == null ? unused : target, transactional, 2,
-                Duration.ofSeconds(5), null);
+                Duration.ofSeconds(5));
     }
 
     @Test

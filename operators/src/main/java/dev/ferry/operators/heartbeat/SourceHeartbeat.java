@@ -1,0 +1,34 @@
+package dev.ferry.operators.heartbeat;
+
+import dev.ferry.common.TableScope;
+import dev.ferry.operators.Endpoint;
+import dev.ferry.operators.indexes.IndexWatcher;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The rows a direction writes into its own source so that they come back through its binlog reader: a heartbeat
+ * every {@code interval} (it closes the source transaction before it, since Flink CDC passes on no COMMIT, and
+ * measures lag), and every other beat the index definitions of the tables in {@code indexScope} (a standalone
+ * CREATE or DROP INDEX then reaches the target; see IndexWatcher). DirectionJob wires it; the apply operator's first
+ * subtask runs it.
+ *
+ * @param indexScope the tables whose standalone CREATE/DROP INDEX are sent; null: none
+ */
+public record SourceHeartbeat(Endpoint source, String channel, String direction, Duration interval,
+        TableScope indexScope) implements Serializable {
+
+    public SourceHeartbeat {
+        Objects.requireNonNull(source);
+        Objects.requireNonNull(channel);
+        Objects.requireNonNull(direction);
+        Objects.requireNonNull(interval);
+    }
+
+    /** A writer of these rows, not started yet. */
+    public HeartbeatWriter writer() {
+        IndexWatcher indexes = indexScope == null ? null : new IndexWatcher(indexScope, channel, direction);
+        return new HeartbeatWriter(source, channel, direction, interval, indexes);
+    }
+}
