@@ -63,9 +63,14 @@ public final class CheckerSchema {
                 "CREATE TABLE " + x + ".txlog (tx BIGINT PRIMARY KEY)");
     }
 
-    /** The channel's conflicts block: priority of sh by default, newer-wins on ts for kv_newer. */
-    public static String conflictsYaml(String database) {
+    /**
+     * The channel's conflicts block: priority of sh by default, newer-wins on ts for kv_newer, and {@code bulkPolicy}
+     * for kv_bulk ({@code priority}: the default; see CheckerSettings).
+     */
+    public static String conflictsYaml(String database, String bulkPolicy) {
         return "conflicts:\n  default: { priority: sh }\n  tables:\n"
-                + "    - { match: '" + database + "\\." + NEWER + "', newer-wins: ts }\n";
+                + "    - { match: '" + database + "\\." + NEWER + "', newer-wins: ts }\n"
+                + ("priority".equals(bulkPolicy) ? ""
+                        : "    - { match: '" + database + "\\." + BULK + "', policy: " + bulkPolicy + " }\n");
     }
 }

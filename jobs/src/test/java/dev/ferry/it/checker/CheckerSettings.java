@@ -21,11 +21,15 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code ferry.checker.keys}: {@code shared} (default) or {@code disjoint}: a control in which each site
  *       writes only its own rows, so that no conflict can happen.
  *   <li>{@code ferry.checker.unique}: {@code on} (default) or {@code off}: the clients leave kv_prio's unique column
- *       NULL, so that no two rows collide on a unique value (docs/conflicts.md, open points).
+ *       NULL, so that no two rows collide on a unique value (docs/conflicts.md, open points);
+ *   <li>{@code ferry.checker.bulk-policy}: the conflict policy of kv_bulk: {@code priority} (default: the channel's,
+ *       priority of sh) or {@code source-wins} (in a two-way channel, the version of the site that is not home wins
+ *       at both). Policies under which the sites keep different versions by design (target-wins, manual) cannot
+ *       converge, so the checker does not offer them.
  * </ul>
  */
 public record CheckerSettings(long seed, Duration duration, double rate, boolean faults, boolean processHosts,
-        String ddl, boolean disjoint, boolean uniqueValues) {
+        String ddl, boolean disjoint, boolean uniqueValues, String bulkPolicy) {
     public static final String SEED = "ferry.checker.seed";
     public static final String DURATION = "ferry.checker.duration";
 
@@ -47,7 +51,17 @@ public record CheckerSettings(long seed, Duration duration, double rate, boolean
                 !"in-process".equalsIgnoreCase(System.getProperty("ferry.checker.hosts", "mixed")),
                 System.getProperty("ferry.checker.ddl", "all").trim().toLowerCase(Locale.ROOT),
                 "disjoint".equalsIgnoreCase(System.getProperty("ferry.checker.keys", "shared")),
-                !"off".equalsIgnoreCase(System.getProperty("ferry.checker.unique", "on")));
+                !"off".equalsIgnoreCase(System.getProperty("ferry.checker.unique", "on")),
+                bulkPolicy(System.getProperty("ferry.checker.bulk-policy", "priority")));
+    }
+
+    private static String bulkPolicy(String value) {
+        String policy = value.trim().toLowerCase(Locale.ROOT);
+        if (!policy.equals("priority") && !policy.equals("source-wins")) {
+            throw new IllegalArgumentException("ferry.checker.bulk-policy must be priority or source-wins, was '"
+                    + value + "'");
+        }
+        return policy;
     }
 
     /** {@code 90s}, {@code 30m}, {@code 2h} or plain seconds. */
@@ -98,6 +112,7 @@ public record CheckerSettings(long seed, Duration duration, double rate, boolean
                 + (processHosts ? "" : " -Dferry.checker.hosts=in-process")
                 + ("all".equals(ddl) ? "" : " -Dferry.checker.ddl=" + ddl)
                 + (disjoint ? " -Dferry.checker.keys=disjoint" : "")
-                + (uniqueValues ? "" : " -Dferry.checker.unique=off");
+                + (uniqueValues ? "" : " -Dferry.checker.unique=off")
+                + ("priority".equals(bulkPolicy) ? "" : " -Dferry.checker.bulk-policy=" + bulkPolicy);
     }
 }
