@@ -37,14 +37,13 @@ public final class SqlErrors {
         return anyCause(e, DialectFactory::isLockWaitTimeout);
     }
 
-    /** A transient failure, one a database calls retriable, or a lost connection: worth another try. */
-    public static boolean isRetriable(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException) {
-                return true;
-            }
-        }
-        return anyCause(e, DialectFactory::isRetriable) || isConnectionLoss(e);
+    /**
+     * Whether this error alone, not its causes, may pass if the work is tried again: a transient exception, or an
+     * error a database calls retriable (see {@link DialectFactory#isRetriable}). A lost connection is another reason.
+     */
+    public static boolean isRetriableAlone(Throwable t) {
+        return t instanceof SQLTransientException
+                || t instanceof SQLException s && Dialects.factories().stream().anyMatch(f -> f.isRetriable(s));
     }
 
     private static boolean anyCause(SQLException e, BiPredicate<DialectFactory, SQLException> test) {

@@ -22,9 +22,13 @@ class SqlErrorsTest {
 
     @Test
     void retriableAndConnectionLoss() {
-        assertThat(SqlErrors.isRetriable(new SQLTransientConnectionException("gone"))).isTrue();
-        assertThat(SqlErrors.isRetriable(new SQLException("serialization", "40001"))).isTrue();
-        assertThat(SqlErrors.isRetriable(new SQLException("duplicate", "23000", 1062))).isFalse();
+        assertThat(SqlErrors.isRetriableAlone(new SQLTransientConnectionException("gone"))).isTrue();
+        assertThat(SqlErrors.isRetriableAlone(new SQLException("serialization", "40001"))).isTrue();
+        assertThat(SqlErrors.isRetriableAlone(new SQLException("lock wait", "HY000", 1205))).isTrue();
+        assertThat(SqlErrors.isRetriableAlone(new SQLException("no state"))).isFalse();
+        assertThat(SqlErrors.isRetriableAlone(new SQLException("duplicate", "23000", 1062))).isFalse();
+        assertThat(SqlErrors.isRetriableAlone(new SQLException("wrapped", "HY000", 0,
+                new SQLException("serialization", "40001")))).isFalse();
         assertThat(SqlErrors.isConnectionLoss(new SQLException("link failure", "08S01"))).isTrue();
         assertThat(SqlErrors.isConnectionLoss(new SQLRecoverableException("closed"))).isTrue();
         assertThat(SqlErrors.isConnectionLoss(new SQLException("read", "HY000", 0, new IOException("reset")))).isTrue();
