@@ -45,6 +45,11 @@ public interface Dialect extends Serializable {
         return column + " = ?";
     }
 
+    /** Whether the database stores an empty string or binary value as NULL, so that the two cannot be told apart. */
+    default boolean emptyIsNull() {
+        return false;
+    }
+
     /** Whether an error is a duplicate primary or unique key. */
     default boolean isDuplicateKey(SQLException e) {
         return e instanceof SQLIntegrityConstraintViolationException || e.getErrorCode() == 1062;

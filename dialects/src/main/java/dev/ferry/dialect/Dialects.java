@@ -1,10 +1,38 @@
 package dev.ferry.dialect;
 
 import dev.ferry.dialect.schema.IdentifierCase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
-/** Chooses a {@link Dialect} from a JDBC URL and the server's version. */
+/** Chooses a {@link Dialect} from a JDBC URL and the server's version: the {@link DialectFactory} that accepts it. */
 public final class Dialects {
+    /** Every database Ferry knows; a new one is added here. */
+    private static final List<DialectFactory> FACTORIES = List.of(new MySqlDialectFactory(),
+            new PostgreSqlDialectFactory(), new OracleDialectFactory());
+
     private Dialects() {}
+
+    /** The factories of every database Ferry knows. */
+    public static List<DialectFactory> factories() {
+        return FACTORIES;
+    }
+
+    /** The database's factory, if Ferry knows a database with such URLs. */
+    public static Optional<DialectFactory> factoryOf(String jdbcUrl) {
+        return FACTORIES.stream().filter(f -> f.acceptsUrl(jdbcUrl)).findFirst();
+    }
+
+    /** The database's factory; fails for a URL of a database Ferry does not know. */
+    public static DialectFactory factory(String jdbcUrl) {
+        return factoryOf(jdbcUrl).orElseThrow(() -> {
+            List<String> prefixes = new ArrayList<>();
+            FACTORIES.forEach(f -> prefixes.addAll(f.urlPrefixes()));
+            String last = prefixes.remove(prefixes.size() - 1);
+            return new IllegalArgumentException("No Ferry dialect for JDBC URL '" + jdbcUrl + "': supported targets"
+                    + " start with " + String.join(", ", prefixes) + " or " + last);
+        });
+    }
 
     /** With each target's default identifier case and Oracle's 128-byte names. */
     public static Dialect forUrl(String jdbcUrl, String serverVersion) {
@@ -19,17 +47,6 @@ public final class Dialects {
     /** @param oracleIdentifierLimit Oracle's longest name in bytes: 128, or 30 below COMPATIBLE 12.2 */
     public static Dialect forUrl(String jdbcUrl, String serverVersion, IdentifierCase identifierCase,
             int oracleIdentifierLimit) {
-        if (jdbcUrl.startsWith("jdbc:mysql:") || jdbcUrl.startsWith("jdbc:mariadb:")) {
-            return MySqlDialect.forServerVersion(serverVersion);
-        }
-        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-            return new PostgreSqlDialect(identifierCase == null ? IdentifierCase.PRESERVE : identifierCase);
-        }
-        if (jdbcUrl.startsWith("jdbc:oracle:")) {
-            return new OracleDialect(identifierCase == null ? IdentifierCase.UPPER : identifierCase,
-                    oracleIdentifierLimit);
-        }
-        throw new IllegalArgumentException("No Ferry dialect for JDBC URL '" + jdbcUrl + "': supported targets start"
-                + " with jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql: or jdbc:oracle:");
+        return factory(jdbcUrl).create(serverVersion, identifierCase, oracleIdentifierLimit);
     }
 }

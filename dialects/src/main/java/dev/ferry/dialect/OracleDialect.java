@@ -53,6 +53,12 @@ public final class OracleDialect extends TargetDialect {
         return "Oracle";
     }
 
+    /** {@code ''} is NULL in Oracle (see above). */
+    @Override
+    public boolean emptyIsNull() {
+        return true;
+    }
+
     @Override
     public SchemaTranslator schema() {
         return schema;

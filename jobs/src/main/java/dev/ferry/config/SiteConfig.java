@@ -1,8 +1,10 @@
 package dev.ferry.config;
 
+import dev.ferry.dialect.Dialects;
 import dev.ferry.dialect.schema.IdentifierCase;
 import java.io.Serializable;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -117,17 +119,10 @@ public record SiteConfig(
             return this == MYSQL || this == MARIADB;
         }
 
+        /** The kind its dialect's factory names; MySQL for a URL of no known database (the URL check reports it). */
         static Kind ofUrl(String url) {
-            if (url.startsWith("jdbc:mariadb:")) {
-                return MARIADB;
-            }
-            if (url.startsWith("jdbc:postgresql:")) {
-                return POSTGRESQL;
-            }
-            if (url.startsWith("jdbc:oracle:")) {
-                return ORACLE;
-            }
-            return MYSQL;
+            String name = Dialects.factoryOf(url).map(f -> f.displayName(url)).orElse(MYSQL.displayName);
+            return Arrays.stream(values()).filter(k -> k.displayName.equals(name)).findFirst().orElseThrow();
         }
     }
 

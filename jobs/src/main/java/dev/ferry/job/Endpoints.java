@@ -3,7 +3,10 @@ package dev.ferry.job;
 import dev.ferry.compat.flink36520.ShowBinaryLogStatusInterceptor;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.config.TlsConfig;
+import dev.ferry.dialect.Dialects;
+import dev.ferry.dialect.TlsMode;
 import dev.ferry.operators.Endpoint;
+import java.util.Map;
 import java.util.Properties;
 
 /** Site configuration -> the operators' {@link Endpoint}, with the driver settings Ferry relies on. */
@@ -22,39 +25,25 @@ public final class Endpoints {
     /** Driver properties of a PostgreSQL or Oracle target: TLS only (the URL carries the rest). */
     private static Properties targetProperties(SiteConfig site) {
         Properties p = new Properties();
-        TlsConfig.Mode mode = site.tls().mode();
-        if (site.kind() == SiteConfig.Kind.POSTGRESQL) {
-            p.setProperty("sslmode", switch (mode) {
-                case DISABLED -> "disable";
-                case PREFERRED -> "prefer";
-                case REQUIRED -> "require";
-                case VERIFY_CA -> "verify-ca";
-                case VERIFY_IDENTITY -> "verify-full";
-            });
-        }
-        // Oracle: TLS is chosen by the URL (tcps://...) and the wallet or JVM trust store
+        p.putAll(tlsProperties(site));
         return p;
     }
 
     static Properties jdbcProperties(SiteConfig site) {
         Properties p = new Properties();
-        TlsConfig tls = site.tls();
-        p.setProperty("sslMode", tls.mode().connectorJSslMode());
-        if (tls.mode() == TlsConfig.Mode.DISABLED || tls.mode() == TlsConfig.Mode.PREFERRED) {
-            // caching_sha2_password over a connection without TLS needs the server's RSA key
-            p.setProperty("allowPublicKeyRetrieval", "true");
-        }
-        if (tls.trustStore() != null) {
-            p.setProperty("trustCertificateKeyStoreUrl", "file:" + tls.trustStore());
-            if (tls.trustStorePassword() != null) {
-                p.setProperty("trustCertificateKeyStorePassword", tls.trustStorePassword().reveal());
-            }
-        }
-        // TINYINT(1) is a number, not a boolean: 5 must stay 5
-        p.setProperty("tinyInt1isBit", "false");
+        p.putAll(tlsProperties(site));
+        // also for the binlog reader's connections, which read values too
+        p.putAll(Dialects.factory(site.url()).valueProperties());
         // FLINK-36520: MySQL 8.4+ has no SHOW MASTER STATUS
         p.setProperty("queryInterceptors", ShowBinaryLogStatusInterceptor.CLASS_NAME);
         return p;
+    }
+
+    /** The site's {@code tls} block in its driver's properties. */
+    private static Map<String, String> tlsProperties(SiteConfig site) {
+        TlsConfig tls = site.tls();
+        return Dialects.factory(site.url()).tlsProperties(TlsMode.valueOf(tls.mode().name()), tls.trustStore(),
+                tls.trustStorePassword() == null ? null : tls.trustStorePassword().reveal());
     }
 
     /** Debezium's own TLS settings for the binlog connection (it does not use JDBC for that). */

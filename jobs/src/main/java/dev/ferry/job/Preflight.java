@@ -4,6 +4,7 @@ import dev.ferry.common.TableId;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.config.SiteConfig;
+import dev.ferry.dialect.Dialects;
 import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Preflight {
     private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
-    private static final int ER_ACCESS_DENIED = 1045;
     private static final int ER_DBACCESS_DENIED = 1044;
     private static final int ER_TABLEACCESS_DENIED = 1142;
     private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
@@ -90,9 +90,7 @@ public final class Preflight {
 
     static FerryException unreachable(SiteConfig site, SQLException e) {
         String where = "site '" + site.name() + "' (" + site.user() + "@" + site.host() + ":" + site.port() + ")";
-        // MySQL 1045, PostgreSQL 28P01/28000, Oracle ORA-01017
-        if (e.getErrorCode() == ER_ACCESS_DENIED || "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState())
-                || (site.kind() == SiteConfig.Kind.ORACLE && e.getErrorCode() == 1017)) {
+        if (Dialects.factory(site.url()).isAccessDenied(e)) {
             return new FerryException("Cannot log in to " + where + ": access denied for user '" + site.user()
                     + "'. Fix: check the password given by 'sites." + site.name() + ".password' or 'password-file',"
                     + " and that the user exists for this host (CREATE USER '" + site.user() + "'@'%' ...).", e);

@@ -2,6 +2,7 @@ package dev.ferry.job;
 
 import dev.ferry.common.TableId;
 import dev.ferry.config.SiteConfig;
+import dev.ferry.dialect.Dialects;
 import dev.ferry.job.ChannelCheck.Result;
 import dev.ferry.job.ChannelCheck.Status;
 import dev.ferry.loop.FerryTables;
@@ -28,18 +29,12 @@ final class TargetChecks {
 
     /** The SQL file with Ferry's tables for a kind of site. */
     static String schemaFile(SiteConfig site) {
-        return switch (site.kind()) {
-            case POSTGRESQL -> "ferry-schema-postgresql.sql";
-            case ORACLE -> "ferry-schema-oracle.sql";
-            default -> "ferry-schema.sql";
-        };
+        return Dialects.factory(site.url()).ferrySchemaFile();
     }
 
     static Result ferryTables(SiteConfig site, Connection c) throws SQLException {
         List<TableId> wanted = site.kind().hasBinlog() ? MYSQL_TABLES : TARGET_ONLY_TABLES;
-        String sql = site.kind() == SiteConfig.Kind.ORACLE
-                ? "SELECT LOWER(TABLE_NAME) FROM ALL_TABLES WHERE OWNER = 'FERRY'"
-                : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'ferry'";
+        String sql = Dialects.factory(site.url()).ferryTablesQuery();
         Set<String> present = new HashSet<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {

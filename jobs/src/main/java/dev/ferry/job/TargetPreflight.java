@@ -81,7 +81,7 @@ final class TargetPreflight {
     }
 
     static void ensureFerryTables(SiteConfig site, Connection c, Dialect dialect) throws SQLException {
-        String file = site.kind() == SiteConfig.Kind.ORACLE ? "ferry-schema-oracle.sql" : "ferry-schema-postgresql.sql";
+        String file = TargetChecks.schemaFile(site);
         try (Statement s = c.createStatement()) {
             for (String sql : FerryTables.schemaStatements(file)) {
                 try {

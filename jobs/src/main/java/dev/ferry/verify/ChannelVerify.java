@@ -133,18 +133,18 @@ public final class ChannelVerify {
         SiteConfig targetSite = sourceSite == siteA ? siteB : siteA;
         List<TableResult> results = new ArrayList<>();
         try (Connection source = openCrossSource(sourceSite); Connection target = Endpoints.of(targetSite).connect()) {
-            Dialect sourceDialect = Dialects.forUrl("jdbc:mysql:", source.getMetaData().getDatabaseProductVersion());
+            Dialect sourceDialect = Dialects.forUrl(sourceSite.url(), source.getMetaData().getDatabaseProductVersion());
             Dialect targetDialect = Dialects.forUrl(targetSite.url(), null, targetSite.identifiers());
             try (Statement s = target.createStatement()) {
                 for (String sql : targetDialect.sessionSetup()) {
                     s.execute(sql);
                 }
             }
-            boolean oracle = targetSite.kind() == SiteConfig.Kind.ORACLE;
             for (TableId id : SourceChecks.includedTables(config, source).tables()) {
                 CrossTable table;
                 try {
-                    table = CrossTable.read(source, sourceDialect, target, targetDialect, id, oracle, targetSite.name());
+                    table = CrossTable.read(source, sourceDialect, target, targetDialect, id,
+                            targetDialect.emptyIsNull(), targetSite.name());
                 } catch (CrossTable.NotComparable e) {
                     results.add(new TableResult(siteA.name(), siteB.name(), id, List.of(), 0, 0, e.getMessage()));
                     continue;

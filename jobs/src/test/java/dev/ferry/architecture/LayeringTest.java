@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering of Ferry's main code (docs/architecture.md): dialects know databases and nothing of Flink; the
  * conflict rules are pure decisions; the channel file's parser knows nothing of the running job; only dialects (and
- * cdc-compat's patches of upstream code) name a JDBC driver's classes. Branches on the kind of database outside
- * dialects (Preflight, TargetChecks: issue 18) are not caught by this.
+ * cdc-compat's patches of upstream code) name a JDBC driver's classes. Outside dialects, only the MySQL
+ * dialect's constants are named; branches on the kind of database outside dialects (ChannelCheck, ChannelPrepare,
+ * TargetChecks' privileges: issue 18) are not caught by this.
  */
 class LayeringTest {
     private static JavaClasses ferry;
@@ -50,6 +51,18 @@ class LayeringTest {
     void theChannelFileKnowsNothingOfTheRunningJob() {
         noClasses().that().resideInAPackage("dev.ferry.config..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.ferry.operators..", "dev.ferry.job..", "org.apache.flink.streaming..")
+                .check(ferry);
+    }
+
+    /**
+     * The rest of Ferry reaches a database through {@code Dialects}, a {@code DialectFactory} and a {@code Dialect},
+     * so that adding one touches {@code dev.ferry.dialect} only. MySqlDialect's constants for the applying marker
+     * (TriggerCheck, RowRepair) are the one exception: MySQL is also the source, not only a target.
+     */
+    @Test
+    void onlyDialectsNameATargetsDialectOrFactory() {
+        noClasses().that().resideOutsideOfPackage("dev.ferry.dialect..").should().dependOnClassesThat()
+                .haveNameMatching("dev\\.ferry\\.dialect\\.((PostgreSql|Oracle|Target)Dialect|\\w+DialectFactory)")
                 .check(ferry);
     }
 

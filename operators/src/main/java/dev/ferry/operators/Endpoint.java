@@ -1,5 +1,7 @@
 package dev.ferry.operators;
 
+import dev.ferry.dialect.DialectFactory;
+import dev.ferry.dialect.Dialects;
 import dev.ferry.dialect.schema.IdentifierCase;
 import java.io.Serializable;
 import java.sql.Connection;
@@ -100,18 +102,16 @@ public final class Endpoint implements Serializable {
         return identifiers;
     }
 
-    private String driverClass() {
-        if (jdbcUrl().startsWith("jdbc:postgresql:")) {
-            return "org.postgresql.Driver";
-        }
-        return jdbcUrl().startsWith("jdbc:oracle:") ? "oracle.jdbc.OracleDriver" : "com.mysql.cj.jdbc.Driver";
+    /** The database's knowledge of its driver, by the URL. */
+    private DialectFactory database() {
+        return Dialects.factory(jdbcUrl());
     }
 
     /** Options for flink-connector-jdbc's connection provider; adds the apply-side driver settings. */
     public JdbcConnectionOptions applyConnectionOptions() {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder b = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                 .withUrl(jdbcUrl())
-                .withDriverName(driverClass())
+                .withDriverName(database().driverClass())
                 .withUsername(user)
                 .withPassword(password)
                 .withConnectionCheckTimeoutSeconds(10);
@@ -119,29 +119,10 @@ public final class Endpoint implements Serializable {
         return b.build();
     }
 
+    /** The site's properties, and the database's defaults for those it does not set. */
     private Properties applyProperties() {
         Properties p = jdbcProperties();
-        if (jdbcUrl().startsWith("jdbc:postgresql:")) {
-            // let the server type a string parameter from its column (JSON, intervals, enums as text)
-            p.putIfAbsent("stringtype", "unspecified");
-            // a failed statement must not abort the whole apply transaction: a duplicate key is a
-            // conflict to resolve, as in MySQL
-            p.putIfAbsent("autosave", "always");
-            p.putIfAbsent("reWriteBatchedInserts", "true");
-            p.putIfAbsent("connectTimeout", "10");
-            p.putIfAbsent("socketTimeout", "600");
-            return p;
-        }
-        if (jdbcUrl().startsWith("jdbc:oracle:")) {
-            p.putIfAbsent("oracle.net.CONNECT_TIMEOUT", "10000");
-            p.putIfAbsent("oracle.jdbc.ReadTimeout", "600000");
-            return p;
-        }
-        p.putIfAbsent("rewriteBatchedStatements", "true");
-        p.putIfAbsent("characterEncoding", "UTF-8");
-        p.putIfAbsent("tinyInt1isBit", "false");
-        p.putIfAbsent("connectTimeout", "10000");
-        p.putIfAbsent("socketTimeout", "600000");
+        database().connectionDefaults().forEach(p::putIfAbsent);
         return p;
     }
 
