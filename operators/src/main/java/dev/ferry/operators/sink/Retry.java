@@ -2,7 +2,6 @@ package dev.ferry.operators.sink;
 
 import dev.ferry.dialect.SqlErrors;
 import java.sql.SQLException;
-import java.util.Objects;
 
 /**
  * Which target errors are worth retrying. The databases' codes are their dialects' ({@link SqlErrors}); the sink
@@ -29,17 +28,14 @@ final class Retry {
     }
 
     /**
-     * Retriable anywhere in the chain, or a lost connection. An error without SQLSTATE met before a retriable one
-     * throws NullPointerException, as the set of retriable states did before the codes moved to the dialects: kept,
-     * so that this refactor changes nothing (RetryClassificationTest pins it).
+     * Retriable anywhere in the chain, or a lost connection. An error without SQLSTATE is classified like any other
+     * (until session 18 it threw NullPointerException here, so a closed connection failed the job with that instead
+     * of being retried).
      */
     static boolean isRetriable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (SqlErrors.isRetriableAlone(t)) {
                 return true;
-            }
-            if (t instanceof SQLException s) {
-                Objects.requireNonNull(s.getSQLState());
             }
         }
         return SqlErrors.isConnectionLoss(e);
