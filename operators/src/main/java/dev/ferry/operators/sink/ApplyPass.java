@@ -89,7 +89,7 @@ final class ApplyPass {
             batch = null;
         }
         if (batch == null) {
-            batch = new RowBatch(ctx, this, id, kind, e.table(), e.schema());
+            batch = RowBatch.of(ctx, this, id, kind, e.table(), e.schema());
             open.put(id, batch);
         }
         batch.batch.add(e);
