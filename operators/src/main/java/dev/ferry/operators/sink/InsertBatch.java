@@ -53,11 +53,6 @@ final class InsertBatch extends RowBatch {
     }
 
     @Override
-    void bind(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
-        ctx.statements.bindValues(ps, 1, e.after());
-    }
-
-    @Override
     void settle(ChangeEvent e, int count, TableGuards g) throws SQLException {
         if (count == Statement.EXECUTE_FAILED) {
             pass.record(ctx.resolver.insertFailed(e, g, pass.replaced));

@@ -75,7 +75,10 @@ abstract class RowBatch {
     /** The statement that writes one row of this batch. */
     abstract String sql(TableGuards g);
 
-    abstract void bind(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException;
+    /** Binds a row to {@link #sql}: by default its values (the after image). */
+    void bind(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
+        ctx.statements.bindValues(ps, 1, e.after());
+    }
 
     /** What a row's update count ({@link Statement#EXECUTE_FAILED}: its statement failed) means. */
     abstract void settle(ChangeEvent e, int count, TableGuards g) throws SQLException;

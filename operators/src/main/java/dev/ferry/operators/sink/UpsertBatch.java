@@ -3,7 +3,6 @@ package dev.ferry.operators.sink;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -23,11 +22,6 @@ final class UpsertBatch extends RowBatch {
     @Override
     String sql(TableGuards g) {
         return ctx.dialect.upsert(table, schema);
-    }
-
-    @Override
-    void bind(PreparedStatement ps, ChangeEvent e, TableGuards g) throws SQLException {
-        ctx.statements.bindValues(ps, 1, e.after());
     }
 
     @Override

@@ -551,19 +551,7 @@ class ApplyOperatorTest {
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
     @org.junit.jupiter.api.Timeout(120)
     void aFailedTryWaitsForANewReadBarrierAndMeetsWhatTheTargetWroteMeanwhile(ServerKind kind) throws Exception {
-        setUp(kind);
-        String t = "`" + table.database() + "`.t";
-        target.execute("INSERT INTO " + t + " VALUES (1, 'base'), (2, 'base')");
-        try (java.sql.Connection session = target.connect();
-                KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h =
-                        new KeyedTwoInputStreamOperatorTestHarness<>(operator(targetWins(), true, "1"), new RowKeys(),
-                                new RowKeys(), Types.STRING)) {
-            session.setAutoCommit(false);
-            session.createStatement().executeQuery("SELECT * FROM " + t + " WHERE id = 1 FOR UPDATE").close();
-            h.open();
-            sourceUpdatesRowsOneAndTwo(h);
-            h.notifyOfCompletedCheckpoint(1);
-            long first = barrierValue();
+        whileASessionHoldsRowOne(kind, (h, session, t, first) -> {
             deliverBarrier(h, "t.000001:900"); // the try waits a second for row 1, fails, and writes a new barrier
             assertThat(rows()).as("nothing applied by the failed try").containsExactly("1=base", "2=base");
             assertThat(barrierValue()).as("a new read barrier").isGreaterThan(first);
@@ -574,8 +562,7 @@ class ApplyOperatorTest {
             // the rows were locked again while the session still held row 1: that try refuses too, and locks again
             deliverBarrier(h, "t.000001:990");
             deliverBarrier(h, "t.000001:995");
-        }
-        assertTheTargetsDeleteWon();
+        });
     }
 
     /**
@@ -588,6 +575,29 @@ class ApplyOperatorTest {
     @EnumSource(value = ServerKind.class, names = {"MARIADB", "MYSQL"})
     @org.junit.jupiter.api.Timeout(120)
     void aLockWaitTimeOutWhileLockingTheRowsLocksThemAgainBeforeTheApply(ServerKind kind) throws Exception {
+        whileASessionHoldsRowOne(kind, (h, session, t, first) -> {
+            session.createStatement().executeUpdate("DELETE FROM " + t + " WHERE id = 1");
+            session.commit();
+            // the target's binlog: the barrier, then the session's delete
+            deliverBarrier(h, "t.000001:900");
+            assertThat(rows()).as("nothing applied without the rows locked").containsExactly("2=base");
+            assertThat(barrierValue()).as("locked again, with a new read barrier").isGreaterThan(first);
+            h.processElement2(new StreamRecord<>(targetDeletesRowOne()));
+            deliverBarrier(h, "t.000001:990");
+        });
+    }
+
+    /** What a test does once the rows were locked (in vain: a session holds row 1) and the first barrier written. */
+    private interface WithRowOneHeld {
+        void run(KeyedTwoInputStreamOperatorTestHarness<String, ChangeEvent, ChangeEvent, Void> h,
+                java.sql.Connection session, String table, long firstBarrier) throws Exception;
+    }
+
+    /**
+     * A target session holds row 1 past the apply's lock wait time-out (1 s) while the source's update of rows 1 and 2
+     * is due; {@code then} goes on from the first read barrier, and in the end the target's delete of row 1 has won.
+     */
+    private void whileASessionHoldsRowOne(ServerKind kind, WithRowOneHeld then) throws Exception {
         setUp(kind);
         String t = "`" + table.database() + "`.t";
         target.execute("INSERT INTO " + t + " VALUES (1, 'base'), (2, 'base')");
@@ -600,15 +610,7 @@ class ApplyOperatorTest {
             h.open();
             sourceUpdatesRowsOneAndTwo(h);
             h.notifyOfCompletedCheckpoint(1); // waits a second for row 1, in vain; writes the barrier
-            long first = barrierValue();
-            session.createStatement().executeUpdate("DELETE FROM " + t + " WHERE id = 1");
-            session.commit();
-            // the target's binlog: the barrier, then the session's delete
-            deliverBarrier(h, "t.000001:900");
-            assertThat(rows()).as("nothing applied without the rows locked").containsExactly("2=base");
-            assertThat(barrierValue()).as("locked again, with a new read barrier").isGreaterThan(first);
-            h.processElement2(new StreamRecord<>(targetDeletesRowOne()));
-            deliverBarrier(h, "t.000001:990");
+            then.run(h, session, t, barrierValue());
         }
         assertTheTargetsDeleteWon();
     }
