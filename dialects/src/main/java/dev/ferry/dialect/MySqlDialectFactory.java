@@ -73,7 +73,10 @@ public final class MySqlDialectFactory implements DialectFactory {
         return "ferry-schema.sql";
     }
 
-    /** 1045, or SQLSTATE 28000, which MySQL gives its other refused logins (1698 without a password) too. */
+    /**
+     * 1045, or SQLSTATE 28000, which MySQL also gives its other refused sign-ins (1698: an account without a
+     * password).
+     */
     @Override
     public boolean isAccessDenied(SQLException e) {
         return e.getErrorCode() == ER_ACCESS_DENIED || "28000".equals(e.getSQLState());
