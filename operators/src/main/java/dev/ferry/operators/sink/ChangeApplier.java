@@ -103,10 +103,13 @@ final class ChangeApplier implements AutoCloseable {
      * then lets the target history catch up (a read barrier) and calls {@link #apply}, which goes on in this
      * transaction: every target write it must decide against is then in the history (docs/conflicts.md). A table
      * that cannot be read here is left to the apply, which holds it if it must. A deadlock is thrown: it took every
-     * lock with it (see BatchCommitter#lockRows).
+     * lock with it (see BatchCommitter#lockRows). A lock wait time-out (a target transaction holds some of the rows)
+     * ends the locking, and the next {@link #apply} fails as worth retrying, before it writes anything: going on,
+     * that transaction could commit a write to the rows after the barrier, unseen by the history, before the apply.
      */
     void lockRows(CheckpointBatch c) throws SQLException {
         connection.rollback();
+        notLocked = null;
         Map<List<Object>, Map<String, Object[]>> byTable = new LinkedHashMap<>();
         for (ChangeEvent e : c.events()) {
             if (e.op() == Op.INSERT || e.op() == Op.UPDATE || e.op() == Op.DELETE) {
