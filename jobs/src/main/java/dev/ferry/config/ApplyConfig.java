@@ -13,7 +13,8 @@ import java.util.Objects;
  *   <li>{@code mode} (optional, default {@code transactional}) &mdash; {@code transactional}: source
  *       transactions are applied one after another, each as one target transaction, in commit order;
  *       {@code parallel}: changes are applied by several writers at once, partitioned by primary
- *       key (higher throughput, but transaction boundaries are not preserved on the target).</li>
+ *       key (higher throughput, but transaction boundaries are not preserved on the target); one-way
+ *       channels only (ChannelConfigParser refuses it in a two-way channel).</li>
  *   <li>{@code parallelism} (optional, integer &ge; 1, default {@value #DEFAULT_PARALLELISM}) &mdash;
  *       number of parallel writers; only used when {@code mode} is {@code parallel}.</li>
  *   <li>{@code batch-size} (optional, integer &ge; 1, default {@value #DEFAULT_BATCH_SIZE}) &mdash;

@@ -52,6 +52,7 @@ final class ChannelConfigParser {
         ApplyConfig apply = apply(top);
         ConflictConfig conflicts = conflictsSection.read(top, sites);
         List<DirectionConfig> directions = ServerIds.assign(channel, sites, rawDirections, r);
+        parallelOnlyOneWay(apply, rawDirections);
 
         if (r.count() > 0) {
             throw fail();
@@ -153,6 +154,25 @@ final class ChannelConfigParser {
             return null;
         }
         return d;
+    }
+
+    /**
+     * Parallel apply splits a source transaction over writers. Two-way, each site then decides conflicts against half
+     * of the other's transaction: the randomized checker ended with the sites apart and writes lost without a record
+     * (docs/two-way.md), so a two-way channel must apply whole transactions.
+     */
+    private void parallelOnlyOneWay(ApplyConfig apply, List<DirectionsSection.RawDirection> directions) {
+        if (apply == null || apply.mode() != ApplyConfig.Mode.PARALLEL || directions == null) {
+            return;
+        }
+        directions.stream()
+                .filter(d -> directions.stream().anyMatch(b -> b.from() != null && b.from().equals(d.to())
+                        && b.to() != null && b.to().equals(d.from())))
+                .findFirst()
+                .ifPresent(d -> r.problem("apply.mode", "'parallel' applies a source transaction in pieces, which a"
+                        + " two-way channel cannot do safely (directions " + d.from() + "->" + d.to() + " and back):"
+                        + " each site would decide conflicts against half of the other's transaction, and the sites"
+                        + " could end apart", "leave 'mode' out ('transactional' is the default) in a two-way channel"));
     }
 
     private ApplyConfig apply(ObjectNode top) {

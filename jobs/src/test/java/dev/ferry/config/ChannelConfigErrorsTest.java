@@ -183,6 +183,16 @@ class ChannelConfigErrorsTest {
                 .contains("demo.yaml: apply: expected a map, got a list.");
     }
 
+    /** Parallel apply splits source transactions; two-way, the sites ended apart under the checker (docs/two-way.md). */
+    @Test
+    void parallelApplyIsRefusedInATwoWayChannel() {
+        ChannelConfigException e = errors(twoWay("apply: { mode: parallel, parallelism: 2 }\n"));
+        assertThat(e.getMessage()).contains("demo.yaml: apply.mode: 'parallel' applies a source transaction in pieces,"
+                + " which a two-way channel cannot do safely (directions sh->us and back)")
+                .contains("Fix: leave 'mode' out ('transactional' is the default) in a two-way channel");
+        assertThat(e.problems()).hasSize(1);
+    }
+
     @Test
     void wrongTypesInsideSitesAndDirections() {
         ChannelConfigException e = errors("""

@@ -4,6 +4,7 @@ import static dev.ferry.config.ConfigFixtures.MINIMAL;
 import static dev.ferry.config.ConfigFixtures.SH_PASSWORD;
 import static dev.ferry.config.ConfigFixtures.US_PASSWORD;
 import static dev.ferry.config.ConfigFixtures.errors;
+import static dev.ferry.config.ConfigFixtures.oneWay;
 import static dev.ferry.config.ConfigFixtures.parse;
 import static dev.ferry.config.ConfigFixtures.twoWay;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,7 +143,7 @@ class ChannelConfigTest {
         assertThat(config.tableFilter().excludePatterns()).containsExactly("shop\\.tmp_.*", "shop\\..*_bak");
         assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/ferry/shop-sync"));
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.apply()).isEqualTo(new ApplyConfig(ApplyConfig.Mode.PARALLEL, 8, 500));
+        assertThat(config.apply()).isEqualTo(new ApplyConfig(ApplyConfig.Mode.TRANSACTIONAL, 8, 500));
         assertThat(config.conflicts()).isEqualTo(new ConflictConfig(rule(ConflictPolicy.priority("sh"), true), List.of(
                 new ConflictConfig.TableRule("shop\\.orders", rule(ConflictPolicy.newerWins("updated_at"), false)),
                 new ConflictConfig.TableRule("shop\\.audit_.*", rule(ConflictPolicy.of(ConflictPolicy.Kind.TARGET_WINS), true)))));
@@ -213,7 +214,7 @@ class ChannelConfigTest {
 
     @Test
     void optionalTopLevelKeys() {
-        ChannelConfig config = parse(twoWay("""
+        ChannelConfig config = parse(oneWay("""
                 state-dir: relative/state
                 checkpoint-interval: 500ms
                 apply: { mode: parallel }
@@ -440,7 +441,7 @@ class ChannelConfigTest {
 
     @Test
     void javaSerializationRoundTrip() throws Exception {
-        ChannelConfig config = parse(twoWay("apply: { mode: parallel, parallelism: 2 }\n"));
+        ChannelConfig config = parse(twoWay("apply: { parallelism: 2, batch-size: 500 }\n"));
 
         ChannelConfig copy = roundTrip(config);
 

@@ -45,6 +45,11 @@ public final class ConfigFixtures {
                 """ + extraTopLevel;
     }
 
+    /** {@link #twoWay} without its direction back, us->sh. */
+    static String oneWay(String extraTopLevel) {
+        return twoWay(extraTopLevel).replace("  - { from: us, to: sh }\n", "");
+    }
+
     /** A channel whose site 'sh' is given by the indented (4 spaces) site body. */
     static String withShSite(String shBody) {
         return "channel: demo\nsites:\n  sh:\n" + shBody

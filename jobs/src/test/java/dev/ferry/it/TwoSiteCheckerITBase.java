@@ -65,7 +65,7 @@ abstract class TwoSiteCheckerITBase {
         }
         Mesh mesh = new Mesh("ck" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), db, sites,
                 stateDir.resolve("state"), false);
-        mesh.extraYaml = CheckerSchema.conflictsYaml(db, settings.bulkPolicy()) + settings.applyYaml();
+        mesh.extraYaml = CheckerSchema.conflictsYaml(db, settings.bulkPolicy());
         Path workDir = Files.createDirectories(
                 Path.of("target", "checker", kind().name().toLowerCase() + "-" + settings.seed()));
         Path configFile = workDir.resolve("channel.yaml");

@@ -25,13 +25,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code ferry.checker.bulk-policy}: the conflict policy of kv_bulk: {@code priority} (default: the channel's,
  *       priority of sh) or {@code source-wins} (in a two-way channel, the version of the site that is not home wins
  *       at both). Policies under which the sites keep different versions by design (target-wins, manual) cannot
- *       converge, so the checker does not offer them;
- *   <li>{@code ferry.checker.apply}: {@code transactional} (default) or {@code parallel}: the channel's apply mode,
- *       parallel with two writers per direction.
+ *       converge, so the checker does not offer them.
  * </ul>
  */
 public record CheckerSettings(long seed, Duration duration, double rate, boolean faults, boolean processHosts,
-        String ddl, boolean disjoint, boolean uniqueValues, String bulkPolicy, boolean parallelApply) {
+        String ddl, boolean disjoint, boolean uniqueValues, String bulkPolicy) {
     public static final String SEED = "ferry.checker.seed";
     public static final String DURATION = "ferry.checker.duration";
 
@@ -54,8 +52,7 @@ public record CheckerSettings(long seed, Duration duration, double rate, boolean
                 System.getProperty("ferry.checker.ddl", "all").trim().toLowerCase(Locale.ROOT),
                 "disjoint".equalsIgnoreCase(System.getProperty("ferry.checker.keys", "shared")),
                 !"off".equalsIgnoreCase(System.getProperty("ferry.checker.unique", "on")),
-                bulkPolicy(System.getProperty("ferry.checker.bulk-policy", "priority")),
-                "parallel".equalsIgnoreCase(System.getProperty("ferry.checker.apply", "transactional").trim()));
+                bulkPolicy(System.getProperty("ferry.checker.bulk-policy", "priority")));
     }
 
     private static String bulkPolicy(String value) {
@@ -77,11 +74,6 @@ public record CheckerSettings(long seed, Duration duration, double rate, boolean
             case 'm' -> Duration.ofMinutes(n);
             default -> Duration.ofSeconds(n);
         };
-    }
-
-    /** The channel file's apply block, if the run sets one. */
-    public String applyYaml() {
-        return parallelApply ? "apply:\n  mode: parallel\n  parallelism: 2\n" : "";
     }
 
     public boolean soak() {
@@ -121,7 +113,6 @@ public record CheckerSettings(long seed, Duration duration, double rate, boolean
                 + ("all".equals(ddl) ? "" : " -Dferry.checker.ddl=" + ddl)
                 + (disjoint ? " -Dferry.checker.keys=disjoint" : "")
                 + (uniqueValues ? "" : " -Dferry.checker.unique=off")
-                + ("priority".equals(bulkPolicy) ? "" : " -Dferry.checker.bulk-policy=" + bulkPolicy)
-                + (parallelApply ? " -Dferry.checker.apply=parallel" : "");
+                + ("priority".equals(bulkPolicy) ? "" : " -Dferry.checker.bulk-policy=" + bulkPolicy);
     }
 }
