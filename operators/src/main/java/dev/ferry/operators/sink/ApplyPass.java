@@ -2,6 +2,7 @@ package dev.ferry.operators.sink;
 
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.Op;
+import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.conflict.ConflictPolicy;
 import dev.ferry.conflict.ConflictType;
@@ -28,10 +29,10 @@ import java.util.Set;
  * all its rows in source order. Otherwise (PostgreSQL and Oracle targets) a batch is written as soon as the
  * next row goes elsewhere: the source's order exactly.
  */
-final class ApplyPass {
+final class ApplyPass implements BatchFindings {
     private final ApplyContext ctx;
     /** The committable whose rows these are; null in a replay of held changes. */
-    final CheckpointBatch committable;
+    private final CheckpointBatch committable;
     /** Tables whose rows go one per batch: a batch of theirs failed as a whole, and the refused row is wanted. */
     final Set<TableId> rowByRow;
     final List<ConflictRecord> conflicts = new ArrayList<>();
@@ -39,7 +40,7 @@ final class ApplyPass {
      * Records of rows the resolver replaced or removed while deciding a change (a unique-key collision), which
      * {@link #record} keeps after that change's own record.
      */
-    final List<ConflictRecord> replaced = new ArrayList<>();
+    private final List<ConflictRecord> replaced = new ArrayList<>();
     /** Open batches by table, schema and kind, in the order they were opened. */
     private final Map<List<Object>, RowBatch> open = new LinkedHashMap<>();
     /** The open batch that holds a row this ordering key belongs to. */
@@ -58,6 +59,27 @@ final class ApplyPass {
         this.ctx = ctx;
         this.committable = committable;
         this.rowByRow = rowByRow;
+    }
+
+    @Override
+    public CheckpointBatch committable() {
+        return committable;
+    }
+
+    @Override
+    public List<ConflictRecord> replaced() {
+        return replaced;
+    }
+
+    /** An empty batch of {@code kind}: one class per kind of write. */
+    private RowBatch newBatch(List<Object> id, RowKind kind, TableId table, RowSchema schema) {
+        return switch (kind) {
+            case UPSERT -> new UpsertBatch(ctx, this, id, table, schema);
+            case INSERT -> new InsertBatch(ctx, this, id, table, schema);
+            case UPDATE, UPDATE_KEY -> new UpdateBatch(ctx, this, id, kind, table, schema);
+            case DELETE -> new DeleteBatch(ctx, this, id, table, schema);
+            case CONCURRENT -> new ConcurrentChange(ctx, this, id, table, schema);
+        };
     }
 
     /** Adds a row, writing the batches it must follow; a refusal names the table and, if known, the row. */
@@ -89,7 +111,7 @@ final class ApplyPass {
             batch = null;
         }
         if (batch == null) {
-            batch = RowBatch.of(ctx, this, id, kind, e.table(), e.schema());
+            batch = newBatch(id, kind, e.table(), e.schema());
             open.put(id, batch);
         }
         batch.batch.add(e);
@@ -181,7 +203,8 @@ final class ApplyPass {
      * another row, where there is one and the change wins on its own row (if that write wins, the change is not
      * applied); then against the write to its own row, or, where there is none, as a change that did not fit.
      */
-    ConflictRecord decideConcurrent(ChangeEvent e, TableGuards guards) throws SQLException {
+    @Override
+    public ConflictRecord decideConcurrent(ChangeEvent e, TableGuards guards) throws SQLException {
         TargetHistory.Take take = takes.get(e);
         TargetHistory.LocalWrite local = localWrites.get(e);
         // a change that loses on its own row is not applied, whatever it would take: as on the rows themselves,
@@ -209,7 +232,8 @@ final class ApplyPass {
     }
 
     /** Keeps a conflict (if any) and the records of rows it replaced, in order. */
-    void record(ConflictRecord conflict) {
+    @Override
+    public void record(ConflictRecord conflict) {
         if (conflict != null) {
             conflicts.add(conflict);
             conflicts.addAll(replaced);
@@ -229,7 +253,8 @@ final class ApplyPass {
     }
 
     /** A delete this pass wrote: the row's version it removed (the delete's before image) was there. */
-    void deleted(ChangeEvent delete) {
+    @Override
+    public void deleted(ChangeEvent delete) {
         deleted.put(RowKeys.of(delete.table(), delete.keyOf(delete.before())), delete);
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class ConcurrentChange extends RowBatch {
 
-    ConcurrentChange(ApplyContext ctx, ApplyPass pass, List<Object> id, TableId table, RowSchema schema) {
+    ConcurrentChange(ApplyContext ctx, BatchFindings pass, List<Object> id, TableId table, RowSchema schema) {
         super(ctx, pass, id, RowKind.CONCURRENT, table, schema);
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class DeleteBatch extends ProbedBatch {
 
-    DeleteBatch(ApplyContext ctx, ApplyPass pass, List<Object> id, TableId table, RowSchema schema) {
+    DeleteBatch(ApplyContext ctx, BatchFindings pass, List<Object> id, TableId table, RowSchema schema) {
         super(ctx, pass, id, RowKind.DELETE, table, schema);
     }
 
@@ -36,7 +36,7 @@ final class DeleteBatch extends ProbedBatch {
         if (count > 0) {
             pass.deleted(e);
         } else {
-            pass.record(ctx.resolver.deleteMissed(e, g, pass.replaced));
+            pass.record(ctx.resolver.deleteMissed(e, g, pass.replaced()));
         }
     }
 
@@ -60,6 +60,6 @@ final class DeleteBatch extends ProbedBatch {
 
     @Override
     ConflictRecord resolveMissed(ChangeEvent e, TableGuards g) throws SQLException {
-        return ctx.resolver.deleteMissed(e, g, pass.replaced);
+        return ctx.resolver.deleteMissed(e, g, pass.replaced());
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class InsertBatch extends RowBatch {
 
-    InsertBatch(ApplyContext ctx, ApplyPass pass, List<Object> id, TableId table, RowSchema schema) {
+    InsertBatch(ApplyContext ctx, BatchFindings pass, List<Object> id, TableId table, RowSchema schema) {
         super(ctx, pass, id, RowKind.INSERT, table, schema);
     }
 
@@ -55,7 +55,7 @@ final class InsertBatch extends RowBatch {
     @Override
     void settle(ChangeEvent e, int count, TableGuards g) throws SQLException {
         if (count == Statement.EXECUTE_FAILED) {
-            pass.record(ctx.resolver.insertFailed(e, g, pass.replaced));
+            pass.record(ctx.resolver.insertFailed(e, g, pass.replaced()));
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  */
 abstract class ProbedBatch extends RowBatch {
 
-    ProbedBatch(ApplyContext ctx, ApplyPass pass, List<Object> id, RowKind kind, TableId table, RowSchema schema) {
+    ProbedBatch(ApplyContext ctx, BatchFindings pass, List<Object> id, RowKind kind, TableId table, RowSchema schema) {
         super(ctx, pass, id, kind, table, schema);
     }
 

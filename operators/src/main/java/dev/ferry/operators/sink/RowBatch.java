@@ -27,7 +27,7 @@ abstract class RowBatch {
 
     final ApplyContext ctx;
     /** The pass this batch belongs to: it keeps the conflicts and deletes the batch meets. */
-    final ApplyPass pass;
+    final BatchFindings pass;
     final List<Object> id;
     final RowKind kind;
     final TableId table;
@@ -37,25 +37,13 @@ abstract class RowBatch {
     final Set<String> keys = new HashSet<>();
     final Set<String> order = new HashSet<>();
 
-    RowBatch(ApplyContext ctx, ApplyPass pass, List<Object> id, RowKind kind, TableId table, RowSchema schema) {
+    RowBatch(ApplyContext ctx, BatchFindings pass, List<Object> id, RowKind kind, TableId table, RowSchema schema) {
         this.ctx = ctx;
         this.pass = pass;
         this.id = id;
         this.kind = kind;
         this.table = table;
         this.schema = schema;
-    }
-
-    /** An empty batch of {@code kind}. */
-    static RowBatch of(ApplyContext ctx, ApplyPass pass, List<Object> id, RowKind kind, TableId table,
-            RowSchema schema) {
-        return switch (kind) {
-            case UPSERT -> new UpsertBatch(ctx, pass, id, table, schema);
-            case INSERT -> new InsertBatch(ctx, pass, id, table, schema);
-            case UPDATE, UPDATE_KEY -> new UpdateBatch(ctx, pass, id, kind, table, schema);
-            case DELETE -> new DeleteBatch(ctx, pass, id, table, schema);
-            case CONCURRENT -> new ConcurrentChange(ctx, pass, id, table, schema);
-        };
     }
 
     void flush() throws SQLException {
@@ -115,7 +103,7 @@ abstract class RowBatch {
      * the transaction is still the one holding the commit marker.
      */
     final int[] afterFailedBatch(BatchUpdateException failed) throws SQLException {
-        if (pass.committable != null && !ctx.markers.exists(pass.committable)) {
+        if (pass.committable() != null && !ctx.markers.exists(pass.committable())) {
             throw new SQLException("the apply transaction was rolled back by the target while applying "
                     + batch.size() + " row(s) of " + table + ": " + failed.getMessage(), "40001", failed);
         }
@@ -176,7 +164,7 @@ abstract class RowBatch {
         writeAll(ctx.dialect.deleteByKey(table, schema), verdicts.deletes(), e -> e.keyOf(e.before()));
         verdicts.records().forEach(pass::record);
         for (ChangeEvent e : verdicts.insertAlone()) {
-            pass.record(ctx.resolver.insertFailed(e, g, pass.replaced));
+            pass.record(ctx.resolver.insertFailed(e, g, pass.replaced()));
         }
         return true;
     }

@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class UpdateBatch extends ProbedBatch {
 
-    UpdateBatch(ApplyContext ctx, ApplyPass pass, List<Object> id, RowKind kind, TableId table, RowSchema schema) {
+    UpdateBatch(ApplyContext ctx, BatchFindings pass, List<Object> id, RowKind kind, TableId table, RowSchema schema) {
         super(ctx, pass, id, kind, table, schema);
     }
 
@@ -36,9 +36,9 @@ final class UpdateBatch extends ProbedBatch {
     @Override
     void settle(ChangeEvent e, int count, TableGuards g) throws SQLException {
         if (count == Statement.EXECUTE_FAILED) {
-            pass.record(ctx.resolver.updateFailed(e, g, pass.replaced));
+            pass.record(ctx.resolver.updateFailed(e, g, pass.replaced()));
         } else if (count == 0) {
-            pass.record(ctx.resolver.updateMissed(e, g, pass.replaced));
+            pass.record(ctx.resolver.updateMissed(e, g, pass.replaced()));
         }
     }
 
@@ -48,7 +48,7 @@ final class UpdateBatch extends ProbedBatch {
         if (tryBatch(ctx.dialect.upsert(table, schema), fitting, ChangeEvent::after) != null) {
             // e.g. a unique key of another row: the rows, still locked and fitting, are redone one by one
             for (ChangeEvent e : fitting) {
-                pass.record(ctx.resolver.updateFailed(e, g, pass.replaced));
+                pass.record(ctx.resolver.updateFailed(e, g, pass.replaced()));
             }
         }
     }
@@ -60,6 +60,6 @@ final class UpdateBatch extends ProbedBatch {
 
     @Override
     ConflictRecord resolveMissed(ChangeEvent e, TableGuards g) throws SQLException {
-        return ctx.resolver.updateMissed(e, g, pass.replaced);
+        return ctx.resolver.updateMissed(e, g, pass.replaced());
     }
 }

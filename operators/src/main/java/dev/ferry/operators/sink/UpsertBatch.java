@@ -10,7 +10,7 @@ import java.util.List;
 /** Snapshot rows: the source's copy is the truth, written over whatever the target holds. */
 final class UpsertBatch extends RowBatch {
 
-    UpsertBatch(ApplyContext ctx, ApplyPass pass, List<Object> id, TableId table, RowSchema schema) {
+    UpsertBatch(ApplyContext ctx, BatchFindings pass, List<Object> id, TableId table, RowSchema schema) {
         super(ctx, pass, id, RowKind.UPSERT, table, schema);
     }
 
