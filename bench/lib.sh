@@ -41,7 +41,8 @@ bench_java() {
 
   # Run from a private copy of Ferry's own jars and the benchmark classes: other builds (`mvn install` in this
   # tree) overwrite ~/.m2 and target/ while the benchmark runs, and a JVM whose jars change under it fails with
-  # NoClassDefFoundError.
+  # NoClassDefFoundError. Ferry's jars come from this tree's modules when they are built: ~/.m2 holds whatever tree
+  # (another worktree, another branch) ran `mvn install` last.
   local run_lib=bench/target/run-lib-$name
   rm -rf "$run_lib"
   mkdir -p "$run_lib"
@@ -50,7 +51,11 @@ bench_java() {
   IFS=':' read -r -a deps < "$CLASSPATH_FILE" || true
   for jar in "${deps[@]}"; do
     case "$jar" in
-      */dev/ferry/*) cp "$jar" "$run_lib/"; cp+=":$run_lib/$(basename "$jar")" ;;
+      */dev/ferry/*)
+        local own
+        own=$(find . -mindepth 3 -maxdepth 3 -path "./*/target/$(basename "$jar")" -print -quit)
+        cp "${own:-$jar}" "$run_lib/"
+        cp+=":$run_lib/$(basename "$jar")" ;;
       *) cp+=":$jar" ;;
     esac
   done

@@ -45,6 +45,7 @@ cleanup() {
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
   done
   bench/wan/net.sh down >/dev/null 2>&1 || true
+  rm -rf bench/target/wan/state
   exit "$code"
 }
 trap cleanup EXIT INT TERM

@@ -134,8 +134,11 @@ public final class ReplicationBenchmark {
         }
     }
 
-    /** Deletes a directory and what it holds; says so if it cannot. */
+    /** Deletes a directory and what it holds, if it exists; says so if it cannot. */
     static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
