@@ -32,8 +32,7 @@ public final class WanLab {
     public static void main(String[] args) throws Exception {
         ReplicationBenchmark.quietLogs();
         Options options = new Options();
-        CommandLine line = CommandLines.of(options, "=");
-        line.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine line = Options.commandLine(options);
         OptionalInt usage = CommandLines.parse(line, args);
         if (usage.isPresent()) {
             System.exit(usage.getAsInt()); // --help, or a usage error: printed already
@@ -131,6 +130,12 @@ public final class WanLab {
         Path netScript = Path.of("bench/wan/net.sh");
         @Mixin
         HelpOption help;
+
+        static CommandLine commandLine(Options options) {
+            CommandLine line = CommandLines.of(options, "=");
+            line.setCaseInsensitiveEnumValuesAllowed(true);
+            return line;
+        }
 
         /** The cell's values for what the command line leaves out. */
         void cellDefaults(ParseResult given) {
