@@ -27,20 +27,22 @@ final class LagSeries {
         return committedMs[i] > 0 && committedMs[i] >= fromMs && committedMs[i] < toMs;
     }
 
-    /** Lag percentiles of the transactions committed in [fromMs, toMs) that were seen; {@code drained}: all were. */
-    LagStats stats(long fromMs, long toMs) {
+    /**
+     * Lag percentiles of the transactions committed in [fromMs, toMs). One never seen counts with the lag it had when
+     * the poller stopped ({@code observedUntilMs}), so that a system that falls behind does not look fast; the
+     * figures are then lower bounds, and {@code drained} is false.
+     */
+    LagStats stats(long fromMs, long toMs, long observedUntilMs) {
         long[] lags = new long[committedMs.length];
         int n = 0;
-        long tx = 0;
+        boolean drained = true;
         for (int i = 0; i < committedMs.length; i++) {
             if (committedIn(i, fromMs, toMs)) {
-                tx++;
-                if (seenMs[i] >= 0) {
-                    lags[n++] = seenMs[i] - committedMs[i];
-                }
+                drained &= seenMs[i] >= 0;
+                lags[n++] = (seenMs[i] >= 0 ? seenMs[i] : observedUntilMs) - committedMs[i];
             }
         }
-        return new LagStats(Arrays.copyOf(lags, n), tx, n == tx);
+        return new LagStats(Arrays.copyOf(lags, n), n, drained);
     }
 
     /** Transactions committed in [fromMs, toMs) never seen at the other site. */
@@ -77,10 +79,13 @@ final class LagSeries {
     /**
      * Milliseconds from {@code fromMs} (e.g. the link's return) until the last time a transaction became visible
      * with a lag of {@code thresholdMs} or more: after that, every one was seen sooner. 0 if none was late after
-     * {@code fromMs}; -1 if a transaction committed before {@code untilMs} was never seen (it never settled).
+     * {@code fromMs}; -1 if it never settled within the run: a transaction committed before {@code untilMs} was never
+     * seen, or the last one seen was still late.
      */
     long settledAfter(long fromMs, long thresholdMs, long untilMs) {
         long lastLate = fromMs;
+        long lastSeen = -1;
+        boolean lastWasLate = false;
         for (int i = 0; i < committedMs.length; i++) {
             if (committedMs[i] <= 0 || committedMs[i] >= untilMs) {
                 continue;
@@ -88,11 +93,16 @@ final class LagSeries {
             if (seenMs[i] < 0) {
                 return -1;
             }
-            if (seenMs[i] >= fromMs && seenMs[i] - committedMs[i] >= thresholdMs) {
+            boolean late = seenMs[i] - committedMs[i] >= thresholdMs;
+            if (seenMs[i] >= lastSeen) {
+                lastSeen = seenMs[i];
+                lastWasLate = late;
+            }
+            if (seenMs[i] >= fromMs && late) {
                 lastLate = Math.max(lastLate, seenMs[i]);
             }
         }
-        return lastLate - fromMs;
+        return lastWasLate && thresholdMs > 0 ? -1 : lastLate - fromMs;
     }
 
     /**

@@ -79,10 +79,12 @@ final class WanReport {
             long from = r.windowFromMs();
             long to = r.windowToMs();
             LagSeries s = r.series();
-            LagStats st = s.stats(from, to);
+            LagStats st = r.stats();
+            String bound = st.drained ? "" : ">=";
             t.append(String.format(Locale.ROOT, "%-7s %-7s %7.0f %9.0f %9.0f %7s %7s %7s %8d %7d", r.system().label(),
                     r.direction(), r.rate(), s.offeredRowsPerSec(from, to), s.appliedRowsPerSec(from, to),
-                    Result.ms(st.p50), Result.ms(st.p99), Result.ms(st.max), st.transactions, s.missing(from, to)));
+                    bound + Result.ms(st.p50), bound + Result.ms(st.p99), bound + Result.ms(st.max), st.transactions,
+                    s.missing(from, to)));
             if (r.cutToMs() > 0) {
                 t.append("  ").append(secondsOrNever(s.settledAfter(r.cutToMs(), 0, r.cutToMs()))).append(" / ")
                         .append(secondsOrNever(s.settledAfter(r.cutToMs(), SETTLED_MS, to)));
@@ -90,11 +92,12 @@ final class WanReport {
             t.append('\n');
         }
         return t.append("(lags in ms, on the lab JVM's clock: first seen at the other site minus the COMMIT's return;"
-                + " applied/s: rows that became visible there during the window)\n").toString();
+                + " >=: some never arrived, counted with their lag when the poller stopped; applied/s: rows that became"
+                + " visible there during the window)\n").toString();
     }
 
     private static String secondsOrNever(long ms) {
-        return ms < 0 ? "never" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+        return ms < 0 ? "not in the run" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
     /** Lag over time (by commit time, from the start of the warm-up), a line per system and direction. */

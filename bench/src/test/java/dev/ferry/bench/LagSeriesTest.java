@@ -15,16 +15,16 @@ class LagSeriesTest {
     private static final LagSeries SERIES = new LagSeries(COMMITTED, SEEN, ROWS);
 
     @Test
-    void statsCountOnlyTheWindowAndSayWhatNeverArrived() {
-        LagStats all = SERIES.stats(1000, 2000);
+    void statsCountOnlyTheWindowAndWhatNeverArrivedWithItsLagSoFar() {
+        LagStats all = SERIES.stats(1000, 2000, 5300);
         assertThat(all.transactions).isEqualTo(7);
-        assertThat(all.samples).isEqualTo(6);
+        assertThat(all.samples).isEqualTo(7);
         assertThat(all.drained).isFalse();
-        assertThat(all.max).isEqualTo(2600);
-        assertThat(all.p50).isEqualTo(200); // lags 50, 100, 100, 200, 2600, 2600 sorted: 50 100 100 200 2600 2600
+        assertThat(all.max).isEqualTo(4000); // committed at 1300, not seen when the poller stopped at 5300
+        assertThat(all.p50).isEqualTo(200); // sorted: 50 100 100 200 2600 2600 4000
         assertThat(SERIES.missing(1000, 2000)).isEqualTo(1);
 
-        LagStats firstThree = SERIES.stats(1000, 1300);
+        LagStats firstThree = SERIES.stats(1000, 1300, 5300);
         assertThat(firstThree.transactions).isEqualTo(3);
         assertThat(firstThree.drained).isTrue();
         assertThat(SERIES.missing(1000, 1300)).isZero();
@@ -48,6 +48,8 @@ class LagSeriesTest {
         assertThat(drained.settledAfter(3400, 1000, 4000)).isEqualTo(200);
         // nothing late after 3700
         assertThat(drained.settledAfter(3700, 1000, 4000)).isZero();
+        // the last one seen still late: not settled within the run
+        assertThat(drained.settledAfter(3400, 1000, 2000)).isEqualTo(-1);
         // a transaction never seen: never settled
         assertThat(SERIES.settledAfter(1000, 1000, 2000)).isEqualTo(-1);
     }
