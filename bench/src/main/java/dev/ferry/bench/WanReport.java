@@ -51,6 +51,9 @@ final class WanReport {
                 .append(loadAfter).append('\n')
                 .append("router at the end: ").append(routerStats).append("\n\n")
                 .append(table(results)).append('\n');
+        if (options.cell == WanLab.Cell.MAX_RATE) {
+            text.append(maxRates(results)).append('\n');
+        }
         for (String p : progress.problems()) {
             text.append("problem: ").append(p).append('\n');
         }
@@ -94,6 +97,29 @@ final class WanReport {
         return t.append("(lags in ms, on the lab JVM's clock: first seen at the other site minus the COMMIT's return;"
                 + " >=: some never arrived, counted with their lag when the poller stopped; applied/s: rows that became"
                 + " visible there during the window)\n").toString();
+    }
+
+    /** max-rate: per system, the highest rate at which neither direction fell behind. */
+    static String maxRates(List<WanRun.Result> results) {
+        StringBuilder out = new StringBuilder();
+        for (WanRun.Replicator system : WanRun.Replicator.values()) {
+            double kept = 0;
+            boolean tried = false;
+            for (WanRun.Result r : results) {
+                if (r.system() == system) {
+                    tried = true;
+                    boolean behind = results.stream().anyMatch(o -> o.system() == system && o.rate() == r.rate()
+                            && WanRun.fellBehind(o));
+                    kept = behind ? kept : Math.max(kept, r.rate());
+                }
+            }
+            if (tried) {
+                out.append(system.label()).append(kept == 0 ? ": kept up at none of the rates tried"
+                        : String.format(Locale.ROOT, ": kept up at %.0f rows/s per site, the highest rate tried where"
+                                + " neither direction fell behind", kept)).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     private static String secondsOrNever(long ms) {
