@@ -85,12 +85,12 @@ public final class WanLab {
         @Option(names = "--cell", paramLabel = "NAME", converter = CellName.class, description = "rate-100 (default),"
                 + " rate-5000, loss-cubic, loss-bbr, cut-60, backlog or max-rate: sets the defaults below.")
         Cell cell = Cell.RATE_100;
-        @Option(names = "--systems", split = ",", paramLabel = "native,ferry",
+        @Option(names = "--systems", split = ",", paramLabel = "native,ferry", hideParamSyntax = true,
                 description = "Systems to measure, one after the other (default: both).")
         Set<WanRun.Replicator> systems = EnumSet.allOf(WanRun.Replicator.class);
         @Option(names = "--rate", paramLabel = "ROWS_PER_S", description = "Rows per second written at each site.")
         double rate = 100;
-        @Option(names = "--rates", split = ",", paramLabel = "R1,R2,...",
+        @Option(names = "--rates", split = ",", paramLabel = "R1,R2,...", hideParamSyntax = true,
                 description = "max-rate: the rates tried, one phase each, until a system falls behind.")
         List<Double> rates = List.of(1000.0, 2000.0, 4000.0, 6000.0, 8000.0, 10000.0, 12000.0);
         @Option(names = "--seconds", paramLabel = "N", converter = WholeNumbers.Positive.class,
