@@ -64,7 +64,7 @@ final class BenchServers implements AutoCloseable {
     }
 
     /** Drops and recreates the benchmark database; at the source without writing the binlog. */
-    private void resetDatabase(DatabaseServer server, boolean isSource, long preloadRows) throws SQLException {
+    static void resetDatabase(DatabaseServer server, boolean isSource, long preloadRows) throws SQLException {
         try (Connection c = server.connect(); Statement s = c.createStatement()) {
             if (isSource) {
                 s.execute("SET SESSION sql_log_bin = 0");

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -27,26 +28,40 @@ final class FerrySide implements AutoCloseable {
     /** @param parallelism 0 for transactional apply, else parallel apply over this many writers */
     FerrySide(String channel, DatabaseServer source, DatabaseServer target, Path stateDir, String checkpointInterval,
             int batchSize, int parallelism) {
+        this(channel, List.of(new Site("sh", source.jdbcUrl(), null), new Site("us", target.jdbcUrl(), null)),
+                "sh", "us", target, stateDir, checkpointInterval, batchSize, parallelism);
+    }
+
+    /**
+     * One direction {@code from -> to} of a channel over {@code sites} (in this order: the first is the home site),
+     * every site with the target's admin account.
+     */
+    FerrySide(String channel, List<Site> sites, String from, String to, DatabaseServer target, Path stateDir,
+            String checkpointInterval, int batchSize, int parallelism) {
         this.target = target;
-        String yaml = "channel: " + channel + "\n"
-                + "sites:\n"
-                + "  sh: { url: \"" + source.jdbcUrl() + "\", user: " + source.adminUser()
-                + ", password: \"${env:" + PASSWORD_VARIABLE + "}\" }\n"
-                + "  us: { url: \"" + target.jdbcUrl() + "\", user: " + target.adminUser()
-                + ", password: \"${env:" + PASSWORD_VARIABLE + "}\" }\n"
-                + "directions:\n"
-                + "  - { from: sh, to: us, startup: latest }\n"
+        StringBuilder yaml = new StringBuilder("channel: " + channel + "\nsites:\n");
+        for (Site site : sites) {
+            yaml.append("  ").append(site.name()).append(": { url: \"").append(site.url()).append("\", user: ")
+                    .append(target.adminUser()).append(", password: \"${env:").append(PASSWORD_VARIABLE).append("}\"")
+                    .append(site.serverIds() == null ? "" : ", server-id: \"" + site.serverIds() + "\"")
+                    .append(" }\n");
+        }
+        yaml.append("directions:\n"
+                + "  - { from: ").append(from).append(", to: ").append(to).append(", startup: latest }\n"
                 + "tables:\n"
                 + "  include: ['" + Workload.DATABASE + "\\..*']\n"
                 + "state-dir: " + stateDir.toAbsolutePath() + "\n"
                 + "checkpoint-interval: " + checkpointInterval + "\n"
                 + "apply: { " + (parallelism == 0 ? "mode: transactional" : "mode: parallel, parallelism: " + parallelism)
-                + ", batch-size: " + batchSize + " }\n";
-        String password = source.adminPassword();
-        this.config = ChannelConfig.parse(yaml, "bench-" + channel + ".yaml",
+                + ", batch-size: " + batchSize + " }\n");
+        String password = target.adminPassword();
+        this.config = ChannelConfig.parse(yaml.toString(), "bench-" + channel + ".yaml",
                 name -> PASSWORD_VARIABLE.equals(name) ? password : System.getenv(name));
         this.direction = config.directions().get(0);
     }
+
+    /** A site of the channel file: its JDBC URL as this JVM reaches it, and its server-id range (null: derived). */
+    record Site(String name, String url, String serverIds) {}
 
     ChannelConfig config() {
         return config;

@@ -4,14 +4,10 @@ import static dev.ferry.bench.Progress.seconds;
 
 import dev.ferry.bench.NativeReplica.BinlogPos;
 import dev.ferry.bench.Result.LagStats;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobStatus;
 
 /**
@@ -53,22 +49,19 @@ final class LagPhase {
         long preload = w.needsPreload() ? options.preloadRows : 0;
         long t0 = System.nanoTime();
         long end = t0 + TimeUnit.SECONDS.toNanos(options.lagSeconds);
-        List<PacedThread> paced = new ArrayList<>();
+        List<PacedWriter> paced = new ArrayList<>();
         for (int k = 0; k < threads; k++) {
             Workload.Generator g = new Workload.Generator(w, preload, 2000 + 10L * w.ordinal() + k, k, threads,
                     backlogGen.nextFreeId());
-            paced.add(new PacedThread(g, bases[k], options.lagRate / threads, t0, end));
+            paced.add(new PacedWriter(servers.source(), g::next, bases[k], options.lagRate / threads, t0, end));
         }
         paced.forEach(Thread::start);
         long rows = 0;
         long tx = 0;
         long[][] committedAt = new long[threads][];
         for (int k = 0; k < threads; k++) {
-            PacedThread p = paced.get(k);
-            p.join();
-            if (p.failure != null) {
-                throw new IllegalStateException("lag-phase generator failed: " + p.failure, p.failure);
-            }
+            PacedWriter p = paced.get(k);
+            p.finish();
             rows += p.rows;
             tx += p.tx;
             committedAt[k] = p.committedAt;
@@ -108,57 +101,5 @@ final class LagPhase {
                         + " Ferry p50/p99 %s/%s ms", tag, r.offeredRowsPerSec, r.offeredTxPerSec,
                 Result.ms(r.nativeLag.p50), Result.ms(r.nativeLag.p99), Result.ms(r.ferryLag.p50),
                 Result.ms(r.ferryLag.p99)));
-    }
-
-    /** Sends one generator's transactions at a fixed rate of rows (not transactions) per second. */
-    private final class PacedThread extends Thread {
-        private final Workload.Generator gen;
-        private final long base;
-        private final double rowsPerSec;
-        private final long t0;
-        private final long end;
-        long[] committedAt = new long[1 << 15];
-        long rows;
-        long tx;
-        volatile Throwable failure;
-
-        PacedThread(Workload.Generator gen, long base, double rowsPerSec, long t0, long end) {
-            super("lag-generator-" + base);
-            this.gen = gen;
-            this.base = base;
-            this.rowsPerSec = rowsPerSec;
-            this.t0 = t0;
-            this.end = end;
-        }
-
-        @Override
-        public void run() {
-            try (Connection c = BenchServers.connectBench(servers.source()); Statement s = c.createStatement()) {
-                int i = 0;
-                while (true) {
-                    long due = t0 + (long) (rows * 1e9 / rowsPerSec);
-                    if (due >= end) {
-                        break;
-                    }
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    i++;
-                    if (i >= committedAt.length) {
-                        committedAt = Arrays.copyOf(committedAt, committedAt.length * 2);
-                    }
-                    long n = Workload.execute(s, gen.next(base + i, System.currentTimeMillis()));
-                    committedAt[i] = System.currentTimeMillis();
-                    rows += n;
-                    tx += n > 0 ? 1 : 0;
-                    if (System.nanoTime() >= end) {
-                        break;
-                    }
-                }
-            } catch (Throwable t) {
-                failure = t;
-            }
-        }
     }
 }

@@ -24,6 +24,7 @@ final class LagPoller implements Runnable {
     private final String name;
     private final DatabaseServer target;
     private final long[] bases;
+    private final int intervalMs;
     private final long[] highest;
     private final long[][] seenAt;
     private volatile boolean stopped;
@@ -32,7 +33,13 @@ final class LagPoller implements Runnable {
 
     /** @param bases the sequence numbers of range i are bases[i] + 1 ... bases[i] + RANGE - 1 */
     LagPoller(String name, DatabaseServer target, long[] bases) {
+        this(name, target, bases, INTERVAL_MS);
+    }
+
+    /** The same, polling every {@code intervalMs}. */
+    LagPoller(String name, DatabaseServer target, long[] bases, int intervalMs) {
         this.name = name;
+        this.intervalMs = intervalMs;
         this.target = target;
         this.bases = bases.clone();
         this.highest = bases.clone();
@@ -72,7 +79,7 @@ final class LagPoller implements Runnable {
                 if (last) {
                     return;
                 }
-                next += TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS);
+                next += TimeUnit.MILLISECONDS.toNanos(intervalMs);
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
@@ -109,6 +116,11 @@ final class LagPoller implements Runnable {
                 highest[r] = Math.max(highest[r], seq);
             }
         }
+    }
+
+    /** When transaction {@code index} (seq - base) of range {@code range} was first seen here; -1 if never. */
+    long seenAt(int range, int index) {
+        return index < seenAt[range].length ? seenAt[range][index] : -1;
     }
 
     /**

@@ -16,8 +16,16 @@ final class NativeReplica implements AutoCloseable {
     private final DatabaseServer replica;
     private final Connection sourceConn;
     private final Connection replicaConn;
+    /** Where the replica reaches the source. */
+    private final String masterHost;
 
     NativeReplica(DatabaseServer source, DatabaseServer replica) throws SQLException {
+        this(source, replica, "127.0.0.1");
+    }
+
+    /** @param masterHost the source's address as the replica sees it */
+    NativeReplica(DatabaseServer source, DatabaseServer replica, String masterHost) throws SQLException {
+        this.masterHost = masterHost;
         this.source = source;
         this.replica = replica;
         this.sourceConn = source.connect();
@@ -29,7 +37,7 @@ final class NativeReplica implements AutoCloseable {
         source.execute("CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
                 "GRANT REPLICATION SLAVE ON *.* TO '" + USER + "'@'%'");
         BinlogPos pos = sourceEnd();
-        replica.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + source.port()
+        replica.execute("CHANGE MASTER TO MASTER_HOST='" + masterHost + "', MASTER_PORT=" + source.port()
                 + ", MASTER_USER='" + USER + "', MASTER_PASSWORD='" + PASSWORD + "', MASTER_LOG_FILE='" + pos.file()
                 + "', MASTER_LOG_POS=" + pos.pos() + ", MASTER_USE_GTID=no", "START SLAVE");
     }

@@ -67,17 +67,7 @@ public final class ReplicationBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        String log = System.getProperty("ferry.bench.log");
-        if (log == null) {
-            log = "/tmp/ferry-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".log";
-            System.setProperty("ferry.bench.log", log);
-        }
-        if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", "log4j2-bench.properties");
-        }
-        for (java.util.logging.Logger l : QUIET_JUL) {
-            l.setLevel(java.util.logging.Level.WARNING);
-        }
+        String log = quietLogs();
         Options options = new Options();
         CommandLine line = Options.commandLine(options);
         OptionalInt usage = CommandLines.parse(line, args);
@@ -101,6 +91,25 @@ public final class ReplicationBenchmark {
         System.exit(exit);
     }
 
+    /**
+     * Flink's and Ferry's log into a file ({@code ferry.bench.log}, default a new one in /tmp), and the test servers'
+     * and binlog client's INFO lines off the console; the log file's name.
+     */
+    static String quietLogs() {
+        String log = System.getProperty("ferry.bench.log");
+        if (log == null) {
+            log = "/tmp/ferry-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".log";
+            System.setProperty("ferry.bench.log", log);
+        }
+        if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "log4j2-bench.properties");
+        }
+        for (java.util.logging.Logger l : QUIET_JUL) {
+            l.setLevel(java.util.logging.Level.WARNING);
+        }
+        return log;
+    }
+
     private void run(String logFile) throws Exception {
         progress.say("Ferry vs native MariaDB replication benchmark (" + (options.quick ? "--quick" : "full") + " mode)");
         progress.say("Flink/Ferry log: " + logFile);
@@ -121,11 +130,19 @@ public final class ReplicationBenchmark {
     private void cleanUp() {
         servers.close();
         if (!options.keepState) {
-            try (Stream<Path> files = Files.walk(workDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                System.err.println("could not delete " + workDir + ": " + e);
-            }
+            deleteTree(workDir);
+        }
+    }
+
+    /** Deletes a directory and what it holds, if it exists; says so if it cannot. */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * A real MariaDB or Oracle MySQL server process with its own data directory, port and server_id, started for
- * tests. Every server binds 127.0.0.1, writes a ROW/FULL binary log and uses utf8mb4; MySQL also has GTIDs on
+ * tests. Every server binds 127.0.0.1 (unless {@link Placement placed} elsewhere), writes a ROW/FULL binary log and uses utf8mb4; MySQL also has GTIDs on
  * (MySQL 8.0 and 9.x with the same settings).
  * The admin account {@link #adminUser()} has all privileges with grant option from any host.
  *
@@ -59,12 +59,15 @@ public final class DatabaseServer extends LocalServer {
     private final Path rootfs;
     /** Normalised name (lower case, '_' for '-') to the option as written: {name, value or null for a flag}. */
     private final Map<String, String[]> options = new LinkedHashMap<>();
+    private final Placement placement;
 
     private volatile long initMillis;
     private volatile long startMillis;
 
-    private DatabaseServer(ServerKind kind, String name, Map<String, String> extraMyCnf) throws IOException {
+    private DatabaseServer(ServerKind kind, String name, Map<String, String> extraMyCnf, Placement placement)
+            throws IOException {
         super(kind, name);
+        this.placement = placement;
         this.serverId = ServerIds.next();
         this.rootfs = ServerBinaries.mysqlRootfs();
         this.hostDir = ServerProcesses.createHostDir(kind, name);
@@ -94,7 +97,35 @@ public final class DatabaseServer extends LocalServer {
      *                               message holds the end of the server's error log
      */
     public static DatabaseServer start(ServerKind kind, String name, Map<String, String> extraMyCnf) {
+        return start(kind, name, extraMyCnf, Placement.LOOPBACK);
+    }
+
+    /**
+     * Where a server runs and how it is reached, for a server outside this JVM's network (e.g. in a Linux network
+     * namespace, as the WAN lab in bench/ does). Only the server process gets the prefix; creating its data
+     * directory needs no network.
+     *
+     * @param commandPrefix run before the server's command, e.g. {@code [ip, netns, exec, sh]}; it must exec the
+     *                      command (not fork it), so that the process this JVM holds is the server itself
+     * @param bindAddress   the server's bind-address
+     * @param host          where this JVM connects to it
+     */
+    public record Placement(List<String> commandPrefix, String bindAddress, String host) {
+        /** The default: on this machine's loopback. */
+        public static final Placement LOOPBACK = new Placement(List.of(), "127.0.0.1", "127.0.0.1");
+
+        public Placement {
+            commandPrefix = List.copyOf(commandPrefix);
+            Objects.requireNonNull(bindAddress, "bindAddress");
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    /** The same, placed as {@code placement} says. */
+    public static DatabaseServer start(ServerKind kind, String name, Map<String, String> extraMyCnf,
+            Placement placement) {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(placement, "placement");
         if (!kind.isMySqlFamily()) {
             throw new IllegalArgumentException("DatabaseServer runs MariaDB and MySQL, not " + kind
                     + "; get one from TestServers.site(" + kind + ", site) instead");
@@ -115,7 +146,7 @@ public final class DatabaseServer extends LocalServer {
         DatabaseServer server;
         try {
             ServerReaper.install();
-            server = new DatabaseServer(kind, name, extra);
+            server = new DatabaseServer(kind, name, extra, placement);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the directories for " + kind + " server '" + name + "'", e);
         }
@@ -127,9 +158,14 @@ public final class DatabaseServer extends LocalServer {
         return serverId;
     }
 
-    /** {@code jdbc:mysql://127.0.0.1:<port>}, without database or options. */
+    /** {@code jdbc:mysql://<host>:<port>} (host 127.0.0.1 unless placed elsewhere), without database or options. */
     public String jdbcUrl() {
-        return "jdbc:mysql://127.0.0.1:" + port;
+        return "jdbc:mysql://" + host() + ":" + port;
+    }
+
+    @Override
+    public String host() {
+        return placement.host();
     }
 
     /** The data directory as this JVM sees it. */
@@ -193,7 +229,7 @@ public final class DatabaseServer extends LocalServer {
         if (ServerBinaries.isRoot()) {
             option("user", "root");
         }
-        option("bind-address", "127.0.0.1");
+        option("bind-address", placement.bindAddress());
         option("datadir", serverDirInside + "/data");
         option("socket", serverDirInside + "/mysqld.sock");
         option("pid-file", serverDirInside + "/mysqld.pid");
@@ -341,7 +377,7 @@ public final class DatabaseServer extends LocalServer {
     /** Starts the server process and waits until an admin connection succeeds. Caller holds the lock. */
     @Override
     void launch() {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(placement.commandPrefix());
         try {
             if (kind() == ServerKind.MARIADB) {
                 command.add(ServerBinaries.mariadbd().orElseThrow().toString());

@@ -66,7 +66,7 @@ abstract class LocalServer extends AbstractTestDatabase {
         }
     }
 
-    /** Always 127.0.0.1: the server listens nowhere else. */
+    /** 127.0.0.1: the server listens nowhere else, unless a subclass places it elsewhere. */
     @Override
     public String host() {
         return "127.0.0.1";
