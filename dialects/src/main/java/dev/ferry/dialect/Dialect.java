@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the sink needs to know about one target database: how to name things, how to write a
@@ -231,11 +230,6 @@ public interface Dialect extends Serializable {
             where.append(where.length() == 0 ? "" : " AND ").append(nullSafeEquals(quoteIdentifier(u.name()), u));
         }
         return "SELECT " + keys + " FROM " + quoteTable(table) + " WHERE " + where + " FOR UPDATE";
-    }
-
-    /** JDBC connection properties the dialect's binding relies on, to add to the sink's connection. */
-    default Map<String, String> connectionProperties() {
-        return Map.of();
     }
 
     /** Statements to run once on every new apply connection, before any change. */

@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
-import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -203,12 +202,6 @@ public final class PostgreSqlDialect extends TargetDialect {
         return " FROM (SELECT CAST(? AS integer) AS \"i\") p LEFT JOIN LATERAL (SELECT * FROM " + quoteTable(table)
                 + " WHERE " + keyEquals(schema, "") + " FOR UPDATE) t ON TRUE"
                 + (values.length() == 0 ? "" : " CROSS JOIN (SELECT " + values + ") g");
-    }
-
-    /** A bound string takes the type of the column it meets (jsonb, interval, ...), as MySQL's strings do. */
-    @Override
-    public Map<String, String> connectionProperties() {
-        return Map.of("stringtype", "unspecified");
     }
 
     @Override
