@@ -429,19 +429,15 @@ class FlinkClusterITCase {
         Files.createDirectories(ARTIFACTS);
         Path png = ARTIFACTS.resolve("dashboard-overview.png");
         Files.deleteIfExists(png);
-        String url = dashboard + "/#/overview";
-        Run shot = chromium(chromium.get(), "--screenshot=" + png, url);
-        assertThat(shot.exit).as("chromium --screenshot:\n%s", shot.output).isZero();
+        String html = rendered(chromium.get(), dashboard + "/#/overview", png, text -> text.contains("Running Job List")
+                && jobs.keySet().stream().allMatch(direction -> text.contains("ferry " + mesh.name + " " + direction)));
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image).as("a PNG at %s", png).isNotNull();
         assertThat(image.getWidth()).isEqualTo(1280);
         assertThat(image.getHeight()).isEqualTo(900);
         assertThat(colours(image)).as("distinct colours in the screenshot (a blank page has one)").isGreaterThan(50);
-
-        Run dom = chromium(chromium.get(), "--dump-dom", url);
-        assertThat(dom.exit).as("chromium --dump-dom:\n%s", dom.output).isZero();
-        Files.writeString(ARTIFACTS.resolve("dashboard-overview.html"), dom.output);
-        String html = dom.output.replace("&gt;", ">");
+        Files.writeString(ARTIFACTS.resolve("dashboard-overview.html"), html);
+        html = html.replace("&gt;", ">");
         assertThat(html).contains("Running Job List");
         for (String direction : jobs.keySet()) {
             assertThat(html).as("the rendered overview names the job").contains("ferry " + mesh.name + " " + direction);
@@ -449,39 +445,23 @@ class FlinkClusterITCase {
     }
 
     /**
-     * Headless Chromium, as the brief of the dashboard check says. Now and then it never ends after the
-     * virtual time budget (seen under load, only when started from the test JVM, in some CI runs two
-     * attempts in a row); {@code --timeout} stops the page after 30 s of real time at most, and an attempt
-     * that still runs after 45 s (a healthy one takes seconds) is killed and retried, up to five times.
-     * Each attempt gets a profile directory of its own: a run whose processes linger (an earlier call, or
-     * a killed attempt) still holds its profile's lock, and a new run on that profile waits for it.
+     * The page as headless Chromium renders it once its text passes {@code ready}: the screenshot into
+     * {@code png}, the DOM returned. A Chromium that stops answering is killed and a new one tried, up to
+     * three times, each failure kept for the message.
      */
-    private Run chromium(String binary, String... args) throws Exception {
+    private String rendered(String binary, String url, Path png, java.util.function.Predicate<String> ready)
+            throws Exception {
         String failures = "";
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            List<String> command = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--window-size=1280,900", "--virtual-time-budget=8000", "--timeout=30000",
-                    "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile")));
-            command.addAll(List.of(args));
-            Path out = Files.createTempFile(dir, "chromium", ".out");
-            Path err = Files.createTempFile(dir, "chromium", ".err");
-            // stdin from /dev/null, not an open pipe
-            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (p.waitFor(45, TimeUnit.SECONDS)) {
-                return new Run(p.exitValue(), p.exitValue() == 0 ? Files.readString(out) : Files.readString(err));
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try (HeadlessChromium chromium = HeadlessChromium.start(binary, dir, 1280, 900)) {
+                chromium.open(url, ready, Duration.ofSeconds(60));
+                Files.write(png, chromium.screenshot());
+                return chromium.html();
+            } catch (Exception | AssertionError e) { // a step's time-out, or chromium gone
+                failures += "attempt " + attempt + ": " + e.getMessage() + "\n";
             }
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-            failures += "attempt " + attempt + " did not end within 45 s:\n" + tail(Files.readString(err)) + "\n";
         }
-        throw new AssertionError("chromium " + args[0] + " failed:\n" + failures);
-    }
-
-    private static String tail(String text) {
-        String[] lines = text.split("\n");
-        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 5), lines.length));
+        throw new AssertionError("headless chromium could not render " + url + ":\n" + failures);
     }
 
     private static int colours(BufferedImage image) {
