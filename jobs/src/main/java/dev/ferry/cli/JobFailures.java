@@ -20,9 +20,18 @@ public record JobFailures(int recent, long restarts, String lastReason, long las
     public static final Duration WINDOW = Duration.ofMinutes(10);
     public static final JobFailures NONE = new JobFailures(0, -1, null, -1);
 
-    /** Whether the job keeps failing: two or more failures in the last {@link #WINDOW}. */
+    /**
+     * A job that has run this long since its last failure is out of its loop (a site back after an outage): a
+     * loop fails again sooner, as the restart back-off stops at 10 s (flink-conf/config.yaml, LocalRunner).
+     */
+    public static final Duration STABLE = Duration.ofMinutes(1);
+
+    /**
+     * Whether the job keeps failing: two or more failures in the last {@link #WINDOW}, the newest less than {@link
+     * #STABLE} ago. The failures stay listed under the direction for the whole window either way.
+     */
     public boolean restartLoop() {
-        return recent >= 2;
+        return recent >= 2 && lastAgeMs < STABLE.toMillis();
     }
 
     /** None known while Flink cannot tell yet (a job that is still starting may answer HTTP 500 for a moment). */

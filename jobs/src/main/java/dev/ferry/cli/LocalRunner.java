@@ -122,7 +122,8 @@ public final class LocalRunner implements AutoCloseable {
         c.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(30));
+        // at most 10 s: a site back after an outage (a cut link) is met again soon (flink-conf/config.yaml)
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(10));
         c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
         // the dashboard (and REST) show metrics at most this old; Flink's default is 10 s
         c.setString("metrics.fetcher.update-interval", "1 s");

@@ -29,6 +29,19 @@ class JobFailuresTest {
         assertThat(f.restartLoop()).isFalse();
     }
 
+    /** A site back after an outage: the job failed twice during it and has run since. */
+    @Test
+    void aJobThatHasRunAMinuteSinceItsLastFailureIsOutOfItsLoopWhileItsFailuresStayListed() throws Exception {
+        long last = NOW - JobFailures.STABLE.toMillis();
+        JobFailures f = JobFailures.of(entries(entry(last, TRACE), entry(last - 10_000, TRACE)), 2, "sh->us", "sh",
+                NOW);
+        assertThat(f.recent()).isEqualTo(2);
+        assertThat(f.restartLoop()).isFalse();
+        JobFailures aMomentEarlier = JobFailures.of(entries(entry(last + 1, TRACE), entry(last - 10_000, TRACE)), 2,
+                "sh->us", "sh", NOW);
+        assertThat(aMomentEarlier.restartLoop()).isTrue();
+    }
+
     @Test
     void failuresOlderThanTheWindowNoLongerCount() throws Exception {
         long old = NOW - JobFailures.WINDOW.toMillis() - 1;

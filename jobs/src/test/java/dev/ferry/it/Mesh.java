@@ -23,6 +23,8 @@ final class Mesh {
     String extraYaml = "";
     /** If set, each site's password comes from {@code <passwordDir>/<site>.pw} (password-file) instead of the environment. */
     Path passwordDir;
+    /** Per site, the URL Ferry is given instead of the server's own, e.g. one through a {@code LinkProxy}. */
+    final Map<String, String> urls = new LinkedHashMap<>();
 
     /**
      * @param snapshotFromFirstSite directions from the first site start with {@code initial} (the
@@ -66,7 +68,7 @@ final class Mesh {
 
     String yaml() {
         StringBuilder y = new StringBuilder("channel: " + name + "\nsites:\n");
-        sites.forEach((site, server) -> y.append("  ").append(site).append(": { url: \"").append(server.jdbcUrl())
+        sites.forEach((site, server) -> y.append("  ").append(site).append(": { url: \"").append(urls.getOrDefault(site, server.jdbcUrl()))
                 .append("\", user: ").append(server.adminUser()).append(", ").append(passwordDir == null
                         ? "password: \"${env:" + Channel.PASSWORD_VARIABLE + "}\""
                         : "password-file: \"" + passwordDir.resolve(site + ".pw") + "\"").append(" }\n"));

@@ -72,8 +72,8 @@ public final class HeartbeatWriter implements AutoCloseable {
             }
         } catch (SQLException e) {
             if (!warned) {
-                LOG.warn("{}: cannot write the heartbeat into {}: {}. Lag is not measured and the last source"
-                        + " transaction is applied only when the next one arrives. {}", direction, source,
+                LOG.warn("{}: cannot write the heartbeat into {}: {}. Until one arrives the lag shown grows, and"
+                        + " the last source transaction is applied only when the next one arrives. {}", direction, source,
                         e.getMessage(), fixFor(e));
                 warned = true;
             }

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.core.io.SimpleVersionedSerialization;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -52,6 +53,13 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
             new ListStateDescriptor<>("ferry-writer", BytePrimitiveArraySerializer.INSTANCE);
     private static final ListStateDescriptor<byte[]> PENDING_STATE =
             new ListStateDescriptor<>("ferry-pending-committables", BytePrimitiveArraySerializer.INSTANCE);
+    /**
+     * When the newest heartbeat applied was written, per subtask; every subtask restores them all (union) and
+     * takes the newest, so the lag shown after a restore starts from there. A checkpoint without it (one taken
+     * before this state existed) restores as none.
+     */
+    private static final ListStateDescriptor<Long> NEWEST_HEARTBEAT_STATE =
+            new ListStateDescriptor<>("ferry-newest-heartbeat", LongSerializer.INSTANCE);
     private static final SimpleVersionedSerializer<BatcherState> WRITER_FORMAT =
             new BatchSerializers.BatcherStateSerializer();
     private static final SimpleVersionedSerializer<CheckpointBatch> COMMITTABLE_FORMAT =
@@ -73,6 +81,8 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     private transient KeyedTargetHistory history;
     private transient ListState<byte[]> writerState;
     private transient ListState<byte[]> pendingState;
+    private transient ListState<Long> newestHeartbeatState;
+    private transient long restoredHeartbeat;
     /** Committables by the checkpoint that cut them, until that checkpoint (or a later one) completes. */
     private transient NavigableMap<Long, List<CheckpointBatch>> pending;
     private transient HistoryBarrier barrier;
@@ -116,6 +126,11 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         restored = context.isRestored();
         writerState = context.getOperatorStateStore().getListState(WRITER_STATE);
         pendingState = context.getOperatorStateStore().getListState(PENDING_STATE);
+        newestHeartbeatState = context.getOperatorStateStore().getUnionListState(NEWEST_HEARTBEAT_STATE);
+        restoredHeartbeat = -1;
+        for (Long writtenAt : newestHeartbeatState.get()) {
+            restoredHeartbeat = Math.max(restoredHeartbeat, writtenAt);
+        }
         List<BatcherState> writers = new ArrayList<>();
         for (byte[] bytes : writerState.get()) {
             writers.add(SimpleVersionedSerialization.readVersionAndDeSerialize(WRITER_FORMAT, bytes));
@@ -141,6 +156,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         committer = new BatchCommitter(settings, getMetricGroup(), clock, memory,
                 Concurrency.of(history, subtask), !restored);
+        committer.restoredHeartbeat(restoredHeartbeat);
         // read by the metric reporter's thread: a size read without a lock is at worst one commit behind
         getMetricGroup().gauge("conflictMemoryRows", () -> memory.size());
         getMetricGroup().gauge("targetHistoryRows", () -> history.size());
@@ -235,6 +251,8 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
             writers.add(SimpleVersionedSerialization.writeVersionAndSerialize(WRITER_FORMAT, s));
         }
         writerState.update(writers);
+        long newestHeartbeat = committer.newestHeartbeat();
+        newestHeartbeatState.update(newestHeartbeat < 0 ? List.of() : List.of(newestHeartbeat));
     }
 
     @Override

@@ -37,8 +37,6 @@ final class BatchCommitter implements AutoCloseable {
     private final ConflictMemory memory;
     /** What the target history says about an incoming change (see TargetHistory). */
     private final Concurrency concurrent;
-    /** When this instance started: an older heartbeat measures the time the job was down, not its lag. */
-    private final long startedAt;
     /** Whether the memory must be filled from the target's records before the first apply. */
     private boolean reloadMemory;
     private ChangeApplier applier;
@@ -53,7 +51,6 @@ final class BatchCommitter implements AutoCloseable {
         this.memory = memory;
         this.concurrent = concurrent;
         this.reloadMemory = memoryMayLag;
-        this.startedAt = clock.getAsLong();
     }
 
     /**
@@ -202,6 +199,16 @@ final class BatchCommitter implements AutoCloseable {
         return applier;
     }
 
+    /** The newest heartbeat applied before a restore (see {@link SinkMetrics#restoredHeartbeat}). */
+    void restoredHeartbeat(long writtenAt) {
+        metrics.restoredHeartbeat(writtenAt);
+    }
+
+    /** When the newest heartbeat applied was written, or -1: kept in checkpoints for the lag after a restore. */
+    long newestHeartbeat() {
+        return metrics.newestHeartbeat();
+    }
+
     /** A table changed at the target other than through this direction: its definition is read again when used. */
     void targetDefinitionsChanged() {
         if (applier != null) {
@@ -229,10 +236,8 @@ final class BatchCommitter implements AutoCloseable {
                 metrics.streaming();
             }
             if (e.op() == Op.HEARTBEAT) {
-                long written = settings.heartbeatTimestamp(e);
-                // a heartbeat written before a restore (or savepoint) would show the downtime as lag
-                if (settings.isOwnHeartbeat(e) && written >= startedAt) {
-                    metrics.heartbeat(written, now);
+                if (settings.isOwnHeartbeat(e)) {
+                    metrics.heartbeat(settings.heartbeatTimestamp(e), now);
                 }
             } else if (e.op() != Op.DDL && e.op() != Op.UNDECODABLE && !e.isOwnWrite()) {
                 rows++;

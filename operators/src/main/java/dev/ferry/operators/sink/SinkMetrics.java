@@ -14,11 +14,11 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /** The apply side's metrics, registered on the committer's metric group. */
 final class SinkMetrics {
     /**
-     * How much older than the lag the newest applied heartbeat may be before the lag shown grows with it: heartbeats
-     * are written every second and applied at each checkpoint, so in a flowing direction the newest one is at most
-     * a checkpoint interval and a heartbeat interval older than the lag measured with it.
+     * How long after the newest applied heartbeat was written the next one is written (DirectionJob's heartbeat
+     * interval): that one is not applied yet, so the lag is at least the time since then. Anything written at the
+     * source meanwhile is behind it too; a cut link or a lost reader shows as a lag that keeps growing.
      */
-    static final long STALL_ALLOWANCE_MS = 10_000;
+    static final long STALL_ALLOWANCE_MS = 1_000;
 
     private final Counter rows;
     private final Counter transactions;
@@ -107,7 +107,10 @@ final class SinkMetrics {
         streaming = true;
     }
 
-    /** A heartbeat written at {@code writtenAt} was applied at {@code appliedAt}. */
+    /**
+     * A heartbeat written at {@code writtenAt} was applied at {@code appliedAt}. One written before a restore counts
+     * too: its changes did wait through the downtime.
+     */
     void heartbeat(long writtenAt, long appliedAt) {
         lagMs = appliedAt - writtenAt;
         newestHeartbeatAt = Math.max(newestHeartbeatAt, writtenAt);
@@ -115,8 +118,21 @@ final class SinkMetrics {
     }
 
     /**
-     * The lag measured with the newest heartbeat, or more when no newer one has arrived for a while: a direction
-     * that stopped applying (a cut link, a lost reader) shows its lag growing, not the last value it measured.
+     * The newest heartbeat applied before a restore, as the checkpoint kept it: until one is applied again, the lag
+     * shown grows from there, and a direction that restarts during an outage shows the outage, not "unknown".
+     */
+    void restoredHeartbeat(long writtenAt) {
+        newestHeartbeatAt = Math.max(newestHeartbeatAt, writtenAt);
+    }
+
+    /** When the newest heartbeat applied was written, or -1 if none is known. */
+    long newestHeartbeat() {
+        return newestHeartbeatAt;
+    }
+
+    /**
+     * The lag measured with the newest heartbeat, or more when no newer one has arrived since: a direction that
+     * stopped applying (a cut link, a lost reader, a restart) shows its lag growing, not the last value it measured.
      */
     long lagNow() {
         long newest = newestHeartbeatAt;

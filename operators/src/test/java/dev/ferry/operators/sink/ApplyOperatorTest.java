@@ -396,13 +396,14 @@ class ApplyOperatorTest {
     }
 
     /**
-     * The phase and the lag after a restore (issue 17): a heartbeat the job wrote before it stopped measures the
-     * downtime, not the lag, and is not shown; any change read from the binlog (a heartbeat too) ends the phase
-     * "initial copy", while a copied row does not. Once heartbeats stop arriving, the lag shown grows (issue 19).
+     * The phase and the lag (issues 17 and 19): any change read from the binlog (a heartbeat too) ends the phase
+     * "initial copy", while a copied row does not. The lag is what the newest applied heartbeat measured, and once
+     * no newer one arrives it grows from when the next was due: an outage shows, it is never frozen or unknown. A
+     * heartbeat written before a stop shows the downtime: the changes behind it did wait that long.
      */
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"MARIADB"})
-    void aHeartbeatFromBeforeTheStartShowsNoLagAndABinlogEventMeansStreaming(ServerKind kind) throws Exception {
+    void theLagIsWhatTheNewestHeartbeatMeasuredAndGrowsOnceNoneArrives(ServerKind kind) throws Exception {
         setUp(kind);
         InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
         try (Harness h = new Harness(operator(homeWins()), metrics)) {
@@ -410,13 +411,13 @@ class ApplyOperatorTest {
             write(h, dev.ferry.operators.Events.read(table, 1, "a"));
             completeCheckpoint(h, 1);
             assertThat(gauge(metrics, "streaming")).as("after a copied row").isEqualTo(0);
-            assertThat(gauge(metrics, "lagMs")).isEqualTo(-1L);
+            assertThat(gauge(metrics, "lagMs")).as("no heartbeat yet").isEqualTo(-1L);
 
             // as after a savepoint: the first heartbeat read is one the job wrote 700 s ago, before it stopped
             write(h, heartbeat("h:1", now.get() - 700_000), insert(table, "f:2", 2, "b"));
             completeCheckpoint(h, 2);
             assertThat(gauge(metrics, "streaming")).isEqualTo(1);
-            assertThat(gauge(metrics, "lagMs")).as("the downtime is no lag").isEqualTo(-1L);
+            assertThat(gauge(metrics, "lagMs")).as("the downtime").isEqualTo(700_000L);
 
             now.addAndGet(1_500);
             write(h, heartbeat("h:3", now.get() - 400), insert(table, "f:4", 4, "d"));
@@ -425,9 +426,38 @@ class ApplyOperatorTest {
 
             // no heartbeat arrives any more (a cut link): the lag shown grows instead of staying at its last value
             now.addAndGet(SinkMetrics.STALL_ALLOWANCE_MS);
-            assertThat(gauge(metrics, "lagMs")).as("within the allowance").isEqualTo(400L);
+            assertThat(gauge(metrics, "lagMs")).as("until the next heartbeat is due").isEqualTo(400L);
             now.addAndGet(60_000);
             assertThat(gauge(metrics, "lagMs")).as("a minute later").isEqualTo(60_400L);
+        }
+    }
+
+    /**
+     * A direction restarted while its link is cut (issue 19): the restored operator has applied no heartbeat yet,
+     * and the lag it shows grows from the newest one the checkpoint says was applied, not "unknown".
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB"})
+    void afterARestoreTheLagGrowsFromTheNewestHeartbeatTheCheckpointKept(ServerKind kind) throws Exception {
+        setUp(kind);
+        OperatorSubtaskState checkpoint;
+        long writtenAt;
+        try (Harness h = started(homeWins())) {
+            writtenAt = now.get() - 300;
+            write(h, heartbeat("h:1", writtenAt), insert(table, "f:2", 2, "b"));
+            completeCheckpoint(h, 1);
+            checkpoint = h.snapshot(2, 2);
+        }
+        now.addAndGet(45_000);
+        InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
+        try (Harness h = new Harness(operator(homeWins()), metrics)) {
+            h.initializeState(checkpoint);
+            h.open();
+            assertThat(gauge(metrics, "lagMs")).as("45 s after the newest applied heartbeat was written")
+                    .isEqualTo(now.get() - writtenAt - SinkMetrics.STALL_ALLOWANCE_MS);
+            now.addAndGet(10_000);
+            assertThat(gauge(metrics, "lagMs")).as("10 s later").isEqualTo(now.get() - writtenAt
+                    - SinkMetrics.STALL_ALLOWANCE_MS);
         }
     }
 
