@@ -26,8 +26,8 @@ import java.util.Objects;
  * @param batchSize maximum rows per JDBC batch
  */
 public record ApplyConfig(Mode mode, int parallelism, int batchSize) implements Serializable {
-    /** The keys of the {@code apply} block. */
-    static final List<String> KEYS = List.of("mode", "parallelism", "batch-size");
+    /** The keys of the {@code apply} block, as {@link FileShape.Apply} binds them. */
+    static final List<String> KEYS = FileShape.keysOf(FileShape.Apply.class);
 
     public static final int DEFAULT_PARALLELISM = 4;
     public static final int DEFAULT_BATCH_SIZE = 1000;

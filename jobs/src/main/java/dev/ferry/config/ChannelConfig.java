@@ -67,9 +67,8 @@ import java.util.stream.Collectors;
 public final class ChannelConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The top-level keys of a channel file. */
-    static final List<String> KEYS = List.of(
-            "channel", "sites", "directions", "tables", "state-dir", "checkpoint-interval", "apply", "conflicts");
+    /** The top-level keys of a channel file, as {@link FileShape.Channel} binds them. */
+    static final List<String> KEYS = FileShape.keysOf(FileShape.Channel.class);
     /** What a channel's or a site's name may be. */
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,32}");
 

@@ -11,23 +11,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns channel file text into a {@link ChannelConfig}, collecting every problem on the way. It reads the
- * top-level scalars and the {@code apply} block itself and hands each other section to its reader.
+ * Turns channel file text into a {@link ChannelConfig}, collecting every problem on the way. It binds the top
+ * level to its {@link FileShape}, reads the top-level scalars and the {@code apply} block itself and hands each
+ * other section to its reader.
  */
 final class ChannelConfigParser {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Pattern URI_SCHEME = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*)://.*");
 
     private final String source;
+    private final Function<String, String> env;
     private final ConfigReader r = new ConfigReader();
-    private final SitesSection sitesSection;
-    private final DirectionsSection directionsSection = new DirectionsSection(r);
-    private final TablesSection tablesSection = new TablesSection(r);
-    private final ConflictsSection conflictsSection = new ConflictsSection(r);
 
     ChannelConfigParser(String source, Function<String, String> env) {
         this.source = source == null ? "<channel file>" : source;
-        this.sitesSection = new SitesSection(r, new SecretReader(r, env));
+        this.env = env;
     }
 
     ChannelConfig parse(String yaml) {
@@ -40,17 +38,19 @@ final class ChannelConfigParser {
         if (top == null) {
             throw fail();
         }
-        r.rejectUnknownKeys(top, "", ChannelConfig.KEYS);
+        ShapeBinder binder = new ShapeBinder(r, KeyLines.of(yaml));
+        FileShape.Channel file = binder.bind(top, "", FileShape.Channel.class);
 
         // the order of the sections is the order of the problems in the message
-        String channel = channelName(top);
-        Sites sites = sitesSection.read(top);
-        List<DirectionsSection.RawDirection> rawDirections = directionsSection.read(top, sites);
-        TableFilter tableFilter = tablesSection.read(top);
-        Path stateDir = stateDir(top, channel);
-        Duration checkpointInterval = checkpointInterval(top);
-        ApplyConfig apply = apply(top);
-        ConflictConfig conflicts = conflictsSection.read(top, sites);
+        String channel = channelName(file.channel());
+        Sites sites = new SitesSection(r, binder, new SecretReader(r, env)).read(file.sites());
+        List<DirectionsSection.RawDirection> rawDirections =
+                new DirectionsSection(r, binder).read(file.directions(), sites);
+        TableFilter tableFilter = new TablesSection(r, binder).read(file.tables());
+        Path stateDir = stateDir(file.stateDir(), channel);
+        Duration checkpointInterval = checkpointInterval(file.checkpointInterval());
+        ApplyConfig apply = apply(file.apply(), binder);
+        ConflictConfig conflicts = new ConflictsSection(r, binder).read(file.conflicts(), sites);
         List<DirectionConfig> directions = ServerIds.assign(channel, sites, rawDirections, r);
         parallelOnlyOneWay(apply, rawDirections);
 
@@ -71,8 +71,8 @@ final class ChannelConfigParser {
         return new ChannelConfigException(source, r.problems());
     }
 
-    private String channelName(ObjectNode top) {
-        String channel = r.text(top, "", "channel", true, "demo");
+    private String channelName(JsonNode value) {
+        String channel = r.text(value, "", "channel", true, "demo");
         if (channel != null && !ChannelConfig.NAME.matcher(channel).matches()) {
             r.problem("channel", "invalid channel name '" + channel
                             + "': use 1 to 32 letters, digits, '_' or '-'",
@@ -82,12 +82,12 @@ final class ChannelConfigParser {
         return channel;
     }
 
-    private Path stateDir(ObjectNode top, String channel) {
+    private Path stateDir(JsonNode value, String channel) {
         String path = "state-dir";
-        if (!top.has(path)) {
+        if (value == null) {
             return Path.of("ferry-state", channel == null ? "channel" : channel).toAbsolutePath().normalize();
         }
-        String raw = r.text(top, "", path, false, "/var/lib/ferry/" + (channel == null ? "demo" : channel));
+        String raw = r.text(value, "", path, false, "/var/lib/ferry/" + (channel == null ? "demo" : channel));
         if (raw == null) {
             return null;
         }
@@ -113,9 +113,8 @@ final class ChannelConfigParser {
         }
     }
 
-    private Duration checkpointInterval(ObjectNode top) {
+    private Duration checkpointInterval(JsonNode v) {
         String path = "checkpoint-interval";
-        JsonNode v = top.get(path);
         if (v == null) {
             return ChannelConfig.DEFAULT_CHECKPOINT_INTERVAL;
         }
@@ -175,8 +174,7 @@ final class ChannelConfigParser {
                         + " could end apart", "leave 'mode' out ('transactional' is the default) in a two-way channel"));
     }
 
-    private ApplyConfig apply(ObjectNode top) {
-        JsonNode node = top.get("apply");
+    private ApplyConfig apply(JsonNode node, ShapeBinder binder) {
         if (node == null) {
             return ApplyConfig.DEFAULT;
         }
@@ -184,11 +182,11 @@ final class ChannelConfigParser {
         if (a == null) {
             return null;
         }
-        r.rejectUnknownKeys(a, "apply", ApplyConfig.KEYS);
-        ApplyConfig.Mode mode = r.enumValue(a, "apply", "mode", ApplyConfig.Mode.values(),
+        FileShape.Apply shape = binder.bind(a, "apply", FileShape.Apply.class);
+        ApplyConfig.Mode mode = r.enumValue(shape.mode(), "apply", "mode", ApplyConfig.Mode.values(),
                 ApplyConfig.Mode::yamlName, ApplyConfig.Mode.TRANSACTIONAL);
-        Integer parallelism = r.intValue(a, "apply", "parallelism", ApplyConfig.DEFAULT_PARALLELISM);
-        Integer batchSize = r.intValue(a, "apply", "batch-size", ApplyConfig.DEFAULT_BATCH_SIZE);
+        Integer parallelism = r.intValue(shape.parallelism(), "apply", "parallelism", ApplyConfig.DEFAULT_PARALLELISM);
+        Integer batchSize = r.intValue(shape.batchSize(), "apply", "batch-size", ApplyConfig.DEFAULT_BATCH_SIZE);
         if (mode == null || parallelism == null || batchSize == null) {
             return null;
         }

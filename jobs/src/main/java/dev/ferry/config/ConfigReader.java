@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.config.ChannelConfigException.Problem;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -13,7 +12,7 @@ import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 
 /**
- * Reads typed values out of a channel file's YAML tree and collects a {@link Problem} for each one that is
+ * Reads typed values out of a channel file's YAML tree (a {@code null} value is an absent key) and collects a {@link Problem} for each one that is
  * missing or wrong, so that one run reports every problem in the file. The section readers share one instance.
  */
 final class ConfigReader {
@@ -71,9 +70,8 @@ final class ConfigReader {
      * The text value of an optional or required key; {@code null} if absent or invalid (a problem is
      * recorded if invalid, or if absent and required).
      */
-    String text(ObjectNode m, String parent, String key, boolean required, String example) {
+    String text(JsonNode v, String parent, String key, boolean required, String example) {
         String path = path(parent, key);
-        JsonNode v = m.get(key);
         if (v == null) {
             if (required) {
                 missing(path, key, example);
@@ -101,8 +99,7 @@ final class ConfigReader {
         return s;
     }
 
-    Integer intValue(ObjectNode m, String parent, String key, int defaultValue) {
-        JsonNode v = m.get(key);
+    Integer intValue(JsonNode v, String parent, String key, int defaultValue) {
         if (v == null) {
             return defaultValue;
         }
@@ -119,9 +116,8 @@ final class ConfigReader {
         return v.intValue();
     }
 
-    <E extends Enum<E>> E enumValue(ObjectNode m, String parent, String key, E[] values,
+    <E extends Enum<E>> E enumValue(JsonNode v, String parent, String key, E[] values,
                                     Function<E, String> yamlName, E defaultValue) {
-        JsonNode v = m.get(key);
         if (v == null) {
             return defaultValue;
         }
@@ -141,26 +137,6 @@ final class ConfigReader {
         }
         problem(path, "unknown value '" + s + "'" + Suggestions.didYouMean(s, names), fix);
         return null;
-    }
-
-    /** Records a problem for every key of {@code m} not in {@code known} (the KEYS of the section's record). */
-    void rejectUnknownKeys(ObjectNode m, String parent, List<String> known) {
-        for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (known.contains(key)) {
-                continue;
-            }
-            String path = path(parent, key);
-            String suggestion = Suggestions.closest(key, known);
-            if (suggestion != null) {
-                problem(path, "unknown key; did you mean '" + suggestion + "'?",
-                        "rename '" + key + "' to '" + suggestion + "'");
-            } else {
-                problem(path, "unknown key",
-                        "remove it; valid keys " + (parent.isEmpty() ? "at the top level" : "in '" + parent + "'")
-                                + " are: " + String.join(", ", known));
-            }
-        }
     }
 
     /** Whether {@code regex} compiles; records a problem at {@code path} if it does not. */

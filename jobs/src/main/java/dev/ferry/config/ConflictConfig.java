@@ -41,18 +41,8 @@ import java.util.regex.Pattern;
  * @param tables the {@code tables} entries, in file order
  */
 public record ConflictConfig(TableConflictRule defaultRule, List<TableRule> tables) implements Serializable {
-    /** The keys of the {@code conflicts} block. */
-    static final List<String> KEYS = List.of("default", "tables");
-    /** The keys that set a rule's policy; a rule has exactly one of them. */
-    static final List<String> POLICY_KEYS = List.of("priority", "newer-wins", "policy");
-    /** The keys of {@code conflicts.default}. */
-    static final List<String> RULE_KEYS = List.of("priority", "newer-wins", "policy", "compare");
-
     /** One entry of {@code conflicts.tables}: a regex on {@code database.table} and its rule. */
     public record TableRule(String match, TableConflictRule rule) implements Serializable {
-        /** The keys of an entry of {@code conflicts.tables}: a rule's and {@code match}. */
-        static final List<String> KEYS = List.of("match", "priority", "newer-wins", "policy", "compare");
-
         public TableRule {
             Objects.requireNonNull(match, "match");
             Objects.requireNonNull(rule, "rule");

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.conflict.ConflictPolicy;
 import dev.ferry.conflict.TableConflictRule;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /** Reads the {@code conflicts} block into a {@link ConflictConfig}; without it the home site wins. */
@@ -14,17 +17,22 @@ final class ConflictsSection {
     /** Values of {@code compare} in a conflict rule. */
     private enum Compare { ALL, VERSION }
 
-    private final ConfigReader r;
+    /** The keys that set a rule's policy; a rule has exactly one of them. */
+    private static final List<String> POLICY_KEYS = List.of("priority", "newer-wins", "policy");
 
-    ConflictsSection(ConfigReader r) {
+    private final ConfigReader r;
+    private final ShapeBinder binder;
+
+    ConflictsSection(ConfigReader r, ShapeBinder binder) {
         this.r = r;
+        this.binder = binder;
     }
 
-    ConflictConfig read(ObjectNode top, Sites sites) {
+    /** {@code node} is the value of {@code conflicts}, {@code null} if absent. */
+    ConflictConfig read(JsonNode node, Sites sites) {
         String first = sites.first();
         TableConflictRule defaultRule =
                 first == null ? null : new TableConflictRule(ConflictPolicy.priority(first), true);
-        JsonNode node = top.get("conflicts");
         if (node == null) {
             return defaultRule == null ? null : new ConflictConfig(defaultRule, List.of());
         }
@@ -35,14 +43,16 @@ final class ConflictsSection {
             return null;
         }
         int before = r.count();
-        r.rejectUnknownKeys(c, "conflicts", ConflictConfig.KEYS);
-        if (c.has("default")) {
-            ObjectNode d = r.asMap(c.get("default"), "conflicts.default",
+        FileShape.Conflicts shape = binder.bind(c, "conflicts", FileShape.Conflicts.class);
+        if (shape.defaultRule() != null) {
+            ObjectNode d = r.asMap(shape.defaultRule(), "conflicts.default",
                     "write it as a map, e.g. 'default: { priority: " + home + " }'");
-            defaultRule = d == null ? null : rule(d, "conflicts.default", ConflictConfig.RULE_KEYS, sites, home);
+            defaultRule = d == null ? null
+                    : rule(binder.bind(d, "conflicts.default", FileShape.DefaultRule.class).asRule(),
+                            "conflicts.default", sites, home);
         }
         List<ConflictConfig.TableRule> tables = new ArrayList<>();
-        JsonNode list = c.get("tables");
+        JsonNode list = shape.tables();
         String entryExample = "- { match: 'shop\\.orders', newer-wins: updated_at }";
         if (list != null && !list.isArray()) {
             r.wrongType("conflicts.tables", list, "a list",
@@ -54,9 +64,10 @@ final class ConflictsSection {
             if (t == null) {
                 continue;
             }
-            String match = r.text(t, path, "match", true, "shop\\.orders");
+            FileShape.Rule entry = binder.bind(t, path, FileShape.Rule.class);
+            String match = r.text(entry.match(), path, "match", true, "shop\\.orders");
             boolean matchOk = match != null && r.validRegex(match, path + ".match");
-            TableConflictRule rule = rule(t, path, ConflictConfig.TableRule.KEYS, sites, home);
+            TableConflictRule rule = rule(entry, path, sites, home);
             if (matchOk && rule != null) {
                 tables.add(new ConflictConfig.TableRule(match, rule));
             }
@@ -68,10 +79,14 @@ final class ConflictsSection {
     }
 
     /** {@code conflicts.default} or an entry of {@code conflicts.tables}; {@code null} if it has problems. */
-    private TableConflictRule rule(ObjectNode m, String path, List<String> keys, Sites sites, String home) {
+    private TableConflictRule rule(FileShape.Rule m, String path, Sites sites, String home) {
         int before = r.count();
-        r.rejectUnknownKeys(m, path, keys);
-        List<String> policies = ConflictConfig.POLICY_KEYS.stream().filter(m::has).toList();
+        Map<String, JsonNode> set = new LinkedHashMap<>();
+        set.put("priority", m.priority());
+        set.put("newer-wins", m.newerWins());
+        set.put("policy", m.policy());
+        set.values().removeIf(Objects::isNull);
+        List<String> policies = List.copyOf(set.keySet());
         ConflictPolicy policy = null;
         if (policies.isEmpty()) {
             r.problem(path, "no conflict policy is set", "add exactly one of 'priority: " + home
@@ -80,11 +95,11 @@ final class ConflictsSection {
             r.problem(path, "more than one policy is set (" + String.join(", ", policies) + "); a rule takes exactly one",
                     "keep only one of " + String.join(", ", policies));
         } else {
-            policy = policy(m, path, policies.get(0), sites, home);
+            policy = policy(set.get(policies.get(0)), path, policies.get(0), sites, home);
         }
-        Compare compare = r.enumValue(m, path, "compare", Compare.values(),
+        Compare compare = r.enumValue(m.compare(), path, "compare", Compare.values(),
                 v -> v.name().toLowerCase(Locale.ROOT), Compare.ALL);
-        if (compare == Compare.VERSION && !m.has("newer-wins")) {
+        if (compare == Compare.VERSION && m.newerWins() == null) {
             r.problem(path + ".compare", "'compare: version' compares only the key and the 'newer-wins' column, "
                             + "but this rule has no 'newer-wins'",
                     "set 'newer-wins: <column>', or remove 'compare' to compare all columns");
@@ -95,22 +110,22 @@ final class ConflictsSection {
         return new TableConflictRule(policy, compare == Compare.ALL);
     }
 
-    private ConflictPolicy policy(ObjectNode m, String path, String key, Sites sites, String home) {
+    private ConflictPolicy policy(JsonNode value, String path, String key, Sites sites, String home) {
         switch (key) {
             case "priority" -> {
-                String site = r.text(m, path, key, true, home);
+                String site = r.text(value, path, key, true, home);
                 if (site != null) {
                     sites.checkReference(site, path + "." + key, r);
                 }
                 return site == null ? null : ConflictPolicy.priority(site);
             }
             case "newer-wins" -> {
-                String column = r.text(m, path, key, true, "updated_at");
+                String column = r.text(value, path, key, true, "updated_at");
                 return column == null ? null : ConflictPolicy.newerWins(column);
             }
             default -> {
-                String value = r.text(m, path, key, true, "target-wins");
-                return value == null ? null : namedPolicy(value, path + "." + key, home);
+                String name = r.text(value, path, key, true, "target-wins");
+                return name == null ? null : namedPolicy(name, path + "." + key, home);
             }
         }
     }
@@ -121,7 +136,7 @@ final class ConflictsSection {
             if (!kind.configName().equalsIgnoreCase(value)) {
                 continue;
             }
-            if (ConflictConfig.POLICY_KEYS.contains(kind.configName())) { // priority, newer-wins
+            if (POLICY_KEYS.contains(kind.configName())) { // priority, newer-wins
                 boolean priority = kind == ConflictPolicy.Kind.PRIORITY;
                 r.problem(path, "'" + value + "' is not a value of 'policy': it needs "
                                 + (priority ? "the site that wins" : "the column to compare"),
@@ -132,7 +147,7 @@ final class ConflictsSection {
             return ConflictPolicy.of(kind);
         }
         List<String> allowed = Stream.of(ConflictPolicy.Kind.values()).map(ConflictPolicy.Kind::configName)
-                .filter(name -> !ConflictConfig.POLICY_KEYS.contains(name)).toList();
+                .filter(name -> !POLICY_KEYS.contains(name)).toList();
         r.problem(path, "unknown value '" + value + "'" + Suggestions.didYouMean(value, allowed),
                 "use one of: " + String.join(", ", allowed)
                         + ", or write 'priority: <site>' or 'newer-wins: <column>' instead of 'policy'");

@@ -1,7 +1,6 @@
 package dev.ferry.config;
 
 import java.io.Serializable;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -40,8 +39,6 @@ import java.util.regex.Pattern;
 public record DirectionConfig(String name, String from, String to, Startup startup, String serverIdRange)
         implements Serializable {
 
-    /** The keys of a direction. */
-    static final List<String> KEYS = List.of("name", "from", "to", "startup");
     /** What a direction's name may be. */
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.>-]{1,80}");
 

@@ -13,18 +13,20 @@ final class DirectionsSection {
     record RawDirection(String path, String name, String from, String to, DirectionConfig.Startup startup) {}
 
     private final ConfigReader r;
+    private final ShapeBinder binder;
 
-    DirectionsSection(ConfigReader r) {
+    DirectionsSection(ConfigReader r, ShapeBinder binder) {
         this.r = r;
+        this.binder = binder;
     }
 
-    List<RawDirection> read(ObjectNode top, Sites sites) {
+    /** {@code node} is the value of {@code directions}, {@code null} if absent. */
+    List<RawDirection> read(JsonNode node, Sites sites) {
         List<RawDirection> result = new ArrayList<>();
         List<String> names = new ArrayList<>(sites.names);
         String a = names.isEmpty() ? "sh" : names.get(0);
         String b = names.size() < 2 ? "us" : names.get(1);
         String example = "- { from: " + a + ", to: " + b + " }";
-        JsonNode node = top.get("directions");
         if (node == null) {
             r.missing("directions", "directions", "[{ from: " + a + ", to: " + b + " }]");
             return result;
@@ -42,14 +44,14 @@ final class DirectionsSection {
         String seedSite = null; // the only site whose directions may take an initial snapshot
         for (int i = 0; i < node.size(); i++) {
             String path = "directions[" + i + "]";
-            ObjectNode d = r.asMap(node.get(i), path, "write each direction as a map, e.g. '" + example + "'");
-            if (d == null) {
+            ObjectNode m = r.asMap(node.get(i), path, "write each direction as a map, e.g. '" + example + "'");
+            if (m == null) {
                 continue;
             }
             int before = r.count();
-            r.rejectUnknownKeys(d, path, DirectionConfig.KEYS);
-            String from = r.text(d, path, "from", true, a);
-            String to = r.text(d, path, "to", true, b);
+            FileShape.Direction d = binder.bind(m, path, FileShape.Direction.class);
+            String from = r.text(d.from(), path, "from", true, a);
+            String to = r.text(d.to(), path, "to", true, b);
             if (from != null) {
                 sites.checkReference(from, path + ".from", r);
                 SiteConfig fromSite = sites.valid.get(from);
@@ -81,7 +83,7 @@ final class DirectionsSection {
                 } else if (name != null) {
                     String previousName = directionNames.putIfAbsent(name, path);
                     if (previousName != null) {
-                        r.problem(d.has("name") ? path + ".name" : path, "direction name '" + name
+                        r.problem(d.name() != null ? path + ".name" : path, "direction name '" + name
                                         + "' is already used by " + previousName,
                                 "give each direction a unique 'name'");
                     }
@@ -95,9 +97,9 @@ final class DirectionsSection {
     }
 
     /** {@code startup}: only directions from the seeding site may (and by default do) take a snapshot. */
-    private DirectionConfig.Startup startup(ObjectNode d, String path, String from, String seedSite) {
+    private DirectionConfig.Startup startup(FileShape.Direction d, String path, String from, String seedSite) {
         boolean fromSeed = from == null || from.equals(seedSite);
-        DirectionConfig.Startup startup = r.enumValue(d, path, "startup", DirectionConfig.Startup.values(),
+        DirectionConfig.Startup startup = r.enumValue(d.startup(), path, "startup", DirectionConfig.Startup.values(),
                 DirectionConfig.Startup::yamlName,
                 fromSeed ? DirectionConfig.Startup.INITIAL : DirectionConfig.Startup.LATEST);
         if (!fromSeed && startup == DirectionConfig.Startup.INITIAL) {
@@ -111,15 +113,15 @@ final class DirectionsSection {
     }
 
     /** {@code name}, {@code <from>-><to>} if absent; {@code null} if invalid or if a site is missing. */
-    private String name(ObjectNode d, String path, String from, String to) {
-        String name = r.text(d, path, "name", false, "sh-to-us");
+    private String name(FileShape.Direction d, String path, String from, String to) {
+        String name = r.text(d.name(), path, "name", false, "sh-to-us");
         if (name != null && !DirectionConfig.NAME.matcher(name).matches()) {
             r.problem(path + ".name", "invalid direction name '" + name
                             + "': use 1 to 80 letters, digits, '_', '-', '.' or '>'",
                     "rename it, e.g. 'sh-to-us', or remove 'name' to use '<from>-><to>'");
             return null;
         }
-        if (name == null && !d.has("name") && from != null && to != null) {
+        if (name == null && d.name() == null && from != null && to != null) {
             return DirectionConfig.defaultName(from, to);
         }
         return name;

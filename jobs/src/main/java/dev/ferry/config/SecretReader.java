@@ -1,7 +1,6 @@
 package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -34,12 +33,13 @@ final class SecretReader {
      * Resolves a secret given either as {@code key: "${env:NAME}"}, {@code key: "${file:/path}"} or
      * {@code fileKey: /path}; {@code null} if absent or if it has problems.
      *
+     * @param inline the value of {@code key}, {@code null} if absent
+     * @param file the value of {@code fileKey}, {@code null} if absent
      * @param owner who the secret belongs to in problem texts, e.g. {@code site 'sh'}
      * @param what what the secret is in problem texts, e.g. {@code password}
      */
-    Secret read(ObjectNode m, String parent, String key, String fileKey, boolean required, String owner, String what) {
-        JsonNode inline = m.get(key);
-        JsonNode file = m.get(fileKey);
+    Secret read(JsonNode inline, JsonNode file, String parent, String key, String fileKey, boolean required,
+                String owner, String what) {
         String keyPath = parent + "." + key;
         String filePath = parent + "." + fileKey;
         String useRefs = "write '" + key + ": \"${env:VARIABLE}\"' and set VARIABLE in the environment, or '"
@@ -57,7 +57,7 @@ final class SecretReader {
             return null;
         }
         if (file != null) {
-            String path = r.text(m, parent, fileKey, true, "/etc/ferry/secret");
+            String path = r.text(file, parent, fileKey, true, "/etc/ferry/secret");
             return path == null ? null : readFile(path, filePath, owner, what);
         }
         if (inline.isContainerNode() || inline.isNull()) {

@@ -65,9 +65,8 @@ public record SiteConfig(
         IdentifierCase identifiers)
         implements Serializable {
 
-    /** The keys of a site. */
-    static final List<String> KEYS =
-            List.of("url", "user", "password", "password-file", "server-id", "time-zone", "tls", "identifiers");
+    /** The keys of a site, as {@link FileShape.Site} binds them. */
+    static final List<String> KEYS = FileShape.keysOf(FileShape.Site.class);
 
     /** Port used when the URL has none. */
     public static final int DEFAULT_PORT = 3306;

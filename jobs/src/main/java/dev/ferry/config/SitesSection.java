@@ -6,23 +6,24 @@ import dev.ferry.dialect.schema.IdentifierCase;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** Reads the {@code sites} map: each {@link SiteConfig} with its {@link TlsConfig}. */
 final class SitesSection {
     private final ConfigReader r;
+    private final ShapeBinder binder;
     private final SecretReader secrets;
 
-    SitesSection(ConfigReader r, SecretReader secrets) {
+    SitesSection(ConfigReader r, ShapeBinder binder, SecretReader secrets) {
         this.r = r;
+        this.binder = binder;
         this.secrets = secrets;
     }
 
-    Sites read(ObjectNode top) {
+    /** {@code node} is the value of {@code sites}, {@code null} if absent. */
+    Sites read(JsonNode node) {
         Sites sites = new Sites();
-        JsonNode node = top.get("sites");
         if (node == null) {
             r.missing("sites", "sites",
                     "{ sh: { url: \"jdbc:mysql://host:3306\", user: ferry, password: \"${env:SH_PASSWORD}\" } }");
@@ -61,16 +62,17 @@ final class SitesSection {
         if (m == null) {
             return null;
         }
-        r.rejectUnknownKeys(m, path, SiteConfig.KEYS);
+        FileShape.Site site = binder.bind(m, path, FileShape.Site.class);
         String owner = "site '" + name + "'";
 
-        String url = r.text(m, path, "url", true, "\"jdbc:mysql://db.example.com:3306\"");
+        String url = r.text(site.url(), path, "url", true, "\"jdbc:mysql://db.example.com:3306\"");
         JdbcUrl hostPort = url == null ? null : JdbcUrl.parse(url, path + ".url", r);
-        String user = r.text(m, path, "user", true, "ferry");
-        Secret password = secrets.read(m, path, "password", "password-file", true, owner, "password");
+        String user = r.text(site.user(), path, "user", true, "ferry");
+        Secret password = secrets.read(site.password(), site.passwordFile(), path, "password", "password-file", true,
+                owner, "password");
 
         String serverId = null;
-        JsonNode serverIdNode = m.get("server-id");
+        JsonNode serverIdNode = site.serverId();
         if (serverIdNode != null) {
             long[] range = ServerIds.range(serverIdNode, path + ".server-id", r);
             if (range != null) {
@@ -79,7 +81,7 @@ final class SitesSection {
             }
         }
 
-        String timeZone = r.text(m, path, "time-zone", false, "\"+08:00\"");
+        String timeZone = r.text(site.timeZone(), path, "time-zone", false, "\"+08:00\"");
         if (timeZone != null) {
             try {
                 ZoneId.of(timeZone);
@@ -90,14 +92,14 @@ final class SitesSection {
         }
 
         TlsConfig tls = TlsConfig.DEFAULT;
-        JsonNode tlsNode = m.get("tls");
+        JsonNode tlsNode = site.tls();
         if (tlsNode != null) {
             tls = tls(tlsNode, path + ".tls", owner);
         }
 
         IdentifierCase identifiers = null;
-        if (m.has("identifiers")) {
-            identifiers = r.enumValue(m, path, "identifiers", IdentifierCase.values(),
+        if (site.identifiers() != null) {
+            identifiers = r.enumValue(site.identifiers(), path, "identifiers", IdentifierCase.values(),
                     c -> c.name().toLowerCase(Locale.ROOT), (IdentifierCase) null);
             if (identifiers != null && url != null && SiteConfig.Kind.ofUrl(url).hasBinlog()) {
                 r.problem(path + ".identifiers", "'identifiers' applies to PostgreSQL and Oracle targets only; MySQL"
@@ -118,21 +120,17 @@ final class SitesSection {
             return null;
         }
         int before = r.count();
-        r.rejectUnknownKeys(t, path, TlsConfig.KEYS);
-        TlsConfig.Mode mode = r.enumValue(t, path, "mode", TlsConfig.Mode.values(), TlsConfig.Mode::yamlName,
-                TlsConfig.Mode.PREFERRED);
-        String trustStore = r.text(t, path, "trust-store", false, "/etc/ferry/truststore.p12");
-        Secret trustStorePassword = secrets.read(t, path, "trust-store-password", "trust-store-password-file", false,
-                owner, "trust store password");
-        if (!t.has("trust-store")) {
-            for (String key : List.of("trust-store-password", "trust-store-password-file")) {
-                if (t.has(key)) {
-                    r.problem(path + "." + key, "a trust store password is set but 'trust-store' is not",
-                            "add 'trust-store: /path/to/truststore' or remove '" + key + "'");
-                }
-            }
+        FileShape.Tls shape = binder.bind(t, path, FileShape.Tls.class);
+        TlsConfig.Mode mode = r.enumValue(shape.mode(), path, "mode", TlsConfig.Mode.values(),
+                TlsConfig.Mode::yamlName, TlsConfig.Mode.PREFERRED);
+        String trustStore = r.text(shape.trustStore(), path, "trust-store", false, "/etc/ferry/truststore.p12");
+        Secret trustStorePassword = secrets.read(shape.trustStorePassword(), shape.trustStorePasswordFile(), path,
+                "trust-store-password", "trust-store-password-file", false, owner, "trust store password");
+        if (shape.trustStore() == null) {
+            passwordWithoutStore(shape.trustStorePassword(), path, "trust-store-password");
+            passwordWithoutStore(shape.trustStorePasswordFile(), path, "trust-store-password-file");
         }
-        if (mode == TlsConfig.Mode.DISABLED && t.has("trust-store")) {
+        if (mode == TlsConfig.Mode.DISABLED && shape.trustStore() != null) {
             r.problem(path + ".trust-store", "'trust-store' is set but 'mode' is 'disabled'",
                     "remove 'trust-store', or set 'mode' to required, verify-ca or verify-identity");
         }
@@ -140,5 +138,12 @@ final class SitesSection {
             return null;
         }
         return new TlsConfig(mode, trustStore, trustStorePassword);
+    }
+
+    private void passwordWithoutStore(JsonNode value, String path, String key) {
+        if (value != null) {
+            r.problem(path + "." + key, "a trust store password is set but 'trust-store' is not",
+                    "add 'trust-store: /path/to/truststore' or remove '" + key + "'");
+        }
     }
 }

@@ -32,8 +32,6 @@ import java.util.regex.Pattern;
  */
 public final class TableFilter implements Serializable, TableScope {
     private static final long serialVersionUID = 1L;
-    /** The keys of the {@code tables} block. */
-    static final List<String> KEYS = List.of("include", "exclude");
 
     private final List<String> include;
     private final List<String> exclude;

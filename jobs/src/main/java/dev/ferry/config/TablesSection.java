@@ -8,13 +8,15 @@ import java.util.List;
 /** Reads the {@code tables} block into a {@link TableFilter}. */
 final class TablesSection {
     private final ConfigReader r;
+    private final ShapeBinder binder;
 
-    TablesSection(ConfigReader r) {
+    TablesSection(ConfigReader r, ShapeBinder binder) {
         this.r = r;
+        this.binder = binder;
     }
 
-    TableFilter read(ObjectNode top) {
-        JsonNode node = top.get("tables");
+    /** {@code node} is the value of {@code tables}, {@code null} if absent. */
+    TableFilter read(JsonNode node) {
         if (node == null) {
             r.missing("tables", "tables", "{ include: ['shop\\..*'] }");
             return null;
@@ -23,19 +25,18 @@ final class TablesSection {
         if (t == null) {
             return null;
         }
-        r.rejectUnknownKeys(t, "tables", TableFilter.KEYS);
-        List<String> include = regexList(t, "include", true);
-        List<String> exclude = regexList(t, "exclude", false);
+        FileShape.Tables shape = binder.bind(t, "tables", FileShape.Tables.class);
+        List<String> include = regexList(shape.include(), "include", true);
+        List<String> exclude = regexList(shape.exclude(), "exclude", false);
         if (include == null || exclude == null) {
             return null;
         }
         return TableFilter.of(include, exclude);
     }
 
-    private List<String> regexList(ObjectNode t, String key, boolean required) {
+    private List<String> regexList(JsonNode node, String key, boolean required) {
         String path = "tables." + key;
         String example = key + ": ['shop\\..*']";
-        JsonNode node = t.get(key);
         if (node == null) {
             if (required) {
                 r.missing(path, key, "['shop\\..*']");

@@ -1,7 +1,6 @@
 package dev.ferry.config;
 
 import java.io.Serializable;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -29,9 +28,6 @@ import java.util.Objects;
  * @param trustStorePassword trust store password, or {@code null}
  */
 public record TlsConfig(Mode mode, String trustStore, Secret trustStorePassword) implements Serializable {
-
-    /** The keys of the {@code tls} block. */
-    static final List<String> KEYS = List.of("mode", "trust-store", "trust-store-password", "trust-store-password-file");
 
     /** The configuration used when the {@code tls} block is absent. */
     public static final TlsConfig DEFAULT = new TlsConfig(Mode.PREFERRED, null, null);

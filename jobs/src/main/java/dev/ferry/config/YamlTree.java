@@ -69,7 +69,7 @@ final class YamlTree {
     }
 
     /** {@code sites.sh.url} / {@code directions[0].to} for a Jackson parsing context. */
-    private static String pathOf(JsonStreamContext context) {
+    static String pathOf(JsonStreamContext context) {
         Deque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
             if (c.inArray()) {

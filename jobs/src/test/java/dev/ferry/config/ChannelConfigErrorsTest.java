@@ -51,7 +51,7 @@ class ChannelConfigErrorsTest {
         assertThat(lines).hasSize(e.problems().size()).hasSizeGreaterThanOrEqualTo(6);
         assertThat(lines).allSatisfy(line -> assertThat(line).startsWith("demo.yaml: ").contains(" Fix: "));
         assertThat(e.getMessage())
-                .contains("demo.yaml: sites.sh.pasword: unknown key; did you mean 'password'? Fix: rename 'pasword' to 'password'.")
+                .contains("demo.yaml: sites.sh.pasword: unknown key (line 3); did you mean 'password'? Fix: rename 'pasword' to 'password'.")
                 .contains("demo.yaml: sites.sh.password: required key is missing")
                 .contains("demo.yaml: sites.us.url: the URL must start with 'jdbc:mysql://' or 'jdbc:mariadb://'")
                 .contains("demo.yaml: directions[0].to: site 'eu' is not defined in 'sites' (defined: sh, us).")
@@ -116,17 +116,17 @@ class ChannelConfigErrorsTest {
                 frobnicate: 1
                 """);
         assertThat(e.getMessage()).contains(
-                "demo.yaml: chanel: unknown key; did you mean 'channel'? Fix: rename 'chanel' to 'channel'.",
-                "demo.yaml: sites.sh.usr: unknown key; did you mean 'user'? Fix: rename 'usr' to 'user'.",
-                "demo.yaml: sites.sh.serverId: unknown key; did you mean 'server-id'? Fix: rename 'serverId' to 'server-id'.",
-                "demo.yaml: sites.sh.tls.trustStore: unknown key; did you mean 'trust-store'?",
-                "demo.yaml: sites.sh.tls.color: unknown key. Fix: remove it; valid keys in 'sites.sh.tls' are: "
+                "demo.yaml: chanel: unknown key (line 2); did you mean 'channel'? Fix: rename 'chanel' to 'channel'.",
+                "demo.yaml: sites.sh.usr: unknown key (line 6); did you mean 'user'? Fix: rename 'usr' to 'user'.",
+                "demo.yaml: sites.sh.serverId: unknown key (line 9); did you mean 'server-id'? Fix: rename 'serverId' to 'server-id'.",
+                "demo.yaml: sites.sh.tls.trustStore: unknown key (line 10); did you mean 'trust-store'?",
+                "demo.yaml: sites.sh.tls.color: unknown key (line 10). Fix: remove it; valid keys in 'sites.sh.tls' are: "
                         + "mode, trust-store, trust-store-password, trust-store-password-file.",
-                "demo.yaml: directions[0].startpu: unknown key; did you mean 'startup'?",
-                "demo.yaml: tables.exlcude: unknown key; did you mean 'exclude'?",
-                "demo.yaml: apply.batchsize: unknown key; did you mean 'batch-size'?",
-                "demo.yaml: state_dir: unknown key; did you mean 'state-dir'?",
-                "demo.yaml: frobnicate: unknown key. Fix: remove it; valid keys at the top level are: channel, sites, "
+                "demo.yaml: directions[0].startpu: unknown key (line 13); did you mean 'startup'?",
+                "demo.yaml: tables.exlcude: unknown key (line 16); did you mean 'exclude'?",
+                "demo.yaml: apply.batchsize: unknown key (line 17); did you mean 'batch-size'?",
+                "demo.yaml: state_dir: unknown key (line 18); did you mean 'state-dir'?",
+                "demo.yaml: frobnicate: unknown key (line 19). Fix: remove it; valid keys at the top level are: channel, sites, "
                         + "directions, tables, state-dir, checkpoint-interval, apply, conflicts.");
         assertThat(e.problems()).hasSize(10);
     }
@@ -463,14 +463,14 @@ class ChannelConfigErrorsTest {
                   extra: 1
                 """));
         assertThat(e.getMessage()).contains(
-                "demo.yaml: conflicts.defualt: unknown key; did you mean 'default'? Fix: rename 'defualt' to 'default'.",
-                "demo.yaml: conflicts.extra: unknown key. Fix: remove it; valid keys in 'conflicts' are: default, tables.",
-                "demo.yaml: conflicts.tables[0].colour: unknown key. Fix: remove it; valid keys in 'conflicts.tables[0]'"
+                "demo.yaml: conflicts.defualt: unknown key (line 17); did you mean 'default'? Fix: rename 'defualt' to 'default'.",
+                "demo.yaml: conflicts.extra: unknown key (line 21). Fix: remove it; valid keys in 'conflicts' are: default, tables.",
+                "demo.yaml: conflicts.tables[0].colour: unknown key (line 19). Fix: remove it; valid keys in 'conflicts.tables[0]'"
                         + " are: match, priority, newer-wins, policy, compare.",
                 "demo.yaml: conflicts.tables[1]: expected a map, got text.");
         assertThat(e.problems()).hasSize(4);
         assertThat(errors(twoWay("conflicts: { default: { priority: sh, newerwins: x } }\n")).getMessage())
-                .isEqualTo("demo.yaml: conflicts.default.newerwins: unknown key; did you mean 'newer-wins'? "
+                .isEqualTo("demo.yaml: conflicts.default.newerwins: unknown key (line 16); did you mean 'newer-wins'? "
                         + "Fix: rename 'newerwins' to 'newer-wins'.");
         assertThat(errors(twoWay("conflicts: [priority]\n")).getMessage())
                 .isEqualTo("demo.yaml: conflicts: expected a map, got a list. "
