@@ -5,18 +5,31 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
  * Compares one table at two servers in primary-key chunks: a count and a digest per chunk at each side,
  * and row by row only inside the chunks whose digests differ. Chunks are cut at the first server's keys;
  * the last chunk is open-ended, so rows beyond them at the second server are seen too.
+ *
+ * <p>Across a WAN every round trip counts, so the chunks go in batches: one query at the first server gives a
+ * batch's boundaries, then one query at each server, both at once, gives every chunk's count and digest,
+ * computed next to the data. Only the keys and digests of a differing chunk's rows cross.
  */
 final class TableComparison implements Comparison {
+    /** Chunks per round trip. */
+    static final int BATCH = 64;
+    private static final List<Object> NO_ROWS = List.of(0L, "0");
+
     private final VerifiedTable table;
     private final Connection a;
     private final Connection b;
@@ -31,19 +44,50 @@ final class TableComparison implements Comparison {
 
     @Override
     public List<Object[]> differingKeys(IntConsumer progress) throws SQLException {
-        List<Object[]> differing = new ArrayList<>();
-        Object[] lower = null;
-        int chunks = 0;
-        while (true) {
-            Object[] upper = boundary(lower);
-            if (!Objects.equals(checksum(a, lower, upper), checksum(b, lower, upper))) {
-                differing.addAll(differingRows(lower, upper));
+        ExecutorService secondSite = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ferry-verify " + table.id);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Object[]> differing = new ArrayList<>();
+            Object[] lower = null;
+            int chunks = 0;
+            while (true) {
+                List<Object[]> ends = boundaries(lower);
+                boolean last = ends.size() < BATCH; // the table ends in this batch: an open chunk takes the rest
+                Object[] from = lower;
+                Future<Map<Integer, List<Object>>> atB = secondSite.submit(() -> checksums(b, from, ends, last));
+                Map<Integer, List<Object>> atA = checksums(a, lower, ends, last);
+                Map<Integer, List<Object>> sumsB = await(atB);
+                for (int i = 0; i < ends.size() + (last ? 1 : 0); i++) {
+                    if (!Objects.equals(atA.getOrDefault(i, NO_ROWS), sumsB.getOrDefault(i, NO_ROWS))) {
+                        differing.addAll(differingRows(i == 0 ? lower : ends.get(i - 1),
+                                i < ends.size() ? ends.get(i) : null));
+                    }
+                    progress.accept(++chunks);
+                }
+                if (last) {
+                    return differing;
+                }
+                lower = ends.get(ends.size() - 1);
             }
-            progress.accept(++chunks);
-            if (upper == null) {
-                return differing;
+        } finally {
+            secondSite.shutdownNow();
+        }
+    }
+
+    private static Map<Integer, List<Object>> await(Future<Map<Integer, List<Object>>> result) throws SQLException {
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
             }
-            lower = upper;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while the second site computed its checksums", e);
         }
     }
 
@@ -52,23 +96,37 @@ final class TableComparison implements Comparison {
         return Objects.equals(digest(a, key), digest(b, key));
     }
 
-    private Object[] boundary(Object[] lower) throws SQLException {
-        try (PreparedStatement ps = a.prepareStatement(table.nextBoundary(lower != null, chunkSize))) {
+    private List<Object[]> boundaries(Object[] lower) throws SQLException {
+        List<Object[]> ends = new ArrayList<>();
+        try (PreparedStatement ps = a.prepareStatement(table.nextBoundaries(lower != null, chunkSize, BATCH))) {
             bind(ps, 1, lower);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? key(rs) : null;
+                while (rs.next()) {
+                    ends.add(key(rs));
+                }
             }
         }
+        return ends;
     }
 
-    private List<Object> checksum(Connection c, Object[] lower, Object[] upper) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(table.chunkChecksum(lower != null, upper != null))) {
-            bind(ps, bind(ps, 1, lower), upper);
+    /** Per chunk number, its row count and digest at {@code c}; chunks without rows are absent. */
+    private Map<Integer, List<Object>> checksums(Connection c, Object[] lower, List<Object[]> ends, boolean openEnd)
+            throws SQLException {
+        Map<Integer, List<Object>> sums = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(table.chunkChecksums(lower != null, ends.size(), openEnd))) {
+            int index = 1;
+            for (Object[] end : ends) {
+                index = bind(ps, index, end);
+            }
+            index = bind(ps, index, lower);
+            bind(ps, index, openEnd ? null : ends.get(ends.size() - 1));
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return List.of(rs.getLong(1), rs.getString(2));
+                while (rs.next()) {
+                    sums.put(rs.getInt(1), List.of(rs.getLong(2), rs.getString(3)));
+                }
             }
         }
+        return sums;
     }
 
     private List<Object[]> differingRows(Object[] lower, Object[] upper) throws SQLException {

@@ -71,12 +71,14 @@ final class VerifiedTable {
 
     /**
      * A 64-bit digest of the whole row: every column as the bytes of its text form, NULL marked apart
-     * from any value. Text forms are the server's own, so two servers of one kind digest equal rows alike.
+     * from any value. Text forms are the server's own, so two servers of one kind digest equal rows alike. SHA2,
+     * not MD5: MySQL 9.7 as Debian builds it has neither MD5 nor SHA1 ("No database selected": it looks for a
+     * stored function of that name).
      */
     String rowDigest() {
         List<String> parts = columns.stream()
                 .map(c -> "IFNULL(HEX(CAST(" + exactValue(c) + " AS BINARY)), 'NULL')").toList();
-        return "CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', " + String.join(", ", parts) + ")), 1, 16), 16, 10)"
+        return "CAST(CONV(SUBSTRING(SHA2(CONCAT_WS('|', " + String.join(", ", parts) + "), 256), 1, 16), 16, 10)"
                 + " AS UNSIGNED)";
     }
 
@@ -90,21 +92,41 @@ final class VerifiedTable {
         return String.join(", ", columns.stream().map(c -> exactValue(c) + " AS " + q(c)).toList());
     }
 
-    /** Row count and XOR of row digests of the rows with {@code lower < key <= upper} (either may be open). */
-    String chunkChecksum(boolean lower, boolean upper) {
-        return "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowDigest() + "), 0) FROM " + table() + range(lower, upper);
-    }
-
     /** Key and digest of each row in the range, in key order. */
     String chunkRows(boolean lower, boolean upper) {
         return "SELECT " + keyList() + ", " + rowDigest() + " FROM " + table() + range(lower, upper) + " ORDER BY "
                 + keyList();
     }
 
-    /** The keys that end chunks of {@code size} rows after {@code lower} (open if false). */
-    String nextBoundary(boolean lower, int size) {
-        return "SELECT " + keyList() + " FROM " + table() + (lower ? " WHERE " + keyRow(">") : "") + " ORDER BY "
-                + keyList() + " LIMIT 1 OFFSET " + (size - 1);
+    /**
+     * The keys that end the next {@code count} chunks of {@code size} rows after {@code lower} (open if false), in
+     * key order; fewer once the table ends. One round trip for many chunks.
+     */
+    String nextBoundaries(boolean lower, int size, int count) {
+        String keys = keyList();
+        return "SELECT " + keys + " FROM (SELECT " + keys + ", ROW_NUMBER() OVER (ORDER BY " + keys + ") AS ferry_row"
+                + " FROM (SELECT " + keys + " FROM " + table() + (lower ? " WHERE " + keyRow(">") : "") + " ORDER BY "
+                + keys + " LIMIT " + (long) size * count + ") AS ferry_keys) AS ferry_numbered WHERE ferry_row % " + size
+                + " = 0 ORDER BY " + keys;
+    }
+
+    /**
+     * Per chunk, its number, row count and XOR of row digests, computed at the server in one round trip: chunk
+     * {@code i} holds the rows up to the {@code i}-th of {@code ends} bound keys (after the one before it, or after
+     * {@code lower}); with {@code openEnd}, chunk {@code ends} holds every row after the last. Parameters: the
+     * {@code ends} keys, then lower (if any), then the last end (unless open-ended). A chunk without rows has no
+     * result row.
+     */
+    String chunkChecksums(boolean lower, int ends, boolean openEnd) {
+        StringBuilder chunk = new StringBuilder(ends == 0 ? "0" : "CASE");
+        for (int i = 0; i < ends; i++) {
+            chunk.append(" WHEN ").append(keyRow("<=")).append(" THEN ").append(i);
+        }
+        if (ends > 0) {
+            chunk.append(" ELSE ").append(ends).append(" END");
+        }
+        return "SELECT " + chunk + " AS ferry_chunk, COUNT(*), COALESCE(BIT_XOR(" + rowDigest() + "), 0) FROM "
+                + table() + range(lower, !openEnd) + " GROUP BY ferry_chunk";
     }
 
     /** The digest of the row with a key, if any. */
