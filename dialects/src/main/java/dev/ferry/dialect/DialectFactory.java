@@ -1,13 +1,16 @@
 package dev.ferry.dialect;
 
+import dev.ferry.dialect.check.TriggerCheck;
+import dev.ferry.dialect.check.WriteGrants;
 import dev.ferry.dialect.schema.IdentifierCase;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Everything Ferry knows about one database apart from its SQL: which JDBC URLs are its, its driver and the driver's
- * properties, the meaning of its error codes, and its {@link Dialect}. Adding a database means one factory and one
+ * Everything Ferry knows about one database apart from the SQL of replication: which JDBC URLs are its, its driver and
+ * the driver's properties, the meaning of its error codes, what Ferry's user needs there and what could run on Ferry's
+ * writes, and its {@link Dialect}. Adding a database means one factory and one
  * dialect in this package, listed in {@link Dialects}.
  *
  * <p>The error methods look at one exception only, not at its causes: {@link SqlErrors} walks the chain.
@@ -64,6 +67,12 @@ public interface DialectFactory {
     default String ferryTablesQuery() {
         return "SELECT table_name FROM information_schema.tables WHERE table_schema = 'ferry'";
     }
+
+    /** The grants Ferry's user needs there to write ({@code ferry prepare}), and their check ({@code ferry check}). */
+    WriteGrants writeGrants();
+
+    /** The check of the triggers that would run on Ferry's writes there (start-up, {@code ferry check}). */
+    TriggerCheck triggerCheck();
 
     /** Whether the server refused the login (wrong password, unknown user). */
     boolean isAccessDenied(SQLException e);

@@ -1,5 +1,9 @@
 package dev.ferry.dialect;
 
+import dev.ferry.dialect.check.MySqlGrants;
+import dev.ferry.dialect.check.MySqlTriggerCheck;
+import dev.ferry.dialect.check.TriggerCheck;
+import dev.ferry.dialect.check.WriteGrants;
 import dev.ferry.dialect.schema.IdentifierCase;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -71,6 +75,16 @@ public final class MySqlDialectFactory implements DialectFactory {
     @Override
     public String ferrySchemaFile() {
         return "ferry-schema.sql";
+    }
+
+    @Override
+    public WriteGrants writeGrants() {
+        return new MySqlGrants();
+    }
+
+    @Override
+    public TriggerCheck triggerCheck() {
+        return new MySqlTriggerCheck();
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.ferry.dialect;
 
+import dev.ferry.dialect.check.OracleGrants;
+import dev.ferry.dialect.check.TriggerCheck;
+import dev.ferry.dialect.check.Verdict;
+import dev.ferry.dialect.check.WriteGrants;
 import dev.ferry.dialect.schema.IdentifierCase;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -57,6 +61,18 @@ public final class OracleDialectFactory implements DialectFactory {
     @Override
     public String ferryTablesQuery() {
         return "SELECT LOWER(TABLE_NAME) FROM ALL_TABLES WHERE OWNER = 'FERRY'";
+    }
+
+    @Override
+    public WriteGrants writeGrants() {
+        return new OracleGrants();
+    }
+
+    /** Not checked: a warning, which start-up lets pass. */
+    @Override
+    public TriggerCheck triggerCheck() {
+        return (c, site, dialect, tables) -> List.of(Verdict.warn("not checked for Oracle", "drop or disable the"
+                + " triggers of the replicated tables there: they would run again on the rows Ferry copies"));
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.ferry.dialect;
 
+import dev.ferry.dialect.check.PostgreSqlGrants;
+import dev.ferry.dialect.check.PostgreSqlTriggerCheck;
+import dev.ferry.dialect.check.TriggerCheck;
+import dev.ferry.dialect.check.WriteGrants;
 import dev.ferry.dialect.schema.IdentifierCase;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -59,6 +63,16 @@ public final class PostgreSqlDialectFactory implements DialectFactory {
     @Override
     public String ferrySchemaFile() {
         return "ferry-schema-postgresql.sql";
+    }
+
+    @Override
+    public WriteGrants writeGrants() {
+        return new PostgreSqlGrants();
+    }
+
+    @Override
+    public TriggerCheck triggerCheck() {
+        return new PostgreSqlTriggerCheck();
     }
 
     /** 28P01: wrong password; 28000: no such user or no pg_hba.conf entry. */

@@ -4,6 +4,7 @@ import dev.ferry.common.TableId;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.config.SiteConfig;
+import dev.ferry.dialect.check.Verdict;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,6 +31,11 @@ public final class ChannelCheck {
     public record Result(String site, String check, Status status, String detail, String fix) {
         static Result ok(String site, String check, String detail) {
             return new Result(site, check, Status.OK, detail, null);
+        }
+
+        /** A database's verdict ({@link Verdict}), which has the same three outcomes, at this site. */
+        static Result of(String site, String check, Verdict v) {
+            return new Result(site, check, Status.valueOf(v.status().name()), v.detail(), v.fix());
         }
 
         static Result of(String site, String check, Optional<Finding> finding, String okDetail) {
@@ -133,21 +139,7 @@ public final class ChannelCheck {
 
     /** Triggers on these tables that would run on Ferry's writes. */
     private void triggers(SiteConfig site, Connection c, List<TableId> tables) throws SQLException {
-        String check = "triggers";
-        switch (site.kind()) {
-            case POSTGRESQL -> results.add(Result.of(site.name(), check, PostgresTriggerCheck.at(site, c,
-                    TargetPreflight.dialect(site, c), tables), "no enabled trigger on a replicated table"));
-            case ORACLE -> results.add(new Result(site.name(), check, Status.WARN, "not checked for Oracle",
-                    "drop or disable the triggers of the replicated tables there: they would run again on the rows"
-                    + " Ferry copies"));
-            default -> {
-                List<Finding> findings = TriggerCheck.mySqlTarget(site, c, tables);
-                findings.forEach(f -> results.add(new Result(site.name(), check, Status.FAIL, f.problem(), f.fix())));
-                if (findings.isEmpty()) {
-                    results.add(Result.ok(site.name(), check, "no trigger that would run on Ferry's writes"));
-                }
-            }
-        }
+        TargetChecks.triggers(site, c, tables).forEach(v -> results.add(Result.of(site.name(), "triggers", v)));
     }
 
     /** The tables the sources of this site's directions include, as far as they could be read. */

@@ -5,6 +5,9 @@ import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.config.TableFilter;
+import dev.ferry.dialect.Dialects;
+import dev.ferry.dialect.check.GrantRequest;
+import dev.ferry.dialect.check.MySqlAccount;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -34,10 +37,10 @@ public final class ChannelPrepare {
         Set<String> databases = replicatedDatabases(config);
         List<Site> out = new ArrayList<>();
         for (SiteConfig site : config.sites().values()) {
-            String account = Account.assumed(site);
+            String account = MySqlAccount.assumed(site.user());
             try (Connection c = Endpoints.of(site).connect()) {
                 if (site.kind().hasBinlog()) {
-                    account = Account.current(c);
+                    account = MySqlAccount.current(c);
                 }
                 if (!createTables) {
                     out.add(new Site(site.name(), true, "logged in as " + account, grants(config, site, databases,
@@ -80,43 +83,13 @@ public final class ChannelPrepare {
         return databases;
     }
 
-    /** @param account the MySQL account to grant to, quoted ({@link Account}) */
+    /** @param account the MySQL account to grant to, quoted ({@link MySqlAccount}) */
     static List<String> grants(ChannelConfig config, SiteConfig site, Set<String> databases, String account) {
         boolean source = config.directions().stream().anyMatch(d -> d.from().equals(site.name()));
         boolean target = config.directions().stream().anyMatch(d -> d.to().equals(site.name()));
-        String user = site.user();
-        List<String> grants = new ArrayList<>();
-        switch (site.kind()) {
-            case POSTGRESQL -> {
-                grants.add("GRANT CREATE ON DATABASE <this database> TO \"" + user + "\";");
-                grants.add("GRANT USAGE, CREATE ON SCHEMA ferry TO \"" + user + "\";");
-                grants.add("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ferry TO \"" + user + "\";");
-            }
-            case ORACLE -> grants.add("GRANT CREATE SESSION, CREATE ANY TABLE, ALTER ANY TABLE, DROP ANY TABLE,"
-                    + " CREATE ANY INDEX, SELECT ANY TABLE, INSERT ANY TABLE, UPDATE ANY TABLE, DELETE ANY TABLE TO "
-                    + user.toUpperCase(java.util.Locale.ROOT) + ";");
-            default -> {
-                String to = " TO " + account + ";";
-                if (source) {
-                    grants.add("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.*" + to);
-                }
-                grants.add("GRANT " + Preflight.FERRY_SCHEMA_PRIVILEGES + " ON `ferry`.*" + to);
-                if (target) {
-                    // TRIGGER: MySQL shows a table's triggers only with it, and Ferry must see them (TriggerCheck)
-                    for (String db : databases) {
-                        grants.add("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER ON `"
-                                + db.replace("`", "``") + "`.*" + to);
-                    }
-                    for (String pattern : config.tableFilter().includePatterns()) {
-                        if (TableFilter.literalDatabase(pattern).isEmpty()) {
-                            // databases such a pattern matches are known only once the user may see them
-                            grants.add("-- and the same for each other database that 'tables.include' pattern '"
-                                    + pattern + "' matches");
-                        }
-                    }
-                }
-            }
-        }
-        return grants;
+        List<String> openPatterns = config.tableFilter().includePatterns().stream()
+                .filter(p -> TableFilter.literalDatabase(p).isEmpty()).toList();
+        return Dialects.factory(site.url()).writeGrants().statements(new GrantRequest(site.user(), account, source,
+                target, databases, openPatterns));
     }
 }

@@ -5,6 +5,9 @@ import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.dialect.Dialects;
+import dev.ferry.dialect.check.MySqlAccount;
+import dev.ferry.dialect.check.MySqlGrants;
+import dev.ferry.dialect.check.Verdict;
 import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,9 +31,6 @@ public final class Preflight {
     private static final int ER_DBACCESS_DENIED = 1044;
     private static final int ER_TABLEACCESS_DENIED = 1142;
     private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
-
-    /** What Ferry's user needs on its own database, where it creates and changes its tables. */
-    static final String FERRY_SCHEMA_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX";
 
     private Preflight() {}
 
@@ -66,7 +67,7 @@ public final class Preflight {
                         direction.name(), f.problem(), f.fix()));
             }
             if (to.kind().hasBinlog()) {
-                failOn(TriggerCheck.mySqlTarget(to, target, SourceChecks.includedTables(config, target).tables()));
+                failOnTriggers(to, target, SourceChecks.includedTables(config, target).tables());
                 ensureFerryTables(to, target);
                 if (!resuming) {
                     createMissingTargetTables(from, source, to, target, tables);
@@ -114,9 +115,12 @@ public final class Preflight {
         });
     }
 
-    private static void failOn(List<Finding> findings) {
-        if (!findings.isEmpty()) {
-            throw new FerryException(String.join(" ", findings.stream().map(Finding::message).toList()));
+    /** Fails if a trigger there would run on Ferry's writes; a trigger check's warning does not stop the start. */
+    static void failOnTriggers(SiteConfig site, Connection c, Collection<TableId> tables) throws SQLException {
+        List<String> failures = TargetChecks.triggers(site, c, tables).stream()
+                .filter(v -> v.status() == Verdict.Status.FAIL).map(Verdict::message).toList();
+        if (!failures.isEmpty()) {
+            throw new FerryException(String.join(" ", failures));
         }
     }
 
@@ -131,9 +135,9 @@ public final class Preflight {
             int code = e.getErrorCode();
             if (code == ER_DBACCESS_DENIED || code == ER_TABLEACCESS_DENIED || code == ER_SPECIFIC_ACCESS_DENIED) {
                 throw new FerryException("Cannot create Ferry's system tables at site '" + site.name() + "': "
-                        + e.getMessage() + ". Fix: as an admin, GRANT " + FERRY_SCHEMA_PRIVILEGES + " ON `ferry`.* TO "
-                        + Account.current(c) + "; ('ferry grants --config <file>' prints every grant Ferry needs),"
-                        + " then run this again.", e);
+                        + e.getMessage() + ". Fix: as an admin, GRANT " + MySqlGrants.FERRY_SCHEMA_PRIVILEGES
+                        + " ON `ferry`.* TO " + MySqlAccount.current(c) + "; ('ferry grants --config <file>' prints"
+                        + " every grant Ferry needs), then run this again.", e);
             }
             throw e;
         }

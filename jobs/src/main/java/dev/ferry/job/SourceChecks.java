@@ -3,6 +3,7 @@ package dev.ferry.job;
 import dev.ferry.common.TableId;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.SiteConfig;
+import dev.ferry.dialect.check.MySqlAccount;
 import dev.ferry.loop.FerryTables;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,9 +12,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a site must offer to be read by Ferry: a ROW/FULL binlog, the replication privileges, and a
@@ -89,7 +90,7 @@ public final class SourceChecks {
         }
         return Optional.of(new Finding("User '" + site.user() + "' at site '" + site.name() + "' lacks "
                 + String.join(", ", missing) + ", which reading the binlog needs.", "as an admin: GRANT "
-                + String.join(", ", missing) + " ON *.* TO " + Account.current(c) + ";"));
+                + String.join(", ", missing) + " ON *.* TO " + MySqlAccount.current(c) + ";"));
     }
 
     /** The user's grants on {@code *.*}, upper case, one per line. */

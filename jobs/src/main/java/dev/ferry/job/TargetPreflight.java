@@ -30,9 +30,7 @@ final class TargetPreflight {
     static void prepare(SiteConfig from, Connection source, SiteConfig to, Connection target, List<TableId> tables)
             throws SQLException {
         Dialect dialect = dialect(to, target);
-        if (to.kind() == SiteConfig.Kind.POSTGRESQL) {
-            Preflight.failOn(PostgresTriggerCheck.at(to, target, dialect, tables));
-        }
+        Preflight.failOnTriggers(to, target, tables);
         ensureFerryTables(to, target, dialect);
         boolean mariaDb = source.getMetaData().getDatabaseProductVersion().contains("MariaDB");
         for (TableId t : tables) {

@@ -1,7 +1,6 @@
-package dev.ferry.job;
+package dev.ferry.dialect.check;
 
 import dev.ferry.common.TableId;
-import dev.ferry.config.SiteConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  * Whether Ferry's user can see the triggers of a table. MySQL lists a trigger in information_schema.TRIGGERS
  * only to a user with the TRIGGER privilege on its table, so without it "no trigger" would be a false pass.
  * Read from SHOW GRANTS, which on MySQL includes the privileges of the user's active roles. (MariaDB lists the
- * trigger but hides its body; {@link TriggerCheck} reports that.)
+ * trigger but hides its body; {@link MySqlTriggerCheck} reports that.)
  */
 final class TriggerVisibility {
     /** One line of SHOW GRANTS: privileges, then the database and table (each {@code *} or quoted). */
@@ -37,7 +36,7 @@ final class TriggerVisibility {
     }
 
     /** The tables whose triggers the user cannot see; none on MariaDB. */
-    static List<TableId> hiddenTables(Connection c, List<TableId> tables) throws SQLException {
+    static List<TableId> hiddenTables(Connection c, Collection<TableId> tables) throws SQLException {
         if (c.getMetaData().getDatabaseProductVersion().contains("MariaDB")) {
             return List.of();
         }
@@ -52,17 +51,17 @@ final class TriggerVisibility {
 
     /**
      * A failure naming the tables whose triggers cannot be read, with the grant; empty if there are none.
-     * @param account the connection's account ({@link Account}), which the grant names
+     * @param account the connection's account ({@link MySqlAccount}), which the grant names
      */
-    static Optional<Finding> finding(SiteConfig site, Collection<TableId> tables, String account) {
+    static Optional<Verdict> finding(CheckedSite site, Collection<TableId> tables, String account) {
         if (tables.isEmpty()) {
             return Optional.empty();
         }
         Set<String> grants = new TreeSet<>();
         for (TableId t : tables) {
-            grants.add("GRANT TRIGGER ON " + Preflight.quote(t.database()) + ".* TO " + account + ";");
+            grants.add("GRANT TRIGGER ON " + MySqlAccount.quoteName(t.database()) + ".* TO " + account + ";");
         }
-        return Optional.of(new Finding("User '" + site.user() + "' at site '" + site.name() + "' cannot read the"
+        return Optional.of(Verdict.fail("User '" + site.user() + "' at site '" + site.name() + "' cannot read the"
                 + " triggers of " + tables + " (information_schema.TRIGGERS shows them only with the TRIGGER"
                 + " privilege), so Ferry cannot tell whether one would run again on the rows it replicates there.",
                 "as an admin: " + String.join(" ", grants)));

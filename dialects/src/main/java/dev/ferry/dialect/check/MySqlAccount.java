@@ -1,6 +1,5 @@
-package dev.ferry.job;
+package dev.ferry.dialect.check;
 
-import dev.ferry.config.SiteConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,8 +10,8 @@ import java.sql.Statement;
  * matches a login against its accounts, so {@code 'ferry'@'%'} is wrong when it knows {@code 'ferry'@'127.0.0.1'}
  * (a GRANT to an unknown account fails with ERROR 1133).
  */
-public final class Account {
-    private Account() {}
+public final class MySqlAccount {
+    private MySqlAccount() {}
 
     /** The account of this connection, as {@code CURRENT_USER()} names it, quoted for a GRANT. */
     public static String current(Connection c) throws SQLException {
@@ -24,12 +23,17 @@ public final class Account {
         }
     }
 
-    /** The account of a site that could not be logged in to: the user name for any host. */
-    public static String assumed(SiteConfig site) {
-        return quote(site.user()) + "@'%'";
+    /** The account of a user that could not be logged in: that user at any host. */
+    public static String assumed(String user) {
+        return quote(user) + "@'%'";
     }
 
     private static String quote(String part) {
         return "'" + part.replace("'", "''") + "'";
+    }
+
+    /** A database or table name quoted for MySQL. */
+    static String quoteName(String name) {
+        return "`" + name.replace("`", "``") + "`";
     }
 }

@@ -1,9 +1,9 @@
-package dev.ferry.job;
+package dev.ferry.dialect.check;
 
 import static dev.ferry.dialect.MySqlDialect.APPLYING_VARIABLE;
 
 import dev.ferry.common.TableId;
-import dev.ferry.config.SiteConfig;
+import dev.ferry.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * {@code @ferry_applying}, which Ferry's apply session sets (MySqlDialect#sessionSetup): guarded, it runs for
  * the application's own writes only. Read-only; used by start-up and {@code ferry check}.
  */
-final class TriggerCheck {
+public final class MySqlTriggerCheck implements TriggerCheck {
     /** What a guarded trigger body looks like. */
     static final String GUARD = "IF " + APPLYING_VARIABLE + " IS NULL THEN <its statements>; END IF";
     /** {@code @ferry_applying}, also quoted or in another case; not the system variable {@code @@ferry_applying}. */
@@ -37,20 +37,20 @@ final class TriggerCheck {
         }
     }
 
-    private TriggerCheck() {}
-
-    /** What is wrong with the triggers of these tables at a MySQL or MariaDB target; empty if nothing. */
-    static List<Finding> mySqlTarget(SiteConfig site, Connection c, List<TableId> tables) throws SQLException {
+    /** The names are MySQL's own: the dialect has nothing to spell. */
+    @Override
+    public List<Verdict> check(Connection c, CheckedSite site, Dialect dialect, Collection<TableId> tables)
+            throws SQLException {
         List<Trigger> triggers = read(c, tables);
-        List<Finding> findings = new ArrayList<>();
+        List<Verdict> findings = new ArrayList<>();
         unguarded(site, triggers).ifPresent(findings::add);
         // MariaDB shows a trigger without the TRIGGER privilege, but not its body; MySQL does not show it at all
         Collection<TableId> unseen = new TreeSet<>(TriggerVisibility.hiddenTables(c, tables));
         triggers.stream().filter(t -> t.body() == null).map(Trigger::table).forEach(unseen::add);
         if (!unseen.isEmpty()) {
-            TriggerVisibility.finding(site, unseen, Account.current(c)).ifPresent(findings::add);
+            TriggerVisibility.finding(site, unseen, MySqlAccount.current(c)).ifPresent(findings::add);
         }
-        return findings;
+        return findings.isEmpty() ? List.of(Verdict.ok("no trigger that would run on Ferry's writes")) : findings;
     }
 
     /** Whether a trigger body refers to Ferry's session variable, as the guard does. */
@@ -58,25 +58,26 @@ final class TriggerCheck {
         return REFERS_TO_GUARD.matcher(body).find();
     }
 
-    private static Optional<Finding> unguarded(SiteConfig site, List<Trigger> triggers) {
+    private static Optional<Verdict> unguarded(CheckedSite site, List<Trigger> triggers) {
         List<String> named = new ArrayList<>();
         List<String> drops = new ArrayList<>();
         for (Trigger t : triggers) {
             if (t.body() != null && !isGuarded(t.body())) {
                 named.add(t.describe());
-                drops.add("DROP TRIGGER " + Preflight.quote(t.table().database()) + "." + Preflight.quote(t.name()));
+                drops.add("DROP TRIGGER " + MySqlAccount.quoteName(t.table().database()) + "."
+                        + MySqlAccount.quoteName(t.name()));
             }
         }
         if (named.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Finding("Trigger(s) at site '" + site.name() + "' would run again on the rows Ferry"
+        return Optional.of(Verdict.fail("Trigger(s) at site '" + site.name() + "' would run again on the rows Ferry"
                 + " replicates there and make the sites differ: " + String.join(", ", named) + ".", "at site '"
                 + site.name() + "' drop each (" + String.join("; ", drops) + "), or wrap its body in Ferry's guard so"
                 + " that it runs for local writes only: CREATE TRIGGER ... FOR EACH ROW " + GUARD + ";"));
     }
 
-    private static List<Trigger> read(Connection c, List<TableId> tables) throws SQLException {
+    private static List<Trigger> read(Connection c, Collection<TableId> tables) throws SQLException {
         List<Trigger> triggers = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT EVENT_OBJECT_SCHEMA,"
                 + " EVENT_OBJECT_TABLE, TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT"

@@ -1,7 +1,6 @@
-package dev.ferry.job;
+package dev.ferry.dialect.check;
 
 import dev.ferry.common.TableId;
-import dev.ferry.config.SiteConfig;
 import dev.ferry.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,7 +9,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,16 +19,15 @@ import java.util.stream.Collectors;
  * replica sessions only ({@code ENABLE REPLICA TRIGGER}), does not run for Ferry and is accepted. Internal
  * triggers (those of foreign keys) are not the user's and are left alone. Read-only.
  */
-final class PostgresTriggerCheck {
+public final class PostgreSqlTriggerCheck implements TriggerCheck {
     /** pg_trigger.tgtype bits. */
     private static final int BEFORE = 1 << 1;
     private static final int INSTEAD = 1 << 6;
     private static final String[] EVENTS = {"INSERT", "DELETE", "UPDATE", "TRUNCATE"};
 
-    private PostgresTriggerCheck() {}
-
-    /** The enabled triggers on these tables (source names, as the dialect spells them there); empty if none. */
-    static Optional<Finding> at(SiteConfig site, Connection c, Dialect dialect, Collection<TableId> tables)
+    /** The enabled triggers on these tables (source names, as the dialect spells them there). */
+    @Override
+    public List<Verdict> check(Connection c, CheckedSite site, Dialect dialect, Collection<TableId> tables)
             throws SQLException {
         Set<List<String>> names = tables.stream()
                 .map(t -> List.of(dialect.targetName(t.database()), dialect.targetName(t.table())))
@@ -51,9 +48,9 @@ final class PostgresTriggerCheck {
             }
         }
         if (named.isEmpty()) {
-            return Optional.empty();
+            return List.of(Verdict.ok("no enabled trigger on a replicated table"));
         }
-        return Optional.of(new Finding("Trigger(s) at PostgreSQL site '" + site.name() + "' would run again on the"
+        return List.of(Verdict.fail("Trigger(s) at PostgreSQL site '" + site.name() + "' would run again on the"
                 + " rows Ferry copies there and make them differ from the source: " + String.join(", ", named) + ".",
                 "the site is a copy: drop each there, or disable it (" + String.join("; ", fixes) + ")."));
     }
