@@ -1,19 +1,30 @@
 package dev.ferry.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.InstanceofCheck;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaFieldAccess;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.ferry.config.SiteConfig;
+import dev.ferry.dialect.Dialect;
+import dev.ferry.dialect.DialectFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The layering of Ferry's main code (docs/architecture.md): dialects know databases and nothing of Flink; the
  * conflict rules are pure decisions; the channel file's parser knows nothing of the running job; only dialects (and
- * cdc-compat's patches of upstream code) name a JDBC driver's classes. Outside dialects, only the MySQL
- * dialect's constants are named; branches on the kind of database outside dialects (ChannelCheck, ChannelPrepare,
- * TargetChecks' privileges: issue 18) are not caught by this.
+ * cdc-compat's patches of upstream code) name a JDBC driver's classes. Outside dialects, only the MySQL family's
+ * classes are named, and nothing branches on which database a site is (issue 18): the channel file's parser alone
+ * names the kinds of site, as it reads them.
  */
 class LayeringTest {
     private static JavaClasses ferry;
@@ -56,14 +67,55 @@ class LayeringTest {
 
     /**
      * The rest of Ferry reaches a database through {@code Dialects}, a {@code DialectFactory} and a {@code Dialect},
-     * so that adding one touches {@code dev.ferry.dialect} only. MySqlDialect's constants for the applying marker
-     * (TriggerCheck, RowRepair) are the one exception: MySQL is also the source, not only a target.
+     * so that adding one touches {@code dev.ferry.dialect} only. The MySQL family's classes are the one exception
+     * (MySqlDialect's applying marker in RowRepair; MySqlAccount and MySqlGrants' privileges in the checks of a site
+     * with a binlog): MySQL is also the source, not only a target.
      */
     @Test
     void onlyDialectsNameATargetsDialectOrFactory() {
         noClasses().that().resideOutsideOfPackage("dev.ferry.dialect..").should().dependOnClassesThat()
-                .haveNameMatching("dev\\.ferry\\.dialect\\.((PostgreSql|Oracle|Target)Dialect|\\w+DialectFactory)")
+                .haveNameMatching("dev\\.ferry\\.dialect\\.((\\w+\\.)?(PostgreSql|Oracle)\\w*|TargetDialect"
+                        + "|\\w+DialectFactory)")
                 .check(ferry);
+    }
+
+    /**
+     * A branch on the kind of site ({@code switch (site.kind())}, {@code kind == Kind.POSTGRESQL}) reads a constant of
+     * {@code SiteConfig.Kind}; outside the channel file's parser, what differs between databases is asked of the
+     * database's factory or dialect instead. {@code Kind#hasBinlog} (a site Ferry can read) is a question, not a
+     * branch on a name.
+     */
+    @Test
+    void onlyTheChannelFileBranchesOnTheKindOfSite() {
+        noClasses().that().resideOutsideOfPackages("dev.ferry.dialect..", "dev.ferry.config..").should()
+                .accessFieldWhere(DescribedPredicate.describe("a constant of SiteConfig.Kind",
+                        (JavaFieldAccess a) -> a.getTargetOwner().isEquivalentTo(SiteConfig.Kind.class)))
+                .check(ferry);
+    }
+
+    /** The other branch on the database: asking a dialect or factory whose it is. */
+    @Test
+    void onlyDialectsAskWhichDatabaseADialectIs() {
+        classes().that().resideOutsideOfPackage("dev.ferry.dialect..").should(notTestWhichDatabaseADialectIs())
+                .check(ferry);
+    }
+
+    /** {@code x instanceof MySqlDialect}: which database's a dialect or factory is (naming the interface is fine). */
+    private static ArchCondition<JavaClass> notTestWhichDatabaseADialectIs() {
+        return new ArchCondition<>("not test which database's a dialect or factory is") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                for (InstanceofCheck i : c.getInstanceofChecks()) {
+                    JavaClass type = i.getRawType();
+                    boolean concrete = type.isAssignableTo(Dialect.class) && !type.isEquivalentTo(Dialect.class)
+                            || type.isAssignableTo(DialectFactory.class) && !type.isEquivalentTo(DialectFactory.class);
+                    if (concrete) {
+                        events.add(SimpleConditionEvent.violated(i, c.getName() + " tests instanceof " + type.getName()
+                                + " " + i.getSourceCodeLocation()));
+                    }
+                }
+            }
+        };
     }
 
     /**
