@@ -174,14 +174,14 @@ public final class ChannelVerify {
         int atFirst = differing.size();
         for (int round = 0; round < RECHECKS && !differing.isEmpty(); round++) {
             Thread.sleep(options.settle().toMillis()); // changes in flight arrive within the lag
-            differing = stillDiffering(comparison, differing);
+            differing = comparison.stillDiffering(differing);
         }
         int settled = atFirst - differing.size();
         int repaired = 0;
         if (!differing.isEmpty() && repair != null) {
             repair.rows(differing);
             repaired = differing.size();
-            differing = stillDiffering(comparison, differing);
+            differing = comparison.stillDiffering(differing);
         }
         List<String> keys = differing.stream().map(comparison::keyText).toList();
         progress.done(what + ": " + (keys.isEmpty() ? "same" : keys.size() + " row(s) differ")
@@ -195,15 +195,6 @@ public final class ChannelVerify {
                 .toList();
     }
 
-    private static List<Object[]> stillDiffering(Comparison comparison, List<Object[]> keys) throws SQLException {
-        List<Object[]> out = new ArrayList<>();
-        for (Object[] k : keys) {
-            if (!comparison.sameNow(k)) {
-                out.add(k);
-            }
-        }
-        return out;
-    }
 
     private static long estimatedRows(Connection c, TableId id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES"

@@ -9,8 +9,11 @@ interface Comparison {
     /** The keys whose rows differ (or exist at one side only); {@code progress} gets each finished chunk. */
     List<Object[]> differingKeys(IntConsumer progress) throws SQLException;
 
-    /** Whether the rows with this key are equal at both sites now (both missing counts as equal). */
-    boolean sameNow(Object[] key) throws SQLException;
+    /**
+     * Those of {@code keys} whose rows differ now (both missing counts as equal), in their order: a few round trips
+     * for them all, not one per key.
+     */
+    List<Object[]> stillDiffering(List<Object[]> keys) throws SQLException;
 
     /** The key as the report prints it. */
     String keyText(Object[] key);

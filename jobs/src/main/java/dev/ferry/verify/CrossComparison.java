@@ -75,11 +75,21 @@ final class CrossComparison implements Comparison {
     }
 
     @Override
-    public boolean sameNow(Object[] key) throws SQLException {
-        String text = table.keyText(key);
-        Object[] a = table.sourceRows(source, List.<Object[]>of(key)).get(text);
-        Object[] b = table.targetRows(target, List.<Object[]>of(key)).get(text);
-        return Objects.equals(a == null ? null : table.digest(a), b == null ? null : table.digest(b));
+    public List<Object[]> stillDiffering(List<Object[]> keys) throws SQLException {
+        List<Object[]> out = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += chunkSize) { // a chunk's worth of keys per query, as above
+            List<Object[]> slice = keys.subList(from, Math.min(keys.size(), from + chunkSize));
+            Map<String, Object[]> atSource = table.sourceRows(source, slice);
+            Map<String, Object[]> atTarget = table.targetRows(target, slice);
+            for (Object[] key : slice) {
+                Object[] a = atSource.get(table.keyText(key));
+                Object[] b = atTarget.get(table.keyText(key));
+                if (!Objects.equals(a == null ? null : table.digest(a), b == null ? null : table.digest(b))) {
+                    out.add(key);
+                }
+            }
+        }
+        return out;
     }
 
     @Override

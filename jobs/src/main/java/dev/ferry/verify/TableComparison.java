@@ -10,10 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
@@ -44,56 +42,73 @@ final class TableComparison implements Comparison {
 
     @Override
     public List<Object[]> differingKeys(IntConsumer progress) throws SQLException {
-        ExecutorService secondSite = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ferry-verify " + table.id);
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Object[]> differing = new ArrayList<>();
-            Object[] lower = null;
-            int chunks = 0;
-            while (true) {
-                List<Object[]> ends = boundaries(lower);
-                boolean last = ends.size() < BATCH; // the table ends in this batch: an open chunk takes the rest
-                Object[] from = lower;
-                Future<Map<Integer, List<Object>>> atB = secondSite.submit(() -> checksums(b, from, ends, last));
-                Map<Integer, List<Object>> atA = checksums(a, lower, ends, last);
-                Map<Integer, List<Object>> sumsB = await(atB);
-                for (int i = 0; i < ends.size() + (last ? 1 : 0); i++) {
-                    if (!Objects.equals(atA.getOrDefault(i, NO_ROWS), sumsB.getOrDefault(i, NO_ROWS))) {
-                        differing.addAll(differingRows(i == 0 ? lower : ends.get(i - 1),
-                                i < ends.size() ? ends.get(i) : null));
-                    }
-                    progress.accept(++chunks);
+        List<Object[]> differing = new ArrayList<>();
+        Object[] lower = null;
+        int chunks = 0;
+        while (true) {
+            List<Object[]> ends = boundaries(lower);
+            boolean last = ends.size() < BATCH; // the table ends in this batch: an open chunk takes the rest
+            Object[] from = lower;
+            List<Map<Integer, List<Object>>> sums = atBoth(c -> checksums(c, from, ends, last));
+            for (int i = 0; i < ends.size() + (last ? 1 : 0); i++) {
+                if (!Objects.equals(sums.get(0).getOrDefault(i, NO_ROWS), sums.get(1).getOrDefault(i, NO_ROWS))) {
+                    differing.addAll(differingRows(i == 0 ? lower : ends.get(i - 1),
+                            i < ends.size() ? ends.get(i) : null));
                 }
-                if (last) {
-                    return differing;
-                }
-                lower = ends.get(ends.size() - 1);
+                progress.accept(++chunks);
             }
-        } finally {
-            secondSite.shutdownNow();
-        }
-    }
-
-    private static Map<Integer, List<Object>> await(Future<Map<Integer, List<Object>>> result) throws SQLException {
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
+            if (last) {
+                return differing;
             }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while the second site computed its checksums", e);
+            lower = ends.get(ends.size() - 1);
         }
     }
 
     @Override
-    public boolean sameNow(Object[] key) throws SQLException {
-        return Objects.equals(digest(a, key), digest(b, key));
+    public List<Object[]> stillDiffering(List<Object[]> keys) throws SQLException {
+        List<Object[]> out = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += chunkSize) {
+            List<Object[]> slice = keys.subList(from, Math.min(keys.size(), from + chunkSize));
+            List<Map<String, String>> digests = atBoth(c -> digests(c, slice));
+            for (Object[] key : slice) {
+                String text = keyText(key);
+                if (!Objects.equals(digests.get(0).get(text), digests.get(1).get(text))) {
+                    out.add(key);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One query at both sites at once, the second's on a thread of its own: the first site's answer, then the second's. */
+    private <T> List<T> atBoth(SqlQuery<T> query) throws SQLException {
+        CompletableFuture<T> atB = new CompletableFuture<>();
+        Thread second = new Thread(() -> {
+            try {
+                atB.complete(query.at(b));
+            } catch (SQLException | RuntimeException e) {
+                atB.completeExceptionally(e);
+            }
+        }, "ferry-verify " + table.id);
+        second.setDaemon(true);
+        second.start();
+        T atA = query.at(a);
+        try {
+            return List.of(atA, atB.get());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw (RuntimeException) e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while the second site answered", e);
+        }
+    }
+
+    /** One query at one site. */
+    private interface SqlQuery<T> {
+        T at(Connection c) throws SQLException;
     }
 
     private List<Object[]> boundaries(Object[] lower) throws SQLException {
@@ -130,43 +145,57 @@ final class TableComparison implements Comparison {
     }
 
     private List<Object[]> differingRows(Object[] lower, Object[] upper) throws SQLException {
-        Map<String, Object[]> keys = new LinkedHashMap<>();
-        Map<String, String> atA = rows(a, lower, upper, keys);
-        Map<String, String> atB = rows(b, lower, upper, keys);
+        List<Map<String, KeyDigest>> rows = atBoth(c -> rows(c, lower, upper));
+        Map<String, KeyDigest> atA = rows.get(0);
+        Map<String, KeyDigest> atB = rows.get(1);
         List<Object[]> out = new ArrayList<>();
-        for (Map.Entry<String, Object[]> k : keys.entrySet()) {
-            if (!Objects.equals(atA.get(k.getKey()), atB.get(k.getKey()))) {
-                out.add(k.getValue());
+        for (KeyDigest r : atA.values()) {
+            KeyDigest other = atB.get(keyText(r.key()));
+            if (other == null || !Objects.equals(r.digest(), other.digest())) {
+                out.add(r.key());
+            }
+        }
+        for (Map.Entry<String, KeyDigest> r : atB.entrySet()) {
+            if (!atA.containsKey(r.getKey())) {
+                out.add(r.getValue().key());
             }
         }
         return out;
     }
 
-    /** Digest by key text; every key seen goes into {@code keys}. */
-    private Map<String, String> rows(Connection c, Object[] lower, Object[] upper, Map<String, Object[]> keys)
-            throws SQLException {
-        Map<String, String> digests = new LinkedHashMap<>();
+    /** A row's key and digest. */
+    private record KeyDigest(Object[] key, String digest) {}
+
+    /** The rows of a range by key text, in key order. */
+    private Map<String, KeyDigest> rows(Connection c, Object[] lower, Object[] upper) throws SQLException {
+        Map<String, KeyDigest> rows = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(table.chunkRows(lower != null, upper != null))) {
             bind(ps, bind(ps, 1, lower), upper);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Object[] key = key(rs);
-                    String text = keyText(key);
-                    keys.putIfAbsent(text, key);
-                    digests.put(text, rs.getString(table.key.size() + 1));
+                    rows.put(keyText(key), new KeyDigest(key, rs.getString(table.key.size() + 1)));
                 }
             }
         }
-        return digests;
+        return rows;
     }
 
-    private String digest(Connection c, Object[] key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(table.rowByKey())) {
-            bind(ps, 1, key);
+    /** The digests of the rows with these keys, by key text; a key without a row is absent. */
+    private Map<String, String> digests(Connection c, List<Object[]> keys) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(table.rowsByKeys(keys.size()))) {
+            int index = 1;
+            for (Object[] key : keys) {
+                index = bind(ps, index, key);
+            }
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                while (rs.next()) {
+                    out.put(keyText(key(rs)), rs.getString(table.key.size() + 1));
+                }
             }
         }
+        return out;
     }
 
     private Object[] key(ResultSet rs) throws SQLException {

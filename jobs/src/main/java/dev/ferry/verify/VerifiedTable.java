@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -129,9 +130,11 @@ final class VerifiedTable {
                 + table() + range(lower, !openEnd) + " GROUP BY ferry_chunk";
     }
 
-    /** The digest of the row with a key, if any. */
-    String rowByKey() {
-        return "SELECT " + rowDigest() + " FROM " + table() + " WHERE " + keyRow("=");
+    /** Key and digest of the rows with any of {@code count} keys (bound in order). */
+    String rowsByKeys(int count) {
+        String one = "(" + String.join(", ", key.stream().map(k -> "?").toList()) + ")";
+        return "SELECT " + keyList() + ", " + rowDigest() + " FROM " + table() + " WHERE (" + keyList() + ") IN ("
+                + String.join(", ", Collections.nCopies(count, one)) + ")";
     }
 
     private String range(boolean lower, boolean upper) {

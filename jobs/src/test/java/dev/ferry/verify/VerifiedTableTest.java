@@ -19,7 +19,8 @@ class VerifiedTableTest {
                 + " IFNULL(HEX(CAST(`f` + 0E0 AS BINARY)), 'NULL'),"
                 + " IFNULL(HEX(CAST(`d` AS BINARY)), 'NULL')), 256), 1, 16), 16, 10) AS UNSIGNED)");
         assertThat(t.exactSelectList()).isEqualTo("`id` AS `id`, `f` + 0E0 AS `f`, `d` AS `d`");
-        assertThat(t.rowByKey()).endsWith(" FROM `shop`.`m``x` WHERE (`id`) = (?)");
+        assertThat(t.rowsByKeys(2)).startsWith("SELECT `id`, CAST(")
+                .endsWith(" FROM `shop`.`m``x` WHERE (`id`) IN ((?), (?))");
     }
 
     /** A batch of chunks in one round trip per site (TableComparison): its boundaries, then every chunk's sums. */

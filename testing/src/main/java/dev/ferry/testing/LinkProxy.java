@@ -8,8 +8,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP link to one server on 127.0.0.1 that a test can cut and restore, the way a WAN link between two data
@@ -17,11 +22,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * server, yet nothing is closed or refused; connections hang, as they do when packets are dropped. Once
  * restored, what was held crosses in order and the held connections go through, as TCP retransmission does
  * after a short outage. {@link #reset()} instead closes every connection, as a router or firewall that
- * forgets its state does.
+ * forgets its state does. With a delay, every byte arrives that much later in each direction (a round trip
+ * takes twice the delay), without limiting the bandwidth: a long link, not a slow one.
  */
 public final class LinkProxy implements AutoCloseable {
     private final String host;
     private final int port;
+    private final long delayNanos;
     private final ServerSocket listener;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
@@ -30,8 +37,14 @@ public final class LinkProxy implements AutoCloseable {
 
     /** Starts forwarding connections made to {@link #port()} to {@code host}:{@code port}. */
     public LinkProxy(String host, int port) {
+        this(host, port, Duration.ZERO);
+    }
+
+    /** As {@link #LinkProxy(String, int)}, each byte delayed by {@code oneWay} in each direction. */
+    public LinkProxy(String host, int port, Duration oneWay) {
         this.host = host;
         this.port = port;
+        this.delayNanos = oneWay.toNanos();
         try {
             listener = new ServerSocket();
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -104,22 +117,63 @@ public final class LinkProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
+        BlockingQueue<Segment> line = delayNanos > 0 ? new LinkedBlockingQueue<>() : null;
+        if (line != null) {
+            daemon("link-proxy delay " + port, () -> deliver(line, from, to)).start();
+        }
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream()) {
+            OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 awaitLink(); // what was read while cut is held here, and nothing more is read
-                out.write(buffer, 0, n);
-                out.flush();
+                if (line != null) {
+                    line.put(new Segment(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
+                } else {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
             }
         } catch (IOException | InterruptedException e) {
             // one end closed: close the other
         } finally {
-            closeQuietly(from);
-            closeQuietly(to);
-            sockets.remove(from);
-            sockets.remove(to);
+            if (line != null) {
+                line.add(Segment.END); // what is on the line still arrives, then the other end closes
+            } else {
+                closeBoth(from, to);
+            }
         }
+    }
+
+    /** Writes each segment once its time has come; the end of the line closes both ends. */
+    private void deliver(BlockingQueue<Segment> line, Socket from, Socket to) {
+        try {
+            OutputStream out = to.getOutputStream();
+            for (Segment s = line.take(); s != Segment.END; s = line.take()) {
+                long wait = s.dueNanos - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                out.write(s.bytes);
+                out.flush();
+            }
+        } catch (IOException | InterruptedException e) {
+            // the other end closed
+        } finally {
+            closeBoth(from, to);
+        }
+    }
+
+    private void closeBoth(Socket a, Socket b) {
+        closeQuietly(a);
+        closeQuietly(b);
+        sockets.remove(a);
+        sockets.remove(b);
+    }
+
+    /** Bytes on a delayed line and when they arrive. */
+    private record Segment(long dueNanos, byte[] bytes) {
+        static final Segment END = new Segment(0, new byte[0]);
     }
 
     private void awaitLink() throws InterruptedException {

@@ -100,6 +100,18 @@ class LinkProxyTest {
         }
     }
 
+    @Test
+    void aDelayedLinkTakesTwiceItsDelayForARoundTripAndKeepsTheOrder() throws IOException {
+        try (LinkProxy slow = new LinkProxy("127.0.0.1", echo.getLocalPort(), java.time.Duration.ofMillis(100));
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), slow.port())) {
+            long start = System.nanoTime();
+            send(s, "a");
+            send(s, "bc");
+            assertThat(receive(s, 3)).isEqualTo("abc");
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms for a round trip").isGreaterThanOrEqualTo(200);
+        }
+    }
+
     private Socket client() throws IOException {
         return new Socket(InetAddress.getLoopbackAddress(), link.port());
     }
