@@ -3,6 +3,7 @@ package dev.ferry.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.testing.Await;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -78,19 +79,25 @@ final class HeadlessChromium implements AutoCloseable {
     /** Opens {@code url} and waits until the page's visible text passes {@code ready}; returns that text. */
     String open(String url, Predicate<String> ready, Duration deadline) throws Exception {
         call("Page.navigate", Map.of("url", url));
-        long end = System.nanoTime() + deadline.toNanos();
-        String text = "";
-        while (System.nanoTime() < end) {
-            JsonNode result = call("Runtime.evaluate", Map.of("expression",
-                    "document.body ? document.body.innerText : ''", "returnByValue", true));
-            text = result.path("result").path("value").asText();
-            if (ready.test(text)) {
-                return text;
-            }
-            Thread.sleep(250); // polling the page under a deadline
+        String[] text = {""};
+        try {
+            Await.until(() -> {
+                text[0] = visibleText();
+                return ready.test(text[0]);
+            }, deadline, "the page " + url + " to be ready", Duration.ofMillis(250));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; its text at the end:\n" + text[0], e);
         }
-        throw new AssertionError("the page " + url + " did not become ready within " + deadline
-                + "; its text at the end:\n" + text);
+        return text[0];
+    }
+
+    private String visibleText() {
+        try {
+            return call("Runtime.evaluate", Map.of("expression", "document.body ? document.body.innerText : ''",
+                    "returnByValue", true)).path("result").path("value").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the page's text: " + e.getMessage(), e);
+        }
     }
 
     byte[] screenshot() throws Exception {
@@ -142,21 +149,23 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Chromium writes the port it chose (port 0 asks it to choose) into its profile. */
-    private static int devToolsPort(Process process, Path activePort) throws Exception {
-        long end = System.nanoTime() + STEP.toNanos();
-        while (System.nanoTime() < end) {
+    private static int devToolsPort(Process process, Path activePort) {
+        int[] port = {-1};
+        Await.until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("chromium exited with " + process.exitValue());
             }
-            if (Files.exists(activePort)) {
-                List<String> lines = Files.readAllLines(activePort);
+            try {
+                List<String> lines = Files.exists(activePort) ? Files.readAllLines(activePort) : List.of();
                 if (lines.size() >= 2) { // written whole only once the listener is up
-                    return Integer.parseInt(lines.get(0).trim());
+                    port[0] = Integer.parseInt(lines.get(0).trim());
                 }
+            } catch (IOException e) {
+                // being written: read it again
             }
-            Thread.sleep(100); // polling for the file under a deadline
-        }
-        throw new AssertionError("chromium wrote no " + activePort + " within " + STEP);
+            return port[0] > 0;
+        }, STEP, "chromium to write " + activePort, Duration.ofMillis(100));
+        return port[0];
     }
 
     private static String pageSocket(HttpClient http, int port) throws Exception {
