@@ -135,7 +135,7 @@ public final class Endpoint implements Serializable {
     }
 
     /**
-     * A connection to a MySQL-family server for a quick look (a watchdog, an identity check), which gives up after
+     * A connection to a MySQL-family server for a quick look (a watchdog, an identity check, heartbeats), which gives up after
      * {@code timeout} rather than wait as long as an apply may (a hung server must not hold a checkpoint).
      */
     public Connection connectBriefly(java.time.Duration timeout) throws SQLException {

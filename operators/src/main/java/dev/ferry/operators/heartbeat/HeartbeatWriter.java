@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * clock. Reading it back from the binlog ends the transaction before it (Flink CDC passes on no
  * COMMIT) and, compared with the same clock at apply time, gives the lag without clock skew.
  * Failures are logged and retried on the next beat: a missing heartbeat delays, never breaks.
+ *
+ * <p>Across a dead link a write hangs until the socket gives up, and the driver's {@code close()} waits for it:
+ * that held the apply task in CANCELING, so its job RESTARTING, for 36 s after a cut link came back (the WAN
+ * lab). So the connection gives up after {@link #SOCKET_TIMEOUT}, and {@link #close()} aborts it rather than
+ * waiting.
  */
 public final class HeartbeatWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatWriter.class);
@@ -26,6 +31,9 @@ public final class HeartbeatWriter implements AutoCloseable {
     private static final String INSERT = "INSERT IGNORE INTO `" + FerryTables.SCHEMA + "`.`ferry_heartbeat`"
             + " (channel, direction, ts_ms) VALUES (?, ?, ?)";
 
+    /** A heartbeat or an index watch takes milliseconds; one that takes this long is on a dead link. */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
+
     private final Endpoint source;
     private final String channel;
     private final String direction;
@@ -33,7 +41,8 @@ public final class HeartbeatWriter implements AutoCloseable {
     private final IndexWatcher indexes;
     private long beats;
     private ScheduledExecutorService executor;
-    private Connection connection;
+    /** Read by {@link #close()} on the task's thread while a beat may hang with it. */
+    private volatile Connection connection;
     private boolean warned;
 
     /** @param indexes watches the source's index definitions every other beat, if not null */
@@ -60,7 +69,7 @@ public final class HeartbeatWriter implements AutoCloseable {
         try {
             if (connection == null || !connection.isValid(2)) {
                 closeConnection();
-                connection = source.connect();
+                connection = source.connectBriefly(SOCKET_TIMEOUT);
             }
             write(connection, channel, direction, System.currentTimeMillis());
             if (indexes != null && beats++ % 2 == 0) {
@@ -124,6 +133,17 @@ public final class HeartbeatWriter implements AutoCloseable {
     public void close() {
         if (executor != null) {
             executor.shutdownNow();
+        }
+        // abort, not close: close waits for a beat that hangs on a dead link; abort ends its socket at once
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("{}: aborting the heartbeat connection to {}", direction, source, e);
+            }
+        }
+        if (executor != null) {
             try {
                 executor.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
