@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * Everything Ferry knows about one database apart from the SQL of replication: which JDBC URLs are its, its driver and
  * the driver's properties, the meaning of its error codes, what Ferry's user needs there and what could run on Ferry's
- * writes, and its {@link Dialect}. Adding a database means one factory and one
- * dialect in this package, listed in {@link Dialects}.
+ * writes, how a site's URL is written and whether it can be a source, and its {@link Dialect}. Adding a database
+ * means one factory and one dialect in this package, listed in {@link Dialects}.
  *
  * <p>The error methods look at one exception only, not at its causes: {@link SqlErrors} walks the chain.
  */
@@ -27,6 +27,17 @@ public interface DialectFactory {
 
     /** The database's name for messages, such as "PostgreSQL"; a family's member by its URL ("MariaDB"). */
     String displayName(String jdbcUrl);
+
+    /** The port a URL without one means. */
+    int defaultPort();
+
+    /** How a site's URL is written in the channel file. */
+    SiteUrlForm siteUrlForm();
+
+    /** Whether Ferry reads the database's changes (a binlog): only then can a site of it be a direction's source. */
+    default boolean hasBinlog() {
+        return false;
+    }
 
     /**
      * The dialect for a server.

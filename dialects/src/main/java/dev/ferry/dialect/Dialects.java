@@ -7,11 +7,16 @@ import java.util.Optional;
 
 /** Chooses a {@link Dialect} from a JDBC URL and the server's version: the {@link DialectFactory} that accepts it. */
 public final class Dialects {
-    /** Every database Ferry knows; a new one is added here. */
+    /** Every database Ferry knows, MySQL first; a new one is added here. */
     private static final List<DialectFactory> FACTORIES = List.of(new MySqlDialectFactory(),
             new PostgreSqlDialectFactory(), new OracleDialectFactory());
 
     private Dialects() {}
+
+    /** MySQL's, Ferry's own database: its forms are the ones suggested for a URL of no database Ferry knows. */
+    public static DialectFactory home() {
+        return FACTORIES.get(0);
+    }
 
     /** The factories of every database Ferry knows. */
     public static List<DialectFactory> factories() {

@@ -26,6 +26,22 @@ public final class MySqlDialectFactory implements DialectFactory {
         return jdbcUrl.startsWith("jdbc:mariadb:") ? "MariaDB" : "MySQL";
     }
 
+    @Override
+    public int defaultPort() {
+        return 3306;
+    }
+
+    /** The database in the path is optional: Ferry names every table with its database. */
+    @Override
+    public SiteUrlForm siteUrlForm() {
+        return new SiteUrlForm(List.of("jdbc:mysql://", "jdbc:mariadb://"), "jdbc:mysql://db.example.com:3306", null);
+    }
+
+    @Override
+    public boolean hasBinlog() {
+        return true;
+    }
+
     /** The upsert's form follows the version; names are MySQL's own, so the case and limit do not apply. */
     @Override
     public Dialect create(String serverVersion, IdentifierCase identifierCase, int identifierLimit) {

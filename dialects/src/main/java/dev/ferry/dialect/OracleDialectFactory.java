@@ -27,6 +27,18 @@ public final class OracleDialectFactory implements DialectFactory {
         return "Oracle";
     }
 
+    @Override
+    public int defaultPort() {
+        return 1521;
+    }
+
+    /** Easy Connect names the service Ferry writes; the driver also takes it without "//", which is not suggested. */
+    @Override
+    public SiteUrlForm siteUrlForm() {
+        return new SiteUrlForm(List.of("jdbc:oracle:thin:@", "jdbc:oracle:thin:@//"), List.of("jdbc:oracle:thin:@//"),
+                "jdbc:oracle:thin:@//db.example.com:1521/FREEPDB1", "database service");
+    }
+
     /** MySQL names in upper case unless told otherwise, as Oracle folds unquoted names. */
     @Override
     public Dialect create(String serverVersion, IdentifierCase identifierCase, int identifierLimit) {

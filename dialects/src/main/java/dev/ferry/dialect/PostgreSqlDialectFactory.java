@@ -23,6 +23,18 @@ public final class PostgreSqlDialectFactory implements DialectFactory {
         return "PostgreSQL";
     }
 
+    @Override
+    public int defaultPort() {
+        return 5432;
+    }
+
+    /** A connection reaches one database only, the one Ferry writes. */
+    @Override
+    public SiteUrlForm siteUrlForm() {
+        return new SiteUrlForm(List.of("jdbc:postgresql://"), "jdbc:postgresql://db.example.com:5432/warehouse",
+                "database");
+    }
+
     /** MySQL names keep their case unless told otherwise; PostgreSQL's 63-byte limit does not vary. */
     @Override
     public Dialect create(String serverVersion, IdentifierCase identifierCase, int identifierLimit) {

@@ -31,6 +31,36 @@ class DialectFactoryTest {
     }
 
     @Test
+    void onlyTheMySqlFamilyCanBeASource() {
+        assertThat(MYSQL.hasBinlog()).isTrue();
+        assertThat(POSTGRESQL.hasBinlog()).isFalse();
+        assertThat(ORACLE.hasBinlog()).isFalse();
+        assertThat(Dialects.home()).isSameAs(MYSQL);
+    }
+
+    @Test
+    void siteUrlsReadTheHostAfterTheLongestPrefix() {
+        assertThat(ORACLE.siteUrlForm().afterPrefix("jdbc:oracle:thin:@//h:1521/S")).isEqualTo("h:1521/S");
+        assertThat(ORACLE.siteUrlForm().afterPrefix("jdbc:oracle:thin:@h:1521/S")).isEqualTo("h:1521/S");
+        assertThat(ORACLE.siteUrlForm().named()).containsExactly("jdbc:oracle:thin:@//");
+        assertThat(MYSQL.siteUrlForm().afterPrefix("jdbc:mariadb://h")).isEqualTo("h");
+        assertThat(MYSQL.siteUrlForm().afterPrefix("jdbc:mysql:h")).isNull();
+        assertThat(POSTGRESQL.siteUrlForm().pathNames()).isEqualTo("database");
+        assertThat(MYSQL.siteUrlForm().pathNames()).isNull();
+    }
+
+    /** A fix must not suggest a URL the check would refuse, nor a port other than the database's. */
+    @Test
+    void eachExampleIsAUrlOfItsOwnForm() {
+        for (DialectFactory f : Dialects.factories()) {
+            String example = f.siteUrlForm().example();
+            assertThat(Dialects.factory(example)).as(example).isSameAs(f);
+            assertThat(f.siteUrlForm().afterPrefix(example)).as(example).startsWith("db.example.com:" + f.defaultPort());
+            assertThat(f.siteUrlForm().named()).as(example).anyMatch(example::startsWith);
+        }
+    }
+
+    @Test
     void drivers() {
         assertThat(MYSQL.driverClass()).isEqualTo("com.mysql.cj.jdbc.Driver");
         assertThat(POSTGRESQL.driverClass()).isEqualTo("org.postgresql.Driver");

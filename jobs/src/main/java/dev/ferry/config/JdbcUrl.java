@@ -1,8 +1,11 @@
 package dev.ferry.config;
 
-import java.util.List;
+import dev.ferry.dialect.DialectFactory;
+import dev.ferry.dialect.Dialects;
+import dev.ferry.dialect.SiteUrlForm;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The host and port of a site's JDBC URL ({@code sites.<name>.url}). A URL with credentials in it is refused:
@@ -12,34 +15,24 @@ import java.util.regex.Pattern;
  * @param port the port, the database's default if the URL has none
  */
 record JdbcUrl(String host, int port) {
-    private static final List<String> PREFIXES =
-            // a longer prefix comes after its shorter form: the last match wins
-            List.of("jdbc:mysql://", "jdbc:mariadb://", "jdbc:postgresql://", "jdbc:oracle:thin:@", "jdbc:oracle:thin:@//");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
 
     /** The host and port of {@code url}, or {@code null} (with the problems recorded at {@code path}). */
     static JdbcUrl parse(String url, String path, ConfigReader r) {
-        String example = "write it like 'jdbc:mysql://db.example.com:3306'";
-        String rest = null;
-        for (String prefix : PREFIXES) {
-            if (url.startsWith(prefix)) {
-                rest = url.substring(prefix.length());
-            }
-        }
+        DialectFactory factory = Dialects.factoryOf(url).orElse(Dialects.home());
+        SiteUrlForm form = factory.siteUrlForm();
+        String example = "write it like '" + form.example() + "'";
+        String rest = form.afterPrefix(url);
         if (rest == null) {
-            r.problem(path, "the URL must start with 'jdbc:mysql://' or 'jdbc:mariadb://' (a source or target), or"
-                    + " 'jdbc:postgresql://' or 'jdbc:oracle:thin:@//' (a target only)", example);
+            r.problem(path, "the URL must start with " + named(true) + " (a source or target), or " + named(false)
+                    + " (a target only)", "write it like '" + Dialects.home().siteUrlForm().example() + "'");
             return null;
         }
-        SiteConfig.Kind kind = SiteConfig.Kind.ofUrl(url);
-        if (kind != SiteConfig.Kind.MYSQL && kind != SiteConfig.Kind.MARIADB) {
-            example = kind == SiteConfig.Kind.ORACLE ? "write it like 'jdbc:oracle:thin:@//db.example.com:1521/FREEPDB1'"
-                    : "write it like 'jdbc:postgresql://db.example.com:5432/warehouse'";
+        if (form.pathNames() != null) {
             int slash = rest.indexOf('/');
             if (slash < 0 || slash == rest.length() - 1) {
-                r.problem(path, "the URL names no database" + (kind == SiteConfig.Kind.ORACLE ? " service" : ""),
-                        example);
+                r.problem(path, "the URL names no " + form.pathNames(), example);
                 return null;
             }
         }
@@ -68,8 +61,15 @@ record JdbcUrl(String host, int port) {
                     "keep a single host (and port) in the URL");
             return null;
         }
-        JdbcUrl hostPort = hostPort(authority, kind, path, example, r);
+        JdbcUrl hostPort = hostPort(authority, factory.defaultPort(), path, example, r);
         return ok ? hostPort : null;
+    }
+
+    /** The suggested prefixes of the databases that can be sources (or of those that cannot), quoted. */
+    private static String named(boolean sources) {
+        return Dialects.factories().stream().filter(f -> f.hasBinlog() == sources)
+                .flatMap(f -> f.siteUrlForm().named().stream()).map(p -> "'" + p + "'")
+                .collect(Collectors.joining(" or "));
     }
 
     /** False (with a problem for each) if a query property's name contains "password". */
@@ -88,8 +88,7 @@ record JdbcUrl(String host, int port) {
     }
 
     /** {@code host[:port]} or {@code [ipv6][:port]}, without credentials. */
-    private static JdbcUrl hostPort(String authority, SiteConfig.Kind kind, String path, String example,
-                                    ConfigReader r) {
+    private static JdbcUrl hostPort(String authority, int defaultPort, String path, String example, ConfigReader r) {
         String host;
         String portText = null;
         boolean hostOk;
@@ -112,7 +111,7 @@ record JdbcUrl(String host, int port) {
                     example + " (IPv6 addresses in brackets: 'jdbc:mysql://[::1]:3306')");
             return null;
         }
-        int port = kind.defaultPort();
+        int port = defaultPort;
         if (portText != null) {
             int p = portText.matches("\\d{1,5}") ? Integer.parseInt(portText) : -1;
             if (p < 1 || p > 65535) {

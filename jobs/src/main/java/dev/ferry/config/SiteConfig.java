@@ -1,10 +1,10 @@
 package dev.ferry.config;
 
+import dev.ferry.dialect.DialectFactory;
 import dev.ferry.dialect.Dialects;
 import dev.ferry.dialect.schema.IdentifierCase;
 import java.io.Serializable;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,7 +42,7 @@ import java.util.Objects;
  * @param name the site name (key in {@code sites})
  * @param url the JDBC URL as written
  * @param host host parsed from the URL (IPv6 without brackets)
- * @param port port parsed from the URL, 3306 if absent
+ * @param port port parsed from the URL, the database's default (MySQL's 3306) if absent
  * @param user the MySQL user
  * @param password the resolved password
  * @param serverId the configured server id range {@code "<start>-<end>"}, or {@code null} if not set
@@ -68,9 +68,6 @@ public record SiteConfig(
     /** The keys of a site, as {@link FileShape.Site} binds them. */
     static final List<String> KEYS = FileShape.keysOf(FileShape.Site.class);
 
-    /** Port used when the URL has none. */
-    public static final int DEFAULT_PORT = 3306;
-
     public SiteConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");
@@ -93,35 +90,16 @@ public record SiteConfig(
         return Kind.ofUrl(url);
     }
 
-    /** What a site is; only MySQL and MariaDB sites have a binlog Ferry can read. */
-    public enum Kind {
-        MYSQL("MySQL", 3306), MARIADB("MariaDB", 3306), POSTGRESQL("PostgreSQL", 5432), ORACLE("Oracle", 1521);
+    /**
+     * What a site is, as its database's factory says: its name for messages, and whether it has a binlog Ferry can
+     * read (MySQL and MariaDB), so that it can be the source of a direction.
+     */
+    public record Kind(String displayName, boolean hasBinlog) {
 
-        private final String displayName;
-        private final int defaultPort;
-
-        Kind(String displayName, int defaultPort) {
-            this.displayName = displayName;
-            this.defaultPort = defaultPort;
-        }
-
-        public String displayName() {
-            return displayName;
-        }
-
-        public int defaultPort() {
-            return defaultPort;
-        }
-
-        /** MySQL or MariaDB: a site with a binlog, which can be the source of a direction. */
-        public boolean hasBinlog() {
-            return this == MYSQL || this == MARIADB;
-        }
-
-        /** The kind its dialect's factory names; MySQL for a URL of no known database (the URL check reports it). */
+        /** Its database's; MySQL's for a URL of no known database (the URL check reports it). */
         static Kind ofUrl(String url) {
-            String name = Dialects.factoryOf(url).map(f -> f.displayName(url)).orElse(MYSQL.displayName);
-            return Arrays.stream(values()).filter(k -> k.displayName.equals(name)).findFirst().orElseThrow();
+            DialectFactory f = Dialects.factoryOf(url).orElse(Dialects.home());
+            return new Kind(f.displayName(url), f.hasBinlog());
         }
     }
 

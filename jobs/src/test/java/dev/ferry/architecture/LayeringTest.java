@@ -7,7 +7,8 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.InstanceofCheck;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaFieldAccess;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -16,6 +17,8 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.dialect.Dialect;
 import dev.ferry.dialect.DialectFactory;
+import java.util.Objects;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +26,7 @@ import org.junit.jupiter.api.Test;
  * The layering of Ferry's main code (docs/architecture.md): dialects know databases and nothing of Flink; the
  * conflict rules are pure decisions; the channel file's parser knows nothing of the running job; only dialects (and
  * cdc-compat's patches of upstream code) name a JDBC driver's classes. Outside dialects, only the MySQL family's
- * classes are named, and nothing branches on which database a site is (issue 18): the channel file's parser alone
- * names the kinds of site, as it reads them.
+ * classes are named, and nothing branches on which database a site is (issue 18).
  */
 class LayeringTest {
     private static JavaClasses ferry;
@@ -80,17 +82,55 @@ class LayeringTest {
     }
 
     /**
-     * A branch on the kind of site ({@code switch (site.kind())}, {@code kind == Kind.POSTGRESQL}) reads a constant of
-     * {@code SiteConfig.Kind}; outside the channel file's parser, what differs between databases is asked of the
-     * database's factory or dialect instead. {@code Kind#hasBinlog} (a site Ferry can read) is a question, not a
-     * branch on a name.
+     * A site's kind holds its database's name for messages, not for a branch ({@code kind().displayName().equals(
+     * "Oracle")}, a {@code switch} on it): what differs between databases is asked of the database's factory or
+     * dialect instead. A comparison of the name's string on the line that reads it is taken for such a branch.
      */
     @Test
-    void onlyTheChannelFileBranchesOnTheKindOfSite() {
-        noClasses().that().resideOutsideOfPackages("dev.ferry.dialect..", "dev.ferry.config..").should()
-                .accessFieldWhere(DescribedPredicate.describe("a constant of SiteConfig.Kind",
-                        (JavaFieldAccess a) -> a.getTargetOwner().isEquivalentTo(SiteConfig.Kind.class)))
+    void nothingBranchesOnTheNameOfADatabase() {
+        classes().that().resideOutsideOfPackage("dev.ferry.dialect..").should(notCompareADatabasesName()).check(ferry);
+    }
+
+    /** Else a kind made up to compare a site's with ({@code kind.equals(new Kind("Oracle", false))}) would be a branch. */
+    @Test
+    void onlyTheSiteMakesItsKind() {
+        noClasses().that().doNotBelongToAnyOf(SiteConfig.Kind.class).should().callConstructorWhere(
+                DescribedPredicate.describe("a constructor of SiteConfig.Kind",
+                        (JavaConstructorCall c) -> c.getTargetOwner().isEquivalentTo(SiteConfig.Kind.class)))
                 .check(ferry);
+    }
+
+    /** A call of a database's {@code displayName} with a string comparison on its line. */
+    private static ArchCondition<JavaClass> notCompareADatabasesName() {
+        return new ArchCondition<>("not compare a database's name") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                for (JavaMethodCall name : c.getMethodCallsFromSelf()) {
+                    if (!isDatabaseName(name)) {
+                        continue;
+                    }
+                    for (JavaMethodCall other : name.getOrigin().getMethodCallsFromSelf()) {
+                        if (other.getLineNumber() == name.getLineNumber() && isStringComparison(other)) {
+                            events.add(SimpleConditionEvent.violated(name, c.getName() + " compares a database's name "
+                                    + name.getSourceCodeLocation()));
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    private static boolean isDatabaseName(JavaMethodCall call) {
+        return call.getName().equals("displayName") && (call.getTargetOwner().isEquivalentTo(SiteConfig.Kind.class)
+                || call.getTargetOwner().isAssignableTo(DialectFactory.class));
+    }
+
+    /** String's comparisons, and the {@code hashCode} a {@code switch} on a string calls. */
+    private static boolean isStringComparison(JavaMethodCall call) {
+        return call.getTargetOwner().isEquivalentTo(String.class) && Set.of("equals", "equalsIgnoreCase",
+                "contentEquals", "compareTo", "compareToIgnoreCase", "hashCode", "startsWith", "endsWith", "contains",
+                "matches").contains(call.getName())
+                || call.getTargetOwner().isEquivalentTo(Objects.class) && call.getName().equals("equals");
     }
 
     /** The other branch on the database: asking a dialect or factory whose it is. */

@@ -14,6 +14,8 @@ class JdbcUrlTest {
         assertThat(JdbcUrl.parse("jdbc:mariadb://db:3310/shop?useSSL=true", "u", r)).isEqualTo(new JdbcUrl("db", 3310));
         assertThat(JdbcUrl.parse("jdbc:postgresql://pg/warehouse", "u", r)).isEqualTo(new JdbcUrl("pg", 5432));
         assertThat(JdbcUrl.parse("jdbc:oracle:thin:@//ora/FREEPDB1", "u", r)).isEqualTo(new JdbcUrl("ora", 1521));
+        assertThat(JdbcUrl.parse("jdbc:oracle:thin:@ora:1522/FREEPDB1", "u", r)).as("Easy Connect without '//'")
+                .isEqualTo(new JdbcUrl("ora", 1522));
         assertThat(r.problems()).isEmpty();
     }
 
@@ -37,5 +39,14 @@ class JdbcUrlTest {
     void aTargetOnlyUrlMustNameItsDatabase() {
         assertThat(JdbcUrl.parse("jdbc:oracle:thin:@//ora:1521", "u", r)).isNull();
         assertThat(r.problems()).extracting(Problem::problem).containsExactly("the URL names no database service");
+        assertThat(r.problems()).extracting(Problem::fix)
+                .containsExactly("write it like 'jdbc:oracle:thin:@//db.example.com:1521/FREEPDB1'");
+    }
+
+    @Test
+    void aUrlOfAnotherDriverOfAKnownDatabaseIsRefused() {
+        assertThat(JdbcUrl.parse("jdbc:oracle:oci:@ora/FREEPDB1", "u", r)).isNull();
+        assertThat(r.problems()).extracting(Problem::problem).singleElement().asString()
+                .startsWith("the URL must start with 'jdbc:mysql://'");
     }
 }

@@ -32,7 +32,7 @@ class TargetSitesConfigTest {
         ChannelConfig c = parse(channel("{ url: \"jdbc:postgresql://db.example.com/warehouse\", user: ferry,"
                 + " password: \"${env:US_PASSWORD}\", identifiers: lower }", "  - { from: sh, to: dw }"));
         SiteConfig dw = c.site("dw");
-        assertThat(dw.kind()).isEqualTo(SiteConfig.Kind.POSTGRESQL);
+        assertThat(dw.kind()).isEqualTo(new SiteConfig.Kind("PostgreSQL", false));
         assertThat(dw.port()).isEqualTo(5432);
         assertThat(dw.host()).isEqualTo("db.example.com");
         assertThat(dw.identifiers()).isEqualTo(IdentifierCase.LOWER);
@@ -43,7 +43,7 @@ class TargetSitesConfigTest {
     void anOracleSiteIsATargetWithPort1521() {
         ChannelConfig c = parse(channel("{ url: \"jdbc:oracle:thin:@//ora.example.com/FREEPDB1\", user: ferry,"
                 + " password: \"${env:US_PASSWORD}\" }", "  - { from: sh, to: dw }"));
-        assertThat(c.site("dw").kind()).isEqualTo(SiteConfig.Kind.ORACLE);
+        assertThat(c.site("dw").kind()).isEqualTo(new SiteConfig.Kind("Oracle", false));
         assertThat(c.site("dw").port()).isEqualTo(1521);
         assertThat(c.site("dw").identifiers()).as("the dialect's default").isNull();
     }
