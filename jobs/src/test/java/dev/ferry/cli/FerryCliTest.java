@@ -55,6 +55,18 @@ class FerryCliTest {
         assertThat(help.out()).contains("--bind <address>");
     }
 
+    /** Issue 18: {@code ferry <verb> --help} works for every verb, and says how to call that verb. */
+    @Test
+    void everyCommandHasItsOwnHelp() {
+        for (String command : new String[] {"check", "grants", "prepare", "status", "submit", "verify", "run",
+                "quickstart"}) {
+            Ran help = ferry(command, "--help");
+            assertThat(help.exit()).as("ferry %s --help", command).isZero();
+            assertThat(help.out()).as("ferry %s --help", command).contains("ferry " + command).contains("--help");
+            assertThat(help.err()).as("ferry %s --help", command).isEmpty();
+        }
+    }
+
     @Test
     void anOptionWithoutItsValueIsAUsageErrorNotAnException() {
         for (String command : new String[] {"run", "check", "status"}) {
