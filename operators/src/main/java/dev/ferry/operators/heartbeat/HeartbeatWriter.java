@@ -31,8 +31,11 @@ public final class HeartbeatWriter implements AutoCloseable {
     private static final String INSERT = "INSERT IGNORE INTO `" + FerryTables.SCHEMA + "`.`ferry_heartbeat`"
             + " (channel, direction, ts_ms) VALUES (?, ?, ?)";
 
-    /** A heartbeat or an index watch takes milliseconds; one that takes this long is on a dead link. */
-    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * A heartbeat takes milliseconds; an index watch reads information_schema, which on a server of many thousand
+     * tables may take seconds. One that takes this long is on a dead link.
+     */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
     private final Endpoint source;
     private final String channel;

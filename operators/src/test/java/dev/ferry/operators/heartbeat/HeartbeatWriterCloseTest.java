@@ -47,7 +47,7 @@ class HeartbeatWriterCloseTest {
             long start = System.nanoTime();
             writer.close();
             long tookMs = (System.nanoTime() - start) / 1_000_000;
-            // without the abort, close waits for the beat: until the lock wait time-out (50 s by default)
+            // without the abort, close waits for the beat: until its socket gives up (30 s)
             assertThat(tookMs).as("ms that close took while a beat hung").isLessThan(5_000);
             locker.rollback();
         } finally {
