@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,11 +39,17 @@ public final class ChannelStatus {
             return "RUNNING".equals(state) && !failures.restartLoop();
         }
 
-        /** Flink's job state, or FAILING for a RUNNING job that keeps failing and restarting. */
+        /**
+         * Flink's job state, or FAILING for a job in a restart loop: between two failures Flink says RUNNING (while
+         * it restores) or RESTARTING (its back-off), and a loop shows as one state whichever moment status reads.
+         */
         public String shownState() {
-            return "RUNNING".equals(state) && failures.restartLoop() ? "FAILING" : state;
+            return LOOP_STATES.contains(state) && failures.restartLoop() ? "FAILING" : state;
         }
     }
+
+    /** Flink's states of a job that is between two attempts of a loop (it has not given up or been stopped). */
+    private static final Set<String> LOOP_STATES = Set.of("RUNNING", "RESTARTING", "CREATED", "INITIALIZING");
 
     private ChannelStatus() {}
 

@@ -97,6 +97,23 @@ class ChannelStatusTest {
         assertThat(looping.running()).as("ferry status exits 1").isFalse();
     }
 
+    /** A loop read during its back-off is FAILING too; one failure's restart is Flink's RESTARTING. */
+    @Test
+    void aLoopInItsBackOffIsFailingAndASingleRestartIsRestarting() {
+        JobFailures loop = new JobFailures(3, 3, "java.sql.SQLException: no markers", 4_000);
+        JobFailures once = new JobFailures(1, 1, "java.sql.SQLException: connection reset", 1_000);
+        assertThat(direction("RESTARTING", loop).shownState()).isEqualTo("FAILING");
+        assertThat(direction("INITIALIZING", loop).shownState()).isEqualTo("FAILING");
+        assertThat(direction("RESTARTING", once).shownState()).isEqualTo("RESTARTING");
+        assertThat(direction("RUNNING", once).shownState()).isEqualTo("RUNNING");
+        assertThat(direction("CANCELED", loop).shownState()).as("a stopped job is not in a loop").isEqualTo("CANCELED");
+        assertThat(direction("RESTARTING", once).running()).isFalse();
+    }
+
+    private static ChannelStatus.Direction direction(String state, JobFailures failures) {
+        return new ChannelStatus.Direction("sh->us", "j1", state, true, 0, 200, 0, 10, 0, 0, 7, 500, 0, failures);
+    }
+
     @Test
     void aHeldTableIsShownUnderItsRunningDirectionWithTheReasonAndTheFix() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
