@@ -29,15 +29,16 @@ final class FerrySide implements AutoCloseable {
     FerrySide(String channel, DatabaseServer source, DatabaseServer target, Path stateDir, String checkpointInterval,
             int batchSize, int parallelism) {
         this(channel, List.of(new Site("sh", source.jdbcUrl(), null), new Site("us", target.jdbcUrl(), null)),
-                "sh", "us", target, stateDir, checkpointInterval, batchSize, parallelism);
+                "sh", "us", false, target, stateDir, checkpointInterval, batchSize, parallelism);
     }
 
     /**
      * One direction {@code from -> to} of a channel over {@code sites} (in this order: the first is the home site),
-     * every site with the target's admin account.
+     * every site with the target's admin account. With {@code bothWays} the file lists the reverse direction too,
+     * which another runner runs (one data centre each, as docs/two-way.md, "Two data centres", places them).
      */
-    FerrySide(String channel, List<Site> sites, String from, String to, DatabaseServer target, Path stateDir,
-            String checkpointInterval, int batchSize, int parallelism) {
+    FerrySide(String channel, List<Site> sites, String from, String to, boolean bothWays, DatabaseServer target,
+            Path stateDir, String checkpointInterval, int batchSize, int parallelism) {
         this.target = target;
         StringBuilder yaml = new StringBuilder("channel: " + channel + "\nsites:\n");
         for (Site site : sites) {
@@ -47,8 +48,11 @@ final class FerrySide implements AutoCloseable {
                     .append(" }\n");
         }
         yaml.append("directions:\n"
-                + "  - { from: ").append(from).append(", to: ").append(to).append(", startup: latest }\n"
-                + "tables:\n"
+                + "  - { from: ").append(from).append(", to: ").append(to).append(", startup: latest }\n");
+        if (bothWays) {
+            yaml.append("  - { from: ").append(to).append(", to: ").append(from).append(", startup: latest }\n");
+        }
+        yaml.append("tables:\n"
                 + "  include: ['" + Workload.DATABASE + "\\..*']\n"
                 + "state-dir: " + stateDir.toAbsolutePath() + "\n"
                 + "checkpoint-interval: " + checkpointInterval + "\n"
@@ -67,12 +71,16 @@ final class FerrySide implements AutoCloseable {
         return config;
     }
 
-    /** A new LocalRunner on the state dir: preflight, cluster start, submit (resumes from the newest savepoint). */
+    /**
+     * A new LocalRunner of this side's one direction on the state dir: preflight, cluster start, submit (resumes from
+     * the newest savepoint).
+     */
     void start() throws Exception {
         if (runner != null) {
             throw new IllegalStateException("already running");
         }
-        runner = new LocalRunner(config, 0);
+        runner = new LocalRunner(config, List.of(direction), 0, LocalRunner.DEFAULT_BIND_ADDRESS,
+                message -> System.err.println("ferry: " + message));
         try {
             runner.start();
         } catch (Exception | Error e) {

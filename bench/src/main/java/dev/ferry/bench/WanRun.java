@@ -108,17 +108,19 @@ final class WanRun {
                 toSh.close();
             };
         }
-        // Each direction's job next to its target: it reads its source across the link and writes its target on the
-        // management link. One channel file cannot say that (a site has one URL), so each direction gets its own
-        // runner and file, as two `ferry run` in the two data centres would (docs/benchmark.md, "WAN lab").
+        // Each direction's job next to its target, as two `ferry run --direction` in the two data centres: the same
+        // two-way channel file in both, but each data centre's copy names the other site by its WAN address and its
+        // own on the management link (docs/benchmark.md, "WAN lab"; docs/two-way.md, "Two data centres").
         FerrySide toUs = new FerrySide("wan", List.of(
                 new Site("sh", url(net.sh().wanAddress(), sh), "5401-5402"),
                 new Site("us", url(net.us().mgmtAddress(), us), "5411-5412")),
-                "sh", "us", us, state.resolve("sh-us"), options.checkpointInterval, ReplicationBenchmark.BATCH_SIZE, 0);
+                "sh", "us", true, us, state.resolve("at-us"), options.checkpointInterval,
+                ReplicationBenchmark.BATCH_SIZE, 0);
         FerrySide toSh = new FerrySide("wan", List.of(
-                new Site("sh", url(net.sh().mgmtAddress(), sh), "5403-5404"),
-                new Site("us", url(net.us().wanAddress(), us), "5413-5414")),
-                "us", "sh", sh, state.resolve("us-sh"), options.checkpointInterval, ReplicationBenchmark.BATCH_SIZE, 0);
+                new Site("sh", url(net.sh().mgmtAddress(), sh), "5401-5402"),
+                new Site("us", url(net.us().wanAddress(), us), "5411-5412")),
+                "us", "sh", true, sh, state.resolve("at-sh"), options.checkpointInterval,
+                ReplicationBenchmark.BATCH_SIZE, 0);
         try {
             toUs.start();
             toSh.start();

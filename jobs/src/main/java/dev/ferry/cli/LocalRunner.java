@@ -10,6 +10,7 @@ import dev.ferry.job.RestorePoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +34,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
- * Runs every direction of a channel in this JVM, on a local Flink cluster with its web dashboard.
+ * Runs the directions of a channel (all of them, or those named) in this JVM, on a local Flink cluster with its web dashboard.
  * Each direction is its own Flink job, resumed from its newest savepoint or retained checkpoint.
  */
 public final class LocalRunner implements AutoCloseable {
     private final ChannelConfig config;
+    private final List<DirectionConfig> directions;
     private final int restPort;
     private final String bindAddress;
     private final Map<DirectionConfig, JobID> jobs = new LinkedHashMap<>();
@@ -59,19 +61,30 @@ public final class LocalRunner implements AutoCloseable {
 
     /** @param bindAddress the address every listener (REST, RPC, BLOB server) binds to */
     public LocalRunner(ChannelConfig config, int restPort, String bindAddress, Consumer<String> problems) {
+        this(config, config.directions(), restPort, bindAddress, problems);
+    }
+
+    /**
+     * Runs only {@code directions} of the channel, e.g. the one whose target is in this data centre. Each job is
+     * built from the whole channel, so a direction of a two-way channel keeps its conflict arbitration while its
+     * reverse runs elsewhere (docs/two-way.md, "Two data centres").
+     */
+    public LocalRunner(ChannelConfig config, List<DirectionConfig> directions, int restPort, String bindAddress,
+            Consumer<String> problems) {
         this.config = config;
+        this.directions = List.copyOf(directions);
         this.restPort = restPort;
         this.bindAddress = bindAddress;
         this.problems = problems;
     }
 
-    /** Checks every direction, starts the cluster and submits the jobs. */
+    /** Checks every direction it runs, starts the cluster and submits their jobs. */
     public void start() throws Exception {
-        for (DirectionConfig d : config.directions()) {
+        for (DirectionConfig d : directions) {
             Preflight.check(config, d, RestorePoint.latest(config.stateDir(), d.name()).isPresent());
         }
         int slots = 0;
-        for (DirectionConfig d : config.directions()) {
+        for (DirectionConfig d : directions) {
             slots += Math.max(1, config.apply().parallelism());
         }
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
@@ -80,7 +93,7 @@ public final class LocalRunner implements AutoCloseable {
                 .setNumSlotsPerTaskManager(slots)
                 .build());
         cluster.start();
-        for (DirectionConfig d : config.directions()) {
+        for (DirectionConfig d : directions) {
             Optional<Path> restore = RestorePoint.latest(config.stateDir(), d.name());
             JobGraph graph = jobGraph(d, restore);
             jobs.put(d, cluster.submitJob(graph).get().getJobID());

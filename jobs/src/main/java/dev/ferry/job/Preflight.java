@@ -52,6 +52,7 @@ public final class Preflight {
         try (Connection source = connect(from); Connection target = connect(to)) {
             checkBinlog(from, source);
             ensureFerryTables(from, source);
+            failOn(SplitChannelCheck.find(config, direction, source));
             List<TableId> tables = includedTables(config, from, source);
             failOn(CascadeCheck.read(source, tables).finding(from));
             failOn(SourceChecks.unparseableColumns(from, tables, source));

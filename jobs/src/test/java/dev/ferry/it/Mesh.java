@@ -86,8 +86,26 @@ final class Mesh {
     }
 
     ChannelConfig config() {
+        return parse(yaml());
+    }
+
+    /** A file of this channel that lists only {@code direction}, as a second file of a channel split in two would. */
+    ChannelConfig configOnly(String direction) {
+        String yaml = yaml();
+        for (String d : directions()) {
+            if (!d.equals(direction)) {
+                String[] ends = d.split("->");
+                String line = "  - { from: " + ends[0] + ", to: " + ends[1] + ", startup: ";
+                int at = yaml.indexOf(line);
+                yaml = yaml.substring(0, at) + yaml.substring(yaml.indexOf('\n', at) + 1);
+            }
+        }
+        return parse(yaml);
+    }
+
+    private ChannelConfig parse(String yaml) {
         String password = sites.values().iterator().next().adminPassword();
-        return ChannelConfig.parse(yaml(), name + ".yaml", Map.of(Channel.PASSWORD_VARIABLE, password)::get);
+        return ChannelConfig.parse(yaml, name + ".yaml", Map.of(Channel.PASSWORD_VARIABLE, password)::get);
     }
 
     /**

@@ -1,0 +1,67 @@
+package dev.ferry.job;
+
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.config.DirectionConfig;
+import dev.ferry.loop.FerryTables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A channel split over two files: a direction with no reverse in its file, while another file of the same channel
+ * applies into its source. Each file then looks one-way, and a one-way direction has no conflict arbitration: both
+ * sites' versions of a row written at once would cross and swap. Such a direction is refused by name; the way to
+ * place two data centres is one file listing both directions, each run where its target is ({@code --direction}).
+ */
+final class SplitChannelCheck {
+    /** Markers this recent mean that direction runs (a running direction commits at least every few seconds). */
+    static final Duration RUNNING_WITHIN = Duration.ofMinutes(10);
+
+    private SplitChannelCheck() {}
+
+    /**
+     * @param source a connection to {@code direction}'s source site, which holds Ferry's tables
+     * @return the problem if {@code direction} has no reverse in {@code config} while directions of the same channel
+     *     that {@code config} lacks committed into its source within {@link #RUNNING_WITHIN}
+     */
+    static Optional<Finding> find(ChannelConfig config, DirectionConfig direction, Connection source)
+            throws SQLException {
+        if (config.reverseDirection(direction) != null) {
+            return Optional.empty();
+        }
+        Set<String> listed = config.directions().stream().map(DirectionConfig::name).collect(Collectors.toSet());
+        Set<String> elsewhere = new TreeSet<>();
+        try (PreparedStatement ps = source.prepareStatement("SELECT DISTINCT direction FROM `"
+                + FerryTables.COMMIT.database() + "`.`" + FerryTables.COMMIT.table() + "` WHERE channel = ? AND committed_at > UTC_TIMESTAMP() - INTERVAL "
+                + RUNNING_WITHIN.toMinutes() + " MINUTE")) {
+            ps.setString(1, config.channel());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!listed.contains(rs.getString(1))) {
+                        elsewhere.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        if (elsewhere.isEmpty()) {
+            return Optional.empty();
+        }
+        String reverse = DirectionConfig.defaultName(direction.to(), direction.from());
+        return Optional.of(new Finding(direction.name() + ": channel '" + config.channel() + "' also runs "
+                + String.join(", ", elsewhere) + " into site '" + direction.from() + "' (its commit markers there are"
+                + " from the last " + RUNNING_WITHIN.toMinutes() + " minutes), from a channel file that is not this"
+                + " one. This file lists no " + reverse + ", so " + direction.name() + " would run one-way, without"
+                + " conflict arbitration: a row written at both sites at once could end swapped, with no record.",
+                "list both directions in one channel file, give each data centre that same file, and run there only"
+                        + " the direction whose target it holds ('ferry run --direction " + direction.name() + "' or"
+                        + " 'ferry submit --direction " + direction.name() + "'; docs/two-way.md, \"Two data"
+                        + " centres\"). If " + String.join(", ", elsewhere) + " was stopped for good, start this"
+                        + " again " + RUNNING_WITHIN.toMinutes() + " minutes after its last commit."));
+    }
+}
