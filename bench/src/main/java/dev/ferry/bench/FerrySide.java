@@ -71,6 +71,11 @@ final class FerrySide implements AutoCloseable {
         return config;
     }
 
+    /** Reads this side's direction's {@code lagMs} once a second from its runner, as {@code ferry status} does. */
+    LagMetricSampler lagMetric() throws Exception {
+        return new LagMetricSampler(config, direction.name(), runner.dashboardUrl());
+    }
+
     /**
      * A new LocalRunner of this side's one direction on the state dir: preflight, cluster start, submit (resumes from
      * the newest savepoint).

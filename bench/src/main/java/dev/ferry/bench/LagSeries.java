@@ -45,6 +45,21 @@ final class LagSeries {
         return new LagStats(Arrays.copyOf(lags, n), n, drained);
     }
 
+    /**
+     * The lag as "now minus the source time of the newest change applied" at {@code tMs}: {@code tMs} minus the
+     * newest COMMIT among the transactions seen at the other site by then; -1 if none was seen yet. It keeps rising
+     * while nothing arrives (a cut), as Ferry's {@code lagMs} must.
+     */
+    long ageAt(long tMs) {
+        long newest = -1;
+        for (int i = 0; i < committedMs.length; i++) {
+            if (committedMs[i] > 0 && seenMs[i] >= 0 && seenMs[i] <= tMs) {
+                newest = Math.max(newest, committedMs[i]);
+            }
+        }
+        return newest < 0 ? -1 : tMs - newest;
+    }
+
     /** Transactions committed in [fromMs, toMs) never seen at the other site. */
     long missing(long fromMs, long toMs) {
         long missing = 0;

@@ -54,6 +54,13 @@ final class WanReport {
         if (options.cell == WanLab.Cell.MAX_RATE) {
             text.append(maxRates(results)).append('\n');
         }
+        for (WanRun.Result r : results) {
+            if (r.metric() != null) {
+                text.append(String.format(Locale.ROOT, "%s %s at %.0f rows/s, lagMs (as ferry status reads it, once a"
+                        + " second) beside the sampler's age of the newest row applied: %s%n", r.system().label(),
+                        r.direction(), r.rate(), r.metric().describe()));
+            }
+        }
         for (String p : progress.problems()) {
             text.append("problem: ").append(p).append('\n');
         }

@@ -37,7 +37,7 @@ final class WanRun {
 
     /** A direction's figures in one phase: its series and the phase's window, on the lab JVM's clock. */
     record Result(Replicator system, String direction, double rate, LagSeries series, long windowFromMs, long windowToMs,
-            long cutFromMs, long cutToMs, long observedUntilMs, String notes) {
+            long cutFromMs, long cutToMs, long observedUntilMs, String notes, MetricAgreement metric) {
         /** The lag figures of the window (lower bounds if some transaction never arrived). */
         LagStats stats() {
             return series.stats(windowFromMs, windowToMs, observedUntilMs);
@@ -47,6 +47,8 @@ final class WanRun {
     private final WanLab.Options options;
     private final WanNetwork net;
     private final Progress progress;
+    /** Ferry's runner per direction while Ferry replicates (for its lag metric); empty for native. */
+    private final Map<String, FerrySide> ferry = new java.util.LinkedHashMap<>();
 
     WanRun(WanLab.Options options, WanNetwork net, Progress progress) {
         this.options = options;
@@ -129,8 +131,11 @@ final class WanRun {
             toSh.close();
             throw e;
         }
+        ferry.put("sh->us", toUs);
+        ferry.put("us->sh", toSh);
         progress.say("Ferry: a runner per direction in this JVM, checkpoint interval " + options.checkpointInterval);
         return () -> {
+            ferry.clear();
             try {
                 toUs.close();
             } finally {
@@ -178,6 +183,11 @@ final class WanRun {
         LagPoller atSh = new LagPoller("us->sh", sh, usBases, options.pollMs);
         atUs.start();
         atSh.start();
+        Map<String, LagMetricSampler> metrics = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, FerrySide> f : ferry.entrySet()) {
+            metrics.put(f.getKey(), f.getValue().lagMetric());
+        }
+        metrics.values().forEach(LagMetricSampler::start);
         progress.say(String.format(Locale.ROOT, "%s: %.0f rows/s at each site from %d writer(s) each, %d s warm-up"
                 + " + %d s measured", system.label(), rate, writers, options.warmup, options.seconds));
         long t0 = System.nanoTime();
@@ -206,19 +216,31 @@ final class WanRun {
         atSh.stop();
         long observedUntil = System.currentTimeMillis();
         progress.say(system.label() + ": " + drained);
+        LagSeries toUsSeries = series(atShWriters, atUs);
+        LagSeries toShSeries = series(atUsWriters, atSh);
         List<Result> out = List.of(
-                new Result(system, "sh->us", rate, series(atShWriters, atUs), windowFrom, windowTo, cutFrom, cutTo,
-                        observedUntil, drained),
-                new Result(system, "us->sh", rate, series(atUsWriters, atSh), windowFrom, windowTo, cutFrom, cutTo,
-                        observedUntil, drained));
+                new Result(system, "sh->us", rate, toUsSeries, windowFrom, windowTo, cutFrom, cutTo, observedUntil,
+                        drained, agreement(metrics.get("sh->us"), toUsSeries, windowFrom, observedUntil)),
+                new Result(system, "us->sh", rate, toShSeries, windowFrom, windowTo, cutFrom, cutTo, observedUntil,
+                        drained, agreement(metrics.get("us->sh"), toShSeries, windowFrom, observedUntil)));
         for (Result r : out) {
             LagStats s = r.stats();
             String bound = s.drained ? "" : ">=";
             progress.say(String.format(Locale.ROOT, "%s %s: p50 %s ms, p99 %s ms, max %s ms, applied %.0f rows/s",
                     system.label(), r.direction(), bound + ms(s.p50), bound + ms(s.p99), bound + ms(s.max),
                     r.series().appliedRowsPerSec(windowFrom, windowTo)));
+            if (r.metric() != null) {
+                progress.say(system.label() + " " + r.direction() + " lagMs beside the sampler: "
+                        + r.metric().describe());
+            }
         }
         return out;
+    }
+
+    /** The metric's readings from the window on beside the sampler's; null without a sampler (native). */
+    private static MetricAgreement agreement(LagMetricSampler sampler, LagSeries series, long fromMs, long toMs)
+            throws InterruptedException {
+        return sampler == null ? null : MetricAgreement.of(sampler.stop(), series, fromMs, toMs);
     }
 
     /** Disjoint sequence ranges per site, phase and writer: a poller asks only for seq above the last it saw. */

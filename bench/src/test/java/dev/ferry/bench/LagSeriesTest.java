@@ -31,6 +31,15 @@ class LagSeriesTest {
     }
 
     @Test
+    void theAgeAtAMomentIsMeasuredFromTheNewestCommitSeenByThenAndRisesWhileNothingArrives() {
+        assertThat(SERIES.ageAt(1050)).as("nothing seen yet").isEqualTo(-1);
+        assertThat(SERIES.ageAt(1100)).isEqualTo(100); // transaction 1 (committed 1000) seen at 1100
+        assertThat(SERIES.ageAt(1160)).isEqualTo(60); // transaction 2 (1100) seen at 1150
+        assertThat(SERIES.ageAt(3000)).as("rising: transaction 7 (1600) is the newest seen").isEqualTo(1400);
+        assertThat(SERIES.ageAt(4100)).as("transaction 6 (1500) arrived late; 7 (1600) is newer").isEqualTo(2500);
+    }
+
+    @Test
     void ratesAreRowsPerSecondByCommitOrByFirstSeen() {
         assertThat(SERIES.offeredRowsPerSec(1000, 2000)).isEqualTo(18.0);
         // seen in [1000, 2000): transactions 1, 2, 3 and 7: 1 + 2 + 3 + 2 rows
