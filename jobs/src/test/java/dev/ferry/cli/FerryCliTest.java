@@ -228,9 +228,12 @@ class FerryCliTest {
         RunCommand run = parsed("run", "--config", "a.yaml");
         assertThat(run.port).isEqualTo(8081);
         assertThat(run.bind).isEqualTo("127.0.0.1");
-        run = parsed("run", "--config", "a.yaml", "--port", "0", "--bind", "0.0.0.0");
+        assertThat(run.directions).isEmpty();
+        run = parsed("run", "--config", "a.yaml", "--port", "0", "--bind", "0.0.0.0", "--direction", "sh->us",
+                "--direction", "eu->us");
         assertThat(run.port).isZero();
         assertThat(run.bind).isEqualTo("0.0.0.0");
+        assertThat(run.directions).containsExactly("sh->us", "eu->us");
 
         QuickstartCommand quickstart = parsed("quickstart");
         assertThat(quickstart.seconds).isZero();
@@ -242,6 +245,14 @@ class FerryCliTest {
         assertThat(quickstart.keep).isTrue();
         assertThat(quickstart.dir).isEqualTo(Path.of("/tmp/q"));
         assertThat(quickstart.restPort).isZero();
+    }
+
+    @Test
+    void runningADirectionTheChannelLacksSaysWhichItHas() throws IOException {
+        Ran ran = ferry("run", "--config", channel().toString(), "--direction", "eu->sh", "--port", "0");
+        assertThat(ran.exit()).as("a channel file problem, as the other commands exit").isEqualTo(1);
+        assertThat(ran.err()).contains("no direction named 'eu->sh' in channel 'demo' (defined: sh->us")
+                .doesNotContain("Exception");
     }
 
     @Test
