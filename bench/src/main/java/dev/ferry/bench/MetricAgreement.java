@@ -12,7 +12,7 @@ import java.util.Locale;
  * reads "unknown" hides the truth.
  */
 record MetricAgreement(int readings, long medianAbsDiffMs, int outageReadings, double medianOutageError,
-        double maxOutageError) {
+        double maxOutageError, String csv) {
     static final long OUTAGE_MS = 5_000;
 
     /** One reading of the metric at {@code atMs}; {@code lagMs} -1 if the metric was unknown then. */
@@ -21,11 +21,13 @@ record MetricAgreement(int readings, long medianAbsDiffMs, int outageReadings, d
     static MetricAgreement of(List<Reading> readings, LagSeries series, long fromMs, long toMs) {
         List<Long> diffs = new ArrayList<>();
         List<Double> outage = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("at_ms,lag_ms_metric,age_ms_sampler\n");
         for (Reading r : readings) {
             long truth = series.ageAt(r.atMs());
             if (r.atMs() < fromMs || r.atMs() >= toMs || truth < 0) {
                 continue;
             }
+            csv.append(r.atMs()).append(',').append(r.lagMs()).append(',').append(truth).append('\n');
             long metric = r.lagMs() < 0 ? 0 : r.lagMs(); // unknown counts as no lag shown: as wrong as it looks
             diffs.add(Math.abs(metric - truth));
             if (truth >= OUTAGE_MS) {
@@ -36,7 +38,7 @@ record MetricAgreement(int readings, long medianAbsDiffMs, int outageReadings, d
         outage.sort(null);
         return new MetricAgreement(diffs.size(), diffs.isEmpty() ? -1 : diffs.get(diffs.size() / 2), outage.size(),
                 outage.isEmpty() ? Double.NaN : outage.get(outage.size() / 2),
-                outage.isEmpty() ? Double.NaN : outage.get(outage.size() - 1));
+                outage.isEmpty() ? Double.NaN : outage.get(outage.size() - 1), csv.toString());
     }
 
     String describe() {

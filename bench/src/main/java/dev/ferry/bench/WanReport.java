@@ -56,9 +56,12 @@ final class WanReport {
         }
         for (WanRun.Result r : results) {
             if (r.metric() != null) {
+                Path csv = options.out.resolve(String.format(Locale.ROOT, "%s-%s-%.0f-lagms.csv", base,
+                        r.direction().replace("->", "-"), r.rate()));
+                Files.writeString(csv, r.metric().csv());
                 text.append(String.format(Locale.ROOT, "%s %s at %.0f rows/s, lagMs (as ferry status reads it, once a"
-                        + " second) beside the sampler's age of the newest row applied: %s%n", r.system().label(),
-                        r.direction(), r.rate(), r.metric().describe()));
+                        + " second) beside the sampler's age of the newest row applied: %s (each reading: %s)%n",
+                        r.system().label(), r.direction(), r.rate(), r.metric().describe(), csv));
             }
         }
         for (String p : progress.problems()) {

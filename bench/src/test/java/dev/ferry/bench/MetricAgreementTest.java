@@ -28,6 +28,8 @@ class MetricAgreementTest {
         assertThat(a.outageReadings()).isEqualTo(3);
         assertThat(a.medianOutageError()).isEqualTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(a.maxOutageError()).isEqualTo(1.0);
+        assertThat(a.csv()).startsWith("at_ms,lag_ms_metric,age_ms_sampler\n2500,400,500\n3500,300,500\n")
+                .endsWith("19000,-1,15000\n");
         assertThat(a.describe()).isEqualTo("6 readings, median |lagMs - sampler| 300 ms; while the sampler's age was"
                 + " 5 s or more (3 readings): median error 10.0%, max 100.0%");
     }
