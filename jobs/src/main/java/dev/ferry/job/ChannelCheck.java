@@ -93,6 +93,23 @@ public final class ChannelCheck {
         }
     }
 
+    /** As start-up refuses it (a channel split over two files); none while Ferry's tables are not there yet. */
+    private Result splitChannel(DirectionConfig direction, Connection source) {
+        String site = direction.from();
+        String check = "arbitration " + direction.name();
+        try {
+            return Result.of(site, check, SplitChannelCheck.find(config, direction, source),
+                    config.reverseDirection(direction) != null ? "two-way: " + direction.name() + " and its reverse in"
+                            + " this file" : "one-way; no other file of this channel applies into " + site);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ER_NO_SUCH_TABLE) {
+                return Result.ok(site, check, "no Ferry tables yet, so nothing of this channel runs into " + site);
+            }
+            return new Result(site, check, Status.WARN, "cannot read ferry.ferry_commit: " + e.getMessage(),
+                    "grant the Ferry user SELECT on ferry.* ('ferry grants' prints it)");
+        }
+    }
+
     private void source(SiteConfig site, Connection c, SourceChecks.Included included) throws SQLException {
         String name = site.name();
         results.add(Result.of(name, "binlog", SourceChecks.binlog(site, c), "log_bin=ON, ROW, FULL"));
@@ -116,6 +133,11 @@ public final class ChannelCheck {
         results.add(Result.of(name, "types", SourceChecks.unparseableColumns(site, included.tables(), c),
                 "no VECTOR, UUID, INET4, INET6 or COMPRESSED column and no system-versioned table, which the binlog"
                         + " reader could not read"));
+        for (DirectionConfig d : config.directions()) {
+            if (d.from().equals(name)) {
+                results.add(splitChannel(d, c));
+            }
+        }
         for (DirectionConfig d : config.directions()) {
             SiteConfig target = config.site(d.to());
             if (d.from().equals(name) && !target.kind().hasBinlog()) {

@@ -10,6 +10,7 @@ import dev.ferry.cli.ChannelStatus;
 import dev.ferry.cli.FlinkRestClient;
 import dev.ferry.cli.LocalRunner;
 import dev.ferry.config.ChannelConfig;
+import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.FerryException;
 import dev.ferry.testing.LinkProxy;
 import dev.ferry.testing.TestDatabase;
@@ -125,6 +126,14 @@ abstract class TwoDataCentresITBase extends MeshITBase {
                 .hasMessageContaining("Fix: list both directions in one channel file")
                 .hasMessageContaining("'ferry run --direction us->sh'");
         assertThat(second.jobs()).as("nothing of us->sh started").isEmpty();
+        // ferry check says the same, read-only
+        assertThat(ChannelCheck.run(usToShOnly)).filteredOn(r -> r.check().equals("arbitration us->sh"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(ChannelCheck.Status.FAIL);
+                    assertThat(r.detail()).contains("also runs sh->us into site 'us'");
+                });
+        assertThat(ChannelCheck.run(mesh.config())).filteredOn(r -> r.check().startsWith("arbitration"))
+                .extracting(ChannelCheck.Result::status).containsOnly(ChannelCheck.Status.OK).hasSize(2);
     }
 
     private LocalRunner run(ChannelConfig config, String direction) throws Exception {
