@@ -60,6 +60,9 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
      */
     private static final ListStateDescriptor<Long> NEWEST_HEARTBEAT_STATE =
             new ListStateDescriptor<>("ferry-newest-heartbeat", LongSerializer.INSTANCE);
+    /** The source clock's offset (SourceClock); a checkpoint without it restores as none. */
+    private static final ListStateDescriptor<Long> SOURCE_CLOCK_STATE =
+            new ListStateDescriptor<>("ferry-source-clock", LongSerializer.INSTANCE);
     private static final SimpleVersionedSerializer<BatcherState> WRITER_FORMAT =
             new BatchSerializers.BatcherStateSerializer();
     private static final SimpleVersionedSerializer<CheckpointBatch> COMMITTABLE_FORMAT =
@@ -83,6 +86,8 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
     private transient ListState<byte[]> pendingState;
     private transient ListState<Long> newestHeartbeatState;
     private transient long restoredHeartbeat;
+    private transient ListState<Long> sourceClockState;
+    private transient long restoredSourceClock;
     /** Committables by the checkpoint that cut them, until that checkpoint (or a later one) completes. */
     private transient NavigableMap<Long, List<CheckpointBatch>> pending;
     private transient HistoryBarrier barrier;
@@ -131,6 +136,12 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         for (Long writtenAt : newestHeartbeatState.get()) {
             restoredHeartbeat = Math.max(restoredHeartbeat, writtenAt);
         }
+        sourceClockState = context.getOperatorStateStore().getUnionListState(SOURCE_CLOCK_STATE);
+        restoredSourceClock = SourceClock.UNKNOWN;
+        for (Long offset : sourceClockState.get()) { // every subtask kept the same clocks' offset, measured alike
+            restoredSourceClock = restoredSourceClock == SourceClock.UNKNOWN ? offset
+                    : Math.min(restoredSourceClock, offset);
+        }
         List<BatcherState> writers = new ArrayList<>();
         for (byte[] bytes : writerState.get()) {
             writers.add(SimpleVersionedSerialization.readVersionAndDeSerialize(WRITER_FORMAT, bytes));
@@ -157,6 +168,7 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         committer = new BatchCommitter(settings, getMetricGroup(), clock, memory,
                 Concurrency.of(history, subtask), !restored);
         committer.restoredHeartbeat(restoredHeartbeat);
+        committer.restoredSourceClock(restoredSourceClock);
         // read by the metric reporter's thread: a size read without a lock is at worst one commit behind
         getMetricGroup().gauge("conflictMemoryRows", () -> memory.size());
         getMetricGroup().gauge("targetHistoryRows", () -> history.size());
@@ -253,6 +265,8 @@ public final class ApplyOperator extends AbstractStreamOperator<Void>
         writerState.update(writers);
         long newestHeartbeat = committer.newestHeartbeat();
         newestHeartbeatState.update(newestHeartbeat < 0 ? List.of() : List.of(newestHeartbeat));
+        long offset = committer.sourceClockOffset();
+        sourceClockState.update(offset == SourceClock.UNKNOWN ? List.of() : List.of(offset));
     }
 
     @Override

@@ -209,6 +209,16 @@ final class BatchCommitter implements AutoCloseable {
         return metrics.newestHeartbeat();
     }
 
+    /** The source clock's offset a checkpoint kept (see {@link SinkMetrics#restoredSourceClock}). */
+    void restoredSourceClock(long offset) {
+        metrics.restoredSourceClock(offset);
+    }
+
+    /** The source clock's offset, or {@link SourceClock#UNKNOWN}: kept in checkpoints for the lag after a restore. */
+    long sourceClockOffset() {
+        return metrics.sourceClockOffset();
+    }
+
     /** A table changed at the target other than through this direction: its definition is read again when used. */
     void targetDefinitionsChanged() {
         if (applier != null) {
@@ -237,9 +247,12 @@ final class BatchCommitter implements AutoCloseable {
             }
             if (e.op() == Op.HEARTBEAT) {
                 if (settings.isOwnHeartbeat(e)) {
-                    metrics.heartbeat(settings.heartbeatTimestamp(e), now);
+                    metrics.heartbeat(settings.heartbeatTimestamp(e), now, e.sourceTsMs());
                 }
             } else if (e.op() != Op.DDL && e.op() != Op.UNDECODABLE && !e.isOwnWrite()) {
+                if (e.op() != Op.READ) {
+                    metrics.changeApplied(e.sourceTsMs());
+                }
                 rows++;
                 snapshotRows += e.op() == Op.READ ? 1 : 0;
                 if (e.txId() != null) {

@@ -34,6 +34,9 @@ final class SinkMetrics {
     private volatile long lagMs = -1;
     /** When the newest heartbeat applied was written; -1 for none yet. */
     private volatile long newestHeartbeatAt = -1;
+    private final SourceClock sourceClock = new SourceClock();
+    /** The newest binlog time (source clock) of a change applied since the (re)start; -1 for none yet. */
+    private volatile long newestChangeBinlogMs = -1;
     private volatile boolean streaming;
     private final Counter ddlHeld;
     private final Counter snapshotRows;
@@ -111,10 +114,28 @@ final class SinkMetrics {
      * A heartbeat written at {@code writtenAt} was applied at {@code appliedAt}. One written before a restore counts
      * too: its changes did wait through the downtime.
      */
-    void heartbeat(long writtenAt, long appliedAt) {
+    void heartbeat(long writtenAt, long appliedAt, long binlogMs) {
         lagMs = appliedAt - writtenAt;
         newestHeartbeatAt = Math.max(newestHeartbeatAt, writtenAt);
         lagHistogram.update(lagMs);
+        sourceClock.heartbeat(writtenAt, binlogMs);
+    }
+
+    /** A change read from the binlog, with that binlog time (source clock, 0 if unknown), was applied. */
+    void changeApplied(long binlogMs) {
+        if (binlogMs > 0) {
+            newestChangeBinlogMs = Math.max(newestChangeBinlogMs, binlogMs);
+        }
+    }
+
+    /** The source clock's offset a checkpoint kept (see {@link SourceClock}). */
+    void restoredSourceClock(long offset) {
+        sourceClock.restored(offset);
+    }
+
+    /** The source clock's offset, or {@link SourceClock#UNKNOWN}: kept in checkpoints. */
+    long sourceClockOffset() {
+        return sourceClock.offset();
     }
 
     /**
@@ -133,11 +154,20 @@ final class SinkMetrics {
     /**
      * The lag measured with the newest heartbeat, or more when no newer one has arrived since: a direction that
      * stopped applying (a cut link, a lost reader, a restart) shows its lag growing, not the last value it measured.
+     * Less if a change applied since is newer than that heartbeat by its binlog time: after an outage, the rows
+     * written during it arrive long before the next heartbeat, and the lag follows them down. Never below the age of
+     * the newest change at the earliest it can have been made, so never too low.
      */
     long lagNow() {
         long newest = newestHeartbeatAt;
         long measured = lagMs;
-        return newest < 0 ? measured : Math.max(measured, clock.getAsLong() - newest - STALL_ALLOWANCE_MS);
+        long now = clock.getAsLong();
+        long byHeartbeat = newest < 0 ? measured : Math.max(measured, now - newest - STALL_ALLOWANCE_MS);
+        long changeMade = sourceClock.changeMadeAtTheEarliest(newestChangeBinlogMs);
+        if (byHeartbeat < 0 || changeMade == SourceClock.UNKNOWN) {
+            return byHeartbeat;
+        }
+        return Math.max(0, Math.min(byHeartbeat, now - changeMade));
     }
 
 }

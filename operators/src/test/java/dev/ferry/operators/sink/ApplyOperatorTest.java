@@ -461,10 +461,61 @@ class ApplyOperatorTest {
         }
     }
 
+    /**
+     * After an outage the rows written during it arrive long before the next heartbeat (none crosses a dead link):
+     * the lag follows their binlog times down, corrected by the heartbeats' own binlog times for the sites' clocks,
+     * also after a restore; it is never below the truth (docs/benchmark.md, the cut-60 readings).
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"MARIADB"})
+    void afterAnOutageTheLagFollowsTheBinlogTimesOfTheRowsThatCatchUp(ServerKind kind) throws Exception {
+        setUp(kind);
+        long skew = 5_000; // the source's clock is 5 s behind the job's
+        long written = now.get() - 300;
+        long cutAt = written + 500;
+        OperatorSubtaskState checkpoint;
+        try (Harness h = started(homeWins())) {
+            write(h, heartbeat("h:1", written, wholeSecond(written + 80 - skew)), insert(table, "f:2", 2, "b"));
+            completeCheckpoint(h, 1);
+            checkpoint = h.snapshot(2, 2);
+        }
+        now.set(cutAt + 60_000); // a minute later the link is back, and the job restarted during the cut
+        InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
+        try (Harness h = new Harness(operator(homeWins()), metrics)) {
+            h.initializeState(checkpoint);
+            h.open();
+            long byHeartbeat = now.get() - written - SinkMetrics.STALL_ALLOWANCE_MS;
+            assertThat(gauge(metrics, "lagMs")).as("nothing applied since the restore").isEqualTo(byHeartbeat);
+
+            long madeAt = cutAt + 30_000; // a row written 30 s into the cut, caught up now
+            // (the next transaction closes it: the binlog's COMMIT does not reach Ferry)
+            write(h, withBinlogTime(insert(table, "f:3", 3, "c"), wholeSecond(madeAt - skew)),
+                    insert(table, "f:4", 4, "d"));
+            completeCheckpoint(h, 3);
+            long shown = (Long) gauge(metrics, "lagMs");
+            assertThat(shown).as("the caught-up row's age, not the heartbeat's (%d ms)", byHeartbeat)
+                    .isGreaterThanOrEqualTo(now.get() - madeAt)
+                    .isLessThanOrEqualTo(now.get() - madeAt + 2 * SourceClock.BINLOG_RESOLUTION_MS);
+        }
+    }
+
+    private static long wholeSecond(long ms) {
+        return ms - Math.floorMod(ms, 1000);
+    }
+
+    private static ChangeEvent withBinlogTime(ChangeEvent e, long binlogMs) {
+        return new ChangeEvent(e.op(), e.table(), e.schema(), e.before(), e.after(), e.txId(), e.position(), binlogMs);
+    }
+
     private ChangeEvent heartbeat(String tx, long writtenAt) {
+        return heartbeat(tx, writtenAt, 0);
+    }
+
+    private ChangeEvent heartbeat(String tx, long writtenAt, long binlogMs) {
         return new ChangeEvent(dev.ferry.common.Op.HEARTBEAT, FerryTables.HEARTBEAT, new dev.ferry.common.RowSchema(
                 new String[] {"channel", "direction", "ts_ms"}, new int[] {0, 1}),
-                null, new Object[] {channel(), CheckpointBatcherTest.settings(true, null).direction(), writtenAt}, tx, tx, 0);
+                null, new Object[] {channel(), CheckpointBatcherTest.settings(true, null).direction(), writtenAt}, tx, tx,
+                binlogMs);
     }
 
     private static Object gauge(InterceptingOperatorMetricGroup metrics, String name) {
