@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One checker run: the clients of both sites write while schema changes and faults come at seeded moments; then
- * everything stops, the run waits for the sites to converge, watches the directions for a quiet window, reads both
- * sites and checks the log against them.
+ * One checker run: the clients of every site (two or three) write while schema changes and faults come at seeded
+ * moments; then everything stops, the run waits for the sites to converge, watches the directions for a quiet window,
+ * reads every site and checks the log against them.
  */
 public final class CheckerRun implements AutoCloseable {
     private static final Duration QUIET_WINDOW = Duration.ofSeconds(15);
@@ -44,7 +44,7 @@ public final class CheckerRun implements AutoCloseable {
 
     /** The first line of the run's output. */
     public String banner() {
-        return "two-site checker on " + kind + ": seed " + settings.seed() + ", writes for "
+        return settings.siteWord() + " checker on " + kind + ": seed " + settings.seed() + ", writes for "
                 + settings.duration().toSeconds() + " s" + (settings.soak() ? " (soak)" : "") + "; replay with " + settings.replay();
     }
 
@@ -117,7 +117,7 @@ public final class CheckerRun implements AutoCloseable {
     private record Convergence(boolean converged, Duration after, String how) {}
 
     /**
-     * Polls both sites until they hold the same rows and schema, still the same a few seconds later. Gives up at
+     * Polls every site until they hold the same rows and schema, still the same a few seconds later. Gives up at
      * the time-out, or once neither site has changed for {@link #STALLED} while they differ (longer than Flink's
      * restart backoff, so nothing more is coming).
      */
@@ -177,7 +177,9 @@ public final class CheckerRun implements AutoCloseable {
         report.figure("writing", writing.toSeconds() + " s at " + settings.rate() + " transactions/s per site;"
                 + " faults " + (settings.faults() ? "on" : "off") + ", schema changes " + settings.ddl()
                 + ", runners " + (settings.processHosts() ? "in-process and ferry run processes" : "in-process")
-                + (settings.disjoint() ? ", disjoint keys (control)" : ""));
+                + (settings.disjoint() ? ", disjoint keys (control)" : "")
+                + (settings.sites() == 2 ? "" : "; " + settings.sites() + " sites " + String.join(", ", history.sites())
+                        + ", " + spec.config().directions().size() + " directions"));
         report.figure("files", spec.workDir().toAbsolutePath());
         report.figures().putAll(checkerFigures);
         List<String> aborted = new ArrayList<>();
@@ -231,7 +233,7 @@ public final class CheckerRun implements AutoCloseable {
         System.out.println(text);
         Path dir = Path.of("target", "checker");
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(kind.toLowerCase() + "-seed-" + settings.seed() + ".txt"), text);
+        Files.writeString(dir.resolve(settings.filePrefix(kind) + "-seed-" + settings.seed() + ".txt"), text);
         Files.writeString(dir.resolve(kind.toLowerCase() + "-latest.txt"), text);
     }
 

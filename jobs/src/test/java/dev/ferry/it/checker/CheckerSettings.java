@@ -1,6 +1,7 @@
 package dev.ferry.it.checker;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,13 +26,19 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code ferry.checker.bulk-policy}: the conflict policy of kv_bulk: {@code priority} (default: the channel's,
  *       priority of sh) or {@code source-wins} (in a two-way channel, the version of the site that is not home wins
  *       at both). Policies under which the sites keep different versions by design (target-wins, manual) cannot
- *       converge, so the checker does not offer them.
+ *       converge, so the checker does not offer them; nor {@code source-wins} with three sites (see below).
+ *   <li>{@code ferry.checker.sites}: {@code 2} (default: sh and us) or {@code 3} (sh, us and eu, all six
+ *       directions; docs/checker.md, "Three sites"). With three sites {@code source-wins} is refused: between two
+ *       sites that are not home each takes the other's version (ConflictRules#incomingWins), so they cannot converge.
  * </ul>
  */
 public record CheckerSettings(long seed, Duration duration, double rate, boolean faults, boolean processHosts,
-        String ddl, boolean disjoint, boolean uniqueValues, String bulkPolicy) {
+        String ddl, boolean disjoint, boolean uniqueValues, String bulkPolicy, int sites) {
     public static final String SEED = "ferry.checker.seed";
     public static final String DURATION = "ferry.checker.duration";
+    public static final String SITES = "ferry.checker.sites";
+    /** The sites in channel order, the first is home (the {@code priority} site); a run takes the first n. */
+    private static final List<String> SITE_NAMES = List.of("sh", "us", "eu");
 
     /**
      * The CI mode (the default suite) replays this seed, without faults: a red run is then a regression, not a new
@@ -52,7 +59,33 @@ public record CheckerSettings(long seed, Duration duration, double rate, boolean
                 System.getProperty("ferry.checker.ddl", "all").trim().toLowerCase(Locale.ROOT),
                 "disjoint".equalsIgnoreCase(System.getProperty("ferry.checker.keys", "shared")),
                 !"off".equalsIgnoreCase(System.getProperty("ferry.checker.unique", "on")),
-                bulkPolicy(System.getProperty("ferry.checker.bulk-policy", "priority")));
+                bulkPolicy(System.getProperty("ferry.checker.bulk-policy", "priority")),
+                Integer.parseInt(System.getProperty(SITES, "2").trim()));
+    }
+
+    public CheckerSettings {
+        if (sites < 2 || sites > SITE_NAMES.size()) {
+            throw new IllegalArgumentException(SITES + " must be 2 or 3, was " + sites);
+        }
+        if (sites > 2 && "source-wins".equals(bulkPolicy)) {
+            throw new IllegalArgumentException("ferry.checker.bulk-policy=source-wins cannot converge with " + sites
+                    + " sites: between two sites that are not home each takes the other's version");
+        }
+    }
+
+    /** The sites of the run, in channel order: the first (sh) is home. */
+    public List<String> siteNames() {
+        return SITE_NAMES.subList(0, sites);
+    }
+
+    /** {@code two-site} or {@code three-site}: for the banner. */
+    public String siteWord() {
+        return sites == 2 ? "two-site" : "three-site";
+    }
+
+    /** What names this run's files next to the seed: the server kind, and the sites when not two. */
+    public String filePrefix(String kind) {
+        return kind.toLowerCase(Locale.ROOT) + (sites == 2 ? "" : "-" + sites + "sites");
     }
 
     private static String bulkPolicy(String value) {
@@ -113,6 +146,7 @@ public record CheckerSettings(long seed, Duration duration, double rate, boolean
                 + ("all".equals(ddl) ? "" : " -Dferry.checker.ddl=" + ddl)
                 + (disjoint ? " -Dferry.checker.keys=disjoint" : "")
                 + (uniqueValues ? "" : " -Dferry.checker.unique=off")
-                + ("priority".equals(bulkPolicy) ? "" : " -Dferry.checker.bulk-policy=" + bulkPolicy);
+                + ("priority".equals(bulkPolicy) ? "" : " -Dferry.checker.bulk-policy=" + bulkPolicy)
+                + (sites == 2 ? "" : " -D" + SITES + "=" + sites);
     }
 }

@@ -255,10 +255,18 @@ public final class InvariantChecker {
                 lostVersions.putIfAbsent(target, r);
             } else if (r.targetRow() == null && id != null) {
                 // an absent row overwritten: the delete made here of the version the incoming change replaced, or
-                // (for I2 only, which does not know which) any delete of that row made here
-                lostDeletes.computeIfAbsent(r.site() + "|" + row(r.table(), id) + "|" + before, k -> new ArrayList<>())
-                        .add(r);
-                lostAbsences.computeIfAbsent(r.site() + "|" + row(r.table(), id), k -> new ArrayList<>()).add(r);
+                // (for I2 only, which does not know which) any delete of that row made here. With three sites the
+                // absence may also be a third site's delete applied here (not the source's: its change followed its
+                // own delete), so the record counts for the deletes of every site but the source; with two sites
+                // that is this site alone.
+                for (String deleter : sites) {
+                    if (deleter.equals(r.from())) {
+                        continue;
+                    }
+                    lostDeletes.computeIfAbsent(deleter + "|" + row(r.table(), id) + "|" + before,
+                            k -> new ArrayList<>()).add(r);
+                    lostAbsences.computeIfAbsent(deleter + "|" + row(r.table(), id), k -> new ArrayList<>()).add(r);
+                }
             }
         } else if (r.targetKept()) {
             if (incoming != null) {
@@ -514,15 +522,29 @@ public final class InvariantChecker {
         return issuer != null && !writeByToken.containsKey(before) ? issuer : null;
     }
 
-    /** The transaction that made the target row; for an absent row, the delete made here of the incoming before image. */
+    /**
+     * The transaction that made the target row; for an absent row, the delete made here of the incoming before image,
+     * or (three sites) a third site's delete of it, applied here. The source's own delete cannot be it: its change
+     * followed that delete.
+     */
     private Txn targetTxn(ConflictRecord r, Long id) {
         Long target = ConflictRecord.tok(r.targetRow());
         if (target != null) {
             return txnByToken.get(target);
         }
-        Write w = id == null ? null
-                : replacers.get(r.site() + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
-        return w != null && w.isDelete() ? txnOf.get(w) : null;
+        if (id == null) {
+            return null;
+        }
+        List<String> order = new ArrayList<>();
+        order.add(r.site());
+        sites.stream().filter(s -> !s.equals(r.site()) && !s.equals(r.from())).forEach(order::add);
+        for (String deleter : order) {
+            Write w = replacers.get(deleter + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
+            if (w != null && w.isDelete()) {
+                return txnOf.get(w);
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------------------------------------------------

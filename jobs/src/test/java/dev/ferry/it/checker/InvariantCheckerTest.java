@@ -34,7 +34,7 @@ class InvariantCheckerTest {
     private static final long G = Tokens.of(SH, 41);
     private static final long H = Tokens.of(US, 41);
 
-    private final History history = new History(List.of("sh", "us"));
+    private History history = new History(List.of("sh", "us"));
     private final Map<String, Map<String, Map<String, Map<String, String>>>> rows = new LinkedHashMap<>();
     private final Map<String, List<ConflictRecord>> conflicts = new LinkedHashMap<>();
     private final List<String> health = new ArrayList<>();
@@ -327,6 +327,64 @@ class InvariantCheckerTest {
         }
         CheckReport report = check();
         assertThat(report.violationCount()).as(report.text(20)).isZero();
+    }
+
+    /**
+     * Three sites: eu deletes kv_bulk 20 (version A, sh's) while sh updates it to G. sh keeps G and records eu's
+     * delete lost; eu takes G over its absent row; us gets eu's delete first and then sh's update, which finds the
+     * row missing and is applied over an absence us did not make (a third site's delete), recorded. Every invariant
+     * holds: the record at us is between sh's update and eu's delete, which were concurrent.
+     */
+    @Test
+    void threeSitesARecordAtAThirdSiteOfAnotherSitesDeleteOverwritten() {
+        history = new History(List.of("sh", "us", "eu"));
+        int eu = 2;
+        long deleted = Tokens.of(eu, 11);
+        commit(SH, List.of(), version(BULK, 20, null, A));
+        commit(eu, List.of(A), new Write(BULK, 20, A, null, deleted, null, null, null));
+        commit(SH, List.of(A), version(BULK, 20, A, G));
+        record("sh", "eu->sh", BULK, 20, "delete-concurrent", ConflictRecord.TARGET_KEPT, image(BULK, 20, null, A),
+                null, image(BULK, 20, A, G));
+        record("eu", "sh->eu", BULK, 20, "update-concurrent", ConflictRecord.INCOMING_APPLIED,
+                image(BULK, 20, null, A), image(BULK, 20, A, G), null);
+        record("us", "sh->us", BULK, 20, "update-missing", ConflictRecord.INCOMING_APPLIED, image(BULK, 20, null, A),
+                image(BULK, 20, A, G), null);
+        for (String site : history.sites()) {
+            put(site, BULK, 20, image(BULK, 20, A, G));
+        }
+        CheckReport report = check();
+        assertThat(report.violationCount()).as(report.text(20)).isZero();
+        assertThat(report.figures().get("transactions committed")).isEqualTo("3 (sh 2, us 0, eu 1)");
+    }
+
+    /**
+     * Three sites, a change delivered before the change it followed (they travel by different directions): us
+     * updates kv_prio 21 from A to B, eu reads B and writes D. At sh, D arrives first, finds A, and loses by value
+     * (priority of sh: neither is sh's); then B is applied. sh ends with B, the others with D: I1, and D, which no
+     * other site's write was concurrent with, recorded lost and the record spurious (I3). The checker must see this.
+     */
+    @Test
+    void threeSitesAChangeOvertakingTheChangeItFollowedIsReported() {
+        history = new History(List.of("sh", "us", "eu"));
+        int eu = 2;
+        long d = Tokens.of(eu, 11);
+        commit(SH, List.of(), version(PRIO, 21, null, A));
+        commit(US, List.of(A), version(PRIO, 21, A, B));
+        commit(eu, List.of(B), version(PRIO, 21, B, d));
+        record("sh", "eu->sh", PRIO, 21, "update-mismatch", ConflictRecord.TARGET_KEPT, image(PRIO, 21, A, B),
+                image(PRIO, 21, B, d), image(PRIO, 21, null, A));
+        put("sh", PRIO, 21, image(PRIO, 21, A, B));
+        put("us", PRIO, 21, image(PRIO, 21, B, d));
+        put("eu", PRIO, 21, image(PRIO, 21, B, d));
+        CheckReport report = check();
+        String text = report.text(20);
+        assertThat(report.violations(I1)).as(text).hasSize(2) // sh against us, sh against eu
+                .allSatisfy(v -> assertThat(v).contains("kv_prio 21: sh {id=21, tok=us#11"))
+                .anySatisfy(v -> assertThat(v).contains("| us {id=21, tok=eu#11"));
+        assertThat(report.violations(I3)).as(text)
+                .anySatisfy(v -> assertThat(v).startsWith("spurious conflict").contains("eu->sh"))
+                .anySatisfy(v -> assertThat(v).contains("kv_prio 21 update eu#11")
+                        .contains("which no other site's write was concurrent with, was lost"));
     }
 
     private Map<String, SiteState> finals() {
