@@ -20,8 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * within seconds. Only one site changes the schema at a time, and never two sites the same table at once (Ferry
  * does not order concurrent DDL of one table at two sites; the README asks for this): after each change a barrier
  * row is written at that site ({@code ck_probe}, after the DDL in its binlog), and the next change waits until the
- * barrier has reached every other site; the other sites write an added column only then (with three sites, a row
- * with it could otherwise reach a third site before the DDL does). A change that does not arrive within the time-out stops further schema changes
+ * barrier has reached the other site. A change that does not arrive within the time-out stops further schema changes
  * (the run then reports what is stuck); so does the end of the run. Statements interrupted by a server restart are
  * retried; an error that says the effect is already there counts as done.
  */
@@ -97,15 +96,8 @@ public final class SchemaChanger extends CheckerTask {
                     }
                     return;
                 }
-            }
-            if (addColumn) {
-                // the other sites write the column only once it has reached every site: with three sites, a row with
-                // it from one of them travels by another direction than the DDL and could reach a third site first
-                // (Ferry then holds the table there: "column ... is missing at the target"); with two, as before
-                for (String other : names) {
-                    if (!other.equals(site)) {
-                        columns.add(other, table, "c" + n);
-                    }
+                if (addColumn) {
+                    columns.add(other, table, "c" + n);
                 }
             }
         }
