@@ -117,7 +117,7 @@ public final class CheckerRun implements AutoCloseable {
     /**
      * I4 also for tables: a table whose apply a direction holds until an operator decides (ferry_ddl outcome
      * {@code held}, e.g. a row with a column the target does not have yet) is stuck while its job runs. The
-     * three-site runs of session 19 held tables so (docs/checker.md, "Three sites"); the job state did not show it.
+     * three-site runs of session 20 held tables so (docs/checker.md, "Three sites"); the job state did not show it.
      */
     private List<String> heldTables() {
         List<String> held = new ArrayList<>();
