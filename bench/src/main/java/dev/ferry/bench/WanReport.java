@@ -55,6 +55,11 @@ final class WanReport {
             text.append(maxRates(results)).append('\n');
         }
         for (WanRun.Result r : results) {
+            if (r.direction().equals("sh->us")) { // one figure per system and rate, for both directions
+                text.append(String.format(Locale.ROOT, "%s at %.0f rows/s: %.3f CPU s per 1000 rows applied (the lab"
+                        + " JVM with its writers and pollers, and both servers; the router not counted)%n",
+                        r.system().label(), r.rate(), r.cpuSecondsPer1000Rows()));
+            }
             if (r.metric() != null) {
                 Path csv = options.out.resolve(String.format(Locale.ROOT, "%s-%s-%.0f-lagms.csv", base,
                         r.direction().replace("->", "-"), r.rate()));

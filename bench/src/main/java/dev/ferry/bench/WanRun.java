@@ -37,7 +37,8 @@ final class WanRun {
 
     /** A direction's figures in one phase: its series and the phase's window, on the lab JVM's clock. */
     record Result(Replicator system, String direction, double rate, LagSeries series, long windowFromMs, long windowToMs,
-            long cutFromMs, long cutToMs, long observedUntilMs, String notes, MetricAgreement metric) {
+            long cutFromMs, long cutToMs, long observedUntilMs, String notes, MetricAgreement metric,
+            double cpuSecondsPer1000Rows) {
         /** The lag figures of the window (lower bounds if some transaction never arrived). */
         LagStats stats() {
             return series.stats(windowFromMs, windowToMs, observedUntilMs);
@@ -196,6 +197,7 @@ final class WanRun {
         List<PacedWriter> atShWriters = writers(sh, shBases, rate / writers, t0, end);
         List<PacedWriter> atUsWriters = writers(us, usBases, rate / writers, t0, end);
         long windowFrom = t0Ms + TimeUnit.SECONDS.toMillis(options.warmup);
+        ProcessCpu.AtWindowStart cpuAtStart = new ProcessCpu.AtWindowStart(windowFrom);
         long cutFrom = options.cutSeconds > 0 ? windowFrom + TimeUnit.SECONDS.toMillis(options.cutAt) : 0;
         long cutTo = cutFrom > 0 ? cutFrom + TimeUnit.SECONDS.toMillis(options.cutSeconds) : 0;
         if (cutFrom > 0) {
@@ -210,6 +212,7 @@ final class WanRun {
             w.finish();
         }
         long windowTo = System.currentTimeMillis();
+        java.time.Duration cpu = ProcessCpu.ofThisJvmAndItsChildren().minus(cpuAtStart.reading());
         String drained = drain(atShWriters, us, shBases) + "; " + drain(atUsWriters, sh, usBases);
         Thread.sleep(2L * options.pollMs);
         atUs.stop();
@@ -218,11 +221,17 @@ final class WanRun {
         progress.say(system.label() + ": " + drained);
         LagSeries toUsSeries = series(atShWriters, atUs);
         LagSeries toShSeries = series(atUsWriters, atSh);
+        double rowsApplied = (toUsSeries.appliedRowsPerSec(windowFrom, windowTo)
+                + toShSeries.appliedRowsPerSec(windowFrom, windowTo)) * (windowTo - windowFrom) / 1000.0;
+        double cpuPer1000 = rowsApplied > 0 ? cpu.toMillis() / rowsApplied : Double.NaN; // s per 1000 rows
         List<Result> out = List.of(
                 new Result(system, "sh->us", rate, toUsSeries, windowFrom, windowTo, cutFrom, cutTo, observedUntil,
-                        drained, agreement(metrics.get("sh->us"), toUsSeries, windowFrom, observedUntil)),
+                        drained, agreement(metrics.get("sh->us"), toUsSeries, windowFrom, observedUntil), cpuPer1000),
                 new Result(system, "us->sh", rate, toShSeries, windowFrom, windowTo, cutFrom, cutTo, observedUntil,
-                        drained, agreement(metrics.get("us->sh"), toShSeries, windowFrom, observedUntil)));
+                        drained, agreement(metrics.get("us->sh"), toShSeries, windowFrom, observedUntil), cpuPer1000));
+        progress.say(String.format(Locale.ROOT, "%s: %.1f CPU s in the window (the lab JVM with its writers and"
+                + " pollers, and both servers): %.3f CPU s per 1000 rows applied", system.label(),
+                cpu.toMillis() / 1000.0, cpuPer1000));
         for (Result r : out) {
             LagStats s = r.stats();
             String bound = s.drained ? "" : ">=";
