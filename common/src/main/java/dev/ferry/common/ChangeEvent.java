@@ -73,7 +73,9 @@ public final class ChangeEvent implements Serializable {
         /** The table has no primary key (created while the direction runs, or its key dropped): no exact apply. */
         NO_PRIMARY_KEY,
         /** A column value has a type Ferry cannot carry without loss. */
-        UNSUPPORTED_TYPE;
+        UNSUPPORTED_TYPE,
+        /** A DATE or DATETIME value with a year, month or day of 0, which the binlog reader cannot carry exactly. */
+        ZERO_DATE;
 
         static Unreadable of(String name) {
             for (Unreadable u : values()) {

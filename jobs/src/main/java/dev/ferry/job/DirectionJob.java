@@ -122,7 +122,7 @@ public final class DirectionJob {
         // each apply waits for its read barrier to come back on this reader (see promptQueue)
         DataStream<ChangeEvent> localWrites = env
                 .fromSource(source(config, to, historyId + "-" + historyId, DirectionConfig.Startup.LATEST,
-                        promptQueue()),
+                        promptQueue(), ChangeEventDeserializer.forTargetHistory(config.tableFilter())),
                         WatermarkStrategy.noWatermarks(), "binlog of " + to.name() + " (its own writes)")
                 .returns(ChangeEventTypeInfo.INSTANCE)
                 .uid(HISTORY_SOURCE_UID)
@@ -179,7 +179,13 @@ public final class DirectionJob {
 
     static MySqlSourceWithoutReaderReuse<ChangeEvent> source(ChannelConfig config, SiteConfig from,
             String serverIdRange, DirectionConfig.Startup startup, Properties extraDebezium) {
-        ChangeEventDeserializer deserializer = new ChangeEventDeserializer(config.tableFilter());
+        return source(config, from, serverIdRange, startup, extraDebezium,
+                new ChangeEventDeserializer(config.tableFilter()));
+    }
+
+    private static MySqlSourceWithoutReaderReuse<ChangeEvent> source(ChannelConfig config, SiteConfig from,
+            String serverIdRange, DirectionConfig.Startup startup, Properties extraDebezium,
+            ChangeEventDeserializer deserializer) {
         return new MySqlSourceWithoutReaderReuse<>(upstreamSource(config, from, serverIdRange, startup, deserializer,
                 extraDebezium), deserializer);
     }
@@ -203,6 +209,8 @@ public final class DirectionJob {
         debezium.setProperty("bigint.unsigned.handling.mode", "precise");
         debezium.setProperty("binary.handling.mode", "bytes");
         debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        // years 0-99 are stored as such; Debezium's adjuster would turn 0050-03-01 into 2050-03-01
+        debezium.setProperty("enable.time.adjuster", "false");
         // BINARY(n) columns carry their length, so that values the binlog shortened are padded back
         debezium.setProperty("datatype.propagate.source.type", ".+\\.BINARY");
         // no reconnect in place: the binlog client's keep-alive takes backpressure for a lost connection, and its

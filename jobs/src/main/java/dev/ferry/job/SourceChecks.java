@@ -185,9 +185,9 @@ public final class SourceChecks {
 
     /**
      * Date columns of the included tables at a source whose sql_mode lets rows hold zero dates ({@code 0000-00-00},
-     * or a zero month or day): Debezium 1.9.8 reads such a value, copied or from the binlog, as NULL, or as 1970-01-01 in
-     * a NOT NULL column, so it would arrive changed. Known from the schema and the server's sql_mode alone: no table is
-     * scanned, so existing rows from before a stricter sql_mode are not looked at.
+     * or a zero month or day): the initial copy reads such a value as NULL, or as 1970-01-01 in a NOT NULL column, so
+     * it would arrive changed; from the binlog it holds its table (ZeroDateRows). Known from the schema and the
+     * server's sql_mode alone: no table is scanned, so existing rows from before a stricter sql_mode are not looked at.
      */
     public static Optional<Finding> zeroDates(SiteConfig site, List<TableId> tables, Connection c) throws SQLException {
         String mode;
@@ -202,9 +202,9 @@ public final class SourceChecks {
             return Optional.empty();
         }
         return Optional.of(new Finding("At site '" + site.name() + "', sql_mode '" + mode + "' lets rows hold zero dates"
-                + " (0000-00-00, or a zero month or day) in " + dates.columns() + ": Debezium 1.9.8 (inside Flink CDC"
-                + " 3.5.0) reads such a value as NULL, or as 1970-01-01 in a NOT NULL column, so it would arrive"
-                + " changed.", "add NO_ZERO_DATE,NO_ZERO_IN_DATE and a strict mode to sql_mode at '" + site.name()
+                + " (0000-00-00, or a zero month or day) in " + dates.columns() + ": the initial copy of Flink CDC"
+                + " 3.5.0 reads such a value as NULL, or as 1970-01-01 in a NOT NULL column, so it would arrive"
+                + " changed; written while a direction runs, it holds its table until corrected.", "add NO_ZERO_DATE,NO_ZERO_IN_DATE and a strict mode to sql_mode at '" + site.name()
                 + "' (SET PERSIST sql_mode = ...; MariaDB: my.cnf) and correct any zero dates the rows hold (find them"
                 + " with WHERE <column> < '0001-01-01' OR MONTH(<column>) = 0 OR DAY(<column>) = 0)."));
     }

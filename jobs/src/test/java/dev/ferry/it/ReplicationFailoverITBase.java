@@ -329,6 +329,72 @@ abstract class ReplicationFailoverITBase extends ReplicationITBase {
         assertThat(failure(flink)).as("the direction never failed, so never restarted").isEmpty();
     }
 
+    /**
+     * Dates with a year, month or day of 0, which MySQL stores unless the sql_mode forbids them: the binlog reader of
+     * Flink CDC 3.5.0 reads them as NULL (or 1970-01-01 in a NOT NULL column), so they arrived changed without a word.
+     * Now the table is held at the first one, naming column and value, the others flow, and the documented fix
+     * releases it. Years below 100 arrive as they are (Debezium's time adjuster made 0050 into 2050), copied or
+     * streamed.
+     */
+    @Test
+    void aZeroDateHoldsItsTableNamingTheValueAndEarlyYearsArriveUnchanged(@InjectMiniCluster MiniCluster flink)
+            throws Exception {
+        String db = q(channel.database);
+        String events = channel.database + ".events";
+        channel.sh.execute("CREATE TABLE " + db + ".events (id INT PRIMARY KEY, d DATE NULL, dt DATETIME(6) NULL)",
+                "CREATE TABLE " + db + ".items (id INT PRIMARY KEY, v VARCHAR(20))",
+                "CREATE TABLE " + db + ".stamps (id INT PRIMARY KEY, ts TIMESTAMP NULL)",
+                "INSERT INTO " + db + ".events VALUES (1, '0050-03-01', '0999-12-31 23:59:59.500000')",
+                "INSERT INTO " + db + ".items VALUES (1, 'a')");
+        job = start(channel.config("initial", "transactional"), Optional.empty());
+        awaitSameRows(channel.sh, channel.us, channel.database, "events", TIMEOUT);
+        channel.sh.execute("INSERT INTO " + db + ".events VALUES (2, '0001-01-01', '0050-06-30 12:00:00')");
+        awaitSameRows(channel.sh, channel.us, channel.database, "events", TIMEOUT);
+        assertThat(Sites.rows(channel.us, channel.database, "events")).extracting(r -> r.get(1).toString())
+                .as("years below 100, copied and streamed").containsExactly("0050-03-01", "0001-01-01");
+
+        channel.sh.execute("SET SESSION sql_mode = ''",
+                "INSERT INTO " + db + ".events VALUES (3, '2024-00-10', NULL)",
+                "UPDATE " + db + ".events SET dt = '0000-00-00 00:00:00' WHERE id = 1",
+                "INSERT INTO " + db + ".items VALUES (2, 'b')");
+        Holds.Hold hold = Holds.awaitHeld(channel, "events", TIMEOUT);
+        assertThat(hold.detail()).contains(events + " is held", "INSERT at ", events + ".d", "'2024-00-10'",
+                "NO_ZERO_DATE,NO_ZERO_IN_DATE", "'skip'");
+        awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
+        await(() -> Holds.of(channel, "events").get(0).statement().contains(": 2 change(s) could not be read"),
+                TIMEOUT, "the record to count the insert and the update that wrote a zero date");
+        assertThat(Sites.rows(channel.us, channel.database, "events")).as("nothing applied changed")
+                .extracting(r -> r.get(0).toString()).containsExactly("1", "2");
+        // a zero TIMESTAMP is logged as the epoch, which no TIMESTAMP holds otherwise; the target would refuse it
+        channel.sh.execute("SET SESSION sql_mode = ''", "SET time_zone = '+00:00'", // as the manual SQL below runs
+                "INSERT INTO " + db + ".stamps VALUES (1, '0000-00-00 00:00:00')",
+                "UPDATE " + db + ".stamps SET ts = '2001-02-03 04:05:06' WHERE id = 1");
+        assertThat(Holds.awaitHeld(channel, "stamps", TIMEOUT).detail()).contains(channel.database + ".stamps.ts",
+                "'0000-00-00 00:00:00'");
+        await(() -> Holds.of(channel, "stamps").get(0).statement().contains(": 2 change(s) could not be read"),
+                TIMEOUT, "the update that replaced the zero TIMESTAMP to be counted (its before image holds it)");
+        Holds.decide(channel, "stamps", "manual", "INSERT INTO " + db + ".stamps VALUES (1, '2001-02-03 04:05:06')");
+
+        // the documented fix: real values at the source (these changes cannot be read either: their before images
+        // hold the zero dates), then a manual decision that writes the rows' values at the target
+        channel.sh.execute("SET SESSION sql_mode = ''",
+                "UPDATE " + db + ".events SET d = '2024-01-10' WHERE id = 3",
+                "UPDATE " + db + ".events SET dt = NULL WHERE id = 1");
+        await(() -> Holds.of(channel, "events").get(0).statement().contains(": 4 change(s) could not be read"),
+                TIMEOUT, "the fixing updates to be counted too");
+        Holds.decide(channel, "events", "manual", "REPLACE INTO " + db + ".events VALUES (1, '0050-03-01', NULL),"
+                + " (3, '2024-01-10', NULL)");
+        await(() -> Holds.waiting(channel) == 0, TIMEOUT, "the table to be released");
+        channel.sh.execute("INSERT INTO " + db + ".events VALUES (4, '2025-01-01', '2025-01-01 00:00:01')",
+                "INSERT INTO " + db + ".items VALUES (3, 'c')");
+        awaitSameRows(channel.sh, channel.us, channel.database, "events", TIMEOUT);
+        awaitSameRows(channel.sh, channel.us, channel.database, "items", TIMEOUT);
+        awaitSameRows(channel.sh, channel.us, channel.database, "stamps", TIMEOUT);
+        assertThat(Holds.of(channel, "events")).extracting(Holds.Hold::outcome).first().isEqualTo("skipped");
+        assertThat(status(job)).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+        assertThat(failure(flink)).as("the direction never failed, so never restarted").isEmpty();
+    }
+
     private interface DuringLoad {
         void run(Workload load) throws Exception;
     }

@@ -9,6 +9,7 @@ import static dev.ferry.compat.BinlogClientReflection.setField;
 import static dev.ferry.compat.BinlogClientReflection.wrapEventData;
 
 import dev.ferry.compat.ddltypes.UnparseableColumnTypes;
+import dev.ferry.compat.zerodates.ZeroDateRows;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * outside the channel now passes unnoticed, as every other table outside the channel does.
  *
  * <p>A table created with a VECTOR column while a direction runs meets Debezium in a QUERY event, which
- * {@link UnparseableColumnTypes} rewrites; it is installed on the same clients, at the same moment.
+ * {@link UnparseableColumnTypes} rewrites; it is installed on the same clients, at the same moment, as is
+ * {@link ZeroDateRows}, which tells zero dates from NULL in row events.
  *
  * <p>The rewrite is installed on each binlog client of a split reader before the client connects: Ferry's split
  * reader has the upstream reader make its binlog or snapshot reader (and so its client) before the fetch that
@@ -95,6 +97,7 @@ public final class TableMapTypes {
         Object onConnect = proxy(loader, lifecycle, "onConnect", LABEL, args -> {
             rewriteTableMaps(args[0]);
             UnparseableColumnTypes.install(args[0]);
+            ZeroDateRows.install(args[0]);
             return null;
         });
         client.getClass().getMethod("registerLifecycleListener", lifecycle).invoke(client, onConnect);

@@ -67,6 +67,9 @@ record UnreadableHold(long seq, long count, String first, String last) {
             case NO_PRIMARY_KEY -> "add a primary key to the table at the source, or exclude it in 'tables.exclude'";
             case UNSUPPORTED_TYPE -> "change the type of column " + e.unreadableColumn() + " at the source to one"
                     + " Ferry carries, or exclude the table in 'tables.exclude'";
+            case ZERO_DATE -> "at the source, set column " + e.unreadableColumn() + " to NULL or a real date in the"
+                    + " rows that hold such a value, and add NO_ZERO_DATE,NO_ZERO_IN_DATE and a strict mode to the"
+                    + " sql_mode of the applications that write it, or exclude the table in 'tables.exclude'";
         };
         return atSource + "; then set outcome = 'skip' on the hold's row of ferry.ferry_ddl: the changes that could"
                 + " not be read are dropped (their count and positions stay in its statement), the table's later"

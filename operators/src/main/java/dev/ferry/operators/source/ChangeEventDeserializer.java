@@ -27,11 +27,27 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
 
     private final TableScope scope;
     private final DdlRecords ddl;
+    /** Whether a zero date passes on as its stand-in rather than making the change undecodable. */
+    private final boolean keepsZeroDates;
 
     /** @param scope the channel's tables: rows and DDL of other tables are dropped here */
     public ChangeEventDeserializer(TableScope scope) {
+        this(scope, false);
+    }
+
+    private ChangeEventDeserializer(TableScope scope, boolean keepsZeroDates) {
         this.scope = scope;
         this.ddl = new DdlRecords(scope);
+        this.keepsZeroDates = keepsZeroDates;
+    }
+
+    /**
+     * For the reader of a target's own writes (TargetHistory), which are never applied: a zero date there passes on
+     * as its stand-in (ZeroDates; before every real date, as MySQL orders the zero date), so that the write still
+     * counts for the arbitration, by its key, unique values and version.
+     */
+    public static ChangeEventDeserializer forTargetHistory(TableScope scope) {
+        return new ChangeEventDeserializer(scope, true);
     }
 
     @Override
@@ -77,8 +93,8 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
         try {
             Schema rowSchema = value.schema().field("after").schema();
             RowSchema schema = rowSchema(table, rowSchema, record.keySchema());
-            Object[] before = row(table, value.getStruct("before"));
-            Object[] after = row(table, value.getStruct("after"));
+            Object[] before = row(table, value.getStruct("before"), keepsZeroDates);
+            Object[] after = row(table, value.getStruct("after"), keepsZeroDates);
             if (op == Op.UPDATE && before == null) {
                 throw new IllegalStateException("UPDATE on " + table + " at " + position
                         + " has no before image: the source must run with binlog_row_image=FULL");
@@ -117,7 +133,7 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
         return new RowSchema(columns, keys);
     }
 
-    private static Object[] row(TableId table, Struct struct) {
+    private static Object[] row(TableId table, Struct struct, boolean keepsZeroDates) {
         if (struct == null) {
             return null;
         }
@@ -131,6 +147,15 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
                 String column = f.name().replace("``", "`");
                 throw new Unreadable(ChangeEvent.Unreadable.UNSUPPORTED_TYPE, column, "column " + table + "." + column
                         + " has a type Ferry cannot replicate exactly (" + e.getMessage() + ")");
+            } catch (ConnectValueConverter.ZeroDateException e) {
+                if (keepsZeroDates) {
+                    row[i] = e.standIn;
+                    continue;
+                }
+                String column = f.name().replace("``", "`");
+                throw new Unreadable(ChangeEvent.Unreadable.ZERO_DATE, column, "column " + table + "." + column
+                        + " holds '" + e.stored + "', a date with a year, month or day of 0, which the binlog reader"
+                        + " of Flink CDC 3.5.0 reads as NULL or 1970-01-01; Ferry does not apply it changed");
             }
         }
         return row;

@@ -1,6 +1,7 @@
 package dev.ferry.operators.source;
 
 import dev.ferry.common.MysqlTime;
+import dev.ferry.compat.zerodates.ZeroDates;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,17 +34,22 @@ final class ConnectValueConverter {
         if (logical != null) {
             switch (logical) {
                 case "io.debezium.time.Date":
-                    return LocalDate.ofEpochDay(((Number) value).longValue());
+                    LocalDate date = LocalDate.ofEpochDay(((Number) value).longValue());
+                    refuseZeroDate(ZeroDates.ofEpochDay(date.toEpochDay()), date);
+                    return date;
                 case "io.debezium.time.MicroTimestamp":
-                    return microsToDateTime(((Number) value).longValue());
+                    return dateTime(((Number) value).longValue());
                 case "io.debezium.time.Timestamp":
-                    return microsToDateTime(((Number) value).longValue() * 1000L);
+                    return dateTime(((Number) value).longValue() * 1000L);
                 case "io.debezium.time.NanoTimestamp":
                     long nanos = ((Number) value).longValue();
                     return LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
                             (int) Math.floorMod(nanos, 1_000_000_000L), ZoneOffset.UTC);
                 case "io.debezium.time.ZonedTimestamp":
-                    return Instant.parse((String) value);
+                    Instant instant = Instant.parse((String) value);
+                    // a TIMESTAMP's range starts at 1970-01-01 00:00:01 UTC: the epoch itself is its zero value
+                    refuseZeroDate(instant.equals(Instant.EPOCH) ? "0000-00-00 00:00:00" : null, instant);
+                    return instant;
                 case "io.debezium.time.MicroTime":
                     return new MysqlTime(((Number) value).longValue());
                 case "io.debezium.time.Time":
@@ -103,6 +109,22 @@ final class ConnectValueConverter {
                 .put(wkb).array();
     }
 
+    private static LocalDateTime dateTime(long micros) {
+        LocalDateTime t = microsToDateTime(micros);
+        refuseZeroDate(ZeroDates.ofEpochMicros(micros), t);
+        return t;
+    }
+
+    /**
+     * @param stored a zero date's value, as MySQL writes it (see ZeroDates), or null
+     * @param standIn the value that stands for it
+     */
+    private static void refuseZeroDate(String stored, Object standIn) {
+        if (stored != null) {
+            throw new ZeroDateException(stored, standIn);
+        }
+    }
+
     private static LocalDateTime microsToDateTime(long micros) {
         return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                 (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
@@ -141,6 +163,19 @@ final class ConnectValueConverter {
             out[out.length - 1 - i] = i < littleEndian.length ? littleEndian[i] : 0;
         }
         return out;
+    }
+
+    /** A DATE or DATETIME value with a year, month or day of 0: the binlog reader cannot carry it exactly. */
+    static final class ZeroDateException extends RuntimeException {
+        final String stored;
+        /** What stands for it: a date before year 0 (ZeroDates), or the epoch for a TIMESTAMP; never applied. */
+        final Object standIn;
+
+        ZeroDateException(String stored, Object standIn) {
+            super("'" + stored + "'", null, false, false);
+            this.stored = stored;
+            this.standIn = standIn;
+        }
     }
 
     /** A column type Ferry refuses rather than carry inexactly. */

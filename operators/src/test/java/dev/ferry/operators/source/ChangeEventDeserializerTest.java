@@ -155,13 +155,81 @@ class ChangeEventDeserializerTest {
                 "io.debezium.data.geometry.Geography");
     }
 
+    /**
+     * A zero date reaches the deserializer as ZeroDateRows' stand-in (a date before year 0); it becomes an
+     * undecodable change naming the column and the value as stored, never NULL or 1970-01-01.
+     */
+    @Test
+    void aZeroDateFromTheBinlogBecomesAnUndecodableEventNamingColumnAndValue() {
+        Schema row = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA)
+                .field("born", SchemaBuilder.int32().name("io.debezium.time.Date").optional().build())
+                .field("seen", SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").optional().build())
+                .build();
+        Schema valueSchema = SchemaBuilder.struct().field("before", row).field("after", row).field("source", SOURCE)
+                .field("op", Schema.STRING_SCHEMA).build();
+        Schema key = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+        Struct source = new Struct(SOURCE).put("db", "shop").put("table", "people").put("ts_ms", 1L);
+        java.util.function.BiFunction<Integer, Long, List<ChangeEvent>> insert = (born, seen) -> deserialize(
+                new SourceRecord(Map.of("server", "x"), Map.of("file", "f", "pos", 9L), "topic", null, key,
+                        new Struct(key).put("id", 1), valueSchema, new Struct(valueSchema).put("after",
+                                new Struct(row).put("id", 1).put("born", born).put("seen", seen))
+                        .put("source", source).put("op", "c")));
+
+        int early = (int) java.time.LocalDate.of(50, 3, 1).toEpochDay();
+        long ordinary = LocalDateTime.of(1999, 12, 31, 23, 59, 59).toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L;
+        assertThat(insert.apply(early, ordinary)).singleElement().satisfies(e -> {
+            assertThat(e.op()).isEqualTo(Op.INSERT);
+            assertThat(e.after()[1]).isEqualTo(java.time.LocalDate.of(50, 3, 1));
+        });
+
+        int zeroMonth = (int) dev.ferry.compat.zerodates.ZeroDates.standIn(2024, 0, 10).toEpochDay();
+        assertThat(insert.apply(zeroMonth, ordinary)).singleElement().satisfies(e -> {
+            assertThat(e.op()).isEqualTo(Op.UNDECODABLE);
+            assertThat(e.unreadable()).isEqualTo(ChangeEvent.Unreadable.ZERO_DATE);
+            assertThat(e.unreadableColumn()).isEqualTo("born");
+            assertThat(e.unreadableMessage()).contains("INSERT at f:9:0:0", "shop.people.born", "'2024-00-10'");
+        });
+        LocalDateTime zero = dev.ferry.compat.zerodates.ZeroDates.standIn(0, 0, 0, 12, 0, 1, 500_000_000);
+        long zeroMicros = zero.toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L + 500_000;
+        assertThat(insert.apply(null, zeroMicros)).singleElement().satisfies(e -> {
+            assertThat(e.unreadable()).isEqualTo(ChangeEvent.Unreadable.ZERO_DATE);
+            assertThat(e.unreadableMessage()).contains("shop.people.seen", "'0000-00-00 12:00:01.500000'");
+        });
+    }
+
+    /** MySQL stores a zero TIMESTAMP as the epoch, which no TIMESTAMP can hold otherwise. */
+    @Test
+    void aZeroTimestampBecomesAnUndecodableEvent() {
+        Struct zero = row(1, 0L).put("ts", "1970-01-01T00:00:00Z");
+        assertThat(deserialize("c", null, zero, Map.of("file", "f", "pos", 9L))).satisfies(e -> {
+            assertThat(e.unreadable()).isEqualTo(ChangeEvent.Unreadable.ZERO_DATE);
+            assertThat(e.unreadableMessage()).contains("shop.orders.ts", "'0000-00-00 00:00:00'");
+        });
+        List<ChangeEvent> history = deserialize(new SourceRecord(Map.of("server", "x"), Map.of("file", "f", "pos", 9L),
+                "topic", null, KEY, new Struct(KEY).put("back``tick", 1), VALUE, new Struct(VALUE).put("after", zero)
+                .put("source", new Struct(SOURCE).put("db", "shop").put("table", "orders").put("ts_ms", 1L))
+                .put("op", "c")), ChangeEventDeserializer.forTargetHistory(t -> true));
+        assertThat(history).singleElement().as("a target's own write, read for the arbitration, keeps its key")
+                .satisfies(e -> {
+                    assertThat(e.op()).isEqualTo(Op.INSERT);
+                    assertThat(e.after()[3]).isEqualTo(Instant.EPOCH);
+                });
+        Struct earliest = row(1, 0L).put("ts", "1970-01-01T00:00:01Z");
+        assertThat(deserialize("c", null, earliest, Map.of("file", "f", "pos", 9L)).after()[3])
+                .isEqualTo(Instant.ofEpochSecond(1));
+    }
+
     private static List<ChangeEvent> deserialize(SourceRecord record) {
         return deserialize(record, t -> true);
     }
 
     private static List<ChangeEvent> deserialize(SourceRecord record, TableScope scope) {
+        return deserialize(record, new ChangeEventDeserializer(scope));
+    }
+
+    private static List<ChangeEvent> deserialize(SourceRecord record, ChangeEventDeserializer deserializer) {
         List<ChangeEvent> out = new ArrayList<>();
-        new ChangeEventDeserializer(scope).deserialize(record, new Collector<>() {
+        deserializer.deserialize(record, new Collector<>() {
             @Override
             public void collect(ChangeEvent e) {
                 out.add(e);
