@@ -204,7 +204,8 @@ public final class SourceChecks {
         return Optional.of(new Finding("At site '" + site.name() + "', sql_mode '" + mode + "' lets rows hold zero dates"
                 + " (0000-00-00, or a zero month or day) in " + dates.columns() + ": the initial copy of Flink CDC"
                 + " 3.5.0 reads such a value as NULL, or as 1970-01-01 in a NOT NULL column, so it would arrive"
-                + " changed; written while a direction runs, it holds its table until corrected.", "add NO_ZERO_DATE,NO_ZERO_IN_DATE and a strict mode to sql_mode at '" + site.name()
+                + " changed; written while a direction runs, it holds its table until corrected.",
+                "add NO_ZERO_DATE,NO_ZERO_IN_DATE and a strict mode to sql_mode at '" + site.name()
                 + "' (SET PERSIST sql_mode = ...; MariaDB: my.cnf) and correct any zero dates the rows hold (find them"
                 + " with WHERE <column> < '0001-01-01' OR MONTH(<column>) = 0 OR DAY(<column>) = 0)."));
     }
