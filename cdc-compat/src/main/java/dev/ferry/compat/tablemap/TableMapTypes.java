@@ -97,7 +97,12 @@ public final class TableMapTypes {
         Object onConnect = proxy(loader, lifecycle, "onConnect", LABEL, args -> {
             rewriteTableMaps(args[0]);
             UnparseableColumnTypes.install(args[0]);
-            ZeroDateRows.install(args[0]);
+            try {
+                ZeroDateRows.install(args[0]);
+            } catch (LinkageError e) { // linked against another copy of the library: an Error would end the client
+                LOG.warn("cannot tell zero dates from NULL in the binlog (they arrive as NULL or 1970-01-01): {}",
+                        e.toString());
+            }
             return null;
         });
         client.getClass().getMethod("registerLifecycleListener", lifecycle).invoke(client, onConnect);
