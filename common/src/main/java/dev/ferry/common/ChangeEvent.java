@@ -75,7 +75,12 @@ public final class ChangeEvent implements Serializable {
         /** A column value has a type Ferry cannot carry without loss. */
         UNSUPPORTED_TYPE,
         /** A DATE or DATETIME value with a year, month or day of 0, which the binlog reader cannot carry exactly. */
-        ZERO_DATE;
+        ZERO_DATE,
+        /**
+         * A statement on the table that the binlog reader could not parse: it no longer knows the table's columns (see
+         * cdc-compat's UnparseableStatements), so none of its later rows can be read.
+         */
+        UNPARSEABLE_STATEMENT;
 
         static Unreadable of(String name) {
             for (Unreadable u : values()) {

@@ -3,6 +3,7 @@ package dev.ferry.compat.ddltypes;
 import static dev.ferry.compat.BinlogClientReflection.LIBRARY;
 import static dev.ferry.compat.BinlogClientReflection.wrapEventData;
 
+import dev.ferry.compat.ddlstatements.UnparseableStatements;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -50,10 +51,15 @@ public final class UnparseableColumnTypes {
 
     private UnparseableColumnTypes() {}
 
-    /** Wraps the QUERY deserializer of a binlog client's current event deserializer: see {@link #rewrite}. */
+    /**
+     * Wraps the QUERY deserializer of a binlog client's current event deserializer: see {@link #rewrite}, then
+     * {@link UnparseableStatements#rewrite} with the parser of the client's class loader.
+     */
     public static void install(Object client) throws ReflectiveOperationException {
-        Class<?> queryData = Class.forName(LIBRARY + "event.QueryEventData", false, client.getClass().getClassLoader());
+        ClassLoader loader = client.getClass().getClassLoader();
+        Class<?> queryData = Class.forName(LIBRARY + "event.QueryEventData", false, loader);
         var getSql = queryData.getMethod("getSql");
+        var getDatabase = queryData.getMethod("getDatabase");
         var setSql = queryData.getMethod("setSql", String.class);
         wrapEventData(client, "QUERY", LABEL, (in, upstream) -> {
             Object data = upstream.run(new Object[] {in});
@@ -62,6 +68,10 @@ public final class UnparseableColumnTypes {
             if (rewritten != sql) {
                 LOG.info("a statement read from the binlog has column types the binlog reader cannot parse: they reach"
                         + " it as the types their values are logged as, and Ferry holds the table: {}", sql);
+            }
+            rewritten = UnparseableStatements.rewrite(rewritten, (String) getDatabase.invoke(data),
+                    (statement, database) -> UnparseableStatements.parses(loader, statement, database));
+            if (rewritten != sql) {
                 setSql.invoke(data, rewritten);
             }
             return data;

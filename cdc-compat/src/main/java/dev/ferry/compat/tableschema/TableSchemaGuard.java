@@ -4,10 +4,17 @@ import static dev.ferry.compat.BinlogClientReflection.callPublic;
 import static dev.ferry.compat.BinlogClientReflection.field;
 
 import dev.ferry.compat.BinlogClientReflection;
+import dev.ferry.compat.ddlstatements.UnparseableStatements;
 import java.io.IOException;
+import java.io.Serializable;
 import java.lang.reflect.Constructor;
+import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.cdc.connectors.mysql.debezium.task.context.StatefulTaskContext;
 import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSplitReader;
@@ -48,6 +55,13 @@ public final class TableSchemaGuard {
     /** Ferry's commit-marker table (loop-filter's FerryTables.COMMIT), the first row of every Ferry transaction. */
     private static final String FERRY_SCHEMA = "ferry";
     private static final String COMMIT_MARKERS = "ferry_commit";
+
+    /** The binlog library's row events (not MariaDB's AnnotateRowsEventData: a statement's text). */
+    private static final Set<String> ROWS = Set.of("WriteRowsEventData", "UpdateRowsEventData", "DeleteRowsEventData");
+    /** Stands for a table the reader does not capture. */
+    private static final Object NOT_CAPTURED = new Object();
+    /** Table numbers of forgotten tables (see UnparseableStatements), and their column count in the reader's schema. */
+    private final Map<Long, Integer> blanked = new HashMap<>();
 
     private volatile String met;
     /** The transaction being read is a Ferry apply's (the binlog client's thread only). */
@@ -92,7 +106,14 @@ public final class TableSchemaGuard {
             return;
         }
         Object data = event.getClass().getMethod("getData").invoke(event);
-        if (met != null || data == null || !data.getClass().getSimpleName().equals("TableMapEventData")) {
+        if (met != null || data == null) {
+            return;
+        }
+        String kind = data.getClass().getSimpleName();
+        if (!kind.equals("TableMapEventData")) {
+            if (!blanked.isEmpty() && ROWS.contains(kind)) {
+                blankRowsOfForgottenTable(data, kind);
+            }
             return;
         }
         String database = (String) data.getClass().getMethod("getDatabase").invoke(data);
@@ -101,13 +122,21 @@ public final class TableSchemaGuard {
             inFerryTransaction = true; // a Ferry apply's transaction: its commit marker comes first
             return;
         }
-        if (inFerryTransaction) {
+        Object known = capturedSchema(context, database, table);
+        long number = (Long) data.getClass().getMethod("getTableId").invoke(data);
+        List<?> columns = known == null || known == NOT_CAPTURED ? null : (List<?>) callPublic(known, "columns");
+        if (columns != null && callPublic(known, "columnWithName", UnparseableStatements.FORGOTTEN) != null) {
+            blanked.put(number, columns.size()); // held at a statement the reader could not parse: never decoded
+            return;
+        }
+        blanked.remove(number);
+        if (inFerryTransaction || known == NOT_CAPTURED) {
             // every reader drops these rows or takes only their keys (the loop filter): a table this site altered with
             // sql_log_bin = 0 before Ferry's same ALTER arrived (and was already satisfied) is no reason to stop
             return;
         }
         int logged = ((byte[]) data.getClass().getMethod("getColumnTypes").invoke(data)).length;
-        String mismatch = mismatch(context, database, table, logged);
+        String mismatch = mismatch(columns, logged);
         if (mismatch != null) {
             met = database + "." + table + " at " + binlogFile + ":"
                     + header.getClass().getMethod("getPosition").invoke(header) + ", " + mismatch;
@@ -115,11 +144,31 @@ public final class TableSchemaGuard {
     }
 
     /**
-     * What is wrong with the schema the reader of {@code context} (Flink CDC's StatefulTaskContext) has for a table it
-     * captures, whose rows the binlog logs with {@code logged} columns; null if nothing (or it does not capture it).
-     * Debezium's objects are reached through their own classes only (see {@link BinlogClientReflection#callPublic}).
+     * Replaces each row of a rows event of a table the reader no longer knows the columns of (see
+     * UnparseableStatements) with one of as many NULLs as the reader's schema has columns, so that Debezium converts
+     * nothing it would read against the wrong columns (and log, values and all); Ferry's deserializer turns each into
+     * a change that cannot be read, which its table's hold counts.
      */
-    String mismatch(Object context, String database, String table, int logged) throws ReflectiveOperationException {
+    private void blankRowsOfForgottenTable(Object data, String kind) throws ReflectiveOperationException {
+        Integer columns = blanked.get((Long) data.getClass().getMethod("getTableId").invoke(data));
+        if (columns == null) {
+            return;
+        }
+        List<?> rows = (List<?>) data.getClass().getMethod("getRows").invoke(data);
+        List<Object> blank = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            blank.add(kind.startsWith("Update") ? new AbstractMap.SimpleEntry<>(new Serializable[columns],
+                    new Serializable[columns]) : new Serializable[columns]);
+        }
+        data.getClass().getMethod("setRows", List.class).invoke(data, blank);
+    }
+
+    /**
+     * The schema the reader of {@code context} (Flink CDC's StatefulTaskContext) has for a table (Debezium's Table),
+     * null if none, or {@link #NOT_CAPTURED}. Debezium's objects are reached through their own classes only (see
+     * {@link BinlogClientReflection#callPublic}).
+     */
+    Object capturedSchema(Object context, String database, String table) throws ReflectiveOperationException {
         Object config = callPublic(context, "getConnectorConfig");
         Constructor<?> ids = tableIds;
         if (ids == null) {
@@ -130,21 +179,27 @@ public final class TableSchemaGuard {
         Object id = ids.newInstance(database, null, table);
         Object filter = callPublic(callPublic(config, "getTableFilters"), "dataCollectionFilter");
         if (!(Boolean) callPublic(filter, "isIncluded", id)) {
-            return null;
+            return NOT_CAPTURED;
         }
-        Object known = callPublic(callPublic(context, "getDatabaseSchema"), "tableFor", id);
-        if (known == null) {
+        return callPublic(callPublic(context, "getDatabaseSchema"), "tableFor", id);
+    }
+
+    /**
+     * What is wrong with the columns the reader has for a captured table ({@code null}: none) whose rows the binlog
+     * logs with {@code logged} columns; null if nothing.
+     */
+    static String mismatch(List<?> columns, int logged) {
+        if (columns == null) {
             return MARKER + ": Debezium 1.9.8 could not parse the statement that created it (its log says 'Ignoring"
                     + " unparseable DDL statement'), and Flink CDC 3.5.0 would skip those rows without a word";
         }
-        int columns = ((java.util.List<?>) callPublic(known, "columns")).size();
-        if (columns == logged) {
+        if (columns.size() == logged) {
             return null;
         }
-        return "with " + logged + " columns, a table " + MARKER + ": the reader's schema has " + columns + " (Debezium"
-                + " 1.9.8 " + ALTERED + ", its log says 'Ignoring unparseable DDL statement'; or the statement was"
-                + " run with sql_log_bin = 0), and it would read the rows against those columns, dropping or shifting"
-                + " values";
+        return "with " + logged + " columns, a table " + MARKER + ": the reader's schema has " + columns.size()
+                + " (Debezium 1.9.8 " + ALTERED + ", its log says 'Ignoring unparseable DDL statement'; or the"
+                + " statement was run with sql_log_bin = 0), and it would read the rows against those columns, dropping"
+                + " or shifting values";
     }
 
     /** Fails once a row of such a table was met, naming the table, its position and what is wrong. */

@@ -70,6 +70,10 @@ record UnreadableHold(long seq, long count, String first, String last) {
             case ZERO_DATE -> "at the source, set column " + e.unreadableColumn() + " to NULL or a real date in the"
                     + " rows that hold such a value, and add NO_ZERO_DATE,NO_ZERO_IN_DATE and a strict mode to the"
                     + " sql_mode of the applications that write it, or exclude the table in 'tables.exclude'";
+            case UNPARSEABLE_STATEMENT -> "run the statement at the target yourself (or as manual_sql), then make"
+                    + " the table readable again: exclude it in 'tables.exclude' and restart, recreate it at the source"
+                    + " with a CREATE TABLE the reader parses, or start the channel afresh ('startup: initial');"
+                    + " until then each later change of the table holds it again";
         };
         return atSource + "; then set outcome = 'skip' on the hold's row of ferry.ferry_ddl: the changes that could"
                 + " not be read are dropped (their count and positions stay in its statement), the table's later"

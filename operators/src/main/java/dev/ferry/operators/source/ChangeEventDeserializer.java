@@ -5,6 +5,7 @@ import dev.ferry.common.Op;
 import dev.ferry.common.RowSchema;
 import dev.ferry.common.TableId;
 import dev.ferry.common.TableScope;
+import dev.ferry.compat.ddlstatements.UnparseableStatements;
 import dev.ferry.loop.FerryTables;
 import dev.ferry.operators.ChangeEventTypeInfo;
 import java.util.List;
@@ -121,6 +122,11 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
         for (int i = 0; i < columns.length; i++) {
             // Debezium's DDL parser keeps the doubled backtick of a quoted name (`a``b` -> a``b)
             columns[i] = fields.get(i).name().replace("``", "`");
+        }
+        if (row.field(UnparseableStatements.FORGOTTEN) != null) {
+            throw new Unreadable(ChangeEvent.Unreadable.UNPARSEABLE_STATEMENT, "", "the binlog reader could not parse"
+                    + " a statement that created or altered table " + table + " (the statement is in the table's hold),"
+                    + " so it no longer knows the table's columns and cannot read its rows");
         }
         if (key == null || key.fields().isEmpty()) {
             throw new Unreadable(ChangeEvent.Unreadable.NO_PRIMARY_KEY, "", "table " + table + " has no primary key;"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.TableId;
 import dev.ferry.common.TableScope;
+import dev.ferry.compat.ddlstatements.UnparseableStatements;
 import dev.ferry.compat.ddltypes.UnparseableColumnTypes;
 import java.io.IOException;
 import java.io.Serializable;
@@ -46,7 +47,8 @@ final class DdlRecords implements Serializable {
         String statement = history.path("ddl").asText("");
         String txId = transactionId(offset);
         Optional<TableId> table = tables(value.getStruct("source"), history).stream().filter(scope::includes).findFirst();
-        if (statement.isBlank() || table.isEmpty()) {
+        if (statement.isBlank() || table.isEmpty() || UnparseableStatements.isReplacingDrop(statement)) {
+            // (the DROP that the reader got before a CREATE OR REPLACE TABLE: the original statement replaces it)
             LOG.debug("ignoring DDL outside the channel at {}: {}", txId, statement);
             return Optional.empty();
         }
@@ -57,6 +59,12 @@ final class DdlRecords implements Serializable {
         if (!unparseable.isEmpty()) {
             return Optional.of(unparseableTable(table.get(), unparseable, statement, txId, ts == null ? 0 : ts));
         }
+        Optional<String> forgotten = UnparseableStatements.unparseable(statement);
+        if (forgotten.isPresent()) {
+            return Optional.of(forgottenTable(table.get(), forgotten.get(), txId, ts == null ? 0 : ts));
+        }
+        // read by the reader without words that change no column: the target gets the statement as the source ran it
+        statement = UnparseableStatements.original(statement).orElse(statement);
         JsonNode changes = history.path("tableChanges");
         String structure = changes.size() == 1 ? changes.get(0).toString() : null;
         return Optional.of(ChangeEvent.ddl(table.get(), statement, structure, txId, txId, ts == null ? 0 : ts));
@@ -81,6 +89,21 @@ final class DdlRecords implements Serializable {
                 + statement.replace(UnparseableColumnTypes.MARKER, "/*was ") + "), which the binlog reader inside"
                 + " Flink CDC 3.5.0 (Debezium 1.9.8) cannot parse, so Ferry does not create the table at the target"
                 + manual, txId, txId, ts);
+    }
+
+    /**
+     * A statement the binlog reader could not parse, after which it no longer knows the table's columns (cdc-compat's
+     * UnparseableStatements): not applied anywhere, but a change that cannot be read, so the apply holds the table
+     * here, naming the statement, while the direction's other tables flow on; its later rows, never decoded, are
+     * counted in the same hold.
+     */
+    private static ChangeEvent forgottenTable(TableId table, String statement, String txId, long ts) {
+        LOG.error("{} is held from {} on: the binlog reader inside Flink CDC 3.5.0 (Debezium 1.9.8) cannot parse: {}",
+                table, txId, statement);
+        return ChangeEvent.undecodable(table, ChangeEvent.Unreadable.UNPARSEABLE_STATEMENT, "", "the binlog reader"
+                + " inside Flink CDC 3.5.0 (Debezium 1.9.8) cannot parse the statement at " + txId + " (" + statement
+                + "), so it no longer knows the columns of " + table + " and cannot read its later rows; Ferry did"
+                + " not apply the statement at the target", txId, txId, ts);
     }
 
     static List<TableId> tables(Struct source, JsonNode history) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.common.ChangeEvent;
 import dev.ferry.common.Op;
 import dev.ferry.common.TableId;
+import dev.ferry.compat.ddlstatements.UnparseableStatements;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
@@ -90,6 +91,39 @@ class DdlRecordsTest {
             assertThat(hold.unreadableMessage()).contains("shop.emb.e", "VECTOR(3)", "f:7", "e LONGBLOB /*was VECTOR(3)*/",
                     "outcome = 'manual'");
             assertThat(hold.txId()).isEqualTo("f:7");
+        });
+    }
+
+    /**
+     * Statements Debezium could not parse, as cdc-compat's UnparseableStatements handed them over: one read without
+     * words that change no column is applied as the source ran it, with the structure Debezium made of it; one that
+     * made the reader forget the table's columns holds the table, naming the statement, and is never applied.
+     */
+    @Test
+    void statementsTheReaderCouldNotParseApplyAsTheSourceRanThemOrHoldTheirTable() {
+        String original = "ALTER TABLE IF EXISTS orders WAIT 5 ADD COLUMN c INT FIRST";
+        String parsed = UnparseableStatements.rewrite(original, "shop", (sql, db) -> !sql.contains("EXISTS"));
+        Optional<ChangeEvent> e = IN_SHOP.toEvent(record("shop", "orders", """
+                {"databaseName":"shop","ddl":"%s",
+                 "tableChanges":[{"type":"ALTER","id":"\\"shop\\".\\"orders\\""}]}""".formatted(parsed)),
+                Map.of("file", "f", "pos", 9L));
+        assertThat(e).get().satisfies(ddl -> {
+            assertThat(ddl.op()).isEqualTo(Op.DDL);
+            assertThat(ddl.ddl()).isEqualTo(original);
+            assertThat(ddl.ddlStructure()).contains("ALTER");
+        });
+
+        String versioned = "ALTER TABLE orders ADD SYSTEM VERSIONING";
+        String forgotten = UnparseableStatements.rewrite(versioned, "shop", (sql, db) -> false);
+        Optional<ChangeEvent> hold = IN_SHOP.toEvent(record("shop", "orders", """
+                {"databaseName":"shop","ddl":"%s",
+                 "tableChanges":[{"type":"ALTER","id":"\\"shop\\".\\"orders\\""}]}""".formatted(
+                        forgotten)), Map.of("file", "f", "pos", 11L));
+        assertThat(hold).get().satisfies(h -> {
+            assertThat(h.op()).isEqualTo(Op.UNDECODABLE);
+            assertThat(h.unreadable()).isEqualTo(ChangeEvent.Unreadable.UNPARSEABLE_STATEMENT);
+            assertThat(h.unreadableMessage()).contains("f:11", versioned, "shop.orders", "not apply");
+            assertThat(h.txId()).isEqualTo("f:11");
         });
     }
 
