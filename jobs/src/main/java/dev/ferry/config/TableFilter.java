@@ -5,6 +5,8 @@ import dev.ferry.common.TableId;
 import dev.ferry.common.TableScope;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +39,10 @@ public final class TableFilter implements Serializable, TableScope {
     private final List<String> exclude;
     private final transient List<Pattern> includeCompiled;
     private final transient List<Pattern> excludeCompiled;
+    /** Each table's answer: the expressions are matched once per table, not once per row. */
+    private final transient Map<TableId, Boolean> answers = new ConcurrentHashMap<>();
+    /** Beyond this many tables the answers are forgotten (short-lived tables with new names each time). */
+    private static final int MAX_ANSWERS = 10_000;
 
     private TableFilter(List<String> include, List<String> exclude) {
         this.include = List.copyOf(include);
@@ -56,7 +62,16 @@ public final class TableFilter implements Serializable, TableScope {
 
     @Override
     public boolean includes(TableId table) {
-        return includes(table.database(), table.table());
+        Boolean known = answers.get(table);
+        if (known != null) {
+            return known;
+        }
+        if (answers.size() >= MAX_ANSWERS) {
+            answers.clear();
+        }
+        boolean included = includes(table.database(), table.table());
+        answers.put(table, included);
+        return included;
     }
 
     /** True if {@code db.table} matches some include expression and no exclude expression. */

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * refuses reaches Debezium rewritten:
  * <ul>
  *   <li>as the same statement without the words the parser does not know but that change no column (MariaDB's
- *       {@code ALTER TABLE IF EXISTS}, {@code WAIT n} and {@code NOWAIT}; MySQL's {@code [NOT] ENFORCED} after a CHECK
- *       and a column's {@code SRID n}), if that parses, marked with the original ({@link #PARSED_AS}): Debezium's
- *       schema follows the statement, and Ferry applies the original ({@link #original});
+ *       {@code ALTER TABLE IF EXISTS}, {@code WAIT n}, {@code NOWAIT} and {@code ALGORITHM=NOCOPY}, read as INPLACE;
+ *       MySQL's {@code [NOT] ENFORCED} after a CHECK and a column's {@code SRID n}), if that parses, marked with the
+ *       original ({@link #PARSED_AS}): Debezium's schema follows the statement, and Ferry applies the original
+ *       ({@link #original});
  *   <li>otherwise as a statement that leaves the reader with the table's columns and one more, {@link #FORGOTTEN}
  *       (a CREATE gets that column alone), marked with the original ({@link #UNPARSEABLE}): Ferry holds the table at
  *       that statement, naming it, and reads none of its later rows (TableSchemaGuard blanks them, Ferry's
@@ -48,24 +49,29 @@ public final class UnparseableStatements {
     private static final String PARSER = "io.debezium.connector.mysql.antlr.MySqlAntlrDdlParser";
     private static final Logger LOG = LoggerFactory.getLogger(UnparseableStatements.class);
     private static final String NAME = "(?:`(?:[^`]|``)+`|[\\w$]+)";
+    /** Between two words: blanks and comments (Ferry's own DDL carries its stamp after the verb). */
+    private static final String SEP = "(?:\\s|/\\*.*?\\*/)+";
     /** Leading comments, the verb, MariaDB's OR REPLACE, the other words before the table's name, the name. */
-    private static final Pattern HEAD = Pattern.compile("(?is)^\\s*(?:/\\*.*?\\*/\\s*)*(CREATE|ALTER)\\s+"
-            + "(OR\\s+REPLACE\\s+)?(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?(" + NAME
-            + "(?:\\s*\\.\\s*" + NAME + ")?)");
+    private static final Pattern HEAD = Pattern.compile("(?is)^(?:\\s|/\\*.*?\\*/)*(CREATE|ALTER)" + SEP + "(OR" + SEP
+            + "REPLACE" + SEP + ")?(?:ONLINE" + SEP + ")?(?:IGNORE" + SEP + ")?TABLE" + SEP + "(?:IF" + SEP + "(?:NOT"
+            + SEP + ")?EXISTS" + SEP + ")?(" + NAME + "(?:\\s*\\.\\s*" + NAME + ")?)");
     private static final int VERB = 1;
     private static final int OR_REPLACE = 2;
     private static final int TABLE = 3;
-    private static final Pattern TEMPORARY = Pattern.compile("(?is)^\\s*(?:/\\*.*?\\*/\\s*)*CREATE\\s+"
-            + "(?:OR\\s+REPLACE\\s+)?TEMPORARY\\b");
-    private static final String ALTER_TABLE = "(?is)^(\\s*(?:/\\*.*?\\*/\\s*)*ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?"
-            + "TABLE";
+    private static final Pattern TEMPORARY = Pattern.compile("(?is)^(?:\\s|/\\*.*?\\*/)*CREATE" + SEP + "(?:OR" + SEP
+            + "REPLACE" + SEP + ")?TEMPORARY\\b");
+    private static final String ALTER_TABLE = "(?is)^((?:\\s|/\\*.*?\\*/)*ALTER" + SEP + "(?:ONLINE" + SEP
+            + ")?(?:IGNORE" + SEP + ")?TABLE";
     /** Words that change no column, each removed on its own (what group 1 matched stays). */
     private static final Pattern[] NO_COLUMN_WORDS = {
-        Pattern.compile(ALTER_TABLE + ")\\s+IF\\s+EXISTS(?=\\s)"),
-        Pattern.compile(ALTER_TABLE + "\\s+" + NAME + "(?:\\s*\\.\\s*" + NAME + ")?)\\s+(?:WAIT\\s+\\d+|NOWAIT)\\b"),
+        Pattern.compile(ALTER_TABLE + ")" + SEP + "IF" + SEP + "EXISTS(?=\\s)"),
+        Pattern.compile(ALTER_TABLE + SEP + NAME + "(?:\\s*\\.\\s*" + NAME + ")?)" + SEP
+                + "(?:WAIT\\s+\\d+|NOWAIT)\\b"),
         Pattern.compile("(?is)(\\))\\s*(?:NOT\\s+)?ENFORCED\\b"),
         Pattern.compile("(?is)()\\s+SRID\\s+\\d+\\b"),
     };
+    /** MariaDB's ALGORITHM=NOCOPY, which the parser does not know, read as INPLACE (neither changes a column). */
+    private static final Pattern NOCOPY = Pattern.compile("(?is)(\\bALGORITHM\\s*=?\\s*)NOCOPY\\b");
 
     private UnparseableStatements() {}
 
@@ -96,6 +102,7 @@ public final class UnparseableStatements {
         for (Pattern words : NO_COLUMN_WORDS) {
             withoutWords = words.matcher(withoutWords).replaceAll("$1");
         }
+        withoutWords = NOCOPY.matcher(withoutWords).replaceAll("$1INPLACE");
         if (!withoutWords.equals(sql)) {
             String parseable = afterVerb(withoutWords, PARSED_AS + marked + "*/");
             if (parses.test(parseable, database)) {

@@ -62,6 +62,8 @@ public final class TableSchemaGuard {
     private static final Object NOT_CAPTURED = new Object();
     /** Table numbers of forgotten tables (see UnparseableStatements), and their column count in the reader's schema. */
     private final Map<Long, Integer> blanked = new HashMap<>();
+    /** Debezium's TableId of each table met, by "database.table", or NOT_CAPTURED (the binlog client's thread only). */
+    private final Map<String, Object> capturedIds = new HashMap<>();
 
     private volatile String met;
     /** The transaction being read is a Ferry apply's (the binlog client's thread only). */
@@ -169,19 +171,22 @@ public final class TableSchemaGuard {
      * {@link BinlogClientReflection#callPublic}).
      */
     Object capturedSchema(Object context, String database, String table) throws ReflectiveOperationException {
-        Object config = callPublic(context, "getConnectorConfig");
-        Constructor<?> ids = tableIds;
-        if (ids == null) {
-            ids = Class.forName("io.debezium.relational.TableId", false, config.getClass().getClassLoader())
-                    .getConstructor(String.class, String.class, String.class);
-            tableIds = ids;
+        String name = database + "." + table;
+        Object id = capturedIds.get(name);
+        if (id == null) {
+            Object config = callPublic(context, "getConnectorConfig");
+            Constructor<?> ids = tableIds;
+            if (ids == null) {
+                ids = Class.forName("io.debezium.relational.TableId", false, config.getClass().getClassLoader())
+                        .getConstructor(String.class, String.class, String.class);
+                tableIds = ids;
+            }
+            Object filter = callPublic(callPublic(config, "getTableFilters"), "dataCollectionFilter");
+            Object newId = ids.newInstance(database, null, table);
+            id = (Boolean) callPublic(filter, "isIncluded", newId) ? newId : NOT_CAPTURED;
+            capturedIds.put(name, id); // the reader's table filter never changes
         }
-        Object id = ids.newInstance(database, null, table);
-        Object filter = callPublic(callPublic(config, "getTableFilters"), "dataCollectionFilter");
-        if (!(Boolean) callPublic(filter, "isIncluded", id)) {
-            return NOT_CAPTURED;
-        }
-        return callPublic(callPublic(context, "getDatabaseSchema"), "tableFor", id);
+        return id == NOT_CAPTURED ? NOT_CAPTURED : callPublic(callPublic(context, "getDatabaseSchema"), "tableFor", id);
     }
 
     /**

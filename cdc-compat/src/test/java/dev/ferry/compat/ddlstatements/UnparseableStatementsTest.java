@@ -53,6 +53,11 @@ class UnparseableStatementsTest {
             {"ALTER TABLE t ADD COLUMN c INT FIRST, ADD CONSTRAINT c_positive CHECK (c > 0) NOT ENFORCED",
                 "[c, id, a, b]"},
             {"ALTER TABLE t ADD COLUMN g GEOMETRY NOT NULL SRID 4326", "[id, a, b, g]"},
+            {"ALTER TABLE t ADD COLUMN c INT AFTER a, ALGORITHM=NOCOPY", "[id, a, c, b]"},
+            {"ALTER TABLE t ALGORITHM NOCOPY, LOCK=NONE, ADD COLUMN c INT", "[id, a, b, c]"},
+            // as Ferry applies it at the other site, its stamp after the verb, and as that site's reader reads it
+            {"ALTER /* ferry:ck_1:sh->us */ TABLE IF EXISTS t WAIT 10 ADD COLUMN c INT, ALGORITHM=NOCOPY",
+                "[id, a, b, c]"},
         };
         for (String[] c : cases) {
             String rewritten = rewrite(c[0]);
@@ -115,6 +120,8 @@ class UnparseableStatementsTest {
         String versioned = "CREATE OR REPLACE TABLE t (id INT PRIMARY KEY) WITH SYSTEM VERSIONING";
         assertThat(columns(afterStatement(rewrite(versioned)))).containsExactly(UnparseableStatements.FORGOTTEN);
         assertThat(UnparseableStatements.unparseable(rewrite(versioned))).contains(versioned);
+        String stamped = "CREATE /* ferry:ck_1:sh->us */ OR REPLACE TABLE t (id INT PRIMARY KEY, v INT)";
+        assertThat(columns(afterStatement(rewrite(stamped)))).containsExactly("id", "v");
         String temporary = "CREATE OR REPLACE TEMPORARY TABLE x (a INT)";
         assertThat(rewrite(temporary)).isSameAs(temporary);
     }

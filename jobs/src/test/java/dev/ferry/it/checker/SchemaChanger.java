@@ -1,6 +1,7 @@
 package dev.ferry.it.checker;
 
 import dev.ferry.testing.Await;
+import dev.ferry.testing.ServerKind;
 import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -70,7 +71,7 @@ public final class SchemaChanger extends CheckerTask {
             String change;
             if (addColumn) {
                 String column = "c" + n;
-                exec(site, "ALTER TABLE " + table + " ADD COLUMN " + column + " INT NULL DEFAULT " + n);
+                exec(site, addColumn(site, table, column, n));
                 columns.add(site, table, column);
                 addedPerTable.merge(table, 1, Integer::sum);
                 change = "add column " + table + "." + column;
@@ -101,6 +102,21 @@ public final class SchemaChanger extends CheckerTask {
                 }
             }
         }
+    }
+
+    /**
+     * The ALTER that adds a column, half of the time with words that change no column and that the binlog reader's
+     * parser does not know (cdc-compat's UnparseableStatements reads it without them; Ferry applies it as written).
+     */
+    private String addColumn(String site, String table, String column, int n) {
+        String add = " ADD COLUMN " + column + " INT NULL DEFAULT " + n;
+        if (random.nextBoolean()) {
+            return "ALTER TABLE " + table + add;
+        }
+        return sites.get(site).kind() == ServerKind.MARIADB
+                ? "ALTER TABLE IF EXISTS " + table + " WAIT 10" + add + ", ALGORITHM=NOCOPY"
+                : "ALTER TABLE " + table + add + ", ADD CONSTRAINT " + table + "_" + column + "_ck CHECK (" + column
+                        + " >= 0) NOT ENFORCED";
     }
 
     /** Waits a random gap; false once the run stops. */
