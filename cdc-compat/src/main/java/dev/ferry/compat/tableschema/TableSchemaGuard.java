@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * Rows of a table in the channel are never read against a schema the binlog reader does not have right. Debezium 1.9.8
  * skips a statement its DDL parser cannot read ({@code Ignoring unparseable DDL statement}). For a table it created,
  * the reader then has no schema, raises "Encountered change event for table ... whose schema isn't known to this
- * connector" at each row, and Flink CDC 3.5.0's {@code MySqlErrorHandler} drops exactly that error, so the direction ran
- * on without those rows (seen with MySQL 9 VECTOR tables before {@code TableMapTypes} rewrote them). For a table it
+ * connector" at each row, and Flink CDC 3.5.0's {@code MySqlErrorHandler} drops exactly that error, so the direction
+ * ran on without those rows (seen with MySQL 9 VECTOR tables before {@code TableMapTypes} rewrote them). For a table it
  * altered (MariaDB's {@code ALTER TABLE IF EXISTS}, {@code WAIT n}, MySQL's {@code CHECK ... NOT ENFORCED}), the reader
  * keeps the old columns and reads each later row against them, by position: an added column's values were dropped,
  * and with one added FIRST every value went one column off at the target, without a word. The same holds for an ALTER
@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * only: a direct reference to its types was a LinkageError on a cluster that has the connector in its own class path,
  * which ended the client's thread (CliSubmitITCase). No upstream code is copied. Delete it once Flink CDC fails on
  * such rows itself.
+ *
+ * <p>Since session 22 cdc-compat's UnparseableStatements hands the reader such a statement either rewritten into one
+ * it parses or as one that gives the table the column {@code UnparseableStatements.FORGOTTEN}: the table is then held
+ * by Ferry, and this guard replaces each row of it with NULLs before Debezium reads it (see
+ * {@link #blankRowsOfForgottenTable}). What still reaches the check above: an ALTER run with {@code sql_log_bin = 0},
+ * and a statement whose table name the rewrite cannot find.
  */
 public final class TableSchemaGuard {
     /** Every failure from this guard contains these words (the runner stops the direction on them). */
