@@ -68,7 +68,7 @@ public final class TableSchemaGuard {
     private static final Object NOT_CAPTURED = new Object();
     /** Table numbers of forgotten tables (see UnparseableStatements), and their column count in the reader's schema. */
     private final Map<Long, Integer> blanked = new HashMap<>();
-    /** Debezium's TableId of each table met, by "database.table", or NOT_CAPTURED (the binlog client's thread only). */
+    /** Debezium's TableId of each table met, by database and table, or NOT_CAPTURED (the client's thread only). */
     private final Map<String, Object> capturedIds = new HashMap<>();
 
     private volatile String met;
@@ -177,7 +177,7 @@ public final class TableSchemaGuard {
      * {@link BinlogClientReflection#callPublic}).
      */
     Object capturedSchema(Object context, String database, String table) throws ReflectiveOperationException {
-        String name = database + "." + table;
+        String name = database + '\0' + table; // not a dot: names may hold one (shop.x + y vs shop + x.y)
         Object id = capturedIds.get(name);
         if (id == null) {
             Object config = callPublic(context, "getConnectorConfig");
