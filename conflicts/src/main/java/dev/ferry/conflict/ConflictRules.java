@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * The conflict rules of one direction: a rule per table pattern (first match wins) and a default.
  * {@code sourceSite} is where this direction's changes come from; {@code homeSite}, the channel's
- * first site, breaks newer-wins ties.
+ * first site, breaks newer-wins ties. With more than two sites, a site a policy names decides through the channel's
+ * {@link SiteTree}: on each link the end nearer to it wins.
  */
 public final class ConflictRules implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -23,6 +24,9 @@ public final class ConflictRules implements Serializable {
     private final String homeSite;
     /** The channel also has the direction back: both sites decide each conflict, and must agree. */
     private final boolean twoWay;
+    /** Two-way with a known target: the channel's links, by which a named site decides between source and target. */
+    private final SiteTree links;
+    private final String targetSite;
 
     public ConflictRules(TableConflictRule defaultRule, List<TableMatch> tables, String sourceSite, String homeSite) {
         this.defaultRule = Objects.requireNonNull(defaultRule);
@@ -30,14 +34,18 @@ public final class ConflictRules implements Serializable {
         this.sourceSite = Objects.requireNonNull(sourceSite);
         this.homeSite = Objects.requireNonNull(homeSite);
         this.twoWay = false;
+        this.links = null;
+        this.targetSite = null;
     }
 
-    private ConflictRules(ConflictRules rules, boolean twoWay) {
+    private ConflictRules(ConflictRules rules, SiteTree links, String targetSite) {
         this.defaultRule = rules.defaultRule;
         this.tables = rules.tables;
         this.sourceSite = rules.sourceSite;
         this.homeSite = rules.homeSite;
-        this.twoWay = twoWay;
+        this.twoWay = true;
+        this.links = links;
+        this.targetSite = targetSite;
     }
 
     /**
@@ -46,7 +54,16 @@ public final class ConflictRules implements Serializable {
      * {@code source-wins} that is the other site's version, which the home site takes and the other site keeps.
      */
     public ConflictRules inTwoWayChannel() {
-        return new ConflictRules(this, true);
+        return new ConflictRules(this, null, null);
+    }
+
+    /**
+     * {@link #inTwoWayChannel()} for a channel of any number of sites: a policy that names a site picks, between this
+     * direction's source and {@code targetSite}, the one nearer to it in {@code links}. With two sites that is the
+     * same as {@link #inTwoWayChannel()}.
+     */
+    public ConflictRules inTwoWayChannel(SiteTree links, String targetSite) {
+        return new ConflictRules(this, Objects.requireNonNull(links), Objects.requireNonNull(targetSite));
     }
 
     /** The channel default when a channel file says nothing: the home site wins, every column compared. */
@@ -97,10 +114,15 @@ public final class ConflictRules implements Serializable {
      */
     public boolean incomingWins(ConflictPolicy policy, int versionOrder) {
         return switch (policy.kind()) {
-            case PRIORITY -> sourceSite.equals(policy.site());
-            case NEWER_WINS -> versionOrder != 0 ? versionOrder > 0 : sourceSite.equals(homeSite);
-            case SOURCE_WINS -> !twoWay || !sourceSite.equals(homeSite);
+            case PRIORITY -> sourceNearer(policy.site());
+            case NEWER_WINS -> versionOrder != 0 ? versionOrder > 0 : sourceNearer(homeSite);
+            case SOURCE_WINS -> !twoWay || !sourceNearer(homeSite);
             case TARGET_WINS, MANUAL -> false;
         };
+    }
+
+    /** Whether the source is nearer to {@code site} than the target: with two sites, whether it is that site. */
+    private boolean sourceNearer(String site) {
+        return links == null ? sourceSite.equals(site) : links.nearer(sourceSite, targetSite, site);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.conflict;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,46 @@ class ConflictRulesTest {
         }
     }
 
+    /**
+     * Three sites linked through a hub: on every link both ends pick the same version under every policy, whichever
+     * site the policy names, and a named site's version wins on every link towards it (so everywhere).
+     */
+    @Test
+    void onEveryLinkOfAHubBothEndsPickTheSameVersionAndTheNamedSiteWinsTowardsIt() {
+        SiteTree links = SiteTree.of(List.of(List.of("sh", "us"), List.of("sh", "eu")));
+        List<ConflictPolicy> policies = List.of(ConflictPolicy.priority("sh"), ConflictPolicy.priority("us"),
+                ConflictPolicy.priority("eu"), ConflictPolicy.of(ConflictPolicy.Kind.SOURCE_WINS));
+        for (String spoke : List.of("us", "eu")) {
+            ConflictRules atSpoke = rules("sh", links, spoke); // the hub's change arriving at the spoke
+            ConflictRules atHub = rules(spoke, links, "sh");
+            for (ConflictPolicy policy : policies) {
+                assertThat(atSpoke.incomingWins(policy, 0)).as(policy + " on sh<->" + spoke)
+                        .isEqualTo(!atHub.incomingWins(policy, 0));
+            }
+            for (int order : new int[] {-1, 0, 1}) {
+                assertThat(atSpoke.incomingWins(ConflictPolicy.newerWins("ts"), order)).as("newer-wins " + order)
+                        .isEqualTo(!atHub.incomingWins(ConflictPolicy.newerWins("ts"), -order));
+            }
+            assertThat(atHub.incomingWins(ConflictPolicy.priority(spoke), 0)).as(spoke + " wins at the hub").isTrue();
+            assertThat(atSpoke.incomingWins(ConflictPolicy.priority("sh"), 0)).as("sh wins at " + spoke).isTrue();
+        }
+        // priority of us: at eu the hub's version (us's, relayed) wins, and at the hub eu's loses
+        assertThat(rules("sh", links, "eu").incomingWins(ConflictPolicy.priority("us"), 0)).isTrue();
+        assertThat(rules("eu", links, "sh").incomingWins(ConflictPolicy.priority("us"), 0)).isFalse();
+        // source-wins: the end further from home (sh) wins on each link
+        assertThat(rules("us", links, "sh").incomingWins(ConflictPolicy.of(ConflictPolicy.Kind.SOURCE_WINS), 0))
+                .isTrue();
+    }
+
+    @Test
+    void linksThatCloseACycleAreRefused() {
+        List<List<String>> mesh = List.of(List.of("sh", "us"), List.of("sh", "eu"), List.of("us", "eu"));
+        assertThat(SiteTree.cycleClosedBy(mesh)).isEqualTo(List.of("us", "eu"));
+        assertThat(SiteTree.cycleClosedBy(mesh.subList(0, 2))).isNull();
+        assertThatThrownBy(() -> SiteTree.of(mesh))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("us<->eu");
+    }
+
     @Test
     void sourceWinsInAOneWayChannelAlwaysTakesTheIncomingChange() {
         ConflictRules oneWay = new ConflictRules(new TableConflictRule(ConflictPolicy.of(ConflictPolicy.Kind.SOURCE_WINS),
@@ -35,6 +76,11 @@ class ConflictRulesTest {
         assertThat(oneWay.incomingWins(ConflictPolicy.of(ConflictPolicy.Kind.SOURCE_WINS), 0)).isTrue();
         assertThat(oneWay.inTwoWayChannel().incomingWins(ConflictPolicy.of(ConflictPolicy.Kind.SOURCE_WINS), 0))
                 .as("the home site's change loses at the other site, which the home site also decided").isFalse();
+    }
+
+    private static ConflictRules rules(String source, SiteTree links, String target) {
+        return new ConflictRules(new TableConflictRule(ConflictPolicy.priority("sh"), true), List.of(), source, "sh")
+                .inTwoWayChannel(links, target);
     }
 
     private static ConflictRules rules(String source, ConflictPolicy policy) {

@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import dev.ferry.conflict.ConflictRules;
+import dev.ferry.conflict.SiteTree;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -11,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -263,7 +267,41 @@ public final class ChannelConfig implements Serializable {
     /** The conflict rules of {@code direction}'s sink: its source site, and the home site for ties. */
     public ConflictRules conflictRules(DirectionConfig direction) {
         ConflictRules rules = conflicts.rules(direction.from(), homeSite().name());
-        return reverseDirection(direction) == null ? rules : rules.inTwoWayChannel();
+        return reverseDirection(direction) == null ? rules : rules.inTwoWayChannel(twoWayLinks(), direction.to());
+    }
+
+    /** The site pairs with a direction each way, in file order; the parser has refused a cycle among them. */
+    public SiteTree twoWayLinks() {
+        return SiteTree.of(twoWayLinkList(directions.stream().map(d -> List.of(d.from(), d.to())).toList()));
+    }
+
+    /** Each pair of sites that has a direction both ways among {@code fromTo} (each a from and a to), once. */
+    static List<List<String>> twoWayLinkList(List<List<String>> fromTo) {
+        List<List<String>> links = new ArrayList<>();
+        for (List<String> d : fromTo) {
+            boolean back = fromTo.contains(List.of(d.get(1), d.get(0)));
+            if (back && !links.contains(List.of(d.get(1), d.get(0))) && !links.contains(d)) {
+                links.add(d);
+            }
+        }
+        return links;
+    }
+
+    /**
+     * The directions whose writes at {@code site} travel on through {@code outOf}, which reads {@code site}: along a
+     * tree of two-way links each site relays what it applied from one neighbour to the others. They are the two-way
+     * directions into {@code site} from every site but {@code outOf}'s other end (whose own changes never go back to
+     * it); empty with two sites, and for a one-way direction.
+     */
+    public Set<String> relayedThrough(String site, DirectionConfig outOf) {
+        String other = outOf.from().equals(site) ? outOf.to() : outOf.from();
+        if (reverseDirection(outOf) == null) {
+            return Set.of();
+        }
+        return directions.stream()
+                .filter(d -> d.to().equals(site) && !d.from().equals(other) && reverseDirection(d) != null)
+                .map(DirectionConfig::name)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.conflict.SiteTree;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,7 @@ final class ChannelConfigParser {
         ConflictConfig conflicts = new ConflictsSection(r, binder).read(file.conflicts(), sites);
         List<DirectionConfig> directions = ServerIds.assign(channel, sites, rawDirections, r);
         parallelOnlyOneWay(apply, rawDirections);
+        noTwoWayCycle(rawDirections);
 
         if (r.count() > 0) {
             throw fail();
@@ -172,6 +174,30 @@ final class ChannelConfigParser {
                         + " two-way channel cannot do safely (directions " + d.from() + "->" + d.to() + " and back):"
                         + " each site would decide conflicts against half of the other's transaction, and the sites"
                         + " could end apart", "leave 'mode' out ('transactional' is the default) in a two-way channel"));
+    }
+
+    /**
+     * Two-way links that close a cycle (three sites each linked to both others) give a change two paths to a site,
+     * and a change that followed it a third: the checker's three-site mesh ended with the sites apart and writes lost
+     * without a record (docs/conflicts.md, "Three or more sites"). Along a tree every change has one path, and each
+     * site relays in its own binlog order.
+     */
+    private void noTwoWayCycle(List<DirectionsSection.RawDirection> directions) {
+        if (directions == null) {
+            return;
+        }
+        List<List<String>> links = ChannelConfig.twoWayLinkList(directions.stream()
+                .filter(d -> d.from() != null && d.to() != null).map(d -> List.of(d.from(), d.to())).toList());
+        List<String> closing = SiteTree.cycleClosedBy(links);
+        if (closing != null) {
+            String hub = links.get(0).get(0);
+            r.problem("directions", "the sites linked both ways form a cycle (" + closing.get(0) + "<->"
+                            + closing.get(1) + " closes it): Ferry keeps the sites identical only when every change has"
+                            + " one path, and with a cycle a change can overtake another it followed, so sites would"
+                            + " end apart and writes be lost without a record",
+                    "link the sites as a tree: pick a hub (e.g. '" + hub + "') and list directions both ways only"
+                            + " between it and each other site; it relays the others' changes (docs/two-way.md)");
+        }
     }
 
     private ApplyConfig apply(JsonNode node, ShapeBinder binder) {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
@@ -69,9 +70,11 @@ public final class DirectionJob {
         SiteConfig from = config.site(direction.from());
         SiteConfig to = config.site(direction.to());
         String reverse = config.reverseDirection(direction);
+        // with more than two sites, what `from` applied from its other neighbours travels on (ChannelConfig)
+        Set<String> relayed = config.relayedThrough(direction.from(), direction);
         LoopFilter loopFilter = reverse == null
                 ? new LoopFilter(direction.name())
-                : new LoopFilter(direction.name(), config.channel(), reverse);
+                : new LoopFilter(direction.name(), config.channel(), reverse, relayed);
 
         DataStream<ChangeEvent> changes = env
                 .fromSource(source(config, from, direction.serverIdRange(), direction.startup(), promptQueue()),
@@ -105,7 +108,7 @@ public final class DirectionJob {
         // mode would otherwise hold the last one back) and gives the lag; an index change carries a standalone
         // CREATE or DROP INDEX to `to` (the heartbeat itself is never written there).
         SourceHeartbeat heartbeat = new SourceHeartbeat(Endpoints.of(from), config.channel(), direction.name(),
-                HEARTBEAT_INTERVAL, config.tableFilter());
+                HEARTBEAT_INTERVAL, config.tableFilter(), relayed);
         // transactional: one writer, in source order, so the stream is keyed where it is (parallelism 1 owns every
         // key); parallel: rows of one key go to one writer, in order
         KeyedStream<ChangeEvent, String> rows = transactional
@@ -132,7 +135,8 @@ public final class DirectionJob {
                                 READER_SILENCE))
                 .uid(HISTORY_WATCHDOG_UID)
                 .setParallelism(1)
-                .process(LoopFilter.forTargetHistory(config.channel(), direction.name()))
+                .process(LoopFilter.forTargetHistory(config.channel(), direction.name(),
+                        config.relayedThrough(direction.to(), direction)))
                 .returns(ChangeEventTypeInfo.INSTANCE)
                 .name("loop filter of " + to.name())
                 .uid(HISTORY_FILTER_UID)

@@ -386,14 +386,47 @@ class ChannelConfigTest {
     }
 
     @Test
-    void reverseDirectionsAndHistoryServerIdsInAThreeSiteMesh() {
-        ChannelConfig mesh = parse("""
-                channel: demo
-                sites:
-                  sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
-                  us: { url: "jdbc:mysql://127.0.0.1:3307", user: ferry, password: "${env:US_PASSWORD}" }
-                  eu: { url: "jdbc:mysql://127.0.0.1:3308", user: ferry, password: "${env:US_PASSWORD}" }
-                directions:
+    void threeSitesLinkedThroughAHubRelayAndEveryReaderHasItsOwnServerId() {
+        ChannelConfig star = parse(THREE_SITES + """
+                  - { from: us, to: sh }
+                  - { from: sh, to: us }
+                  - { from: us, to: eu }
+                  - { from: eu, to: us }
+                tables: { include: ['shop\\..*'] }
+                """);
+        assertThat(star.reverseDirection(star.direction("sh->us"))).isEqualTo("us->sh");
+        assertThat(star.reverseDirection(star.direction("eu->us"))).isEqualTo("us->eu");
+        // us, the hub, passes on to eu what it applied from sh, and back; the spokes relay nothing
+        assertThat(star.relayedThrough("us", star.direction("us->eu"))).containsExactly("sh->us");
+        assertThat(star.relayedThrough("us", star.direction("us->sh"))).containsExactly("eu->us");
+        assertThat(star.relayedThrough("sh", star.direction("sh->us"))).isEmpty();
+        // on the hub's history, as the target of sh->us, what eu->us applied is the hub's own writes
+        assertThat(star.relayedThrough("us", star.direction("sh->us"))).containsExactly("eu->us");
+        assertThat(star.relayedThrough("eu", star.direction("us->eu"))).isEmpty();
+        // every binlog reader of the channel, of a direction or of a target's own writes, has a server id of its own
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (DirectionConfig d : star.directions()) {
+            assertThat(ids.add(d.serverIdStart())).as(d.name()).isTrue();
+        }
+        for (DirectionConfig d : star.directions()) {
+            assertThat(ids.add(star.historyServerId(d))).as("history of " + d.name()).isTrue();
+            assertThat(star.historyServerId(d)).as("stable").isEqualTo(star.historyServerId(d));
+        }
+        ConflictRules atSh = star.conflictRules(star.direction("us->sh"));
+        assertThat(atSh.sourceSite()).isEqualTo("us");
+        assertThat(atSh.homeSite()).isEqualTo("sh");
+        // priority of sh, the home site: at the hub sh's change wins, at sh the hub's loses, on the link to eu the hub
+        // (nearer to sh) wins
+        assertThat(star.conflictRules(star.direction("sh->us")).incomingWins(ConflictPolicy.priority("sh"), 0)).isTrue();
+        assertThat(atSh.incomingWins(ConflictPolicy.priority("sh"), 0)).isFalse();
+        assertThat(star.conflictRules(star.direction("us->eu")).incomingWins(ConflictPolicy.priority("sh"), 0)).isTrue();
+        assertThat(star.conflictRules(star.direction("eu->us")).incomingWins(ConflictPolicy.priority("sh"), 0))
+                .isFalse();
+    }
+
+    @Test
+    void threeSitesEachLinkedWithBothOthersAreRefusedNamingTheFix() {
+        assertThatThrownBy(() -> parse(THREE_SITES + """
                   - { from: sh, to: us }
                   - { from: sh, to: eu }
                   - { from: us, to: sh }
@@ -401,21 +434,29 @@ class ChannelConfigTest {
                   - { from: eu, to: sh }
                   - { from: eu, to: us }
                 tables: { include: ['shop\\..*'] }
+                """))
+                .isInstanceOf(ChannelConfigException.class)
+                .hasMessageContaining("directions: the sites linked both ways form a cycle (us<->eu closes it)")
+                .hasMessageContaining("pick a hub (e.g. 'sh') and list directions both ways only between it and each"
+                        + " other site");
+        // one-way directions close no cycle: each site's changes go only where a direction takes them
+        ChannelConfig fanOut = parse(THREE_SITES + """
+                  - { from: sh, to: us }
+                  - { from: sh, to: eu }
+                  - { from: us, to: eu }
+                tables: { include: ['shop\\..*'] }
                 """);
-        assertThat(mesh.reverseDirection(mesh.direction("sh->us"))).isEqualTo("us->sh");
-        assertThat(mesh.reverseDirection(mesh.direction("eu->us"))).isEqualTo("us->eu");
-        // every binlog reader of the channel, of a direction or of a target's own writes, has a server id of its own
-        java.util.Set<Long> ids = new java.util.HashSet<>();
-        for (DirectionConfig d : mesh.directions()) {
-            assertThat(ids.add(d.serverIdStart())).as(d.name()).isTrue();
-        }
-        for (DirectionConfig d : mesh.directions()) {
-            assertThat(ids.add(mesh.historyServerId(d))).as("history of " + d.name()).isTrue();
-            assertThat(mesh.historyServerId(d)).as("stable").isEqualTo(mesh.historyServerId(d));
-        }
-        assertThat(mesh.conflictRules(mesh.direction("eu->us")).sourceSite()).isEqualTo("eu");
-        assertThat(mesh.conflictRules(mesh.direction("eu->us")).homeSite()).isEqualTo("sh");
+        assertThat(fanOut.relayedThrough("us", fanOut.direction("us->eu"))).isEmpty();
     }
+
+    private static final String THREE_SITES = """
+            channel: demo
+            sites:
+              sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
+              us: { url: "jdbc:mysql://127.0.0.1:3307", user: ferry, password: "${env:US_PASSWORD}" }
+              eu: { url: "jdbc:mysql://127.0.0.1:3308", user: ferry, password: "${env:US_PASSWORD}" }
+            directions:
+            """;
 
     @Test
     void toStringNeverShowsSecrets() throws IOException {

@@ -45,7 +45,7 @@ abstract class ConflictITBase extends MeshITBase {
      */
     @Test
     void theSeedsDualWriteResolvesTheSameWayAtBothSitesUnderEveryPolicy() throws Exception {
-        Mesh mesh = twoSites("dual");
+        LinkedSites mesh = twoSites("dual");
         String db = mesh.database;
         List<String> tables = List.of("prio_sh", "prio_us", "newer", "source", "target", "manual");
         for (TestDatabase site : mesh.sites.values()) {
@@ -141,7 +141,7 @@ abstract class ConflictITBase extends MeshITBase {
      */
     @Test
     void randomizedDualWritesOnOverlappingKeysConverge() throws Exception {
-        Mesh mesh = twoSites("random");
+        LinkedSites mesh = twoSites("random");
         String db = mesh.database;
         startRandomTables(mesh);
         failedAtStart = FlinkRest.failedCheckpoints(runner);
@@ -175,7 +175,7 @@ abstract class ConflictITBase extends MeshITBase {
      */
     @Test
     void taskManagerKilledDuringOverlappingDualWritesConvergesWithoutSpuriousConflicts() throws Exception {
-        Mesh mesh = twoSites("kill");
+        LinkedSites mesh = twoSites("kill");
         String db = mesh.database;
         Map<String, Long> baseline = startRandomTables(mesh);
         TestDatabase sh = mesh.site("sh");
@@ -278,7 +278,7 @@ abstract class ConflictITBase extends MeshITBase {
      * newer-wins on ver), starts both directions and waits for both readers; returns the rows each
      * direction applied so far.
      */
-    private Map<String, Long> startRandomTables(Mesh mesh) throws Exception {
+    private Map<String, Long> startRandomTables(LinkedSites mesh) throws Exception {
         for (TestDatabase site : mesh.sites.values()) {
             exec(site, mesh.database,
                     "CREATE TABLE r_priority (id BIGINT PRIMARY KEY, v VARCHAR(40), ver BIGINT NOT NULL)",
@@ -290,7 +290,7 @@ abstract class ConflictITBase extends MeshITBase {
     }
 
     /** Both random tables equal row by row at both sites; on a difference, prints what each site recorded. */
-    private static void awaitRandomTablesEqual(Mesh mesh) {
+    private static void awaitRandomTablesEqual(LinkedSites mesh) {
         TestDatabase sh = mesh.site("sh");
         TestDatabase us = mesh.site("us");
         for (String table : List.of("r_priority", "r_newer")) {
@@ -327,7 +327,7 @@ abstract class ConflictITBase extends MeshITBase {
     }
 
     /** On divergence: the first differing keys, with every conflict both sites recorded for them. */
-    private static void debugDump(TestDatabase sh, TestDatabase us, String db, String table, Mesh mesh) {
+    private static void debugDump(TestDatabase sh, TestDatabase us, String db, String table, LinkedSites mesh) {
         java.util.Set<Object> keys = new java.util.TreeSet<>();
         Map<Object, String> a = new java.util.HashMap<>();
         Map<Object, String> b = new java.util.HashMap<>();
@@ -366,8 +366,8 @@ abstract class ConflictITBase extends MeshITBase {
         assertThat(problems).isEmpty();
     }
 
-    private Mesh twoSites(String prefix) {
-        return Mesh.twoSites("cf" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), prefix,
+    private LinkedSites twoSites(String prefix) {
+        return LinkedSites.twoSites("cf" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), prefix,
                 TestServers.site(kind(), "sh"), TestServers.site(kind(), "us"), stateDir, false);
     }
 
@@ -387,7 +387,7 @@ abstract class ConflictITBase extends MeshITBase {
     }
 
     /** "direction key type resolution" of each conflict recorded at {@code site} on one table. */
-    private static List<String> conflicts(TestDatabase site, Mesh mesh, String table) {
+    private static List<String> conflicts(TestDatabase site, LinkedSites mesh, String table) {
         return site.query("SELECT direction, row_key, conflict_type, resolution FROM ferry.ferry_conflict"
                 + " WHERE channel = ? AND table_name = ? AND row_key NOT LIKE '[-%' ORDER BY id", // not the probes
                 mesh.name, "vgp_order_" + table).stream()
@@ -395,18 +395,18 @@ abstract class ConflictITBase extends MeshITBase {
     }
 
     /** "direction key type resolution" of each conflict recorded at {@code site} in the channel. */
-    static List<String> records(TestDatabase site, Mesh mesh) {
+    static List<String> records(TestDatabase site, LinkedSites mesh) {
         return site.query("SELECT direction, row_key, conflict_type, resolution FROM ferry.ferry_conflict"
                 + " WHERE channel = ? AND row_key NOT LIKE '[-%' ORDER BY id", mesh.name).stream()
                 .map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2) + " " + r.get(3)).toList();
     }
 
-    static long followUps(TestDatabase site, Mesh mesh) {
+    static long followUps(TestDatabase site, LinkedSites mesh) {
         return ((Number) site.query("SELECT COALESCE(SUM(follow_ups), 0) FROM ferry.ferry_conflict WHERE channel = ?",
                 mesh.name).get(0).get(0)).longValue();
     }
 
-    static long allConflicts(TestDatabase site, Mesh mesh) {
+    static long allConflicts(TestDatabase site, LinkedSites mesh) {
         return ((Number) site.query("SELECT COUNT(*) FROM ferry.ferry_conflict WHERE channel = ?", mesh.name)
                 .get(0).get(0)).longValue();
     }

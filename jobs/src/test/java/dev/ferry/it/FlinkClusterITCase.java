@@ -110,7 +110,7 @@ class FlinkClusterITCase {
         Map<String, TestDatabase> sites = new LinkedHashMap<>();
         sites.put("sh", sh);
         sites.put("us", us);
-        Mesh mesh = new Mesh("cluster" + ProcessHandle.current().pid(), db, sites, dir.resolve("state"), false);
+        LinkedSites mesh = new LinkedSites("cluster" + ProcessHandle.current().pid(), db, sites, dir.resolve("state"), false);
         mesh.passwordDir = secrets;
         Path config = dir.resolve("channel.yaml");
         Files.writeString(config, mesh.yaml());
@@ -333,7 +333,7 @@ class FlinkClusterITCase {
 
     // ---- what the test checks
 
-    private static Map<String, Long> applied(Mesh mesh) {
+    private static Map<String, Long> applied(LinkedSites mesh) {
         Map<String, Long> applied = new LinkedHashMap<>();
         for (String direction : mesh.directions()) {
             applied.put(direction, appliedRows(mesh.site(direction.split("->")[1]), mesh.name, direction));
@@ -341,7 +341,7 @@ class FlinkClusterITCase {
         return applied;
     }
 
-    private static void awaitProgress(Mesh mesh, Map<String, Long> from, long rows, String what) {
+    private static void awaitProgress(LinkedSites mesh, Map<String, Long> from, long rows, String what) {
         await(() -> {
             Map<String, Long> now = applied(mesh);
             return now.entrySet().stream().allMatch(e -> e.getValue() >= from.get(e.getKey()) + rows);
@@ -356,7 +356,7 @@ class FlinkClusterITCase {
      *
      * @return per direction, the row changes applied so far
      */
-    private static Map<String, Long> awaitReaders(Mesh mesh) {
+    private static Map<String, Long> awaitReaders(LinkedSites mesh) {
         long base = 0;
         for (String direction : mesh.directions()) {
             TestDatabase from = mesh.site(direction.split("->")[0]);
@@ -414,7 +414,7 @@ class FlinkClusterITCase {
         return false;
     }
 
-    private void dashboardShows(Mesh mesh, Map<String, String> jobs, Optional<String> chromium) throws Exception {
+    private void dashboardShows(LinkedSites mesh, Map<String, String> jobs, Optional<String> chromium) throws Exception {
         JsonNode overview = rest().get("/jobs/overview");
         Map<String, String> states = new LinkedHashMap<>();
         for (JsonNode job : overview.path("jobs")) {

@@ -41,7 +41,7 @@ abstract class LinkCutITBase extends MeshITBase {
 
     @Test
     void aCutLinkShowsWhileItLastsAndEveryRowCrossesOnceAfterItsReturn() throws Exception {
-        Mesh mesh = mesh2("linkcut", SiteLoad.TABLE_DDL, false);
+        LinkedSites mesh = mesh2("linkcut", SiteLoad.TABLE_DDL, false);
         TestDatabase sh = mesh.site("sh");
         TestDatabase us = mesh.site("us");
         String db = mesh.database;

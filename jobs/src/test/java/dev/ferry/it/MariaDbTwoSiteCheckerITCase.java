@@ -11,7 +11,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  * (docs/checker.md). {@code -Dferry.checker=off} leaves it out; {@code bench/soak.sh} runs it long, with faults.
  */
 @DisabledIfSystemProperty(named = "ferry.checker", matches = "off")
-class MariaDbTwoSiteCheckerITCase extends TwoSiteCheckerITBase {
+class MariaDbTwoSiteCheckerITCase extends CheckerITBase {
     @BeforeAll
     static void servers() {
         TestServers.assumeAvailable(ServerKind.MARIADB);

@@ -19,7 +19,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs every direction of a {@link Mesh} through {@code ferry run}'s in-process runner, on servers of one kind. */
+/** Runs every direction of a {@link LinkedSites} through {@code ferry run}'s in-process runner, on servers of one kind. */
 abstract class MeshITBase {
     private static final AtomicInteger CHANNELS = new AtomicInteger();
 
@@ -39,7 +39,7 @@ abstract class MeshITBase {
         }
     }
 
-    void start(Mesh mesh) throws Exception {
+    void start(LinkedSites mesh) throws Exception {
         runner = new LocalRunner(mesh.config(), 0, problems::add);
         runner.start();
     }
@@ -59,7 +59,7 @@ abstract class MeshITBase {
     }
 
     /** Sites sh and us, each with a new database holding the table {@code tableDdl} creates. */
-    Mesh mesh2(String prefix, String tableDdl, boolean snapshotFromSh) {
+    LinkedSites mesh2(String prefix, String tableDdl, boolean snapshotFromSh) {
         TestDatabase sh = TestServers.site(kind(), "sh");
         TestDatabase us = TestServers.site(kind(), "us");
         String db = sh.createDatabase(prefix);
@@ -67,7 +67,7 @@ abstract class MeshITBase {
         for (TestDatabase site : List.of(sh, us)) {
             TwoWayITBase.exec(site, db, tableDdl);
         }
-        return new Mesh(channelName(), db, twoSites(sh, us), stateDir, snapshotFromSh);
+        return new LinkedSites(channelName(), db, twoSites(sh, us), stateDir, snapshotFromSh);
     }
 
     static Map<String, TestDatabase> twoSites(TestDatabase sh, TestDatabase us) {

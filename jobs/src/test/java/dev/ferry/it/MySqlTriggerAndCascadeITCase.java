@@ -55,7 +55,7 @@ class MySqlTriggerAndCascadeITCase extends TriggerAndCascadeITBase {
      */
     @Test
     void cascadesTheBinlogCarriesAreAcceptedAndReplicateExactly() throws Exception {
-        Mesh mesh = mesh("fklogged", site("sh"), site("us"), false);
+        LinkedSites mesh = mesh("fklogged", site("sh"), site("us"), false);
         String db = mesh.database;
         for (TestDatabase site : mesh.sites.values()) {
             exec(site, db, CATEGORY, filmCategory("ON DELETE CASCADE ON UPDATE CASCADE"),

@@ -95,7 +95,7 @@ abstract class SysbenchTwoWayITBase extends MeshITBase {
             String ddl = (String) sh.query("SHOW CREATE TABLE " + q(db) + ".sbtest" + i).get(0).get(1);
             exec(us, db, ddl);
         }
-        Mesh mesh = new Mesh(channelName(), db, twoSites(sh, us), stateDir, true);
+        LinkedSites mesh = new LinkedSites(channelName(), db, twoSites(sh, us), stateDir, true);
         start(mesh);
         for (int i = 1; i <= tables; i++) {
             String t = "sbtest" + i;

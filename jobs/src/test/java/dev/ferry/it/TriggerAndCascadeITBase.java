@@ -61,7 +61,7 @@ abstract class TriggerAndCascadeITBase extends MeshITBase {
 
     @Test
     void checkRefusesAnUnguardedTriggerAtATargetAndPassesTheGuardedOne() throws IOException {
-        Mesh mesh = mesh("trgcheck", site("sh"), site("us"), false);
+        LinkedSites mesh = mesh("trgcheck", site("sh"), site("us"), false);
         String db = mesh.database;
         exec(mesh.site("sh"), db, ORDERS);
         exec(mesh.site("us"), db, ORDERS, UNGUARDED);
@@ -89,7 +89,7 @@ abstract class TriggerAndCascadeITBase extends MeshITBase {
      */
     @Test
     void aGuardedTriggerRunsOnceAtTheSiteWhereTheRowWasWritten() throws Exception {
-        Mesh mesh = mesh("trgrun", site("sh"), site("us"), false);
+        LinkedSites mesh = mesh("trgrun", site("sh"), site("us"), false);
         String db = mesh.database;
         for (String name : List.of("sh", "us")) {
             exec(mesh.site(name), db, ORDERS, "CREATE TABLE orders_audit (id BIGINT PRIMARY KEY, note VARCHAR(60))",
@@ -127,7 +127,7 @@ abstract class TriggerAndCascadeITBase extends MeshITBase {
 
     @Test
     void startUpRefusesAnUnguardedTriggerAndAppliesNothing() {
-        Mesh mesh = mesh("trgstart", site("sh"), site("us"), true);
+        LinkedSites mesh = mesh("trgstart", site("sh"), site("us"), true);
         String db = mesh.database;
         exec(mesh.site("sh"), db, ORDERS, "INSERT INTO orders (id, note) VALUES (1, 'a'), (2, 'b')");
         exec(mesh.site("us"), db, ORDERS, UNGUARDED);
@@ -143,7 +143,7 @@ abstract class TriggerAndCascadeITBase extends MeshITBase {
 
     @Test
     void startUpRefusesACascadingForeignKeyAndAppliesNothing() {
-        Mesh mesh = mesh("fkstart", cascadeSource(), site("us"), true);
+        LinkedSites mesh = mesh("fkstart", cascadeSource(), site("us"), true);
         String db = mesh.database;
         exec(mesh.site("sh"), db, CATEGORY, filmCategory("ON DELETE RESTRICT ON UPDATE CASCADE"),
                 "INSERT INTO category VALUES (1, 'Action'), (2, 'Comedy')",
@@ -164,7 +164,7 @@ abstract class TriggerAndCascadeITBase extends MeshITBase {
 
     @Test
     void checkRefusesAnOnDeleteCascadeAndAcceptsRestrictOrBothTablesLeftOut() throws IOException {
-        Mesh mesh = mesh("fkcheck", cascadeSource(), site("us"), false);
+        LinkedSites mesh = mesh("fkcheck", cascadeSource(), site("us"), false);
         String db = mesh.database;
         TestDatabase sh = mesh.site("sh");
         exec(sh, db, CATEGORY, filmCategory("ON DELETE CASCADE ON UPDATE RESTRICT"));
@@ -198,7 +198,7 @@ abstract class TriggerAndCascadeITBase extends MeshITBase {
 
     @Test
     void aUserWhoCannotReadTriggersIsToldTheGrant() {
-        Mesh mesh = mesh("trgpriv", site("sh"), site("us"), false);
+        LinkedSites mesh = mesh("trgpriv", site("sh"), site("us"), false);
         String db = mesh.database;
         TestDatabase sh = mesh.site("sh");
         TestDatabase us = mesh.site("us");
@@ -245,13 +245,13 @@ abstract class TriggerAndCascadeITBase extends MeshITBase {
     }
 
     /** Sites sh and us with a new database each; {@code initial}: sh->us starts with a copy. */
-    Mesh mesh(String prefix, TestDatabase sh, TestDatabase us, boolean initial) {
-        return Mesh.twoSites("tc" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), prefix, sh, us,
+    LinkedSites mesh(String prefix, TestDatabase sh, TestDatabase us, boolean initial) {
+        return LinkedSites.twoSites("tc" + ProcessHandle.current().pid() + "_" + CHANNELS.incrementAndGet(), prefix, sh, us,
                 stateDir, initial);
     }
 
     /** The channel file of a mesh, with each site's password in a file. */
-    private Path channelFile(Mesh mesh) throws IOException {
+    private Path channelFile(LinkedSites mesh) throws IOException {
         mesh.passwordDir = dir;
         for (Map.Entry<String, TestDatabase> site : mesh.sites.entrySet()) {
             Files.writeString(dir.resolve(site.getKey() + ".pw"), site.getValue().adminPassword());

@@ -50,11 +50,11 @@ abstract class TwoDataCentresITBase extends MeshITBase {
 
     @Test
     void eachDataCentreRunsTheDirectionIntoItAndBothArbitrateAcrossASplit() throws Exception {
-        Mesh atUs = mesh2("twodc", TABLE, false);
+        LinkedSites atUs = mesh2("twodc", TABLE, false);
         TestDatabase sh = atUs.site("sh");
         TestDatabase us = atUs.site("us");
         String db = atUs.database;
-        Mesh atSh = new Mesh(atUs.name, db, atUs.sites, shStateDir, false);
+        LinkedSites atSh = new LinkedSites(atUs.name, db, atUs.sites, shStateDir, false);
         try (LinkProxy toSh = new LinkProxy(sh.host(), sh.port()); LinkProxy toUs = new LinkProxy(us.host(),
                 us.port())) {
             atUs.urls.put("sh", "jdbc:mysql://127.0.0.1:" + toSh.port()); // us's data centre reaches sh across its link
@@ -108,7 +108,7 @@ abstract class TwoDataCentresITBase extends MeshITBase {
 
     @Test
     void aChannelSplitOverTwoOneDirectionFilesIsRefusedNamingTheFix() throws Exception {
-        Mesh mesh = mesh2("twofiles", TABLE, false);
+        LinkedSites mesh = mesh2("twofiles", TABLE, false);
         ChannelConfig shToUsOnly = mesh.configOnly("sh->us");
         run(shToUsOnly, "sh->us");
         TestDatabase sh = mesh.site("sh");
@@ -116,7 +116,7 @@ abstract class TwoDataCentresITBase extends MeshITBase {
         Sites.awaitBinlogReader(sh, us, Sites.q(mesh.database) + ".kv", "sh->us alone");
         assertThat(TwoWayITBase.appliedRows(us, mesh.name, "sh->us")).as("sh->us committed at us").isPositive();
 
-        ChannelConfig usToShOnly = new Mesh(mesh.name, mesh.database, mesh.sites, shStateDir, false)
+        ChannelConfig usToShOnly = new LinkedSites(mesh.name, mesh.database, mesh.sites, shStateDir, false)
                 .configOnly("us->sh");
         LocalRunner second = new LocalRunner(usToShOnly, 0, problems::add);
         runners.add(second);
@@ -160,7 +160,7 @@ abstract class TwoDataCentresITBase extends MeshITBase {
     }
 
     /** Conflict records at either site whose incoming or target version holds {@code value}. */
-    private static long recordsNaming(Mesh mesh, String value) {
+    private static long recordsNaming(LinkedSites mesh, String value) {
         long n = 0;
         for (TestDatabase site : mesh.sites.values()) {
             n += ((Number) site.query("SELECT COUNT(*) FROM ferry.ferry_conflict WHERE channel = ? AND"

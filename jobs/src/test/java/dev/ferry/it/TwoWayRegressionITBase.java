@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * with the sites equal row by row plus the check that the failure broke.
  *
  * <p>"Everything settled" is proven, not slept for: a round trip of probe rows (sh to us, then us
- * to sh, {@link Mesh#awaitReaders}) follows, in each direction's binlog order, whatever the sites
+ * to sh, {@link LinkedSites#awaitReaders}) follows, in each direction's binlog order, whatever the sites
  * wrote before it, so once the probes arrived, anything Ferry was to send back because of the
  * test's writes has arrived too. Then each binlog must grow by heartbeat rows only for a few
  * heartbeats ({@link TwoWayITBase#assertBinlogsQuiet}), and the rows are compared again.
@@ -70,7 +70,7 @@ abstract class TwoWayRegressionITBase extends MeshITBase {
      */
     @Test
     void aTableCreatedFilledAndDroppedAtUsDoesNotStopShToUs() throws Exception {
-        Mesh mesh = mesh2("vingoo_mc", "CREATE TABLE vgp_order (id BIGINT PRIMARY KEY, order_no VARCHAR(32) NOT NULL)",
+        LinkedSites mesh = mesh2("vingoo_mc", "CREATE TABLE vgp_order (id BIGINT PRIMARY KEY, order_no VARCHAR(32) NOT NULL)",
                 false);
         TestDatabase sh = mesh.site("sh");
         TestDatabase us = mesh.site("us");
@@ -109,7 +109,7 @@ abstract class TwoWayRegressionITBase extends MeshITBase {
     // ---------------------------------------------------------------------------------------------
 
     private void deleteAndReinsertInOneTransaction(String at, boolean afterAConflict) throws Exception {
-        Mesh mesh = startWithRows("reinsert", "(1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
+        LinkedSites mesh = startWithRows("reinsert", "(1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
         TestDatabase sh = mesh.site("sh");
         TestDatabase us = mesh.site("us");
         String db = mesh.database;
@@ -141,7 +141,7 @@ abstract class TwoWayRegressionITBase extends MeshITBase {
     }
 
     private void writesAtUsAfterAConflict(boolean awaitEachAtSh) throws Exception {
-        Mesh mesh = startWithRows("afterconflict", "(1, 'start', 0)");
+        LinkedSites mesh = startWithRows("afterconflict", "(1, 'start', 0)");
         TestDatabase sh = mesh.site("sh");
         TestDatabase us = mesh.site("us");
         String db = mesh.database;
@@ -180,8 +180,8 @@ abstract class TwoWayRegressionITBase extends MeshITBase {
      * Sites sh and us with table t holding the same {@code rows} at both before both directions start
      * ({@code latest}; priority of sh on conflicts, the default made explicit), once both readers run.
      */
-    private Mesh startWithRows(String prefix, String rows) throws Exception {
-        Mesh mesh = mesh2(prefix, TABLE, false);
+    private LinkedSites startWithRows(String prefix, String rows) throws Exception {
+        LinkedSites mesh = mesh2(prefix, TABLE, false);
         for (TestDatabase site : mesh.sites.values()) {
             exec(site, mesh.database, "INSERT INTO t VALUES " + rows);
         }
@@ -195,7 +195,7 @@ abstract class TwoWayRegressionITBase extends MeshITBase {
      * A real conflict on row {@code id} of t: both sites update it at once. Returns once both sites
      * recorded it, sh's version (the home site's) is at both, and everything settled.
      */
-    private static void conflictOn(Mesh mesh, int id) {
+    private static void conflictOn(LinkedSites mesh, int id) {
         TestDatabase sh = mesh.site("sh");
         TestDatabase us = mesh.site("us");
         String db = mesh.database;
@@ -223,7 +223,7 @@ abstract class TwoWayRegressionITBase extends MeshITBase {
      * back (a round trip of probe rows through {@code table}), then until the sites hold the same rows in
      * it and their binlogs grow by heartbeats only.
      */
-    private static void settle(Mesh mesh, String table, String probeValues) {
+    private static void settle(LinkedSites mesh, String table, String probeValues) {
         mesh.awaitReaders(table, probeValues);
         awaitSameRows(mesh.site("sh"), mesh.site("us"), mesh.database, table, TIMEOUT);
         TwoWayITBase.assertBinlogsQuiet(mesh);

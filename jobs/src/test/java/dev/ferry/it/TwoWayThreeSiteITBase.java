@@ -2,22 +2,26 @@ package dev.ferry.it;
 
 import static dev.ferry.it.Sites.awaitSameRows;
 import static dev.ferry.it.Sites.q;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two-way tests plus a three-site mesh: what MariaDB and MySQL 9.x run. The mesh does not depend on the server
- * version, so MySQL 8.0 runs only the two-way tests (MySql80TwoWayITCase), to keep the suite short.
+ * The two-way tests plus three sites linked through a hub, sh, which relays between us and eu: what MariaDB and
+ * MySQL 9.x run. They do not depend on the server version, so MySQL 8.0 runs only the two-way tests
+ * (MySql80TwoWayITCase), to keep the suite short.
  */
 abstract class TwoWayThreeSiteITBase extends TwoWayITBase {
     @Test
-    void threeSiteMeshDeliversEveryChangeExactlyOnceAndNothingEchoes() throws Exception {
-        Mesh mesh = mesh3("mesh");
+    void threeSitesThroughAHubGetEveryChangeExactlyOnceAndNothingEchoes() throws Exception {
+        LinkedSites mesh = mesh3("hub");
         start(mesh);
         List<SiteLoad> loads = probedLoads(mesh);
         inParallel(loads, load -> load.transactions(300));
@@ -27,7 +31,7 @@ abstract class TwoWayThreeSiteITBase extends TwoWayITBase {
 
     @Test
     void aSiteThatIsDownDoesNotStopTheOthersAndCatchesUpWhenBack() throws Exception {
-        Mesh mesh = mesh3("down");
+        LinkedSites mesh = mesh3("down");
         start(mesh);
         List<SiteLoad> loads = probedLoads(mesh);
         TestDatabase eu = mesh.site("eu");
@@ -41,7 +45,88 @@ abstract class TwoWayThreeSiteITBase extends TwoWayITBase {
         awaitAllEqual(mesh, loads);
     }
 
-    private Mesh mesh3(String prefix) {
+    /**
+     * us and eu write the same rows while the hub is down, so neither sees the other's write: when it is back, the
+     * hub takes whichever arrives first, and every site ends with it; the other is recorded as lost (I1, I2 across
+     * the spokes, which a mesh broke: docs/two-way.md).
+     */
+    @Test
+    void whileTheHubIsDownBothSpokesWriteTheSameRowsAndAllSitesEndWithOneVersionTheOtherRecorded() throws Exception {
+        LinkedSites mesh = mesh3("hubdown");
+        start(mesh);
+        probedLoads(mesh);
+        TestDatabase sh = mesh.site("sh");
+        String rows = IntStream.rangeClosed(1, 20).mapToObj(i -> "(" + i + ", 'sh', 0, NULL)")
+                .collect(Collectors.joining(", "));
+        exec(sh, mesh.database, "INSERT INTO events (id, origin, n, note) VALUES " + rows);
+        awaitAllSameEvents(mesh);
+
+        sh.stop();
+        exec(mesh.site("us"), mesh.database, "UPDATE events SET origin = 'us', note = 'written-at-us' WHERE id <= 20");
+        exec(mesh.site("eu"), mesh.database, "UPDATE events SET origin = 'eu', note = 'written-at-eu' WHERE id <= 20");
+        sh.restart();
+        awaitAllSameEvents(mesh);
+
+        for (int id = 1; id <= 20; id++) {
+            String winner = (String) sh.query("SELECT origin FROM " + q(mesh.database) + ".events WHERE id = ?", id)
+                    .get(0).get(0);
+            assertThat(winner).as("row %d", id).isIn("us", "eu");
+            String lost = "written-at-" + (winner.equals("us") ? "eu" : "us");
+            List<List<Object>> records = new java.util.ArrayList<>();
+            for (TestDatabase site : mesh.sites.values()) {
+                records.addAll(site.query("SELECT resolution, incoming_after, target_row FROM ferry.ferry_conflict"
+                        + " WHERE channel = ? AND table_name = 'events' AND row_key = ?", mesh.name, "[" + id + "]"));
+            }
+            assertThat(records).as("records of row %d, whose version %s lost", id, lost).anyMatch(r ->
+                    "target-kept".equals(r.get(0)) && String.valueOf(r.get(1)).contains(lost)
+                            || "incoming-applied".equals(r.get(0)) && String.valueOf(r.get(2)).contains(lost));
+        }
+    }
+
+    /**
+     * A column added at us reaches eu through the hub, ahead of every row that carries it, whichever site writes
+     * that row: nothing is held, and every site ends with the same schema and rows.
+     */
+    @Test
+    void aColumnAddedAtOneSpokeReachesTheOtherThroughTheHubAheadOfTheRowsThatCarryIt() throws Exception {
+        LinkedSites mesh = mesh3("hubddl");
+        start(mesh);
+        probedLoads(mesh);
+        String events = q(mesh.database) + ".events";
+        exec(mesh.site("us"), mesh.database, "ALTER TABLE events ADD COLUMN c INT",
+                "INSERT INTO events (id, origin, n, c) VALUES (1, 'us', 1, 7)");
+        Sites.await(() -> !mesh.site("sh").query("SELECT 1 FROM " + events + " WHERE id = 1").isEmpty(), TIMEOUT,
+                "us's row at sh");
+        exec(mesh.site("sh"), mesh.database, "INSERT INTO events (id, origin, n, c) VALUES (2, 'sh', 1, 8)");
+        Sites.await(() -> !mesh.site("eu").query("SELECT 1 FROM " + events + " WHERE id = 2").isEmpty(), TIMEOUT,
+                "sh's row at eu");
+        exec(mesh.site("eu"), mesh.database, "INSERT INTO events (id, origin, n, c) VALUES (3, 'eu', 1, 9)");
+        for (TestDatabase site : mesh.sites.values()) {
+            Sites.await(() -> !site.query("SELECT 1 FROM " + events + " WHERE id = 3").isEmpty(), TIMEOUT,
+                    "eu's row at " + site.name());
+        }
+        awaitAllSameEvents(mesh);
+        for (TestDatabase site : mesh.sites.values()) {
+            assertThat(site.query("SELECT id, c FROM " + events + " ORDER BY id")).as("rows at %s", site.name())
+                    .containsExactly(List.of(1L, 7), List.of(2L, 8), List.of(3L, 9));
+            assertThat(Sites.schema(site, mesh.database)).isEqualTo(Sites.schema(mesh.site("sh"), mesh.database));
+            assertThat(site.query("SELECT table_name FROM ferry.ferry_ddl WHERE channel = ? AND outcome = 'held'",
+                    mesh.name)).as("held at %s", site.name()).isEmpty();
+        }
+    }
+
+    /** All three sites equal in one look: two that both still lack the third's change are equal for a moment. */
+    private static void awaitAllSameEvents(LinkedSites mesh) {
+        Sites.await(() -> {
+            List<List<String>> sh = Sites.rows(mesh.site("sh"), mesh.database, "events");
+            return mesh.sites.values().stream().allMatch(s -> Sites.rows(s, mesh.database, "events").equals(sh));
+        }, TIMEOUT, "the events of all three sites to be equal");
+        for (TestDatabase site : mesh.sites.values()) {
+            awaitSameRows(mesh.site("sh"), site, mesh.database, "events", TIMEOUT);
+        }
+    }
+
+    private LinkedSites mesh3(String prefix) {
         Map<String, TestDatabase> sites = new LinkedHashMap<>();
         for (String site : List.of("sh", "us", "eu")) {
             sites.put(site, TestServers.site(kind(), site));
@@ -53,6 +138,6 @@ abstract class TwoWayThreeSiteITBase extends TwoWayITBase {
             }
             exec(site, db, SiteLoad.TABLE_DDL);
         }
-        return new Mesh(channelName(), db, sites, stateDir, false);
+        return new LinkedSites(channelName(), db, sites, stateDir, false);
     }
 }

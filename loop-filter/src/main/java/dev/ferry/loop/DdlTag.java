@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 public final class DdlTag {
     private static final Pattern FIRST_KEYWORD = Pattern.compile("^\\s*[A-Za-z]+");
     private static final Pattern TAG = Pattern.compile("/\\*\\s*ferry:");
+    /** A tag as {@link #tag} writes it; group 1 is its {@code <channel>:<direction>}. */
+    private static final Pattern WRITTEN_TAG = Pattern.compile(" ?/\\* ferry:([^*\\s]+:[^*\\s]+) \\*/");
 
     private DdlTag() {}
 
@@ -21,11 +23,19 @@ public final class DdlTag {
         if (label.contains("*/")) {
             throw new IllegalArgumentException("channel or direction name contains '*/': " + label);
         }
-        Matcher m = FIRST_KEYWORD.matcher(statement);
+        // a statement relayed from another site carries the tag of the direction that applied it there
+        String untagged = WRITTEN_TAG.matcher(statement).replaceAll("");
+        Matcher m = FIRST_KEYWORD.matcher(untagged);
         if (!m.find()) {
             throw new IllegalArgumentException("not a DDL statement: " + statement);
         }
-        return statement.substring(0, m.end()) + " /* ferry:" + label + " */" + statement.substring(m.end());
+        return untagged.substring(0, m.end()) + " /* ferry:" + label + " */" + untagged.substring(m.end());
+    }
+
+    /** The {@code <channel>:<direction>} of the tag of a statement a Ferry sink executed, or {@code null}. */
+    public static String label(String statement) {
+        Matcher m = WRITTEN_TAG.matcher(statement);
+        return m.find() ? m.group(1) : null;
     }
 
     /** True if a Ferry sink (of any channel or direction) executed this statement. */

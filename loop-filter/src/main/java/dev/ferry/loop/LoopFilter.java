@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * <p>On the target's history (see {@link #forTargetHistory}) the rows that the direction itself applied there pass on
  * as its own writes ({@link ChangeEvent#asOwnWrite()}), in binlog order with the target's local writes.
  *
+ * <p>With more than two sites, linked as a tree, a site relays: the transactions and DDL that the directions into it
+ * from its other neighbours applied ({@code relayed}) pass on as if written here, in this binlog's order, which keeps
+ * a change behind every change it followed (docs/conflicts.md, "Three or more sites"). On a target's history they
+ * are the target's local writes. Announcements of DDL in {@code ferry.ferry_ddl} by those directions are ignored, so
+ * their DROP TABLE, which the server logs without its tag, passes too.
+ *
  * <p>Runs at parallelism 1, right after the source, in binlog order. The transaction being read
  * and whether it is stamped are kept in state, because a restore can resume inside a stamped
  * transaction, after its stamp.
@@ -56,6 +62,8 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     private final String reverseDirection;
     /** On a target's history: the direction whose stamped rows pass on as own writes; else null. */
     private final String ownDirection;
+    /** {@code <channel>:<direction>} of the directions whose writes here pass on as local ones. */
+    private final Set<String> relayed;
     private transient ListState<String> stampedTxState;
     private transient ListState<String> ownTxState;
     /** The stamped transaction being read was written by {@link #ownDirection}. */
@@ -73,6 +81,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
     private transient Counter stampedTransactions;
     private transient Counter stampedRows;
     private transient Counter stampedDdl;
+    private transient Counter relayedTransactions;
     private transient boolean restoredInsideStampedTransaction;
 
     /** A filter that passes on no index-change rows. */
@@ -90,14 +99,22 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
      *     this channel, whose stamps give local changes their {@link ChangeEvent#seen()}; {@code null} for none
      */
     public LoopFilter(String direction, String channel, String reverseDirection) {
-        this(direction, channel, reverseDirection, null);
+        this(direction, channel, reverseDirection, Set.of());
     }
 
-    private LoopFilter(String direction, String channel, String reverseDirection, String ownDirection) {
+    /** @param relayed the directions (of {@code channel}) into this source whose writes pass on as its own */
+    public LoopFilter(String direction, String channel, String reverseDirection, Set<String> relayed) {
+        this(direction, channel, reverseDirection, null, relayed);
+    }
+
+    private LoopFilter(String direction, String channel, String reverseDirection, String ownDirection,
+            Set<String> relayed) {
         this.direction = direction;
         this.channel = channel;
         this.reverseDirection = reverseDirection;
         this.ownDirection = ownDirection;
+        this.relayed = new HashSet<>();
+        relayed.forEach(d -> this.relayed.add(channel + ":" + d));
     }
 
     /**
@@ -105,7 +122,12 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
      * on, and so do the rows {@code direction} applied there, as own writes; everything else Ferry wrote is dropped.
      */
     public static LoopFilter forTargetHistory(String channel, String direction) {
-        return new LoopFilter(null, channel, null, direction);
+        return forTargetHistory(channel, direction, Set.of());
+    }
+
+    /** {@link #forTargetHistory(String, String)}, where the writes of the {@code relayed} directions count as local. */
+    public static LoopFilter forTargetHistory(String channel, String direction, Set<String> relayed) {
+        return new LoopFilter(null, channel, null, direction, relayed);
     }
 
     @Override
@@ -113,6 +135,7 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
         stampedTransactions = getRuntimeContext().getMetricGroup().counter("stampedTransactionsFiltered");
         stampedRows = getRuntimeContext().getMetricGroup().counter("stampedRowsFiltered");
         stampedDdl = getRuntimeContext().getMetricGroup().counter("stampedDdlFiltered");
+        relayedTransactions = getRuntimeContext().getMetricGroup().counter("relayedTransactions");
         // 1 if this run resumed in the middle of a stamped transaction (whose rest it then drops)
         getRuntimeContext().getMetricGroup().gauge("restoredInsideStampedTransaction",
                 () -> restoredInsideStampedTransaction ? 1 : 0);
@@ -120,7 +143,8 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
 
     @Override
     public void processElement(ChangeEvent event, Context ctx, Collector<ChangeEvent> out) {
-        if (event.table().equals(FerryTables.DDL) && event.after() != null && event.op() != Op.READ) {
+        if (event.table().equals(FerryTables.DDL) && event.after() != null && event.op() != Op.READ
+                && !relayed.contains(value(event, "channel") + ":" + value(event, "direction"))) {
             String table = value(event, "table_schema") + "." + value(event, "table_name");
             if ("pending".equals(value(event, "outcome"))) {
                 announcedDdl.add(table);
@@ -133,7 +157,10 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             currentTx = null;
             currentTxStamped = false;
             currentTxOwn = false;
-            if (DdlTag.isTagged(event.ddl()) || announcedDdl.remove(event.table().toString())) {
+            String tag = DdlTag.label(event.ddl());
+            if (tag != null && relayed.contains(tag)) {
+                out.collect(withSeen(event));
+            } else if (DdlTag.isTagged(event.ddl()) || announcedDdl.remove(event.table().toString())) {
                 stampedDdl.inc();
             } else if (!FerryTables.isFerryTable(event.table())) {
                 out.collect(withSeen(event));
@@ -144,7 +171,10 @@ public final class LoopFilter extends ProcessFunction<ChangeEvent, ChangeEvent> 
             currentTx = event.txId();
             currentTxStamped = event.table().equals(FerryTables.COMMIT) && event.op() == Op.INSERT;
             currentTxOwn = false;
-            if (currentTxStamped) {
+            if (currentTxStamped && relayed.contains(value(event, "channel") + ":" + value(event, "direction"))) {
+                currentTxStamped = false; // its stamp is a Ferry table's row: dropped below, the rest passes
+                relayedTransactions.inc();
+            } else if (currentTxStamped) {
                 stampedTransactions.inc();
                 noteStamp(event);
                 currentTxOwn = ownDirection != null && channel.equals(value(event, "channel"))

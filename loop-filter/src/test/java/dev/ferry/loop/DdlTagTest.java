@@ -23,6 +23,17 @@ class DdlTagTest {
     }
 
     @Test
+    void aStatementRelayedFromAnotherSiteCarriesOnlyTheTagOfTheDirectionApplyingItNow() {
+        String atHub = DdlTag.tag("alter table t add c int", "c", "eu->sh");
+        assertThat(DdlTag.label(atHub)).isEqualTo("c:eu->sh");
+        String atUs = DdlTag.tag(atHub, "c", "sh->us");
+        assertThat(atUs).isEqualTo("alter /* ferry:c:sh->us */ table t add c int");
+        assertThat(DdlTag.label(atUs)).isEqualTo("c:sh->us");
+        assertThat(DdlTag.label("alter /*ferry:parsed-without:YWx0ZXI*/ table t add c int")).isNull();
+        assertThat(DdlTag.label("alter table t add c int")).isNull();
+    }
+
+    @Test
     void namesThatWouldCloseTheCommentAreRefused() {
         assertThatThrownBy(() -> DdlTag.tag("drop table t", "c*/", "a->b")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -256,11 +256,12 @@ public final class InvariantChecker {
             } else if (r.targetRow() == null && id != null) {
                 // an absent row overwritten: the delete made here of the version the incoming change replaced, or
                 // (for I2 only, which does not know which) any delete of that row made here. With three sites the
-                // absence may also be a third site's delete applied here (not the source's: its change followed its
-                // own delete), so the record counts for the deletes of every site but the source; with two sites
+                // absence may also be another site's delete applied here (not the origin's: its change followed its
+                // own delete), so the record counts for the deletes of every site but a sole origin; with two sites
                 // that is this site alone.
+                List<String> origins = origins(r);
                 for (String deleter : sites) {
-                    if (deleter.equals(r.from())) {
+                    if (origins.size() == 1 && deleter.equals(origins.get(0))) {
                         continue;
                     }
                     lostDeletes.computeIfAbsent(deleter + "|" + row(r.table(), id) + "|" + before,
@@ -272,8 +273,10 @@ public final class InvariantChecker {
             if (incoming != null) {
                 lostVersions.putIfAbsent(incoming, r);
             } else if (r.incomingBefore() != null && id != null) {
-                lostDeletes.computeIfAbsent(r.from() + "|" + row(r.table(), id) + "|" + before, k -> new ArrayList<>())
-                        .add(r);
+                for (String origin : origins(r)) {
+                    lostDeletes.computeIfAbsent(origin + "|" + row(r.table(), id) + "|" + before,
+                            k -> new ArrayList<>()).add(r);
+                }
             }
         }
     }
@@ -290,7 +293,7 @@ public final class InvariantChecker {
         String site = sites.get(t.site());
         List<ConflictRecord> candidates = lostDeletes.get(site + "|" + row(w.table(), w.id()) + "|" + w.prevTok());
         ConflictRecord r = w.prevTok() != null ? madeAfter(t, candidates)
-                : madeWhileLatest(t, candidates, deletedAt.get(site + "|" + row(w.table(), w.id())));
+                : madeWhileLatest(t, candidates, deletesOf(site, row(w.table(), w.id())));
         if (r == null && anyAbsence) {
             r = madeAfter(t, lostAbsences.get(site + "|" + row(w.table(), w.id())));
         }
@@ -300,6 +303,20 @@ public final class InvariantChecker {
             }
         }
         return r;
+    }
+
+    /**
+     * The times of the deletes of {@code row} that may have made it absent at {@code site}: those made there; with
+     * three sites, those made anywhere, since each travels to every site (the three-site run of session 23 matched a
+     * row inserted and deleted in one transaction at eu with a record at us of an absence that us's own later delete
+     * had made).
+     */
+    private List<Instant> deletesOf(String site, String row) {
+        if (sites.size() == 2) {
+            return deletedAt.get(site + "|" + row);
+        }
+        return sites.stream().flatMap(s -> deletedAt.getOrDefault(s + "|" + row, List.of()).stream()).sorted()
+                .toList();
     }
 
     /**
@@ -339,7 +356,7 @@ public final class InvariantChecker {
             for (ConflictRecord r : finals.get(site).conflicts()) {
                 Long id = r.keyId();
                 if (CheckerSchema.PROBE.equals(r.table()) && id != null && id < 0) {
-                    continue; // a reader probe written before that reader ran (see Mesh.awaitReaders)
+                    continue; // a reader probe written before that reader ran (see LinkedSites.awaitReaders)
                 }
                 if (!CheckerSchema.MODELED.contains(r.table())) {
                     report.violation(I3, "conflict on " + r.table(), null,
@@ -347,7 +364,7 @@ public final class InvariantChecker {
                     continue;
                 }
                 Txn incoming = incomingTxn(r, id);
-                Txn target = targetTxn(r, id);
+                Txn target = targetTxn(r, id, incoming);
                 if (!justified(r, id, incoming, target)) {
                     report.violation(I3, "spurious " + r.type() + " at " + site, id == null ? null : row(r.table(), id),
                             "spurious conflict, its versions were not made concurrently: " + r + "; incoming from "
@@ -402,6 +419,16 @@ public final class InvariantChecker {
     }
 
     /**
+     * Whether Ferry removed the row at {@code site} (as the loser of a unique-key collision, or to make room for a
+     * winner, recorded): with three sites the removal travels on to the other sites like any change of the site that
+     * made it, so a record at any site counts.
+     */
+    private boolean removedHere(String site, String row) {
+        return sites.size() == 2 ? removedRows.containsKey(site + "|" + row)
+                : sites.stream().anyMatch(s -> removedRows.containsKey(s + "|" + row));
+    }
+
+    /**
      * What a site's own client wrote must not be undone there behind its back. (1) A version it replaced must not
      * show there again: a later transaction reading it means something overwrote the replacing write (and whatever
      * followed) with the older version, e.g. a stale echo; the replacing write was made where the old version was
@@ -432,7 +459,7 @@ public final class InvariantChecker {
                 Write left = leftHere.get(row(w.table(), w.id()));
                 if (w.prevTok() == null && left != null && !left.isDelete() && !deletedSince(left, w)
                         && recordOfLoss(txnOf.get(left), left, true) == null
-                        && !removedRows.containsKey(name + "|" + row(w.table(), w.id())) && reported.add(left)) {
+                        && !removedHere(name, row(w.table(), w.id())) && reported.add(left)) {
                     report.violation(I3, "version vanished at " + name, row(w.table(), w.id()), describe(left)
                             + " vanished at " + name + ": " + describe(t) + " found the row absent, with no delete"
                             + " seen since (ck_gone " + w.seenDeletes() + "); no record shows it lost"
@@ -504,7 +531,10 @@ public final class InvariantChecker {
     /** The transaction that made the incoming change: it issued the after image, or replaced the before image. */
     private Txn incomingTxn(ConflictRecord r, Long id) {
         Long before = ConflictRecord.tok(r.incomingBefore());
-        Write replacer = id == null ? null : replacers.get(r.from() + "|" + row(r.table(), id) + "|" + before);
+        Write replacer = null;
+        for (String origin : id == null ? List.<String>of() : origins(r)) {
+            replacer = replacer != null ? replacer : replacers.get(origin + "|" + row(r.table(), id) + "|" + before);
+        }
         if (r.followUps() > 0 && replacer != null) {
             // its incoming_after is the last follow-up's version; the conflict was the first change's, which
             // replaced the incoming_before at its source (the soak of session 17: kv_newer 3, whose follow-up
@@ -523,11 +553,22 @@ public final class InvariantChecker {
     }
 
     /**
+     * The sites whose changes reach the record's site through its direction: its source, and with three sites, where
+     * the first is the hub that relays between the others (LinkedSites), at a spoke every other site.
+     */
+    private List<String> origins(ConflictRecord r) {
+        if (sites.size() == 2 || r.site().equals(sites.get(0))) {
+            return List.of(r.from());
+        }
+        return sites.stream().filter(s -> !s.equals(r.site())).toList();
+    }
+
+    /**
      * The transaction that made the target row; for an absent row, the delete made here of the incoming before image,
-     * or (three sites) a third site's delete of it, applied here. The source's own delete cannot be it: its change
+     * or (three sites) another site's delete of it, applied here. A sole origin's own delete cannot be it: its change
      * followed that delete.
      */
-    private Txn targetTxn(ConflictRecord r, Long id) {
+    private Txn targetTxn(ConflictRecord r, Long id, Txn incoming) {
         Long target = ConflictRecord.tok(r.targetRow());
         if (target != null) {
             return txnByToken.get(target);
@@ -537,7 +578,10 @@ public final class InvariantChecker {
         }
         List<String> order = new ArrayList<>();
         order.add(r.site());
-        sites.stream().filter(s -> !s.equals(r.site()) && !s.equals(r.from())).forEach(order::add);
+        // not the incoming change's own site (or, unknown, a sole origin's): its change followed its own delete
+        List<String> origins = incoming != null ? List.of(sites.get(incoming.site())) : origins(r);
+        sites.stream().filter(s -> !s.equals(r.site()) && !(origins.size() == 1 && s.equals(origins.get(0))))
+                .forEach(order::add);
         for (String deleter : order) {
             Write w = replacers.get(deleter + "|" + row(r.table(), id) + "|" + ConflictRecord.tok(r.incomingBefore()));
             if (w != null && w.isDelete()) {

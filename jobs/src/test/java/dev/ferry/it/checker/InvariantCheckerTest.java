@@ -387,6 +387,28 @@ class InvariantCheckerTest {
                         .contains("which no other site's write was concurrent with, was lost"));
     }
 
+    /**
+     * Three sites through the hub sh: us inserts B, eu updates it to E and deletes E, us deletes B. At eu, us's delete
+     * arrives through sh and finds the row gone: a delete-missing record whose incoming change is us's delete,
+     * concurrent with eu's update, not a conflict of us's delete with itself (the three-site run of session 23 first
+     * looked the absence up at us, the incoming change's own site, and called the record spurious).
+     */
+    @Test
+    void threeSitesARecordOfADeleteRelayedThroughTheHubIsMatchedWithItsOriginNotWithItself() {
+        history = new History(List.of("sh", "us", "eu"));
+        int eu = 2;
+        long e = Tokens.of(eu, 11);
+        commit(US, List.of(), version(PRIO, 6, null, B));
+        commit(eu, List.of(B), version(PRIO, 6, B, e));
+        commit(US, List.of(B), new Write(PRIO, 6, B, null, Tokens.of(US, 12), null, null, null));
+        commit(eu, List.of(e), new Write(PRIO, 6, e, null, Tokens.of(eu, 12), null, null, null));
+        record("sh", "eu->sh", PRIO, 6, "update-missing", ConflictRecord.TARGET_KEPT, image(PRIO, 6, null, B),
+                image(PRIO, 6, B, e), null);
+        record("eu", "sh->eu", PRIO, 6, "delete-missing", "nothing-to-do", image(PRIO, 6, null, B), null, null);
+        CheckReport report = check();
+        assertThat(report.violationCount()).as(report.text(20)).isZero();
+    }
+
     private Map<String, SiteState> finals() {
         Map<String, SiteState> finals = new LinkedHashMap<>();
         for (String site : history.sites()) {

@@ -6,6 +6,7 @@ import dev.ferry.operators.indexes.IndexWatcher;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The rows a direction writes into its own source so that they come back through its binlog reader: a heartbeat
@@ -15,20 +16,22 @@ import java.util.Objects;
  * subtask runs it.
  *
  * @param indexScope the tables whose standalone CREATE/DROP INDEX are sent; null: none
+ * @param relayed the directions into the source whose index changes there are sent on (see LoopFilter)
  */
 public record SourceHeartbeat(Endpoint source, String channel, String direction, Duration interval,
-        TableScope indexScope) implements Serializable {
+        TableScope indexScope, Set<String> relayed) implements Serializable {
 
     public SourceHeartbeat {
         Objects.requireNonNull(source);
         Objects.requireNonNull(channel);
         Objects.requireNonNull(direction);
         Objects.requireNonNull(interval);
+        relayed = Set.copyOf(relayed);
     }
 
     /** A writer of these rows, not started yet. */
     public HeartbeatWriter writer() {
-        IndexWatcher indexes = indexScope == null ? null : new IndexWatcher(indexScope, channel, direction);
+        IndexWatcher indexes = indexScope == null ? null : new IndexWatcher(indexScope, channel, direction, relayed);
         return new HeartbeatWriter(source, channel, direction, interval, indexes);
     }
 }

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,21 +30,29 @@ public final class IndexWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(IndexWatcher.class);
     private static final String SEND = "REPLACE INTO `" + FerryTables.SCHEMA + "`.`ferry_index_sync`"
             + " (channel, direction, table_schema, table_name, index_change, detected_at) VALUES (?, ?, ?, ?, ?, NOW(6))";
-    private static final String FERRY_DDL_SINCE = "SELECT table_schema, table_name, index_set_after FROM `"
+    private static final String FERRY_DDL_SINCE = "SELECT table_schema, table_name, index_set_after, channel, direction FROM `"
             + FerryTables.SCHEMA + "`.`ferry_ddl` WHERE applied_at >= ? AND index_set_after IS NOT NULL ORDER BY applied_at";
 
     private final TableScope scope;
     private final String channel;
     private final String direction;
+    /** Directions whose DDL here is relayed on (see LoopFilter): the index sets they leave are sent like local ones. */
+    private final Set<String> relayed;
     private Map<TableId, String> known;
     private final Map<TableId, String> pending = new HashMap<>();
     private String previousPoll;
     private String lastPoll;
 
     public IndexWatcher(TableScope scope, String channel, String direction) {
+        this(scope, channel, direction, Set.of());
+    }
+
+    /** @param relayed directions of {@code channel} into this source whose index changes are sent on */
+    public IndexWatcher(TableScope scope, String channel, String direction, Set<String> relayed) {
         this.scope = scope;
         this.channel = channel;
         this.direction = direction;
+        this.relayed = Set.copyOf(relayed);
     }
 
     /** One poll; the connection is in auto-commit mode. */
@@ -56,7 +65,7 @@ public final class IndexWatcher {
             lastPoll = now;
             return;
         }
-        Map<TableId, String> leftByFerry = ferryDdlSince(c, previousPoll);
+        Map<TableId, String> leftByFerry = ferryDdlSince(c, previousPoll, channel, relayed);
         Map<TableId, String> next = new HashMap<>(current);
         for (Map.Entry<TableId, String> e : current.entrySet()) {
             TableId t = e.getKey();
@@ -96,13 +105,17 @@ public final class IndexWatcher {
         LOG.info("{}: indexes of {} changed at the source; sending:\n{}", direction, table, delta);
     }
 
-    /** Per table, the index set that the newest DDL a Ferry sink executed here since then left. */
-    private static Map<TableId, String> ferryDdlSince(Connection c, String since) throws SQLException {
+    /** Per table, the index set that the newest DDL a Ferry sink (not a relayed direction) executed here since left. */
+    private static Map<TableId, String> ferryDdlSince(Connection c, String since, String channel, Set<String> relayed)
+            throws SQLException {
         Map<TableId, String> left = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(FERRY_DDL_SINCE)) {
             ps.setString(1, since);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (channel.equals(rs.getString(4)) && relayed.contains(rs.getString(5))) {
+                        continue;
+                    }
                     left.put(new TableId(rs.getString(1), rs.getString(2)), rs.getString(3));
                 }
             }

@@ -10,10 +10,11 @@ import java.util.Map;
 
 
 /**
- * A channel in which every site replicates to every other one: two sites give sh->us and us->sh,
- * three give all six directions. Passwords come from an environment variable.
+ * A channel whose sites are linked both ways: two sites give sh->us and us->sh; with more, the first site is the hub,
+ * linked both ways with each other site, and relays between them (a mesh, where every site replicates to every
+ * other, is refused: docs/two-way.md). Passwords come from an environment variable.
  */
-final class Mesh {
+final class LinkedSites {
     final String name;
     final String database;
     final Map<String, TestDatabase> sites;
@@ -30,7 +31,7 @@ final class Mesh {
      * @param snapshotFromFirstSite directions from the first site start with {@code initial} (the
      *     others always with {@code latest}); if false every direction starts with {@code latest}
      */
-    Mesh(String name, String database, Map<String, TestDatabase> sites, Path stateDir,
+    LinkedSites(String name, String database, Map<String, TestDatabase> sites, Path stateDir,
             boolean snapshotFromFirstSite) {
         this.name = name;
         this.database = database;
@@ -40,30 +41,38 @@ final class Mesh {
     }
 
     /** Sites sh and us, with a new database {@code prefix_<n>} at both; {@code snapshotFromSh}: see the constructor. */
-    static Mesh twoSites(String name, String prefix, TestDatabase sh, TestDatabase us, Path stateDir,
+    static LinkedSites twoSites(String name, String prefix, TestDatabase sh, TestDatabase us, Path stateDir,
             boolean snapshotFromSh) {
         String database = sh.createDatabase(prefix);
         us.execute("CREATE DATABASE " + Sites.q(database));
         Map<String, TestDatabase> sites = new LinkedHashMap<>();
         sites.put("sh", sh);
         sites.put("us", us);
-        return new Mesh(name, database, sites, stateDir, snapshotFromSh);
+        return new LinkedSites(name, database, sites, stateDir, snapshotFromSh);
     }
 
     TestDatabase site(String site) {
         return sites.get(site);
     }
 
+    /** The hub's direction to each other site and back, in site order. */
     List<String> directions() {
         List<String> directions = new ArrayList<>();
-        for (String from : sites.keySet()) {
-            for (String to : sites.keySet()) {
-                if (!from.equals(to)) {
-                    directions.add(from + "->" + to);
-                }
+        String hub = sites.keySet().iterator().next();
+        for (String site : sites.keySet()) {
+            if (!site.equals(hub)) {
+                directions.add(hub + "->" + site);
+                directions.add(site + "->" + hub);
             }
         }
         return directions;
+    }
+
+    /** The sites whose changes {@code direction} carries: its source, and from the hub, every site but the target. */
+    List<String> origins(String direction) {
+        String[] ends = direction.split("->");
+        String hub = sites.keySet().iterator().next();
+        return ends[0].equals(hub) ? sites.keySet().stream().filter(s -> !s.equals(ends[1])).toList() : List.of(ends[0]);
     }
 
     String yaml() {
