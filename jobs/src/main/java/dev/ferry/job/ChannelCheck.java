@@ -100,7 +100,8 @@ public final class ChannelCheck {
         try {
             return Result.of(site, check, SplitChannelCheck.find(config, direction, source),
                     config.reverseDirection(direction) != null ? "two-way: " + direction.name() + " and its reverse in"
-                            + " this file" : "one-way; no other file of this channel applies into " + site);
+                            + " this file, and no other file of this channel applies into " + site
+                            : "one-way; no other file of this channel applies into " + site);
         } catch (SQLException e) {
             if (e.getErrorCode() == ER_NO_SUCH_TABLE) {
                 return Result.ok(site, check, "no Ferry tables yet, so nothing of this channel runs into " + site);

@@ -100,9 +100,14 @@ final class LinkedSites {
 
     /** A file of this channel that lists only {@code direction}, as a second file of a channel split in two would. */
     ChannelConfig configOnly(String direction) {
+        return configWith(direction);
+    }
+
+    /** A file of this channel that lists only {@code kept} of its directions. */
+    ChannelConfig configWith(String... kept) {
         String yaml = yaml();
         for (String d : directions()) {
-            if (!d.equals(direction)) {
+            if (!List.of(kept).contains(d)) {
                 String[] ends = d.split("->");
                 String line = "  - { from: " + ends[0] + ", to: " + ends[1] + ", startup: ";
                 int at = yaml.indexOf(line);

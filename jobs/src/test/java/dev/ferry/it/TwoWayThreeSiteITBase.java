@@ -3,7 +3,12 @@ package dev.ferry.it;
 import static dev.ferry.it.Sites.awaitSameRows;
 import static dev.ferry.it.Sites.q;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.cli.LocalRunner;
+import dev.ferry.config.ChannelConfig;
+import dev.ferry.job.ChannelCheck;
+import dev.ferry.job.FerryException;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
 import java.util.LinkedHashMap;
@@ -113,6 +118,38 @@ abstract class TwoWayThreeSiteITBase extends TwoWayITBase {
             assertThat(site.query("SELECT table_name FROM ferry.ferry_ddl WHERE channel = ? AND outcome = 'held'",
                     mesh.name)).as("held at %s", site.name()).isEmpty();
         }
+    }
+
+    /**
+     * The same three-site channel split over two files, sh<->eu in one and sh<->us in the other: each looks like a
+     * two-site channel, and sh->us would not relay what eu->sh applies at sh, so eu's changes would never reach us.
+     * The second is refused, naming the direction, the one it does not know and the fix; ferry check says the same.
+     */
+    @Test
+    void aThreeSiteChannelSplitOverTwoFilesIsRefusedNamingTheFix() throws Exception {
+        LinkedSites mesh = mesh3("split");
+        runner = new LocalRunner(mesh.configWith("sh->eu", "eu->sh"), 0, problems::add);
+        runner.start();
+        String events = q(mesh.database) + ".events";
+        Sites.await(() -> {
+            exec(mesh.site("eu"), mesh.database, "REPLACE INTO events (id, origin, n) VALUES (1, 'eu', 0)");
+            return !mesh.site("sh").query("SELECT 1 FROM " + events + " WHERE id = 1").isEmpty();
+        }, TIMEOUT, "eu->sh to apply at sh");
+
+        ChannelConfig shUs = new LinkedSites(mesh.name, mesh.database, mesh.sites, stateDir.resolve("second"), false)
+                .configWith("sh->us", "us->sh");
+        try (LocalRunner second = new LocalRunner(shUs, 0, problems::add)) {
+            assertThatThrownBy(second::start).isInstanceOf(FerryException.class)
+                    .hasMessageContaining("sh->us: channel '" + mesh.name + "' also runs eu->sh into site 'sh'")
+                    .hasMessageContaining("would not pass what it applies at 'sh' on to 'us'")
+                    .hasMessageContaining("Fix: list every direction of the channel in one channel file");
+            assertThat(second.jobs()).as("nothing of the second file started").isEmpty();
+        }
+        assertThat(ChannelCheck.run(shUs)).filteredOn(r -> r.check().equals("arbitration sh->us")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(ChannelCheck.Status.FAIL);
+                    assertThat(r.detail()).contains("also runs eu->sh into site 'sh'");
+                });
     }
 
     /** All three sites equal in one look: two that both still lack the third's change are equal for a moment. */

@@ -20,16 +20,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A DDL event as statements for a PostgreSQL or Oracle target, generated from its structured change
  * (Flink CDC's {@code tableChanges}) and the target's catalog, never from the MySQL text: CREATE and ALTER
  * become the difference between the source's new table and the target's table as it is (so a repeated
  * change finds nothing to do), RENAME comes from the change's previous id, and TRUNCATE and DROP TABLE,
- * which carry no structure, are recognised by their first words only.
+ * which carry no structure, are recognised by their first words only. MariaDB's {@code CREATE OR REPLACE TABLE} of a
+ * table the target has drops it first: the source's old rows are gone, and so must the target's be.
  */
 final class TranslatedDdl {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** MariaDB's CREATE OR REPLACE TABLE, comments allowed between the words. */
+    private static final Pattern REPLACES_TABLE = Pattern.compile(
+            "CREATE(?:\\s|/\\*.*?\\*/)+OR(?:\\s|/\\*.*?\\*/)+REPLACE(?:\\s|/\\*.*?\\*/)+TABLE\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final Connection connection;
     private final Dialect dialect;
@@ -68,6 +74,11 @@ final class TranslatedDdl {
         }
         SourceTable after = SourceTables.fromDebezium(id, change.path("table"));
         TargetTable current = catalog(id);
+        if (!current.columns().isEmpty() && REPLACES_TABLE.matcher(withoutLeadingComments(ddl.ddl())).lookingAt()) {
+            out.addAll(schema.dropTable(id));
+            out.addAll(schema.createTable(after));
+            return out;
+        }
         if (!current.columns().isEmpty()) {
             return schema.alterTable(after, current);
         }
@@ -90,6 +101,13 @@ final class TranslatedDdl {
 
     /** The statement's first two words, upper case, after any comments (such as Ferry's own tag). */
     static String leadingWords(String statement) {
+        String s = withoutLeadingComments(statement);
+        String[] words = s.split("\\s+", 3);
+        String two = words.length > 1 ? words[0] + " " + words[1] : words[0];
+        return two.toUpperCase(Locale.ROOT);
+    }
+
+    private static String withoutLeadingComments(String statement) {
         String s = statement.strip();
         while (s.startsWith("/*") || s.startsWith("--") || s.startsWith("#")) {
             int end = s.startsWith("/*") ? s.indexOf("*/") + 2 : s.indexOf('\n') + 1;
@@ -98,9 +116,7 @@ final class TranslatedDdl {
             }
             s = s.substring(end).strip();
         }
-        String[] words = s.split("\\s+", 3);
-        String two = words.length > 1 ? words[0] + " " + words[1] : words[0];
-        return two.toUpperCase(Locale.ROOT);
+        return s;
     }
 
     private TargetTable catalog(TableId table) throws SQLException {

@@ -105,6 +105,28 @@ class TranslatedDdlApplyTest {
         assertThat(ddlOutcomes()).containsExactly("released");
     }
 
+    /**
+     * MariaDB's CREATE OR REPLACE TABLE of a table the target has: the target's table is dropped and created as the
+     * source's new one, so its old rows go as they went at the source (before, the columns were altered and the old
+     * rows stayed: issue 17's closing note).
+     */
+    @Test
+    void createOrReplaceTableReplacesTheTargetsTableAndItsRows() throws Exception {
+        RowSchema replaced = new RowSchema(new String[] {"id", "v"}, new int[] {0});
+        ChangeEvent replace = ddl(held, "CREATE OR /* a comment */ REPLACE TABLE held (id INT PRIMARY KEY, v INT NOT NULL)",
+                alter(held, column("id", "INT", false, null), column("v", "INT", false, null))
+                        .replace("\"ALTER\"", "\"CREATE\""));
+        try (ChangeApplier applier = applier()) {
+            applier.apply(committable(row(held, OLD, 1, 10)));
+            assertThat(applier.apply(committable(replace)).outcome()).isEqualTo(ApplyOutcome.DDL_APPLIED);
+            applier.apply(committable(row(held, replaced, 2, 42)));
+        }
+        assertThat(rows("held")).containsExactly("2|42");
+        assertThat(pg.query("SELECT column_name FROM information_schema.columns WHERE table_schema = ?"
+                + " AND table_name = 'held' ORDER BY ordinal_position", schema)).containsExactly(List.of("id"),
+                List.of("v"));
+    }
+
     private ChangeApplier applier() throws Exception {
         Dialect dialect = Dialects.forUrl(pg.jdbcUrl(), connection.getMetaData().getDatabaseProductVersion());
         return new ChangeApplier(connection, dialect, channel, "sh->pg", 100, ConflictRules.homeWins("sh", "sh"));
