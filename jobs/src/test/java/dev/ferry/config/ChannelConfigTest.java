@@ -31,6 +31,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ChannelConfigTest {
+    /** The head of a channel file of three sites, up to its directions. */
+    private static final String THREE_SITES = """
+            channel: demo
+            sites:
+              sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
+              us: { url: "jdbc:mysql://127.0.0.1:3307", user: ferry, password: "${env:US_PASSWORD}" }
+              eu: { url: "jdbc:mysql://127.0.0.1:3308", user: ferry, password: "${env:US_PASSWORD}" }
+            directions:
+            """;
 
     @TempDir
     Path tmp;
@@ -448,15 +457,6 @@ class ChannelConfigTest {
                 """);
         assertThat(fanOut.relayedThrough("us", fanOut.direction("us->eu"))).isEmpty();
     }
-
-    private static final String THREE_SITES = """
-            channel: demo
-            sites:
-              sh: { url: "jdbc:mysql://127.0.0.1:3306", user: ferry, password: "${env:SH_PASSWORD}" }
-              us: { url: "jdbc:mysql://127.0.0.1:3307", user: ferry, password: "${env:US_PASSWORD}" }
-              eu: { url: "jdbc:mysql://127.0.0.1:3308", user: ferry, password: "${env:US_PASSWORD}" }
-            directions:
-            """;
 
     @Test
     void toStringNeverShowsSecrets() throws IOException {

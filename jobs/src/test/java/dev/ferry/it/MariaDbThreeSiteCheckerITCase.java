@@ -1,9 +1,6 @@
 package dev.ferry.it;
 
 import dev.ferry.it.checker.CheckerSettings;
-import dev.ferry.testing.ServerKind;
-import dev.ferry.testing.TestServers;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
@@ -12,17 +9,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  * runs, {@code -Dferry.checker=off} leaves it out.
  */
 @DisabledIfSystemProperty(named = "ferry.checker", matches = "off")
-class MariaDbThreeSiteCheckerITCase extends CheckerITBase {
-    @BeforeAll
-    static void servers() {
-        TestServers.assumeAvailable(ServerKind.MARIADB);
-    }
-
-    @Override
-    ServerKind kind() {
-        return ServerKind.MARIADB;
-    }
-
+class MariaDbThreeSiteCheckerITCase extends MariaDbTwoSiteCheckerITCase {
     @Override
     CheckerSettings settings(CheckerSettings fromProperties) {
         return fromProperties.withSites(3);
