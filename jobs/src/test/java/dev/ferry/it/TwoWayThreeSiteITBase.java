@@ -131,7 +131,7 @@ abstract class TwoWayThreeSiteITBase extends TwoWayITBase {
         runner = new LocalRunner(mesh.configWith("sh->eu", "eu->sh"), 0, problems::add);
         runner.start();
         String events = q(mesh.database) + ".events";
-        int[] tries = {0}; // a new value each time: MySQL logs nothing for a REPLACE that changes nothing
+        int[] tries = {0}; // a new value each time: with the same one, eu->sh applied nothing in 2 min (both servers)
         Sites.await(() -> {
             exec(mesh.site("eu"), mesh.database, "REPLACE INTO events (id, origin, n) VALUES (1, 'eu', " + ++tries[0]
                     + ")");
