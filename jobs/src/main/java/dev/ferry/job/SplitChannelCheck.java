@@ -3,6 +3,7 @@ package dev.ferry.job;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.config.DirectionConfig;
 import dev.ferry.loop.FerryTables;
+import dev.ferry.verify.RepairStamp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,8 +40,9 @@ final class SplitChannelCheck {
         Set<String> elsewhere = new TreeSet<>();
         try (PreparedStatement ps = source.prepareStatement("SELECT DISTINCT direction FROM `"
                 + FerryTables.COMMIT.database() + "`.`" + FerryTables.COMMIT.table() + "` WHERE channel = ? AND committed_at > UTC_TIMESTAMP() - INTERVAL "
-                + RUNNING_WITHIN.toMinutes() + " MINUTE")) {
+                + RUNNING_WITHIN.toMinutes() + " MINUTE AND direction <> ?")) {
             ps.setString(1, config.channel());
+            ps.setString(2, RepairStamp.DIRECTION); // ferry verify --repair's transactions: no direction of a file
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (!listed.contains(rs.getString(1))) {

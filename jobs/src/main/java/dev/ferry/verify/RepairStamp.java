@@ -11,9 +11,9 @@ import java.sql.SQLException;
  * {@code ferry.ferry_commit}: every Ferry binlog reader of that site drops the transaction, so the repair is
  * not replicated back (see LoopFilter). One epoch per verify run, one sequence number per transaction.
  */
-final class RepairStamp {
+public final class RepairStamp {
     /** The marker's direction: no real direction has this name, so no reader takes the rows as its echoes. */
-    static final String DIRECTION = "verify-repair";
+    public static final String DIRECTION = "verify-repair";
 
     private final String channel;
     private final long epoch;

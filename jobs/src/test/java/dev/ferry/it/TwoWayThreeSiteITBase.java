@@ -9,8 +9,10 @@ import dev.ferry.cli.LocalRunner;
 import dev.ferry.config.ChannelConfig;
 import dev.ferry.job.ChannelCheck;
 import dev.ferry.job.FerryException;
+import dev.ferry.loop.FerryTables;
 import dev.ferry.testing.TestDatabase;
 import dev.ferry.testing.TestServers;
+import dev.ferry.verify.RepairStamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +130,11 @@ abstract class TwoWayThreeSiteITBase extends TwoWayITBase {
     @Test
     void aThreeSiteChannelSplitOverTwoFilesIsRefusedNamingTheFix() throws Exception {
         LinkedSites mesh = mesh3("split");
+        // a repair by ferry verify at sh just now is no other file's direction
+        mesh.site("sh").execute(FerryTables.schemaStatements().toArray(String[]::new));
+        mesh.site("sh").execute("INSERT INTO ferry.ferry_commit (channel, direction, subtask, epoch, seq, row_count,"
+                + " committed_at) VALUES ('" + mesh.name + "', '" + RepairStamp.DIRECTION + "', 0, 1, 1, 1,"
+                + " UTC_TIMESTAMP())");
         runner = new LocalRunner(mesh.configWith("sh->eu", "eu->sh"), 0, problems::add);
         runner.start();
         String events = q(mesh.database) + ".events";
@@ -150,8 +157,11 @@ abstract class TwoWayThreeSiteITBase extends TwoWayITBase {
         assertThat(ChannelCheck.run(shUs)).filteredOn(r -> r.check().equals("arbitration sh->us")).singleElement()
                 .satisfies(r -> {
                     assertThat(r.status()).isEqualTo(ChannelCheck.Status.FAIL);
-                    assertThat(r.detail()).contains("also runs eu->sh into site 'sh'");
+                    assertThat(r.detail()).contains("also runs eu->sh into site 'sh'").doesNotContain("verify-repair");
                 });
+        // the whole channel's file knows every direction: nothing to refuse
+        assertThat(ChannelCheck.run(mesh.config())).filteredOn(r -> r.check().startsWith("arbitration"))
+                .extracting(ChannelCheck.Result::status).containsOnly(ChannelCheck.Status.OK).hasSize(4);
     }
 
     /** All three sites equal in one look: two that both still lack the third's change are equal for a moment. */
