@@ -288,10 +288,13 @@ public final class ChannelConfig implements Serializable {
     }
 
     /**
-     * The directions whose writes at {@code site} travel on through {@code outOf}, which reads {@code site}: along a
-     * tree of two-way links each site relays what it applied from one neighbour to the others. They are the two-way
+     * The directions whose writes at {@code site} count as {@code site}'s own for {@code outOf}: along a tree of
+     * two-way links each site relays what it applied from one neighbour to the others. They are the two-way
      * directions into {@code site} from every site but {@code outOf}'s other end (whose own changes never go back to
      * it); empty with two sites, and for a one-way direction.
+     *
+     * @param site the site whose binlog is read: {@code outOf}'s source (what it relays), or its target (the history
+     *     its conflict decisions read)
      */
     public Set<String> relayedThrough(String site, DirectionConfig outOf) {
         String other = outOf.from().equals(site) ? outOf.to() : outOf.from();
